@@ -1,0 +1,3 @@
+from lnob.cli import main
+
+main()

@@ -1,0 +1,30 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+
+from lnob.api import errors
+from lnob.api.auth import API_AUTH
+from lnob.api.geo import router as geo_router
+from lnob.api.me import router as me_router
+from lnob.api.workspaces import router as workspaces_router
+
+api = NinjaAPI(
+    title="LNOB API",
+    version="1",
+    description="Leave no one behind — REST API. Authenticate with `Authorization: Bearer <token>` "
+    "(make one under Accounts → API tokens). Geography needs no authentication.",
+    urls_namespace="api-1",
+    auth=API_AUTH,  # deny by default: only operations that say auth=None are public
+)
+errors.install(api)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return errors.error_response(api, request, 404, [
+        {"field": "", "code": "not_found", "message": _("Not found.")}])
+
+
+api.add_router("/geo", geo_router)
+api.add_router("/me", me_router)
+api.add_router("/workspaces", workspaces_router)

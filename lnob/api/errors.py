@@ -1,0 +1,81 @@
+"""Error bodies of the API: always ``{"errors": [{"field", "message", "code"}]}``
+with messages in the request's language (Thai unless English was chosen)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+# pydantic's error types, said in our words.
+_MESSAGES = {
+    "missing": lambda e: _("This field is required."),
+    "string_too_long": lambda e: _("At most %(max)s characters.") % {
+        "max": e.get("ctx", {}).get("max_length", "?")},
+    "string_too_short": lambda e: _("At least %(min)s characters.") % {
+        "min": e.get("ctx", {}).get("min_length", "?")},
+    "int_parsing": lambda e: _("Enter a whole number."),
+    "int_type": lambda e: _("Enter a whole number."),
+    "string_type": lambda e: _("Enter text."),
+    "greater_than_equal": lambda e: _("Must be at least %(ge)s.") % {
+        "ge": e.get("ctx", {}).get("ge", "?")},
+    "less_than_equal": lambda e: _("Must be at most %(le)s.") % {
+        "le": e.get("ctx", {}).get("le", "?")},
+    "json_invalid": lambda e: _("The request body is not valid JSON."),
+    "model_attributes_type": lambda e: _("The request body must be a JSON object."),
+    "dict_type": lambda e: _("The request body must be a JSON object."),
+    "extra_forbidden": lambda e: _("This field is not allowed."),
+}
+
+
+def _field(loc: list[Any]) -> str:
+    # ninja puts payload fields under ("body", "payload", name): keep the name.
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+def error_response(api: NinjaAPI, request: HttpRequest, status: int,
+                   errors: list[dict[str, str]]) -> HttpResponse:
+    return api.create_response(request, {"errors": errors}, status=status)
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(NinjaValidationError)
+    def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors = []
+        for e in exc.errors:
+            kind = str(e.get("type", ""))
+            say = _MESSAGES.get(kind)
+            errors.append({"field": _field(list(e.get("loc", []))), "code": kind,
+                           "message": str(say(e)) if say else str(e.get("msg", ""))})
+        return error_response(api, request, 422, errors)
+
+    @api.exception_handler(ValidationError)
+    def _service_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [{"field": field, "code": "invalid", "message": str(m)}
+                  for field, messages in exc.message_dict.items() for m in messages]
+        return error_response(api, request, 422, errors)
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return error_response(api, request, 413, [{
+            "field": "body", "code": "too_large",
+            "message": _("The request is too large (at most 1 MB)."),
+        }])
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return error_response(api, request, 401, [{
+            "field": "", "code": "unauthenticated",
+            "message": _("Sign in, or send a valid API token as 'Authorization: Bearer …'."),
+        }])
+
+    @api.exception_handler(HttpError)
+    def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return error_response(api, request, exc.status_code, [{
+            "field": "", "code": str(exc.status_code), "message": str(exc.message)}])

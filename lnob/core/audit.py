@@ -1,0 +1,54 @@
+"""The one way to write the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpRequest
+
+from lnob.core.models import AuditAction, AuditEvent, User
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    action: AuditAction | str,
+    *,
+    actor: User | Any | None = None,
+    request: HttpRequest | None = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    area_code: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit row. ``actor`` defaults to the request's user; ``obj``
+    fills object type and id. Runs inside the caller's transaction, so a change
+    and its audit row land together or not at all."""
+    if actor is None and request is not None:
+        actor = getattr(request, "user", None)
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    return AuditEvent.objects.create(
+        action=str(action),
+        actor=actor,
+        actor_label=actor.get_username() if actor is not None else "",
+        object_type=object_type,
+        object_id=object_id,
+        area_code=area_code,
+        ip=client_ip(request),
+        detail=detail or {},
+    )

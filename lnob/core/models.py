@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lnob.core.roles import Role
+
+
+class User(AbstractUser):
+    """A person who signs in: officer, coordinator, volunteer, analyst…"""
+
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class RoleGrant(models.Model):
+    """A role held on an area: the whole country (empty code), a province
+    (2 digits), a district (4) or a subdistrict (6). Area codes nest by prefix,
+    so "8405" lies inside "84"; that is what every scope check relies on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    area_code = models.CharField(_("area code"), max_length=6, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "area_code"], name="uniq_role_grant"),
+        ]
+        indexes = [models.Index(fields=["area_code", "role"], name="grant_area_role")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} @ {self.area_code or 'TH'}"
+
+    def covers(self, area_code: str) -> bool:
+        return area_code.startswith(self.area_code)
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    LOGOUT = "logout", _("Signed out")
+    PASSWORD_CHANGE = "password_change", _("Changed password")
+    VIEW = "view", _("Viewed personal data")
+    EXPORT = "export", _("Exported personal data")
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    ROLE_GRANT = "role_grant", _("Granted a role")
+    ROLE_REVOKE = "role_revoke", _("Revoked a role")
+    TOKEN_CREATE = "token_create", _("Created an API token")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self) -> Any:
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """One row per thing that must be answerable later: who did what to which
+    object, when, from where. Written only by ``lnob.core.audit.record``."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("who"),
+    )
+    # Kept as text too: the log must still say who it was if an account is renamed.
+    actor_label = models.CharField(_("who (as then)"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    area_code = models.CharField(_("area code"), max_length=8, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects: ClassVar[models.Manager[AuditEvent]] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [
+            # "Who looked at this person?" is one index range scan.
+            models.Index(fields=["object_type", "object_id", "at"], name="audit_object"),
+            models.Index(fields=["actor", "at"], name="audit_actor"),
+            models.Index(fields=["area_code", "at"], name="audit_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("The audit log is append-only.")
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only its hash is stored; the raw token
+    is shown once when it is made."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def new_raw_key() -> str:
+        return "lnob_" + secrets.token_urlsafe(32)
+
+    @staticmethod
+    def hash_key(raw: str) -> str:
+        return _hash_token(raw)

@@ -1,0 +1,80 @@
+"""Reads of geography. Public data: no scoping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from lnob.geo.loader import normalize
+from lnob.geo.models import Area, District, Province, Subdistrict
+
+LEVELS: dict[int, type[Area]] = {2: Province, 4: District, 6: Subdistrict}
+
+
+def area_by_code(code: str) -> Area | None:
+    """The province, district, subdistrict or village with this DOPA code."""
+    from lnob.geo.models import Village
+
+    model: type[Area] | None = LEVELS.get(len(code)) or (Village if len(code) == 8 else None)
+    if model is None or not code.isdigit():
+        return None
+    return model.objects.filter(code=code).first()
+
+
+def ancestors(area: Area) -> list[Area]:
+    """Province, district, subdistrict above ``area`` (outermost first)."""
+    chain: list[Area] = []
+    for length in (2, 4, 6):
+        if len(area.code) > length:
+            found = area_by_code(area.code[:length])
+            if found is not None:
+                chain.append(found)
+    return chain
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    level: str
+    code: str
+    name_th: str
+    name_en: str
+    parents_th: str
+    parents_en: str
+
+
+def _ranked(qs: QuerySet, key: str) -> QuerySet:
+    # Names that start with the query first, then those that contain it.
+    return qs.filter(search_key__contains=key).annotate(
+        rank=Case(When(search_key__startswith=key, then=Value(0)),
+                  When(search_key__contains=" " + key, then=Value(0)),
+                  default=Value(1), output_field=IntegerField())
+    ).order_by("rank", "code")
+
+
+def search_areas(query: str, *, limit: int = 20) -> list[SearchHit]:
+    """Provinces, districts and subdistricts whose Thai or English name
+    contains the query ("พะงัน" finds เกาะพะงัน, "phangan" too)."""
+    key = normalize(query)
+    if not key:
+        return []
+    hits: list[SearchHit] = []
+    for p in _ranked(Province.objects.all(), key)[:limit]:
+        hits.append(SearchHit("province", p.code, p.name_th, p.name_en, "", ""))
+    for d in _ranked(District.objects.select_related("province"), key)[:limit]:
+        hits.append(SearchHit("district", d.code, d.name_th, d.name_en,
+                              d.province.name_th, d.province.name_en))
+    subdistricts = _ranked(Subdistrict.objects.select_related("district", "province"), key)
+    for s in subdistricts[:limit]:
+        hits.append(SearchHit(
+            "subdistrict", s.code, s.name_th, s.name_en,
+            f"{s.district.name_th} {s.province.name_th}",
+            f"{s.district.name_en}, {s.province.name_en}",
+        ))
+    # Prefix matches of any level before substring matches, then by level.
+    hits.sort(key=lambda h: (0 if _starts(h, key) else 1, len(h.code)))
+    return hits[:limit]
+
+
+def _starts(hit: SearchHit, key: str) -> bool:
+    return any(normalize(n).startswith(key) for n in (hit.name_th, hit.name_en))

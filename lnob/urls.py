@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from lnob.api.api import api
+from lnob.core.access import public
+
+urlpatterns = [
+    path("", include("lnob.web.urls")),
+    path("accounts/", include("lnob.core.urls")),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

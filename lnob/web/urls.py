@@ -1,0 +1,14 @@
+from django.urls import path
+
+from lnob.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("areas/", views.thailand, name="thailand"),
+    path("areas/search/", views.area_search, name="area_search"),
+    path("areas/<str:code>/", views.area_detail, name="area_detail"),
+    path("areas/<str:code>/villages/new/", views.village_new, name="village_new"),
+    path("workspace/<str:code>/", views.workspace, name="workspace"),
+    path("audit/", views.audit_log, name="audit_log"),
+]

@@ -1,0 +1,135 @@
+"""Page views: thin — read through selectors, write through services."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from lnob.core import audit
+from lnob.core.access import covers, grants_of, public, require_area, requires_roles
+from lnob.core.models import AuditAction
+from lnob.core.roles import AREA_EDITOR_ROLES, AUDIT_READER_ROLES, Role
+from lnob.core.selectors import audit_visible_to, team_of_area
+from lnob.geo import selectors as geo
+from lnob.geo.models import Province, Subdistrict
+from lnob.geo.services import village_create
+
+ALL_ROLES = tuple(Role)
+
+
+@public
+def home(request: HttpRequest) -> HttpResponse:
+    grants = grants_of(request.user)
+    areas = {g.area_code: geo.area_by_code(g.area_code) for g in grants if g.area_code}
+    return render(request, "web/home.html", {
+        "grants": [(g, areas.get(g.area_code)) for g in grants],
+        "reads_audit": bool(grants_of(request.user, AUDIT_READER_ROLES)),
+    })
+
+
+@public
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For the load balancer: 200 when the database answers, 503 when not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means "not healthy"
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@public
+def thailand(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/thailand.html", {"provinces": Province.objects.all()})
+
+
+@public
+def area_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    return render(request, "web/area_search.html", {
+        "query": query, "hits": geo.search_areas(query, limit=50) if query else []})
+
+
+@public
+def area_detail(request: HttpRequest, code: str) -> HttpResponse:
+    area = geo.area_by_code(code)
+    if area is None or len(code) == 8:
+        raise Http404
+    children = {
+        2: lambda: area.districts.all(),  # type: ignore[attr-defined]
+        4: lambda: area.subdistricts.all(),  # type: ignore[attr-defined]
+        6: lambda: area.villages.all(),  # type: ignore[attr-defined]
+    }[len(code)]()
+    return render(request, "web/area_detail.html", {
+        "area": area,
+        "parents": geo.ancestors(area),
+        "children": children,
+        "can_add_village": len(code) == 6 and covers(request.user, code, AREA_EDITOR_ROLES),
+        "can_open_workspace": covers(request.user, code),
+    })
+
+
+@requires_roles(*AREA_EDITOR_ROLES)
+@require_POST
+def village_new(request: HttpRequest, code: str) -> HttpResponse:
+    require_area(request.user, code, AREA_EDITOR_ROLES)
+    subdistrict = get_object_or_404(Subdistrict, code=code)
+    try:
+        number = int(request.POST.get("number", ""))
+    except ValueError:
+        number = 0
+    try:
+        village_create(actor=request.user,  # type: ignore[arg-type]
+                       subdistrict=subdistrict, number=number,
+                       name_th=request.POST.get("name_th", ""),
+                       name_en=request.POST.get("name_en", ""))
+    except ValidationError as exc:
+        return render(request, "web/area_detail.html", {
+            "area": subdistrict, "parents": geo.ancestors(subdistrict),
+            "children": subdistrict.villages.all(), "can_add_village": True,
+            "can_open_workspace": True, "village_errors": exc.message_dict,
+            "village_form": request.POST,
+        }, status=400)
+    return redirect("area_detail", code=code)
+
+
+@requires_roles(*ALL_ROLES)
+def workspace(request: HttpRequest, code: str) -> HttpResponse:
+    """An area's working page for the people who hold a role on it."""
+    require_area(request.user, code)
+    area = geo.area_by_code(code)
+    if area is None or len(code) == 8:
+        raise Http404
+    team = list(team_of_area(code))
+    # Names and phone numbers of the team are personal data.
+    audit.record(AuditAction.VIEW, request=request, object_type="workspace", object_id=code,
+                 area_code=code, detail={"users": sorted({g.user_id for g in team})})
+    reads_audit = covers(request.user, code, AUDIT_READER_ROLES)
+    return render(request, "web/workspace.html", {
+        "area": area, "parents": geo.ancestors(area), "team": team,
+        "recent_audit": (audit_visible_to(request.user).filter(area_code__startswith=code)[:20]
+                         if reads_audit else []),
+    })
+
+
+@requires_roles(*AUDIT_READER_ROLES)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    events = audit_visible_to(request.user)
+    area = request.GET.get("area", "").strip()
+    if area:
+        events = events.filter(area_code__startswith=area)
+    for field in ("object_type", "object_id", "action"):
+        value = request.GET.get(field, "").strip()
+        if value:
+            events = events.filter(**{field: value})
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "web/audit_log.html", {
+        "page": page, "filters": request.GET, "title": _("Audit log")})
