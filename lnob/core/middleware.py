@@ -19,11 +19,13 @@ log = logging.getLogger(__name__)
 SELF_GUARDED_MODULES = ("django.contrib.admin", "ninja.")
 
 
-def declared_access(view_func: Callable[..., Any]) -> str | None:
+def declared_access(view_func: Callable[..., Any], namespaces: list[str] | None = None) -> str | None:
     """The access rule a view declared, or None: then it is refused."""
     rule = getattr(view_func, ACCESS_ATTR, None)
     if rule:
         return str(rule)
+    if namespaces and namespaces[0] == "admin":  # every admin view is staff-only
+        return "self-guarded"
     while isinstance(view_func, functools.partial):  # ninja's docs and schema views
         view_func = view_func.func
     module = getattr(view_func, "__module__", "") or ""
@@ -40,7 +42,8 @@ class DenyUndeclaredViewsMiddleware(MiddlewareMixin):
 
     def process_view(self, request: HttpRequest, view_func: Callable[..., Any],
                      view_args: Any, view_kwargs: Any) -> HttpResponse | None:
-        if declared_access(view_func) is None:
+        match = request.resolver_match
+        if declared_access(view_func, match.namespaces if match else None) is None:
             log.error("Refused %s: view %r declares no access rule", request.path, view_func)
             return HttpResponseForbidden("Access rule not declared.")
         return None
