@@ -13,7 +13,7 @@ from lnob.core.models import User
 from lnob.core.roles import Role
 from lnob.core.services import role_grant
 
-PASSWORD = "correct-horse-2549"
+PASSWORD = "correct-horse-2549"  # noqa: S105 — test accounts only
 # Argon2 is slow on purpose; hash once and share it between test users.
 _HASH: list[str] = []
 

@@ -206,6 +206,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Outside production, whitenoise also serves straight from the app and npm
+# folders, so tests and a fresh checkout work before collectstatic has run.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Request size limits: a forged or runaway request is refused before it is read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1 * 1024 * 1024

@@ -77,5 +77,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and "parse request body" in str(exc.message):
+            return error_response(api, request, 400, [{
+                "field": "body", "code": "json_invalid",
+                "message": _("The request body is not valid JSON.")}])
         return error_response(api, request, exc.status_code, [{
             "field": "", "code": str(exc.status_code), "message": str(exc.message)}])

@@ -35,7 +35,7 @@ def signed_in(view: View) -> View:
     """Any signed-in user; what they see is scoped inside the view."""
     wrapped = login_required(view)
     setattr(wrapped, ACCESS_ATTR, "signed_in")
-    return wrapped  # type: ignore[return-value]
+    return wrapped
 
 
 def requires_roles(*roles: Role) -> Callable[[View], View]:

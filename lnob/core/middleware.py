@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 SELF_GUARDED_MODULES = ("django.contrib.admin", "ninja.")
 
 
-def declared_access(view_func: Callable[..., Any], namespaces: list[str] | None = None) -> str | None:
+def declared_access(view_func: Callable[..., Any],
+                    namespaces: list[str] | None = None) -> str | None:
     """The access rule a view declared, or None: then it is refused."""
     rule = getattr(view_func, ACCESS_ATTR, None)
     if rule:
@@ -58,7 +59,7 @@ class ThaiFirstLocaleMiddleware(MiddlewareMixin):
         supported = {code for code, _name in settings.LANGUAGES}
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         response.headers.setdefault("Content-Language", translation.get_language() or "th")

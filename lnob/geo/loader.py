@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import geothai
+
 # geothai cleans names the same way for its own search; we store that form so
 # our database search agrees with geothai.match() used by the importers.
 from geothai._normalize import normalize

@@ -19,7 +19,7 @@ def area_by_code(code: str) -> Area | None:
     model: type[Area] | None = LEVELS.get(len(code)) or (Village if len(code) == 8 else None)
     if model is None or not code.isdigit():
         return None
-    return model.objects.filter(code=code).first()
+    return model._default_manager.filter(code=code).first()
 
 
 def ancestors(area: Area) -> list[Area]:

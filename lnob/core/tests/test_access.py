@@ -86,11 +86,11 @@ def test_workspace_api_in_area_out_of_area_and_anonymous(
     user = make_user("u", role, granted)
     _token, raw = api_token_create(actor=user, name="hotline")
     assert client.get(f"/api/v1/workspaces/{inside}").status_code == 401
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-    response = client.get(f"/api/v1/workspaces/{inside}", **auth)
+    auth = {"Authorization": f"Bearer {raw}"}
+    response = client.get(f"/api/v1/workspaces/{inside}", headers=auth)
     assert response.status_code == 200
     assert response.json()["code"] == inside
-    assert client.get(f"/api/v1/workspaces/{outside}", **auth).status_code == 404
+    assert client.get(f"/api/v1/workspaces/{outside}", headers=auth).status_code == 404
 
 
 @pytest.mark.parametrize("role", [Role.NATIONAL_ANALYST, Role.SYSTEM_ADMIN])
@@ -119,7 +119,8 @@ def test_the_team_shows_people_of_the_area_and_above_but_not_of_other_areas(
 
 def test_api_operations_need_authentication_unless_declared_public(client: Client) -> None:
     schema = api.get_openapi_schema()
-    public, guarded = set(), set()
+    public: set[str] = set()
+    guarded: set[str] = set()
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             (guarded if operation.get("security") else public).add(f"{method.upper()} {path}")

@@ -28,7 +28,9 @@ DEMO_USERS: list[tuple[str, str, str, Role, str, str]] = [
     ("volunteer.kotao", "สุดา", "เอื้ออารี", Role.VOLUNTEER, "840503", "089-000-0003"),
     ("officer.krabi", "อนันต์", "ทะเลงาม", Role.PROVINCIAL_OFFICER, "81", "075-000-004"),
 ]
-DEMO_VILLAGES = [("840503", 1, "บ้านแม่หาด"), ("840503", 2, "บ้านหาดทรายรี"), ("840503", 3, "บ้านโฉลกบ้านเก่า")]
+DEMO_VILLAGES = [
+    ("840503", 1, "บ้านแม่หาด"), ("840503", 2, "บ้านหาดทรายรี"), ("840503", 3, "บ้านโฉลกบ้านเก่า"),
+]
 
 
 class Command(BaseCommand):

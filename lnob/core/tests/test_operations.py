@@ -1,0 +1,103 @@
+"""Running LNOB: settings from the environment, production guards, health,
+the ``lnob`` command and the demo."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from lnob.core.models import RoleGrant, User
+
+GOOD_KEY = "k" * 20 + "Zq8w3-Vn1x_Lp0Rt7YbH5mJc"
+
+
+def settings_load(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Load the settings in a fresh process with only this environment."""
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"DEBUG", "SECRET_KEY", "LNOB_MODE", "DATABASE_URL", "ALLOWED_HOSTS"}}
+    clean.update({"LNOB_VAR_DIR": str(tmp_path), **env})
+    return subprocess.run(  # noqa: S603 — our own interpreter and settings
+        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']="
+         "'lnob.settings'; django.setup(); from django.conf import settings; "
+         "print(settings.DATABASES['default']['ENGINE'])"],
+        env=clean, capture_output=True, text=True, check=False)
+
+
+def test_production_refuses_to_start_with_debug_on(tmp_path: Path) -> None:
+    run = settings_load({"LNOB_MODE": "production", "DEBUG": "1", "SECRET_KEY": GOOD_KEY},
+                        tmp_path)
+    assert run.returncode != 0
+    assert "DEBUG" in run.stderr
+
+
+@pytest.mark.parametrize("key", ["", "django-insecure-abc", "short"])
+def test_production_refuses_to_start_with_a_default_or_missing_secret(tmp_path: Path,
+                                                                      key: str) -> None:
+    run = settings_load({"LNOB_MODE": "production", "SECRET_KEY": key}, tmp_path)
+    assert run.returncode != 0
+    assert "SECRET_KEY" in run.stderr
+
+
+def test_production_starts_with_a_real_secret_and_postgresql_url(tmp_path: Path) -> None:
+    run = settings_load({"LNOB_MODE": "production", "SECRET_KEY": GOOD_KEY,
+                         "ALLOWED_HOSTS": "lnob.example.org",
+                         "DATABASE_URL": "postgres://u:p@db.internal:5432/lnob"}, tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_without_a_database_url_it_runs_on_sqlite_under_var(tmp_path: Path) -> None:
+    run = settings_load({}, tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "django.db.backends.sqlite3"
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0  # readable by its owner only
+
+
+@pytest.mark.django_db
+def test_health_says_the_database_answers(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_health_is_503_when_the_database_does_not_answer(client: Client,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise connection.OperationalError("server closed the connection")  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_the_lnob_command_wraps_django_management() -> None:
+    lnob = Path(sys.executable).with_name("lnob")
+    run = subprocess.run([str(lnob), "help"], capture_output=True, text=True,  # noqa: S603
+                         check=False)
+    assert run.returncode == 0, run.stderr
+    for command in ("serve", "demo", "load_geography"):
+        assert command in run.stdout
+
+
+@pytest.mark.django_db
+def test_the_demo_can_run_twice_without_losing_anything(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("demo")
+    first = capsys.readouterr().out
+    assert "officer.surat" in first and "lnob-demo-2549" in first
+    officer = User.objects.get(username="officer.surat")
+    officer.set_password("changed-by-the-user-2569")
+    officer.save()
+    call_command("demo")
+    assert User.objects.filter(username__in=["officer.surat", "volunteer.kotao"]).count() == 2
+    assert RoleGrant.objects.filter(user=officer, area_code="84").count() == 1
+    officer.refresh_from_db()
+    assert officer.check_password("changed-by-the-user-2569")  # not reset
