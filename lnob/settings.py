@@ -58,6 +58,9 @@ ALLOWED_HOSTS = [
     for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost").split(",")
     if h.strip()
 ]
+# Only behind a proxy that overwrites X-Forwarded-For: then the audit log
+# records the client's address instead of the proxy's.
+TRUST_X_FORWARDED_FOR = _env_bool("TRUST_X_FORWARDED_FOR", False)
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]

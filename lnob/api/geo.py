@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from lnob.core.access import require_area
 from lnob.core.roles import AREA_EDITOR_ROLES
@@ -71,7 +71,7 @@ def search(request: HttpRequest, q: str = Query(..., min_length=1, max_length=10
 
 
 @router.post("/subdistricts/{code}/villages", response={201: VillageOut})
-def village_add(request: HttpRequest, code: str, payload: VillageIn) -> tuple[int, Village]:
+def village_add(request: HttpRequest, code: str, payload: VillageIn) -> Status:
     require_area(request.user, code, AREA_EDITOR_ROLES)
     subdistrict = Subdistrict.objects.filter(code=code).first()
     if subdistrict is None:
@@ -79,4 +79,4 @@ def village_add(request: HttpRequest, code: str, payload: VillageIn) -> tuple[in
     village = village_create(actor=request.user,  # type: ignore[arg-type]
                              subdistrict=subdistrict, number=payload.number,
                              name_th=payload.name_th, name_en=payload.name_en)
-    return 201, village
+    return Status(201, village)

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
-from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 from lnob.conftest import IN_SUBDISTRICT
 from lnob.core.models import User
@@ -23,7 +23,7 @@ def bearer(user: User) -> dict[str, str]:
 
 
 def post_json(client: Client, url: str, body: object,
-              headers: dict[str, str] | None = None) -> Response:
+              headers: dict[str, str] | None = None) -> Any:
     data = body if isinstance(body, str) else json.dumps(body)
     return client.post(url, data=data, content_type="application/json", headers=headers)
 
