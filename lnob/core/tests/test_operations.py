@@ -101,3 +101,10 @@ def test_the_demo_can_run_twice_without_losing_anything(capsys: pytest.CaptureFi
     assert RoleGrant.objects.filter(user=officer, area_code="84").count() == 1
     officer.refresh_from_db()
     assert officer.check_password("changed-by-the-user-2569")  # not reset
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_the_database_it_was_given() -> None:
+    # `make test` runs everything twice; this proves the second run is PostgreSQL.
+    expected = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
+    assert connection.vendor == expected
