@@ -1,0 +1,66 @@
+"""Form fields for Thai formats, for every form that takes a citizen ID or a
+date. Errors name the field (Django puts them under it) and say what to fix."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from lnob.core.citizen_id import CitizenIdError, normalise_citizen_id
+from lnob.core.thaidates import ThaiDateError, be_year, parse_date
+
+
+class CitizenIdField(forms.CharField):
+    """Takes 13 digits with or without dashes, in Thai or Arabic digits; keeps
+    plain digits. An ID starting with 0 is valid."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 30)  # room for dashes and spaces as typed
+        kwargs.setdefault("label", _("Citizen ID"))
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "numeric")
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        if not text:
+            return ""
+        try:
+            return normalise_citizen_id(text)
+        except CitizenIdError as err:
+            raise ValidationError(err.message, code=err.code, params=err.params) from err
+
+
+class ThaiDateField(forms.Field):
+    """Takes a date as Thai people write it (BE or CE, Thai month names, Thai
+    digits; see docs/thai-formats.md) and gives a CE ``date``. Shows it back
+    as d/m/BE on Thai pages."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, allow_year_only: bool = False, **kwargs: Any) -> None:
+        self.allow_year_only = allow_year_only
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("placeholder", _("e.g. 6/11/2549"))
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return parse_date(str(value), allow_year_only=self.allow_year_only).value
+        except ThaiDateError as err:
+            raise ValidationError(err.message, code=err.code, params=err.params) from err
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, datetime.date):
+            thai = (translation.get_language() or "th").startswith("th")
+            year = be_year(value.year) if thai else value.year
+            return f"{value.day}/{value.month}/{year}"
+        return value
