@@ -34,7 +34,8 @@ def test_a_wrong_check_digit_is_an_error_under_the_citizen_id_field_in_thai() ->
         assert not form.is_valid()
         assert list(form.errors) == ["citizen_id"]
         assert form.errors.as_data()["citizen_id"][0].code == "check_digit"
-        assert any("\u0e00" <= ch <= "\u0e7f" for ch in form.errors["citizen_id"][0])
+        message = str(form.errors["citizen_id"][0])
+        assert any("\u0e00" <= ch <= "\u0e7f" for ch in message)
 
 
 def test_impossible_and_ambiguous_dates_are_errors_under_their_field() -> None:
