@@ -25,8 +25,9 @@ def audit_of_object(user: Any, object_type: str, object_id: str) -> QuerySet[Aud
 
 def team_of_area(area_code: str) -> QuerySet[RoleGrant]:
     """Everyone holding a role on this area, inside it, or above it (the
-    province's officers are part of a subdistrict's team)."""
-    above = [area_code[:n] for n in (0, 2, 4) if n < len(area_code)]
+    province's officers are part of a subdistrict's team). Nationwide grants
+    (analysts, administrators) are not part of an area's team."""
+    above = [area_code[:n] for n in (2, 4) if n < len(area_code)]
     return (RoleGrant.objects.filter(Q(area_code__startswith=area_code) | Q(area_code__in=above))
             .filter(user__is_active=True)
             .select_related("user").order_by("area_code", "role", "user__username"))

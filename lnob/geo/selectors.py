@@ -22,6 +22,17 @@ def area_by_code(code: str) -> Area | None:
     return model._default_manager.filter(code=code).first()
 
 
+def area_names(codes: set[str]) -> dict[str, str]:
+    """Names in the active language for province, district and subdistrict
+    codes, in one query per level."""
+    names: dict[str, str] = {}
+    for length, model in LEVELS.items():
+        wanted = [c for c in codes if len(c) == length]
+        if wanted:
+            names.update({a.code: a.name for a in model._default_manager.filter(code__in=wanted)})
+    return names
+
+
 def ancestors(area: Area) -> list[Area]:
     """Province, district, subdistrict above ``area`` (outermost first)."""
     chain: list[Area] = []

@@ -109,12 +109,14 @@ def workspace(request: HttpRequest, code: str) -> HttpResponse:
     if area is None or len(code) == 8:
         raise Http404
     team = list(team_of_area(code))
+    area_names = geo.area_names({g.area_code for g in team})
     # Names and phone numbers of the team are personal data.
     audit.record(AuditAction.VIEW, request=request, object_type="workspace", object_id=code,
                  area_code=code, detail={"users": sorted({g.user_id for g in team})})
     reads_audit = covers(request.user, code, AUDIT_READER_ROLES)
     return render(request, "web/workspace.html", {
-        "area": area, "parents": geo.ancestors(area), "team": team,
+        "area": area, "parents": geo.ancestors(area),
+        "team": [(g, area_names.get(g.area_code, g.area_code)) for g in team],
         "recent_audit": (audit_visible_to(request.user).filter(area_code__startswith=code)[:20]
                          if reads_audit else []),
     })
