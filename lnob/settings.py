@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "ninja",
     "lnob.core",
     "lnob.geo",
+    "lnob.registry",
+    "lnob.networks",
     "lnob.web",
     "lnob.demo",
 ]

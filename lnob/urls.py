@@ -8,6 +8,8 @@ from lnob.core.access import public
 urlpatterns = [
     path("", include("lnob.web.urls")),
     path("accounts/", include("lnob.core.urls")),
+    path("persons/", include("lnob.registry.urls")),
+    path("capacity/", include("lnob.networks.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -6,6 +6,8 @@ from lnob.api import errors
 from lnob.api.auth import API_AUTH
 from lnob.api.geo import router as geo_router
 from lnob.api.me import router as me_router
+from lnob.api.networks import router as networks_router
+from lnob.api.persons import router as persons_router
 from lnob.api.workspaces import router as workspaces_router
 
 api = NinjaAPI(
@@ -28,3 +30,5 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 api.add_router("/geo", geo_router)
 api.add_router("/me", me_router)
 api.add_router("/workspaces", workspaces_router)
+api.add_router("/persons", persons_router)
+api.add_router("", networks_router)  # /networks, /volunteers, /funds, /committees

@@ -84,9 +84,16 @@ def covers(user: Any, area_code: str, roles: Iterable[Role] | None = None) -> bo
     return any(area_code.startswith(code) for code in area_codes(user, roles))
 
 
-def area_q(user: Any, field: str, roles: Iterable[Role] | None = None) -> Q:
-    """A filter that keeps rows whose ``field`` (an area code) lies in the
-    user's areas for these roles. No grant → matches nothing."""
+AREA_LEVEL_FIELDS = {2: "province_code", 4: "district_code", 6: "subdistrict_id"}
+
+
+def area_q(user: Any, field: str | dict[int, str], roles: Iterable[Role] | None = None) -> Q:
+    """A filter that keeps rows lying in the user's areas for these roles.
+
+    ``field`` is either one area-code field matched by prefix, or a mapping
+    from code length to an exact-match field (e.g. ``AREA_LEVEL_FIELDS`` for
+    rows that carry their province, district and subdistrict codes), which
+    uses plain indexes on every database. No grant → matches nothing."""
     codes = area_codes(user, roles)
     if "" in codes:
         return Q()
@@ -94,7 +101,10 @@ def area_q(user: Any, field: str, roles: Iterable[Role] | None = None) -> Q:
         return Q(pk__in=[])
     q = Q()
     for code in codes:
-        q |= Q(**{f"{field}__startswith": code})
+        if isinstance(field, dict):
+            q |= Q(**{field[len(code)]: code})
+        else:
+            q |= Q(**{f"{field}__startswith": code})
     return q
 
 
