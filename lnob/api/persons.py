@@ -1,3 +1,200 @@
-from ninja import Router
+"""People in need over the API: the same scoping, validation and audit as the
+pages (lnob.registry.access, selectors and services)."""
+
+
+import datetime
+from typing import Any, cast
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import CursorPagination, paginate
+
+from lnob.core import audit
+from lnob.core.access import grants_of
+from lnob.core.citizen_id import mask_citizen_id
+from lnob.core.models import AuditAction, User
+from lnob.registry import services
+from lnob.registry.access import EDITORS, can_edit, can_see_citizen_id, person_for
+from lnob.registry.models import Person
+from lnob.registry.selectors import PersonFilters, person_list
 
 router = Router(tags=["persons"])
+
+
+class NeedIn(Schema):
+    need_id: int
+    severity: int = Field(..., ge=1, le=4)
+
+
+class ConsentIn(Schema):
+    status: str = Field(..., description="given | refused | unable")
+    lawful_basis: str = Field(..., description="consent | vital_interest | public_task | …")
+    purposes: list[str] = []
+    note: str = Field("", max_length=255)
+
+
+class PersonIn(Schema):
+    title: str = Field("", max_length=40)
+    first_name: str = Field(..., min_length=1, max_length=100)
+    last_name: str = Field("", max_length=100)
+    sex: str = Field("X", description="M | F | X")
+    birth_date: datetime.date | None = Field(None, description="CE date, ISO 8601")
+    birth_year_only: bool = False
+    citizen_id: str = Field("", max_length=30, description="13 digits, dashes allowed")
+    no_citizen_id_reason: str = ""
+    phone: str = Field("", max_length=20)
+    subdistrict_code: str = Field(..., min_length=6, max_length=6)
+    village_number: int | None = Field(None, ge=1, le=99)
+    house_number: str = Field("", max_length=30)
+    address_text: str = Field("", max_length=255)
+    target_group_ids: list[int] = []
+    needs: list[NeedIn] = []
+    source: str = Field(..., description="network | hotline | public | forum | import | officer")
+    source_network_id: int | None = None
+    source_note: str = Field("", max_length=255)
+    external_ref: str = Field("", max_length=64)
+
+
+class PersonCreateIn(PersonIn):
+    consent: ConsentIn | None = None
+
+
+class PersonUpdateIn(PersonIn):
+    version: int = Field(..., description="the version you read; a newer one → 409")
+
+
+class NeedOut(Schema):
+    need_id: int
+    code: str
+    severity: int
+
+
+class PersonOut(Schema):
+    id: int
+    title: str
+    first_name: str
+    last_name: str
+    sex: str
+    birth_date: datetime.date | None
+    birth_year_only: bool
+    citizen_id: str = Field(..., description="masked unless your role may see it")
+    no_citizen_id_reason: str
+    phone: str
+    subdistrict_code: str = Field(..., alias="subdistrict_id")
+    village_code: str | None = Field(None, alias="village_id")
+    house_number: str
+    status: str
+    severity: int
+    source: str
+    version: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_citizen_id(obj: Person) -> str:
+        # Unmasked only when the view marked it so (ID readers; audited there).
+        if obj.citizen_id and not getattr(obj, "show_citizen_id", False):
+            return mask_citizen_id(obj.citizen_id)
+        return obj.citizen_id
+
+
+class PersonDetailOut(PersonOut):
+    needs: list[NeedOut]
+    target_group_ids: list[int]
+    household_id: int | None
+
+    @staticmethod
+    def resolve_needs(obj: Person) -> list[dict[str, Any]]:
+        return [{"need_id": pn.need_id, "code": pn.need.code, "severity": pn.severity}
+                for pn in obj.needs.select_related("need")]
+
+    @staticmethod
+    def resolve_target_group_ids(obj: Person) -> list[int]:
+        return list(obj.target_groups.values_list("pk", flat=True))
+
+
+class ListFilters(Schema):
+    q: str = Field("", max_length=100)
+    area: str = Field("", max_length=6)
+    target_group: int | None = None
+    need: int | None = None
+    min_severity: int | None = Field(None, ge=1, le=4)
+    status: str = ""
+    network: int | None = None
+
+
+def _shown(person: Person, actor: Any) -> Person:
+    person.show_citizen_id = can_see_citizen_id(actor, person)  # type: ignore[attr-defined]
+    return person
+
+
+def _data(payload: PersonIn) -> services.PersonData:
+    return services.PersonData(
+        **payload.dict(exclude={"needs", "consent", "version"}),
+        needs={n.need_id: n.severity for n in payload.needs})
+
+
+def _editor(request: HttpRequest) -> User:
+    if not grants_of(request.user, EDITORS):
+        raise HttpError(403, "Your role cannot register or change persons.")
+    return cast(User, request.user)
+
+
+@router.get("", response=list[PersonOut])
+@paginate(CursorPagination, ordering=("-id",), page_size=50)
+def persons(request: HttpRequest, filters: Query[ListFilters]) -> Any:
+    """Persons you may see, newest first; IDs masked. Each page is audited."""
+    qs = person_list(request.user, PersonFilters(
+        q=filters.q, area=filters.area, target_group=filters.target_group, need=filters.need,
+        min_severity=filters.min_severity, status=filters.status, network=filters.network))
+    audit.record(AuditAction.VIEW, request=request, object_type="registry.person_list",
+                 detail={"via": "api", "q": filters.q, "area": filters.area})
+    return qs.order_by("-id")
+
+
+@router.get("/{person_id}", response=PersonDetailOut)
+def person(request: HttpRequest, person_id: int) -> Person:
+    found = _shown(person_for(request.user, person_id), request.user)
+    audit.record(AuditAction.VIEW, request=request, obj=found, area_code=found.area_code,
+                 detail={"via": "api",
+                         "unmasked": found.show_citizen_id and bool(found.citizen_id)})  # type: ignore[attr-defined]
+    return found
+
+
+@router.post("", response={201: PersonDetailOut})
+def person_create(request: HttpRequest, payload: PersonCreateIn) -> Status:
+    actor = _editor(request)
+    consent = services.ConsentData(**payload.consent.dict()) if payload.consent else None
+    created = services.person_create(actor=actor, data=_data(payload), consent=consent,
+                                     request=request)
+    return Status(201, _shown(created, actor))
+
+
+@router.put("/{person_id}", response={200: PersonDetailOut, 409: dict})
+def person_update(request: HttpRequest, person_id: int, payload: PersonUpdateIn) -> Any:
+    actor = _editor(request)
+    found = person_for(actor, person_id)
+    if not can_edit(actor, found):
+        raise HttpError(403, "Your role cannot change this person.")
+    try:
+        updated = services.person_update(actor=actor, person=found, data=_data(payload),
+                                         expected_version=payload.version, request=request)
+    except services.ConflictError:
+        return Status(409, {"errors": [{"field": "version", "code": "conflict",
+                                        "message": "This person changed since you read it; "
+                                                   "fetch it again and retry."}]})
+    return _shown(updated, actor)
+
+
+@router.post("/{person_id}/consents", response={201: dict})
+def consent_add(request: HttpRequest, person_id: int, payload: ConsentIn) -> Status:
+    actor = _editor(request)
+    found = person_for(actor, person_id)
+    if not can_edit(actor, found):
+        raise HttpError(403, "Your role cannot change this person.")
+    consent = services.consent_record(actor=actor, person=found,
+                                      data=services.ConsentData(**payload.dict()),
+                                      request=request)
+    return Status(201, {"id": consent.pk, "status": consent.status,
+                        "lawful_basis": consent.lawful_basis})

@@ -165,6 +165,9 @@ class PersonNeed(models.Model):
         ]
         indexes = [models.Index(fields=["need", "severity"], name="person_need_lookup")]
 
+    def __str__(self) -> str:
+        return f"{self.need_id}:{self.severity}"
+
 
 class ConsentStatus(models.TextChoices):
     GIVEN = "given", _("Given")
@@ -174,7 +177,8 @@ class ConsentStatus(models.TextChoices):
 
 class LawfulBasis(models.TextChoices):
     CONSENT = "consent", _("Consent (PDPA s.19, s.26)")
-    VITAL_INTEREST = "vital_interest", _("Preventing danger to life or health (s.24(2), s.26(1)(a))")
+    VITAL_INTEREST = "vital_interest", _(
+        "Preventing danger to life or health (s.24(2), s.26(1)(a))")
     PUBLIC_TASK = "public_task", _("Public task of the ministry (s.24(4))")
     LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation (s.24(6))")
     SOCIAL_PROTECTION = "social_protection", _("Social protection law (s.26(5)(b))")
@@ -194,6 +198,9 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.status} ({self.lawful_basis})"
 
 
 class ConsentPurpose(models.TextChoices):
@@ -217,3 +224,6 @@ class PersonChange(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["person", "at"], name="person_change_person")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"

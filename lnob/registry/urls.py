@@ -1,3 +1,14 @@
 from django.urls import path
 
-urlpatterns: list = []
+from lnob.registry import views
+
+urlpatterns = [
+    path("", views.person_list_view, name="person_list"),
+    path("new/", views.person_new, name="person_new"),
+    path("taxonomy/", views.taxonomy, name="taxonomy"),
+    path("<int:pk>/", views.person_detail, name="person_detail"),
+    path("<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("<int:pk>/citizen-id/", views.person_citizen_id, name="person_citizen_id"),
+    path("<int:pk>/consent/", views.person_consent, name="person_consent"),
+    path("<int:pk>/household/", views.household_start, name="household_start"),
+]

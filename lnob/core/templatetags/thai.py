@@ -8,7 +8,8 @@ from datetime import date, datetime
 from django import template
 from django.utils import timezone, translation
 
-from lnob.core import citizen_id, thaidates
+from lnob.core import citizen_id as citizen_id_module
+from lnob.core import thaidates
 
 register = template.Library()
 
@@ -38,4 +39,16 @@ def bedatetime(value: datetime | None) -> str:
 
 @register.filter
 def masked_id(value: str | None) -> str:
-    return citizen_id.mask_citizen_id(value) if value else ""
+    return citizen_id_module.mask_citizen_id(value) if value else ""
+
+
+@register.filter
+def beyear(value: date | None) -> str:
+    """The year alone: BE on Thai pages, CE on English ones."""
+    return thaidates.format_year(value, _lang()) if value else ""
+
+
+@register.filter
+def citizen_id(value: str | None) -> str:
+    """Unmasked, grouped 1-2345-67890-12-1 (only where the view allows it)."""
+    return citizen_id_module.format_citizen_id(value) if value else ""

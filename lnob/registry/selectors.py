@@ -1,0 +1,76 @@
+"""Reads of the registry, always starting from what the user may see."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from lnob.core.thaidates import to_arabic_digits
+from lnob.registry.access import persons_visible_to
+from lnob.registry.models import Person
+from lnob.registry.taxonomy import Need, TargetGroup
+
+_DIGITS = re.compile(r"[\d\s-]+")
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    q: str = ""
+    area: str = ""  # a province, district or subdistrict code
+    target_group: int | None = None
+    need: int | None = None
+    min_severity: int | None = None
+    status: str = ""
+    network: int | None = None
+
+
+def search_q(text: str) -> Q:
+    """A citizen ID (13 digits, dashes allowed) or a phone number finds by
+    number; anything else is part of a Thai or English name."""
+    text = to_arabic_digits(text).strip()
+    if not text:
+        return Q()
+    if _DIGITS.fullmatch(text):
+        digits = re.sub(r"\D", "", text)
+        if len(digits) == 13:
+            return Q(citizen_id=digits)
+        return Q(phone__contains=digits) if len(digits) >= 4 else Q(pk__in=[])
+    return Q(name_key__contains=" ".join(text.lower().split()))
+
+
+def area_filter(code: str) -> Q:
+    fields = {2: "province_code", 4: "district_code", 6: "subdistrict_id"}
+    if len(code) not in fields or not code.isdigit():
+        return Q(pk__in=[])
+    return Q(**{fields[len(code)]: code})
+
+
+def person_list(user: Any, filters: PersonFilters) -> QuerySet[Person]:
+    qs = persons_visible_to(user).filter(search_q(filters.q))
+    if filters.area:
+        qs = qs.filter(area_filter(filters.area))
+    if filters.target_group:
+        qs = qs.filter(target_groups=filters.target_group)
+    if filters.need:
+        qs = qs.filter(needs__need=filters.need)
+    if filters.min_severity:
+        qs = qs.filter(severity__gte=filters.min_severity)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.network:
+        qs = qs.filter(source_network=filters.network)
+    return qs.select_related("subdistrict", "village").order_by("-severity", "-created_at",
+                                                                 "-id")
+
+
+def taxonomy_for(province_code: str) -> tuple[QuerySet[TargetGroup], QuerySet[Need]]:
+    """National entries and the province's own, active ones."""
+    provinces = ["", province_code] if province_code else [""]
+    groups = TargetGroup.objects.filter(active=True, province_code__in=provinces).order_by(
+        "province_code", "sort", "code")
+    needs = Need.objects.filter(active=True, province_code__in=provinces).order_by(
+        "province_code", "sort", "code")
+    return groups, needs

@@ -1,0 +1,329 @@
+"""Writes to the registry of people in need. Each service validates fully,
+runs in one transaction, keeps the person's history and writes one audit row."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lnob.core import audit
+from lnob.core.access import covers
+from lnob.core.citizen_id import CitizenIdError, mask_citizen_id, normalise_citizen_id
+from lnob.core.models import AuditAction, User
+from lnob.geo.models import Subdistrict, Village
+from lnob.registry.access import EDITORS, TAXONOMY_EDITORS
+from lnob.registry.models import (
+    Consent,
+    ConsentStatus,
+    Household,
+    LawfulBasis,
+    Person,
+    PersonChange,
+    PersonNeed,
+    Sex,
+    Source,
+)
+from lnob.registry.taxonomy import Need, TargetGroup
+
+EARLIEST_BIRTH = datetime.date(1880, 1, 1)
+
+
+class ConflictError(Exception):
+    """The record changed after the user opened it."""
+
+
+@dataclass
+class ConsentData:
+    status: str
+    lawful_basis: str
+    purposes: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class PersonData:
+    """What a form, the API or an import gives to create or change a person."""
+
+    first_name: str
+    subdistrict_code: str
+    source: str
+    title: str = ""
+    last_name: str = ""
+    sex: str = Sex.OTHER
+    birth_date: datetime.date | None = None
+    birth_year_only: bool = False
+    citizen_id: str = ""
+    no_citizen_id_reason: str = ""
+    phone: str = ""
+    village_number: int | None = None
+    house_number: str = ""
+    address_text: str = ""
+    target_group_ids: list[int] = field(default_factory=list)
+    needs: dict[int, int] = field(default_factory=dict)  # need id → severity 1–4
+    source_network_id: int | None = None
+    source_note: str = ""
+    external_ref: str = ""
+    household_id: int | None = None
+
+
+@dataclass
+class _Clean:
+    fields: dict[str, Any]
+    groups: list[TargetGroup]
+    needs: dict[Need, int]
+
+
+# Fields copied as they are from PersonData to Person.
+PLAIN_FIELDS = ("title", "first_name", "last_name", "sex", "birth_date", "birth_year_only",
+                "citizen_id", "no_citizen_id_reason", "phone", "house_number",
+                "address_text", "source", "source_note", "external_ref")
+
+
+def _validate(actor: User, data: PersonData) -> _Clean:
+    errors: dict[str, str] = {}
+    first_name = " ".join(data.first_name.split())
+    if not first_name:
+        errors["first_name"] = _("Give the person's first name.")
+    if data.sex not in Sex.values:
+        errors["sex"] = _("Choose a sex from the list.")
+    citizen_id = ""
+    if data.citizen_id.strip():
+        try:
+            citizen_id = normalise_citizen_id(data.citizen_id)
+        except CitizenIdError as err:
+            errors["citizen_id"] = str(err)
+    elif not data.no_citizen_id_reason:
+        errors["no_citizen_id_reason"] = _(
+            "Without a citizen ID, say why it is missing.")
+    if data.birth_date is not None:
+        if data.birth_date > timezone.localdate():
+            errors["birth_date"] = _("The birth date is in the future. Was a Buddhist Era "
+                                     "year taken for CE, or the other way round?")
+        elif data.birth_date < EARLIEST_BIRTH:
+            errors["birth_date"] = _("The birth date is before 1880 (2423 BE).")
+    if data.source not in Source.values:
+        errors["source"] = _("Choose where the report came from.")
+
+    subdistrict = Subdistrict.objects.filter(code=data.subdistrict_code).first()
+    village = None
+    if subdistrict is None:
+        errors["subdistrict"] = _("Unknown subdistrict code %(code)s.") % {
+            "code": data.subdistrict_code}
+    elif not covers(actor, subdistrict.code, EDITORS):
+        errors["subdistrict"] = _("This subdistrict is outside the areas you work in.")
+    elif data.village_number is not None:
+        village = Village.objects.filter(subdistrict=subdistrict,
+                                         number=data.village_number).first()
+        if village is None:
+            errors["village"] = _("Moo %(number)s is not a village of this subdistrict.") % {
+                "number": data.village_number}
+    province = data.subdistrict_code[:2]
+
+    groups = list(TargetGroup.objects.filter(pk__in=data.target_group_ids, active=True,
+                                             province_code__in=["", province]))
+    if len(groups) != len(set(data.target_group_ids)):
+        errors["target_groups"] = _("A target group is unknown or belongs to another province.")
+    needs_by_id = Need.objects.filter(pk__in=list(data.needs), active=True,
+                                      province_code__in=["", province]).in_bulk()
+    if len(needs_by_id) != len(data.needs):
+        errors["needs"] = _("A need is unknown or belongs to another province.")
+    if any(not 1 <= s <= 4 for s in data.needs.values()):
+        errors["needs"] = _("Severity is 1 (low) to 4 (critical).")
+    if data.source_network_id is not None:
+        from lnob.networks.models import Network
+
+        if not Network.objects.filter(pk=data.source_network_id,
+                                      province_code=province).exists():
+            errors["source_network"] = _("The reporting network is unknown or in another "
+                                         "province.")
+    if data.household_id is not None and not Household.objects.filter(
+            pk=data.household_id, subdistrict_id=data.subdistrict_code).exists():
+        errors["household"] = _("The household is unknown or in another subdistrict.")
+    if errors:
+        raise ValidationError(errors)
+
+    assert subdistrict is not None  # noqa: S101 — errors above would have been raised
+    fields = {name: getattr(data, name) for name in PLAIN_FIELDS}
+    fields.update({
+        "first_name": first_name, "last_name": " ".join(data.last_name.split()),
+        "title": data.title.strip(), "citizen_id": citizen_id,
+        "no_citizen_id_reason": "" if citizen_id else data.no_citizen_id_reason,
+        "birth_year_only": data.birth_year_only and data.birth_date is not None,
+        "subdistrict": subdistrict, "village": village, "province_code": province,
+        "district_code": data.subdistrict_code[:4], "household_id": data.household_id,
+        "source_network_id": data.source_network_id,
+        "name_key": name_key(first_name, data.last_name),
+        "severity": max(data.needs.values(), default=0),
+    })
+    return _Clean(fields, groups, {needs_by_id[i]: s for i, s in data.needs.items()})
+
+
+def name_key(first_name: str, last_name: str) -> str:
+    return " ".join(f"{first_name} {last_name}".lower().split())
+
+
+def _shown(name: str, value: Any) -> str:
+    """A value as the history shows it; citizen IDs stay masked there too."""
+    if value is None or value == "":
+        return ""
+    if name == "citizen_id":
+        return mask_citizen_id(str(value))
+    if hasattr(value, "pk"):
+        return str(value.pk)
+    return str(value)
+
+
+def _write_links(person: Person, clean: _Clean) -> None:
+    person.target_groups.set(clean.groups)
+    PersonNeed.objects.filter(person=person).exclude(need__in=list(clean.needs)).delete()
+    for need, severity in clean.needs.items():
+        PersonNeed.objects.update_or_create(person=person, need=need,
+                                            defaults={"severity": severity})
+
+
+def _links_snapshot(person: Person) -> dict[str, str]:
+    groups = ", ".join(sorted(g.code for g in person.target_groups.all()))
+    needs = ", ".join(sorted(f"{pn.need.code}:{pn.severity}"
+                             for pn in person.needs.select_related("need")))
+    return {"target_groups": groups, "needs": needs}
+
+
+@transaction.atomic
+def person_create(*, actor: User, data: PersonData, consent: ConsentData | None = None,
+                  request: Any = None) -> Person:
+    clean = _validate(actor, data)
+    now = timezone.now()
+    person = Person.objects.create(**clean.fields, entered_by=actor, created_at=now,
+                                   updated_at=now)
+    _write_links(person, clean)
+    if consent is not None:
+        _consent_create(actor, person, consent)
+    snapshot = {name: ["", _shown(name, v)] for name, v in clean.fields.items()
+                if _shown(name, v) and name not in ("name_key", "province_code",
+                                                     "district_code")}
+    snapshot.update({k: ["", v] for k, v in _links_snapshot(person).items() if v})
+    PersonChange.objects.create(person=person, actor=actor, actor_label=actor.get_username(),
+                                action="create", changes=snapshot)
+    audit.record(AuditAction.CREATE, actor=actor, request=request, obj=person,
+                 area_code=person.area_code)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: User, person: Person, data: PersonData, expected_version: int,
+                  request: Any = None) -> Person:
+    """Changes a person. Refuses with ConflictError when someone else saved
+    the record after ``expected_version`` was read (no silent overwrite)."""
+    if not covers(actor, person.area_code, EDITORS):
+        raise PermissionError("not an editor of this person's area")
+    clean = _validate(actor, data)
+    before = {name: _shown(name, getattr(person, name)) for name in clean.fields}
+    before.update(_links_snapshot(person))
+    updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
+        **clean.fields, version=F("version") + 1, updated_at=timezone.now())
+    if updated != 1:
+        raise ConflictError
+    person.refresh_from_db()
+    _write_links(person, clean)
+    after = {name: _shown(name, getattr(person, name)) for name in clean.fields}
+    after.update(_links_snapshot(person))
+    changes = {name: [before[name], after[name]] for name in after
+               if before.get(name) != after[name] and name != "name_key"}
+    if changes:
+        PersonChange.objects.create(person=person, actor=actor,
+                                    actor_label=actor.get_username(), action="update",
+                                    changes=changes)
+    audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=person,
+                 area_code=person.area_code, detail={"fields": sorted(changes)})
+    return person
+
+
+def _consent_create(actor: User, person: Person, data: ConsentData) -> Consent:
+    errors: dict[str, str] = {}
+    if data.status not in ConsentStatus.values:
+        errors["consent_status"] = _("Choose whether consent was given.")
+    if data.lawful_basis not in LawfulBasis.values:
+        errors["lawful_basis"] = _("Choose the lawful basis.")
+    elif data.status == ConsentStatus.GIVEN and not data.purposes:
+        errors["purposes"] = _("Say which purposes the person consented to.")
+    elif data.status != ConsentStatus.GIVEN and data.lawful_basis == LawfulBasis.CONSENT:
+        errors["lawful_basis"] = _("Without consent, record the lawful basis that applies "
+                                   "instead (PDPA s.24 or s.26).")
+    if errors:
+        raise ValidationError(errors)
+    return Consent.objects.create(person=person, status=data.status,
+                                  purposes=sorted(set(data.purposes)),
+                                  lawful_basis=data.lawful_basis, recorded_by=actor,
+                                  note=data.note[:255])
+
+
+@transaction.atomic
+def consent_record(*, actor: User, person: Person, data: ConsentData,
+                   request: Any = None) -> Consent:
+    if not covers(actor, person.area_code, EDITORS):
+        raise PermissionError("not an editor of this person's area")
+    consent = _consent_create(actor, person, data)
+    PersonChange.objects.create(person=person, actor=actor, actor_label=actor.get_username(),
+                                action="consent",
+                                changes={"consent": ["", f"{data.status} ({data.lawful_basis})"]})
+    audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=person,
+                 area_code=person.area_code, detail={"consent": data.status})
+    return consent
+
+
+@transaction.atomic
+def household_start(*, actor: User, head: Person, request: Any = None) -> Household:
+    """A new household at the head's address, with ``head`` as its first member."""
+    if not covers(actor, head.area_code, EDITORS):
+        raise PermissionError("not an editor of this person's area")
+    if head.household_id is not None:
+        raise ValidationError({"household": _("This person already belongs to a household.")})
+    household = Household.objects.create(subdistrict_id=head.subdistrict_id,
+                                         village_id=head.village_id,
+                                         house_number=head.house_number, head=head)
+    Person.objects.filter(pk=head.pk).update(household=household, version=F("version") + 1)
+    PersonChange.objects.create(person=head, actor=actor, actor_label=actor.get_username(),
+                                action="update",
+                                changes={"household": ["", f"{household.pk} (head)"]})
+    audit.record(AuditAction.CREATE, actor=actor, request=request, obj=household,
+                 area_code=head.area_code)
+    return household
+
+
+@transaction.atomic
+def taxonomy_add(*, actor: User, kind: str, province_code: str, code: str, name_th: str,
+                 name_en: str = "", parent_id: int | None = None,
+                 criteria: str = "") -> TargetGroup | Need:
+    """A province's own target sub-group (under a national group) or need."""
+    if not covers(actor, province_code, TAXONOMY_EDITORS) or len(province_code) != 2:
+        raise PermissionError("not a taxonomy editor of this province")
+    errors: dict[str, str] = {}
+    if not name_th.strip():
+        errors["name_th"] = _("Give the Thai name.")
+    code = code.strip().lower()
+    if not code or not code.replace("_", "").isalnum() or not code.isascii():
+        errors["code"] = _("The code uses Latin letters, digits and _ only.")
+    model: type[TargetGroup] | type[Need] = TargetGroup if kind == "group" else Need
+    if model.objects.filter(province_code__in=["", province_code], code=code).exists():
+        errors["code"] = _("This code is already used.")
+    parent = None
+    if kind == "group":
+        parent = TargetGroup.objects.filter(pk=parent_id or 0, province_code="",
+                                            parent=None).first()
+        if parent is None:
+            errors["parent"] = _("Choose the national group it belongs under.")
+    if errors:
+        raise ValidationError(errors)
+    extra: dict[str, Any] = {"parent": parent, "criteria": criteria} if kind == "group" else {}
+    entry = model.objects.create(province_code=province_code, code=code,
+                                 name_th=name_th.strip(), name_en=name_en.strip(), **extra)
+    audit.record(AuditAction.CREATE, actor=actor, obj=entry, area_code=province_code,
+                 detail={"code": code})
+    return entry

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from lnob.core.models import User
+from lnob.registry.models import Person
+from lnob.registry.services import ConsentData, PersonData, person_create
+from lnob.registry.taxonomy import Need, TargetGroup
+
+VALID_ID = "1101700203441"  # check digit 1
+
+
+def person_data(**overrides: Any) -> PersonData:
+    values: dict[str, Any] = {
+        "first_name": "สมชาย", "last_name": "ใจดี", "title": "นาย", "sex": "M",
+        "subdistrict_code": "840503", "source": "network", "citizen_id": VALID_ID,
+    }
+    values.update(overrides)
+    return PersonData(**values)
+
+
+@pytest.fixture
+def need_health(db: None) -> Need:
+    return Need.objects.get(code="health", province_code="")
+
+
+@pytest.fixture
+def group_elderly(db: None) -> TargetGroup:
+    return TargetGroup.objects.get(code="in_hardship", province_code="")
+
+
+@pytest.fixture
+def make_person(officer: User) -> Callable[..., Person]:
+    def make(actor: User | None = None, **overrides: Any) -> Person:
+        consent = ConsentData(status="given", lawful_basis="consent", purposes=["care"])
+        return person_create(actor=actor or officer, data=person_data(**overrides),
+                             consent=consent)
+
+    return make
