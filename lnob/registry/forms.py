@@ -98,7 +98,7 @@ class PersonForm(forms.Form):
                 label=_("Consent"), choices=ConsentStatus.choices)
             self.fields["purposes"] = forms.MultipleChoiceField(
                 label=_("Consented purposes"), choices=ConsentPurpose.choices, required=False,
-                widget=forms.CheckboxSelectMultiple)
+                widget=forms.CheckboxSelectMultiple, initial=[ConsentPurpose.CARE])
             self.fields["lawful_basis"] = forms.ChoiceField(
                 label=_("Lawful basis"), choices=LawfulBasis.choices,
                 initial=LawfulBasis.CONSENT)

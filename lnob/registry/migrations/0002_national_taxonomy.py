@@ -2,16 +2,11 @@
 
 from django.db import migrations
 
-from lnob.registry.taxonomy import NATIONAL_GROUPS, NATIONAL_NEEDS
+from lnob.registry.migrations._national_taxonomy import load
 
 
 def forwards(apps, schema_editor):
-    for model_name, rows in (("TargetGroup", NATIONAL_GROUPS), ("Need", NATIONAL_NEEDS)):
-        model = apps.get_model("registry", model_name)
-        for sort, (code, name_th, name_en) in enumerate(rows, start=1):
-            model.objects.update_or_create(
-                province_code="", code=code,
-                defaults={"name_th": name_th, "name_en": name_en, "sort": sort})
+    load(apps)
 
 
 def backwards(apps, schema_editor):

@@ -1,0 +1,64 @@
+"""A provincial officer on a phone registers a person found by a network."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.hashers import make_password
+
+from lnob.conftest import PASSWORD
+from lnob.core.models import User
+from lnob.core.roles import Role
+from lnob.core.services import role_grant
+from lnob.geo.loader import load_geography
+from lnob.geo.models import District, Province, Subdistrict
+from lnob.registry.migrations import _national_taxonomy
+from lnob.registry.models import Person
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def officer_account(transactional_db: None) -> User:
+    # Transactional tests empty the tables afterwards; put back what migrations load.
+    load_geography(Province, District, Subdistrict)
+    _national_taxonomy.load()
+    user = User.objects.create(username="officer.surat", password=make_password(PASSWORD))
+    role_grant(actor=None, user=user, role=Role.PROVINCIAL_OFFICER, area_code="84")
+    return user
+
+
+def test_an_officer_registers_a_person_on_a_phone(live_server: Any, browser: Any,
+                                                  officer_account: User) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/accounts/login/?next=/persons/new/")
+    page.fill("#id_username", "officer.surat")
+    page.fill("#id_password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(live_server.url + "/persons/new/")
+
+    page.fill("#id_title", "นาง")
+    page.fill("#id_first_name", "บุญมี")
+    page.fill("#id_last_name", "ศรีสุข")
+    page.select_option("#id_sex", "F")
+    page.fill("#id_birth_date", "6 พ.ย. 2490")
+    page.fill("#id_citizen_id", "1-1017-00203-44-2")  # one digit wrong
+    page.select_option("#id_subdistrict", "840503")
+    page.select_option("#id_source", "network")
+    page.locator("main form button[type=submit]").click()
+    error = page.locator("#id_citizen_id-err")
+    assert error.is_visible()
+    assert Person.objects.count() == 0
+
+    page.fill("#id_citizen_id", "1-1017-00203-44-1")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(live_server.url + "/persons/*/")
+    assert page.locator("h1").inner_text() == "นางบุญมี ศรีสุข"
+    assert "x-xxxx-xxxxx-44-1" in page.locator("main").inner_text()
+    assert "6 พ.ย. 2490" in page.locator("main").inner_text()
+    # Nothing overflows sideways on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
