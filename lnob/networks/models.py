@@ -129,6 +129,9 @@ class FundTransaction(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0),
                                               name="fund_transaction_amount_positive")]
 
+    def __str__(self) -> str:
+        return f"{self.date} {self.kind} {self.amount}"
+
 
 class CommitteeLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
@@ -170,6 +173,9 @@ class CommitteeMember(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["committee"], condition=models.Q(role="chair"), name="one_chair_per_committee")]
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})"
+
 
 class CommitteeMeeting(models.Model):
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
@@ -178,3 +184,6 @@ class CommitteeMeeting(models.Model):
 
     class Meta:
         ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.committee_id} {self.date}"
