@@ -16,6 +16,8 @@ from typing import Any
 
 AUDIT_ROWS = 200_000
 AUDIT_OBJECTS = 20_000
+# Synthetic Thailand: persons generated nationwide; LNOB_BENCH_PERSONS=100000 to try smaller.
+SYNTHETIC_PERSONS = int(os.environ.get("LNOB_BENCH_PERSONS", "1000000"))
 
 
 def timed(fn: Callable[[], Any], repeat: int = 5) -> float:
@@ -50,6 +52,8 @@ def main() -> None:
     migrate_s = time.perf_counter() - start
     print(f"LNOB benchmarks — SQLite in {tmp}, Python {sys.version.split()[0]}\n")
     bench_geography(migrate_s)
+    # Before the others, so that its peak memory is its own.
+    bench_synthetic_thailand()
     bench_audit()
     bench_thai_formats()
 
@@ -128,6 +132,67 @@ def bench_thai_formats() -> None:
     base = timed(lambda: [date.fromisoformat("2006-11-06") for _ in texts], repeat=3)
     row("parse 20,000 Thai dates (5 forms)", ours * 1000, "ms", base * 1000,
         "date.fromisoformat")
+
+
+def max_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def bench_synthetic_thailand() -> None:
+    from datetime import date
+
+    from django.db import transaction
+
+    from lnob.demo.generator import BATCH, national_split, plan_province
+    from lnob.demo.writer import generate_country, load_geo, subdistricts_per_province
+    from lnob.geo.models import Subdistrict
+    from lnob.registry.models import Consent, Household, Person, PersonNeed
+
+    persons, seed, today = SYNTHETIC_PERSONS, 2549, date(2026, 11, 6)
+    print(f"synthetic Thailand: {persons:,} persons over all 77 provinces "
+          f"(LNOB_BENCH_PERSONS)")
+    codes = sorted(national_split(persons, subdistricts_per_province()).items())
+
+    # Baseline 1: the same rows planned in memory, nothing written.
+    start = time.perf_counter()
+    planned = 0
+    for code, n in codes:
+        plan = plan_province(load_geo(code), n, seed=seed, today=today)
+        planned += sum(len(h.members) for h in plan.households)
+    plan_s = time.perf_counter() - start
+    assert planned == persons
+
+    # Baseline 2: bulk_create of as many bare Person rows (then rolled back).
+    subdistricts = list(Subdistrict.objects.order_by("code").values_list("code", flat=True))
+    start = time.perf_counter()
+    with transaction.atomic():
+        for first in range(0, persons, BATCH):
+            Person.objects.bulk_create(
+                [Person(first_name="ก", subdistrict_id=sd, province_code=sd[:2],
+                        district_code=sd[:4], source="import", name_key="ก")
+                 for i in range(first, min(persons, first + BATCH))
+                 for sd in (subdistricts[i % len(subdistricts)],)], batch_size=BATCH)
+        transaction.set_rollback(True)
+    bare_s = time.perf_counter() - start
+
+    rss_before = max_rss_mb()
+    start = time.perf_counter()
+    reports = generate_country(persons, seed=seed, today=today)
+    generate_s = time.perf_counter() - start
+    rss_after = max_rss_mb()
+    assert sum(r.persons for r in reports) == persons
+    rows = (persons + Household.objects.count() + PersonNeed.objects.count()
+            + Person.target_groups.through.objects.count() + Consent.objects.count())
+    row(f"generate {persons:,} persons (--all-provinces)", generate_s, "s", bare_s,
+        "bulk_create of bare Person rows")
+    row("  persons per second", persons / generate_s, "/s", persons / plan_s,
+        "planned in memory, not written")
+    row(f"  registry rows per second ({rows:,} rows)", rows / generate_s, "/s")
+    row("  peak memory (max RSS of the process)", rss_after, "MB", rss_before,
+        "before generating")
+    print()
 
 
 if __name__ == "__main__":

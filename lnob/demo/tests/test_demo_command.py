@@ -1,0 +1,117 @@
+"""``lnob demo`` with the synthetic province."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count
+
+from lnob.core.models import User
+from lnob.geo.models import Village
+from lnob.networks.models import Fund, Network, Volunteer
+from lnob.registry.access import persons_visible_to
+from lnob.registry.models import Household, Person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    # The demo hashes seven passwords; Argon2 is slow on purpose, tests need not be.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def demo(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    call_command("demo", *args)
+    return capsys.readouterr().out
+
+
+def test_the_demo_generates_surat_thani_and_prints_the_logins(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    out = demo(capsys, "--persons", "200")
+    assert "84: 200 persons" in out
+    assert "officer.surat" in out and "lnob-demo-2549" in out
+    assert Person.objects.filter(province_code="84").count() == 200
+    assert not Person.objects.exclude(province_code="84").exists()
+
+
+def test_running_the_demo_again_duplicates_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    demo(capsys, "--persons", "150")
+
+    def counts() -> tuple[int, ...]:
+        return (Person.objects.count(), Household.objects.count(), Network.objects.count(),
+                Volunteer.objects.count(), Fund.objects.count(), Village.objects.count(),
+                User.objects.count())
+
+    before = counts()
+    out = demo(capsys, "--persons", "150", "--seed", "1")
+    assert "84: already has generated persons — skipped" in out
+    assert counts() == before
+
+
+def test_the_same_seed_gives_the_same_people_through_the_command(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    demo(capsys, "--persons", "120", "--seed", "99")
+    first = list(Person.objects.order_by("external_ref")
+                 .values_list("first_name", "last_name", "citizen_id", "birth_date"))
+    Person.objects.all().delete()  # only to run it again in the same test database
+    Household.objects.all().delete()
+    demo(capsys, "--persons", "120", "--seed", "99")
+    again = list(Person.objects.order_by("external_ref")
+                 .values_list("first_name", "last_name", "citizen_id", "birth_date"))
+    assert first == again and len(first) == 120
+
+
+def test_the_demo_volunteer_works_in_ko_tao_and_the_coordinator_leads_a_network(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    demo(capsys, "--persons", "300")
+    demo(capsys, "--persons", "300")  # a second run links nothing twice
+    volunteer = Volunteer.objects.get(user__username="volunteer.kotao")
+    assert list(volunteer.subdistricts.values_list("code", flat=True)) == ["840503"]
+    assert volunteer.network is not None
+    assert volunteer.network.subdistricts.filter(code="840503").exists()
+    leads = Network.objects.filter(is_lead=True, subdistricts__district_id="8405").distinct()
+    assert leads.count() == 1
+    assert leads.get().leader_name == "มานพ รักถิ่น"
+    # Ko Tao is never one of the holes, and the volunteer sees the people they entered.
+    assert Network.objects.filter(subdistricts="840503").count() >= 2
+    user = User.objects.get(username="volunteer.kotao")
+    assert set(persons_visible_to(user)) == set(Person.objects.filter(entered_by=user))
+    officer = User.objects.get(username="officer.surat")
+    assert Person.objects.filter(entered_by=officer).exists()
+
+
+def test_an_unknown_province_is_refused() -> None:
+    with pytest.raises(CommandError, match="Unknown province code '99'"):
+        call_command("demo", "--province", "99", "--persons", "10")
+
+
+def test_no_persons_means_only_the_accounts(capsys: pytest.CaptureFixture[str]) -> None:
+    out = demo(capsys, "--persons", "0")
+    assert "volunteer.kotao" in out
+    assert not Person.objects.exists()
+    assert Volunteer.objects.filter(user__username="volunteer.kotao").exists()
+
+
+def test_a_small_province_is_generated_quickly(capsys: pytest.CaptureFixture[str]) -> None:
+    start = time.perf_counter()
+    out = demo(capsys, "--province", "81", "--persons", "400")
+    assert time.perf_counter() - start < 10
+    assert "81: 400 persons" in out
+    assert Person.objects.filter(province_code="81").count() == 400
+
+
+def test_all_provinces_spreads_the_persons_by_subdistricts(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Three provinces stand in for the 77 to keep the test short.
+    monkeypatch.setattr("lnob.demo.writer.subdistricts_per_province",
+                        lambda: {"81": 53, "84": 131, "75": 36})
+    out = demo(capsys, "--all-provinces", "--persons", "440")
+    by_province = dict(Person.objects.values_list("province_code").annotate(n=Count("id"))
+                       .values_list("province_code", "n"))
+    assert by_province == {"81": 106, "84": 262, "75": 72}
+    assert "440 persons generated" in out

@@ -1,0 +1,310 @@
+"""Writes a synthetic province planned by :mod:`lnob.demo.generator`.
+
+One transaction per province. The per-person services are not called (too
+slow at a million persons), but every denormalised field is set exactly as
+they set it: ``province_code`` = subdistrict code[:2], ``district_code`` =
+code[:4], ``name_key`` = lower-cased "first last" with single spaces,
+``severity`` = the highest need severity, ``version`` = 1, aware
+``created_at``/``updated_at``. The big tables (households, persons, their
+needs, target groups and consents, villages) go through
+:mod:`lnob.demo.fastinsert` in batches of :data:`~lnob.demo.generator.BATCH`
+persons; the care capacity (a few hundred rows a province) through
+``bulk_create``. Memory stays flat: one province's plan and one batch of
+households at a time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from lnob.core import audit
+from lnob.core.models import AuditAction
+from lnob.demo.fastinsert import TableWriter, reserve_ids
+from lnob.demo.generator import (
+    BATCH,
+    MARKER,
+    CapacityPlan,
+    HouseholdRow,
+    ProvinceGeo,
+    SubdistrictInfo,
+    VillageRow,
+    name_key,
+    national_split,
+    plan_province,
+)
+from lnob.geo.loader import search_key
+from lnob.geo.models import District, Province, Subdistrict, Village
+from lnob.networks.models import (
+    Committee,
+    CommitteeMember,
+    Fund,
+    FundTransaction,
+    Network,
+    Volunteer,
+)
+from lnob.registry.models import Consent, Household, Person, PersonNeed
+from lnob.registry.taxonomy import Need, TargetGroup
+
+__all__ = ["ProvinceReport", "generate_country", "generate_province", "has_generated_persons",
+           "load_geo", "subdistricts_per_province"]
+
+
+@dataclass
+class ProvinceReport:
+    province: str
+    skipped: bool = False
+    persons: int = 0
+    households: int = 0
+    villages: int = 0
+    networks: int = 0
+    volunteers: int = 0
+    funds: int = 0
+    committees: int = 0
+    holes: int = 0
+    seconds: float = 0.0
+
+
+def load_geo(province_code: str) -> ProvinceGeo:
+    """The province's districts, subdistricts and existing villages, by code."""
+    province = Province.objects.get(code=province_code)
+    villages: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for code, sd, name in (Village.objects.filter(subdistrict__province_id=province_code)
+                           .order_by("code").values_list("code", "subdistrict_id", "name_th")):
+        villages[sd].append((code, name))
+    districts = tuple(District.objects.filter(province_id=province_code).order_by("code")
+                      .values_list("code", "name_th"))
+    subdistricts = tuple(
+        SubdistrictInfo(code, district, name, tuple(villages.get(code, ())))
+        for code, district, name in Subdistrict.objects.filter(province_id=province_code)
+        .order_by("code").values_list("code", "district_id", "name_th"))
+    return ProvinceGeo(province.code, province.name_th, districts, subdistricts)
+
+
+def subdistricts_per_province() -> dict[str, int]:
+    return dict(Subdistrict.objects.values_list("province_id").annotate(n=Count("code"))
+                .values_list("province_id", "n"))
+
+
+def has_generated_persons(province_code: str) -> bool:
+    # An index range scan on external_ref: "demo:84:" ≤ ref < "demo:84;".
+    return Person.objects.filter(province_code=province_code,
+                                 external_ref__gte=f"{MARKER}{province_code}:",
+                                 external_ref__lt=f"{MARKER}{province_code};").exists()
+
+
+def generate_province(province_code: str, persons: int, *, seed: int, today: date,
+                      enterers: Mapping[str, Sequence[int]] | None = None,
+                      never_holes: Iterable[str] = (), batch_size: int = BATCH) -> ProvinceReport:
+    """Writes one synthetic province in one transaction. A province that already
+    has generated persons is skipped; nothing is ever deleted or overwritten.
+
+    ``enterers`` maps area codes to user ids who "entered" some persons of that
+    area (the most specific code wins); ``never_holes`` are subdistricts that
+    must stay covered."""
+    began = time.perf_counter()
+    with transaction.atomic():
+        if has_generated_persons(province_code):
+            return ProvinceReport(province_code, skipped=True)
+        plan = plan_province(load_geo(province_code), persons, seed=seed, today=today,
+                             enterers=enterers, never_holes=never_holes)
+        report = ProvinceReport(province_code, villages=len(plan.villages),
+                                holes=len(plan.capacity.holes))
+        _write_villages(plan.villages, batch_size)
+        network_ids = _write_capacity(plan.capacity, province_code, report, batch_size)
+        _write_people(plan.households, network_ids, report, batch_size)
+        audit.record(AuditAction.CREATE, object_type="demo.province", object_id=province_code,
+                     area_code=province_code,
+                     detail={"synthetic": True, "seed": seed, "persons": report.persons,
+                             "households": report.households, "networks": report.networks,
+                             "volunteers": report.volunteers, "holes": report.holes})
+    report.seconds = time.perf_counter() - began
+    return report
+
+
+def generate_country(total: int, *, seed: int, today: date,
+                     enterers: Mapping[str, Sequence[int]] | None = None,
+                     never_holes: Iterable[str] = (),
+                     progress: Callable[[ProvinceReport], Any] | None = None,
+                     ) -> list[ProvinceReport]:
+    """``total`` persons over all 77 provinces in proportion to their subdistricts,
+    one province (and one transaction) at a time."""
+    reports = []
+    for code, persons in national_split(total, subdistricts_per_province()).items():
+        report = generate_province(code, persons, seed=seed, today=today, enterers=enterers,
+                                   never_holes=never_holes)
+        reports.append(report)
+        if progress is not None:
+            progress(report)
+    return reports
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _write_villages(rows: list[VillageRow], batch_size: int) -> None:
+    writer = TableWriter(Village, ["code", "name_th", "name_en", "search_key", "subdistrict",
+                                   "number", "created_by", "created_at"])
+    now = timezone.now()
+    for first in range(0, len(rows), batch_size):
+        writer.write((v.code, v.name_th, "", search_key(v.name_th, ""), v.subdistrict,
+                      v.number, None, now) for v in rows[first:first + batch_size])
+
+
+def _national_ids(model: Any) -> dict[str, int]:
+    return dict(model.objects.filter(province_code="").values_list("code", "id"))
+
+
+def _write_capacity(plan: CapacityPlan, province: str, report: ProvinceReport,
+                    batch_size: int) -> dict[int, int]:
+    """Networks (leads first), volunteers, funds with their transactions,
+    committees with their members. Returns network key → id."""
+    needs = _national_ids(Need)
+    objects: dict[int, Network] = {}
+    for leads in (True, False):  # leads first: members point at them
+        rows = [n for n in plan.networks if n.is_lead is leads]
+        batch = [Network(name=n.name, partner_type=n.partner_type, province_code=province,
+                         is_lead=n.is_lead,
+                         lead_network=objects[n.lead_key] if n.lead_key is not None else None,
+                         leader_name=n.leader_name, contact_phone=n.contact_phone,
+                         capacity=n.capacity, created_at=n.created_at) for n in rows]
+        Network.objects.bulk_create(batch, batch_size=batch_size)
+        objects.update((row.key, obj) for row, obj in zip(rows, batch, strict=True))
+    net = {key: int(obj.pk) for key, obj in objects.items()}
+    Network.subdistricts.through.objects.bulk_create(
+        (Network.subdistricts.through(network_id=net[n.key], subdistrict_id=code)
+         for n in plan.networks for code in n.subdistricts), batch_size=batch_size)
+    Network.villages.through.objects.bulk_create(
+        (Network.villages.through(network_id=net[n.key], village_id=code)
+         for n in plan.networks for code in n.villages), batch_size=batch_size)
+    Network.needs.through.objects.bulk_create(
+        (Network.needs.through(network_id=net[n.key], need_id=needs[code])
+         for n in plan.networks for code in n.needs), batch_size=batch_size)
+
+    volunteers = [Volunteer(first_name=v.first_name, last_name=v.last_name, phone=v.phone,
+                            is_msdhs=v.is_msdhs,
+                            network_id=net[v.network_key] if v.network_key is not None
+                            else None,
+                            province_code=province, capacity=v.capacity, active=v.active,
+                            created_at=v.created_at) for v in plan.volunteers]
+    Volunteer.objects.bulk_create(volunteers, batch_size=batch_size)
+    Volunteer.subdistricts.through.objects.bulk_create(
+        (Volunteer.subdistricts.through(volunteer_id=obj.pk, subdistrict_id=code)
+         for v, obj in zip(plan.volunteers, volunteers, strict=True) for code in v.subdistricts),
+        batch_size=batch_size)
+    Volunteer.needs.through.objects.bulk_create(
+        (Volunteer.needs.through(volunteer_id=obj.pk, need_id=needs[code])
+         for v, obj in zip(plan.volunteers, volunteers, strict=True) for code in v.needs),
+        batch_size=batch_size)
+
+    funds = [Fund(name=f.name, kind=f.kind, province_code=province, area_code=f.area_code,
+                  network_id=net[f.network_key] if f.network_key is not None else None,
+                  members=f.members, balance=f.balance, created_at=f.created_at)
+             for f in plan.funds]
+    Fund.objects.bulk_create(funds, batch_size=batch_size)
+    FundTransaction.objects.bulk_create(
+        (FundTransaction(fund_id=obj.pk, date=t.date, kind=t.kind, amount=t.amount,
+                         note=t.note)
+         for f, obj in zip(plan.funds, funds, strict=True) for t in f.transactions),
+        batch_size=batch_size)
+
+    committees = [Committee(name=c.name, level=c.level, area_code=c.area_code,
+                            province_code=province, created_at=c.created_at)
+                  for c in plan.committees]
+    Committee.objects.bulk_create(committees, batch_size=batch_size)
+    CommitteeMember.objects.bulk_create(
+        (CommitteeMember(committee_id=obj.pk, name=name, role=role, partner_type=kind)
+         for c, obj in zip(plan.committees, committees, strict=True)
+         for name, role, kind in c.members), batch_size=batch_size)
+    report.networks, report.volunteers = len(plan.networks), len(plan.volunteers)
+    report.funds, report.committees = len(plan.funds), len(plan.committees)
+    return net
+
+
+_PERSON_FIELDS = [
+    "id", "title", "first_name", "last_name", "sex", "birth_date", "birth_year_only",
+    "citizen_id", "no_citizen_id_reason", "phone", "subdistrict", "village", "house_number",
+    "address_text", "province_code", "district_code", "household", "severity", "status",
+    "source", "source_network", "source_note", "external_ref", "entered_by", "created_at",
+    "updated_at", "version", "name_key",
+]
+
+
+class _PeopleWriter:
+    def __init__(self, network_ids: Mapping[int, int]) -> None:
+        self.network_ids = network_ids
+        self.needs = _national_ids(Need)
+        self.groups = _national_ids(TargetGroup)
+        self.households = TableWriter(Household, ["id", "subdistrict", "village",
+                                                  "house_number", "head", "created_at"])
+        self.persons = TableWriter(Person, _PERSON_FIELDS)
+        self.person_groups = TableWriter(Person.target_groups.through,
+                                         ["person", "targetgroup"])
+        self.person_needs = TableWriter(PersonNeed, ["person", "need", "severity", "note"])
+        self.consents = TableWriter(Consent, ["person", "status", "purposes", "lawful_basis",
+                                              "recorded_at", "recorded_by", "note"])
+
+    def flush(self, batch: list[HouseholdRow], report: ProvinceReport) -> None:
+        real = [h for h in batch if h.is_household]
+        household_ids = iter(reserve_ids(Household, len(real)))
+        person_ids = iter(reserve_ids(Person, sum(len(h.members) for h in batch)))
+        nets, needs, groups = self.network_ids, self.needs, self.groups
+        homes: list[tuple[Any, ...]] = []
+        persons: list[tuple[Any, ...]] = []
+        person_groups: list[tuple[int, int]] = []
+        person_needs: list[tuple[int, int, int, str]] = []
+        consents: list[tuple[Any, ...]] = []
+        for h in batch:
+            home = next(household_ids) if h.is_household else None
+            for i, r in enumerate(h.members):
+                pk = next(person_ids)
+                if home is not None and i == 0:  # the head comes first
+                    homes.append((home, h.subdistrict, h.village, h.house_number, pk,
+                                  h.created_at))
+                sd = r.subdistrict
+                persons.append((
+                    pk, r.title, r.first_name, r.last_name, r.sex, r.birth_date,
+                    r.birth_year_only, r.citizen_id, r.no_citizen_id_reason, r.phone, sd,
+                    r.village, r.house_number, r.address_text, sd[:2], sd[:4], home,
+                    r.severity, r.status, r.source,
+                    nets[r.source_network_key] if r.source_network_key is not None else None,
+                    r.source_note, r.external_ref, r.entered_by, r.created_at, r.updated_at,
+                    1, name_key(r.first_name, r.last_name)))
+                person_groups.extend((pk, groups[g]) for g in r.groups)
+                person_needs.extend((pk, needs[n], s, "") for n, s in r.needs)
+                c = r.consent
+                if c is not None:
+                    consents.append((pk, c.status, c.purposes, c.lawful_basis, c.recorded_at,
+                                     r.entered_by, c.note))
+        # Foreign keys are deferred to the commit, so households may name their
+        # heads before the persons are in.
+        self.households.write(homes)
+        self.persons.write(persons)
+        self.person_groups.write(person_groups)
+        self.person_needs.write(person_needs)
+        self.consents.write(consents)
+        report.persons += len(persons)
+        report.households += len(homes)
+
+
+def _write_people(households: Iterable[HouseholdRow], network_ids: Mapping[int, int],
+                  report: ProvinceReport, batch_size: int) -> None:
+    writer = _PeopleWriter(network_ids)
+    pending: list[HouseholdRow] = []
+    size = 0
+    for household in households:
+        pending.append(household)
+        size += len(household.members)
+        if size >= batch_size:
+            writer.flush(pending, report)
+            pending, size = [], 0
+    if pending:
+        writer.flush(pending, report)
