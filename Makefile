@@ -36,8 +36,11 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy lnob
 
+## bench: speed figures against baselines measured in the same run (SQLite, then PostgreSQL)
 bench: setup
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.registry
+	scripts/with-postgres.sh $(BIN)/python -m benchmarks.registry
 
 setup: $(VENV)/.installed node_modules/.installed $(MO)
 

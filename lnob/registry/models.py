@@ -116,7 +116,7 @@ class Person(models.Model):
     # Bumped on every change: a save based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
     # Lower-cased "first last" with single spaces, for partial name search.
-    name_key = models.CharField(max_length=210, editable=False, db_index=True)
+    name_key = models.CharField(max_length=210, editable=False)
 
     class Meta:
         verbose_name = _("person")
@@ -127,6 +127,10 @@ class Person(models.Model):
                          name="person_province_list"),
             models.Index(fields=["district_code", "-severity"], name="person_district"),
             models.Index(fields=["subdistrict", "-severity"], name="person_subdistrict"),
+            # A name search reads these covering indexes, not the table: part
+            # of a name can be anywhere in it, so no index can seek to it.
+            models.Index(fields=["province_code", "name_key"], name="person_province_name"),
+            models.Index(fields=["district_code", "name_key"], name="person_district_name"),
         ]
 
     def __str__(self) -> str:

@@ -49,7 +49,12 @@ def area_filter(code: str) -> Q:
 
 
 def person_list(user: Any, filters: PersonFilters) -> QuerySet[Person]:
-    qs = persons_visible_to(user).filter(search_q(filters.q))
+    qs = persons_visible_to(user)
+    if filters.q.strip():
+        # Find the matching ids first (an index-only scan of area + name_key),
+        # then sort and page only those: a rare name costs one pass over the
+        # index instead of a walk through the whole province in list order.
+        qs = Person.objects.filter(pk__in=qs.filter(search_q(filters.q)).values("pk"))
     if filters.area:
         qs = qs.filter(area_filter(filters.area))
     if filters.target_group:
