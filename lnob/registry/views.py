@@ -103,11 +103,15 @@ def _detail(request: HttpRequest, person: Person, *, show_id: bool = False,
             ) -> HttpResponse:
     members = (Person.objects.filter(household=person.household_id).exclude(pk=person.pk)
                if person.household_id else Person.objects.none())
+    consent = person.consents.first()
+    purpose_labels = dict(ConsentPurpose.choices)
     return render(request, "registry/person_detail.html", {
         "person": person,
+        "consent": consent,
+        "consent_purpose_labels": [str(purpose_labels.get(p, p))
+                                   for p in (consent.purposes if consent else [])],
         "needs": person.needs.select_related("need").order_by("-severity"),
         "groups": person.target_groups.all(),
-        "consent": person.consents.first(),
         "changes": person.changes.all()[:100],
         "members": members,
         "show_id": show_id,
