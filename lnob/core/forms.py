@@ -8,10 +8,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from lnob.core.citizen_id import CitizenIdError, normalise_citizen_id
+from lnob.core.i18n import thai_active
 from lnob.core.thaidates import ThaiDateError, be_year, parse_date
 
 
@@ -60,7 +60,6 @@ class ThaiDateField(forms.Field):
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, datetime.date):
-            thai = (translation.get_language() or "th").startswith("th")
-            year = be_year(value.year) if thai else value.year
+            year = be_year(value.year) if thai_active() else value.year
             return f"{value.day}/{value.month}/{year}"
         return value

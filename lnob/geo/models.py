@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from lnob.core.i18n import localised
 
 
 class Area(models.Model):
@@ -31,9 +32,7 @@ class Area(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language (Thai first)."""
-        if (translation.get_language() or "th").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_th
+        return localised(self.name_th, self.name_en)
 
     @property
     def level(self) -> str:

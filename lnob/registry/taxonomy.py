@@ -7,8 +7,9 @@ data: a province adds sub-groups under the four and needs of its own.
 from __future__ import annotations
 
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from lnob.core.i18n import localised
 
 
 class Localised(models.Model):
@@ -29,9 +30,7 @@ class Localised(models.Model):
 
     @property
     def name(self) -> str:
-        if (translation.get_language() or "th").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_th
+        return localised(self.name_th, self.name_en)
 
 
 class TargetGroup(Localised):
