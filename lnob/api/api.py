@@ -8,6 +8,7 @@ from lnob.api.geo import router as geo_router
 from lnob.api.me import router as me_router
 from lnob.api.networks import router as networks_router
 from lnob.api.persons import router as persons_router
+from lnob.api.taxonomy import router as taxonomy_router
 from lnob.api.workspaces import router as workspaces_router
 
 api = NinjaAPI(
@@ -31,4 +32,5 @@ api.add_router("/geo", geo_router)
 api.add_router("/me", me_router)
 api.add_router("/workspaces", workspaces_router)
 api.add_router("/persons", persons_router)
+api.add_router("/taxonomy", taxonomy_router)
 api.add_router("", networks_router)  # /networks, /volunteers, /funds, /committees

@@ -74,6 +74,7 @@ class PersonForm(forms.Form):
     source = forms.ChoiceField(label=_("Reported by"), choices=Source.choices)
     source_network = forms.ChoiceField(label=_("Reporting network"), required=False)
     source_note = forms.CharField(label=_("Source details"), max_length=255, required=False)
+    household = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: Any, person: Person | None = None,
                  **kwargs: Any) -> None:
@@ -138,7 +139,8 @@ class PersonForm(forms.Form):
             source=c["source"],
             source_network_id=int(c["source_network"]) if c.get("source_network") else None,
             source_note=c["source_note"],
-            household_id=self.person.household_id if self.person else None,
+            household_id=(self.person.household_id if self.person
+                          else self.cleaned_data.get("household")),
         )
 
     def consent_data(self) -> ConsentData | None:
@@ -155,6 +157,13 @@ class PersonForm(forms.Form):
                 field = None
             for message in messages:
                 self.add_error(field, message)
+
+
+def initial_for_household(household: Any) -> dict[str, Any]:
+    """A new member of a household starts at the household's address."""
+    return {"household": household.pk, "subdistrict": household.subdistrict_id,
+            "village_number": household.village.number if household.village else None,
+            "house_number": household.house_number}
 
 
 def initial_for(person: Person) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from lnob.registry.access import (
     can_see_citizen_id,
     person_for,
 )
-from lnob.registry.forms import PersonForm, initial_for
+from lnob.registry.forms import PersonForm, initial_for, initial_for_household
 from lnob.registry.models import (
     TITLES,
     ConsentPurpose,
@@ -78,7 +78,14 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
 @requires_roles(*EDITORS)
 def person_new(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
-    form = PersonForm(request.POST or None, user=user)
+    initial = {}
+    household_id = _int(request.GET.get("household"))
+    if household_id is not None:
+        head = person_for(user, Person.objects.filter(household=household_id)
+                          .values_list("pk", flat=True).first() or 0)
+        if head.household is not None:
+            initial = initial_for_household(head.household)
+    form = PersonForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(actor=user, data=form.person_data(),

@@ -119,3 +119,25 @@ def test_consent_is_recorded_through_the_api(client: Client, officer: User,
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "lawful_basis"
     assert person.consents.count() == 1
+
+
+def test_the_taxonomy_lists_national_and_the_provinces_own_entries(
+        client: Client, officer: User, other_officer: User) -> None:
+    national = client.get("/api/v1/taxonomy", headers=bearer(officer)).json()
+    assert [g["code"] for g in national["target_groups"]] == [
+        "disadvantaged", "in_hardship", "abandoned", "affected"]
+    assert len(national["needs"]) == 9
+    parent = national["target_groups"][0]["id"]
+    added = client.post("/api/v1/taxonomy/target-groups",
+                        {"province_code": "84", "code": "sea_gypsy", "name_th": "ชาวเล",
+                         "parent_id": parent}, content_type="application/json",
+                        headers=bearer(officer))
+    assert added.status_code == 201
+    refused = client.post("/api/v1/taxonomy/needs",
+                          {"province_code": "84", "code": "boats", "name_th": "เรือ"},
+                          content_type="application/json", headers=bearer(other_officer))
+    assert refused.status_code == 403
+    province = client.get("/api/v1/taxonomy", {"province": "84"},
+                          headers=bearer(officer)).json()
+    assert "sea_gypsy" in [g["code"] for g in province["target_groups"]]
+    assert client.get("/api/v1/taxonomy").status_code == 401

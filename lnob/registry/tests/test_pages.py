@@ -127,3 +127,30 @@ def test_the_empty_list_says_what_to_do_next(client: Client, officer: User) -> N
     client.force_login(officer)
     body = client.get("/persons/").content.decode()
     assert 'class="empty"' in body and "/persons/new/" in body
+
+
+def test_another_member_joins_the_household_at_its_address(
+        client: Client, officer: User, make_person: Callable[..., Person]) -> None:
+    head = make_person(house_number="12/4")
+    client.force_login(officer)
+    client.post(f"/persons/{head.pk}/household/")
+    head.refresh_from_db()
+    form = client.get(f"/persons/new/?household={head.household_id}").content.decode()
+    assert 'value="12/4"' in form
+    response = client.post("/persons/new/", form_data(household=str(head.household_id),
+                                                      house_number="12/4", citizen_id="",
+                                                      no_citizen_id_reason="unknown"))
+    assert response.status_code == 302
+    assert head.household is not None
+    assert head.household.members.count() == 2
+
+
+def test_a_household_of_another_province_cannot_be_joined(
+        client: Client, officer: User, other_officer: User,
+        make_person: Callable[..., Person]) -> None:
+    head = make_person()
+    client.force_login(officer)
+    client.post(f"/persons/{head.pk}/household/")
+    head.refresh_from_db()
+    client.force_login(other_officer)
+    assert client.get(f"/persons/new/?household={head.household_id}").status_code == 404
