@@ -54,6 +54,7 @@ class PersonIn(Schema):
     source_network_id: int | None = None
     source_note: str = Field("", max_length=255)
     external_ref: str = Field("", max_length=64)
+    household_id: int | None = Field(None, description="join this household (same subdistrict)")
 
 
 class PersonCreateIn(PersonIn):
@@ -198,3 +199,42 @@ def consent_add(request: HttpRequest, person_id: int, payload: ConsentIn) -> Sta
                                       request=request)
     return Status(201, {"id": consent.pk, "status": consent.status,
                         "lawful_basis": consent.lawful_basis})
+
+
+class HouseholdOut(Schema):
+    id: int
+    head_id: int | None
+    subdistrict_code: str
+    village_code: str | None
+    house_number: str
+    member_ids: list[int] = Field(..., description="members you may see")
+
+
+def _household(actor: Any, household: Any) -> dict[str, Any]:
+    from lnob.registry.access import persons_visible_to
+
+    members = persons_visible_to(actor).filter(household=household).order_by("pk")
+    return {"id": household.pk, "head_id": household.head_id,
+            "subdistrict_code": household.subdistrict_id, "village_code": household.village_id,
+            "house_number": household.house_number,
+            "member_ids": list(members.values_list("pk", flat=True))}
+
+
+@router.get("/{person_id}/household", response=HouseholdOut)
+def household(request: HttpRequest, person_id: int) -> dict[str, Any]:
+    found = person_for(request.user, person_id)
+    if found.household is None:
+        raise HttpError(404, "This person is not linked to a household.")
+    return _household(request.user, found.household)
+
+
+@router.post("/{person_id}/household", response={201: HouseholdOut})
+def household_start(request: HttpRequest, person_id: int) -> Status:
+    """Starts a household at the person's address, with the person as head. Add
+    members by creating persons with the same ``household_id``."""
+    actor = _editor(request)
+    found = person_for(actor, person_id)
+    if not can_edit(actor, found):
+        raise HttpError(403, "Your role cannot change this person.")
+    created = services.household_start(actor=actor, head=found, request=request)
+    return Status(201, _household(actor, created))

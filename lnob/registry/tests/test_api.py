@@ -141,3 +141,22 @@ def test_the_taxonomy_lists_national_and_the_provinces_own_entries(
                           headers=bearer(officer)).json()
     assert "sea_gypsy" in [g["code"] for g in province["target_groups"]]
     assert client.get("/api/v1/taxonomy").status_code == 401
+
+
+def test_a_household_is_started_and_joined_through_the_api(
+        client: Client, officer: User, other_officer: User,
+        make_person: Callable[..., Person]) -> None:
+    head = make_person(house_number="5")
+    auth = bearer(officer)
+    started = client.post(f"/api/v1/persons/{head.pk}/household", headers=auth)
+    assert started.status_code == 201
+    household_id = started.json()["id"]
+    member = body(first_name="ลูก", household_id=household_id, citizen_id="",
+                  no_citizen_id_reason="unknown")
+    created = client.post("/api/v1/persons", member, content_type="application/json",
+                          headers=auth).json()
+    seen = client.get(f"/api/v1/persons/{head.pk}/household", headers=auth).json()
+    assert seen["head_id"] == head.pk
+    assert seen["member_ids"] == [head.pk, created["id"]]
+    assert client.get(f"/api/v1/persons/{head.pk}/household",
+                      headers=bearer(other_officer)).status_code == 404
