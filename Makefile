@@ -41,6 +41,8 @@ bench: setup
 	$(BIN)/python -m benchmarks
 	$(BIN)/python -m benchmarks.registry
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.registry
+	$(BIN)/python -m benchmarks.imports
+	scripts/with-postgres.sh $(BIN)/python -m benchmarks.imports
 
 setup: $(VENV)/.installed node_modules/.installed $(MO)
 

@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "lnob.geo",
     "lnob.registry",
     "lnob.networks",
+    "lnob.imports",
+    "django_tasks",
+    "django_tasks_db",
     "lnob.web",
     "lnob.demo",
 ]
@@ -231,3 +234,12 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# Background work (large imports): rows in the database, a worker process
+# started by `lnob serve` (`lnob db_worker`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Uploads: files bigger than this are refused before they are read.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+# Files with up to this many data rows are checked right away, larger ones by the worker.
+IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", 5000))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

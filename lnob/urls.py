@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("lnob.core.urls")),
     path("persons/", include("lnob.registry.urls")),
     path("capacity/", include("lnob.networks.urls")),
+    path("imports/", include("lnob.imports.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

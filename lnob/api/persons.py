@@ -3,9 +3,9 @@ pages (lnob.registry.access, selectors and services)."""
 
 
 import datetime
-from typing import Any, cast
+from typing import Any, Literal, cast
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import CursorPagination, paginate
@@ -14,8 +14,16 @@ from lnob.core import audit
 from lnob.core.access import grants_of
 from lnob.core.citizen_id import mask_citizen_id
 from lnob.core.models import AuditAction, User
+from lnob.exports.persons import export_persons
+from lnob.exports.responses import CONTENT_TYPES
 from lnob.registry import services
-from lnob.registry.access import EDITORS, can_edit, can_see_citizen_id, person_for
+from lnob.registry.access import (
+    AREA_READERS,
+    EDITORS,
+    can_edit,
+    can_see_citizen_id,
+    person_for,
+)
 from lnob.registry.models import Person
 from lnob.registry.selectors import PersonFilters, person_list
 
@@ -152,6 +160,26 @@ def persons(request: HttpRequest, filters: Query[ListFilters]) -> Any:
     audit.record(AuditAction.VIEW, request=request, object_type="registry.person_list",
                  detail={"via": "api", "q": filters.q, "area": filters.area})
     return qs.order_by("-id")
+
+
+class ExportFilters(ListFilters):
+    format: Literal["csv", "xlsx"] = "csv"
+
+
+@router.get("/export", openapi_extra={"responses": {200: {
+    "description": "The file: CSV (UTF-8 with BOM) or XLSX; the same columns as the "
+                   "spreadsheet import. Citizen IDs masked unless your role may see them.",
+    "content": {CONTENT_TYPES["csv"]: {}, CONTENT_TYPES["xlsx"]: {}}}}})
+def persons_export(request: HttpRequest, filters: Query[ExportFilters]) -> HttpResponseBase:
+    """Every person you may see that matches the filters, as one file (the same
+    filters as the list). Headers in Thai unless the language cookie says
+    English. Audited, one row per export."""
+    if not grants_of(request.user, (*AREA_READERS, *EDITORS)):
+        raise HttpError(403, "Your role does not see persons by name.")
+    return export_persons(request, PersonFilters(
+        q=filters.q, area=filters.area, target_group=filters.target_group, need=filters.need,
+        min_severity=filters.min_severity, status=filters.status, network=filters.network),
+        filters.format, via="api")
 
 
 @router.get("/{person_id}", response=PersonDetailOut)

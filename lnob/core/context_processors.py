@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from lnob.core.access import grants_of
-from lnob.core.roles import AUDIT_READER_ROLES, PERSONAL_DATA_ROLES
+from lnob.core.roles import AUDIT_READER_ROLES, IMPORT_ROLES, PERSONAL_DATA_ROLES
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -18,4 +18,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_persons": bool(grants_of(user, PERSONAL_DATA_ROLES)),
         "nav_capacity": bool(grants_of(user)),
         "nav_audit": bool(grants_of(user, AUDIT_READER_ROLES)),
+        "nav_imports": bool(grants_of(user, IMPORT_ROLES)),
     }

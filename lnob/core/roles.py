@@ -24,5 +24,7 @@ PERSONAL_DATA_ROLES = frozenset(
 AUDIT_READER_ROLES = frozenset({Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN})
 # Roles that may add villages and other area data.
 AREA_EDITOR_ROLES = frozenset({Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN})
+# Roles that import spreadsheets into a province.
+IMPORT_ROLES = frozenset({Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN})
 # Roles that may be granted nationally (an empty area code).
 NATIONAL_ROLES = frozenset({Role.NATIONAL_ANALYST, Role.SYSTEM_ADMIN})

@@ -7,7 +7,7 @@ code[:4], ``name_key`` = lower-cased "first last" with single spaces,
 ``severity`` = the highest need severity, ``version`` = 1, aware
 ``created_at``/``updated_at``. The big tables (households, persons, their
 needs, target groups and consents, villages) go through
-:mod:`lnob.demo.fastinsert` in batches of :data:`~lnob.demo.generator.BATCH`
+:mod:`lnob.core.bulk` in batches of :data:`~lnob.demo.generator.BATCH`
 persons; the care capacity (a few hundred rows a province) through
 ``bulk_create``. Memory stays flat: one province's plan and one batch of
 households at a time.
@@ -27,8 +27,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from lnob.core import audit
+from lnob.core.bulk import TableWriter, reserve_ids
 from lnob.core.models import AuditAction
-from lnob.demo.fastinsert import TableWriter, reserve_ids
 from lnob.demo.generator import (
     BATCH,
     MARKER,

@@ -169,7 +169,7 @@ def name_key(first_name: str, last_name: str) -> str:
     return " ".join(f"{first_name} {last_name}".lower().split())
 
 
-def _shown(name: str, value: Any) -> str:
+def shown_in_history(name: str, value: Any) -> str:
     """A value as the history shows it; citizen IDs stay masked there too."""
     if value is None or value == "":
         return ""
@@ -205,8 +205,8 @@ def person_create(*, actor: User, data: PersonData, consent: ConsentData | None 
     _write_links(person, clean)
     if consent is not None:
         _consent_create(actor, person, consent)
-    snapshot = {name: ["", _shown(name, v)] for name, v in clean.fields.items()
-                if _shown(name, v) and name not in ("name_key", "province_code",
+    snapshot = {name: ["", shown_in_history(name, v)] for name, v in clean.fields.items()
+                if shown_in_history(name, v) and name not in ("name_key", "province_code",
                                                      "district_code")}
     snapshot.update({k: ["", v] for k, v in _links_snapshot(person).items() if v})
     PersonChange.objects.create(person=person, actor=actor, actor_label=actor.get_username(),
@@ -224,7 +224,7 @@ def person_update(*, actor: User, person: Person, data: PersonData, expected_ver
     if not covers(actor, person.area_code, EDITORS):
         raise PermissionError("not an editor of this person's area")
     clean = _validate(actor, data)
-    before = {name: _shown(name, getattr(person, name)) for name in clean.fields}
+    before = {name: shown_in_history(name, getattr(person, name)) for name in clean.fields}
     before.update(_links_snapshot(person))
     updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
         **clean.fields, version=F("version") + 1, updated_at=timezone.now())
@@ -232,7 +232,7 @@ def person_update(*, actor: User, person: Person, data: PersonData, expected_ver
         raise ConflictError
     person.refresh_from_db()
     _write_links(person, clean)
-    after = {name: _shown(name, getattr(person, name)) for name in clean.fields}
+    after = {name: shown_in_history(name, getattr(person, name)) for name in clean.fields}
     after.update(_links_snapshot(person))
     changes = {name: [before[name], after[name]] for name in after
                if before.get(name) != after[name] and name != "name_key"}

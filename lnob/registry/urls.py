@@ -4,6 +4,8 @@ from lnob.registry import views
 
 urlpatterns = [
     path("", views.person_list_view, name="person_list"),
+    path("export.csv", views.person_export, {"fmt": "csv"}, name="person_export_csv"),
+    path("export.xlsx", views.person_export, {"fmt": "xlsx"}, name="person_export_xlsx"),
     path("new/", views.person_new, name="person_new"),
     path("taxonomy/", views.taxonomy, name="taxonomy"),
     path("<int:pk>/", views.person_detail, name="person_detail"),

@@ -7,7 +7,7 @@ from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 from lnob.core import audit
 from lnob.core.access import area_codes, requires_roles
 from lnob.core.models import AuditAction, User
+from lnob.exports.persons import export_persons
+from lnob.exports.responses import export_format
 from lnob.registry import services
 from lnob.registry.access import (
     AREA_READERS,
@@ -73,6 +75,13 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
         "needs": needs, "statuses": Status.choices, "query": query.urlencode(),
         "can_add": bool(area_codes(request.user, EDITORS)),
     })
+
+
+@requires_roles(*READERS)
+def person_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The whole filtered list as CSV or XLSX (audited; IDs masked unless the
+    role may see them in the person's area)."""
+    return export_persons(request, _filters(request), export_format(fmt))
 
 
 @requires_roles(*EDITORS)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from lnob.core.access import grants_of, requires_roles
 from lnob.core.models import User
+from lnob.exports.capacity import export_networks
+from lnob.exports.responses import export_format
 from lnob.networks import access, services
 from lnob.networks.forms import (
     NetworkForm,
@@ -45,6 +47,12 @@ def network_list_view(request: HttpRequest) -> HttpResponse:
         "needs": needs_for(provinces[0] if len(provinces) == 1 else ""),
         "can_add": bool(grants_of(request.user, access.NETWORK_EDITORS)),
     })
+
+
+@requires_roles(*access.READERS)
+def network_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The whole filtered list as CSV or XLSX (audited)."""
+    return export_networks(request, _filters(request), export_format(fmt))
 
 
 @requires_roles(*access.READERS)

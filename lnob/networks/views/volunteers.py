@@ -7,13 +7,15 @@ from __future__ import annotations
 from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from lnob.core import audit
 from lnob.core.access import requires_roles
 from lnob.core.models import AuditAction, User
+from lnob.exports.capacity import export_volunteers
+from lnob.exports.responses import export_format
 from lnob.networks import access, services
 from lnob.networks.forms import (
     VolunteerForm,
@@ -53,6 +55,12 @@ def volunteer_list_view(request: HttpRequest) -> HttpResponse:
         "needs": needs_for(provinces[0] if len(provinces) == 1 else ""),
         "can_add": True,  # the readers of volunteers are also their editors
     })
+
+
+@requires_roles(*access.VOLUNTEER_READERS)
+def volunteer_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The whole filtered list as CSV or XLSX: personal data, audited."""
+    return export_volunteers(request, _filters(request), export_format(fmt))
 
 
 def _seen(request: HttpRequest, volunteer: Volunteer) -> None:

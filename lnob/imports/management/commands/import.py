@@ -1,0 +1,92 @@
+"""``lnob import persons FILE --province CODE``: check a spreadsheet and import it.
+
+Exit code 0 when everything asked for was done; 1 when the file has bad rows
+and nothing was imported (or with --dry-run, when it has bad rows); 2 when the
+file itself was refused."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from lnob.core import audit
+from lnob.core.models import AuditAction, User
+from lnob.imports.persons import Checked
+from lnob.imports.reading import FileRefused
+from lnob.imports.services import bad_rows_csv, check_file, write_persons
+
+SHOWN = 50
+
+
+class Command(BaseCommand):
+    help = "Check a spreadsheet of people in need and import it into a province."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=["persons"])
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--province", required=True, metavar="CODE")
+        parser.add_argument("--sheet", default=None, help="XLSX sheet (default: the first "
+                            "that is not empty)")
+        parser.add_argument("--as-user", default="admin", metavar="USERNAME",
+                            help="who the history and audit log name (default: admin)")
+        mode = parser.add_mutually_exclusive_group()
+        mode.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+        mode.add_argument("--skip-invalid", action="store_true",
+                          help="import the valid rows; write the bad ones to --errors-out")
+        parser.add_argument("--errors-out", type=Path, default=None,
+                            help="where to write the bad rows (default: FILE-errors.csv)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        if not path.exists():
+            raise CommandError(f"No such file: {path}")
+        actor = User.objects.filter(username=options["as_user"]).first()
+        if actor is None:
+            raise CommandError(f"No user named {options['as_user']!r} (see --as-user).")
+
+        def progress(rows: int) -> None:
+            self.stderr.write(f"\r  checked {rows:,} rows…", ending="")
+            self.stderr.flush()
+
+        try:
+            checked = check_file(path, options["province"], sheet=options["sheet"],
+                                 progress=progress)
+        except FileRefused as err:
+            self.stderr.write(f"\nRefused: {err}")
+            sys.exit(2)
+        self.stderr.write("")
+        self._summary(checked)
+        if options["dry_run"]:
+            sys.exit(1 if checked.errors else 0)
+        if checked.errors and not options["skip_invalid"]:
+            self.stdout.write("Nothing was imported. Fix the rows above, or run again with "
+                              "--skip-invalid to import the valid rows.")
+            sys.exit(1)
+        if checked.errors:
+            out = options["errors_out"] or path.with_name(path.stem + "-errors.csv")
+            out.write_bytes(bad_rows_csv(path, checked, sheet=options["sheet"]))
+            self.stdout.write(f"Bad rows written to {out}.")
+        with transaction.atomic():
+            created, updated = write_persons(checked, actor=actor, progress=progress)
+            audit.record(AuditAction.CREATE, actor=actor, object_type="imports.file",
+                         object_id=path.name[:64], area_code=options["province"],
+                         detail={"created": created, "updated": updated, "via": "cli",
+                                 "skipped_rows": checked.error_rows})
+        self.stderr.write("")
+        self.stdout.write(self.style.SUCCESS(
+            f"Imported {created + updated:,} rows: {created:,} new persons, "
+            f"{updated:,} updated."))
+
+    def _summary(self, checked: Checked) -> None:
+        self.stdout.write(f"{checked.total:,} rows: {len(checked.valid):,} valid, "
+                          f"{checked.error_rows:,} with errors.")
+        for warning in checked.warnings:
+            self.stdout.write(f"  note: {warning}")
+        for e in checked.errors[:SHOWN]:
+            self.stdout.write(f"  row {e.row}, {e.column}: {e.message}")
+        if len(checked.errors) > SHOWN:
+            self.stdout.write(f"  … and {len(checked.errors) - SHOWN:,} more.")

@@ -1,0 +1,279 @@
+"""Imports: check a file, show what is wrong, then write the valid rows in one
+transaction — or nothing at all."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lnob.core import audit
+from lnob.core.access import covers
+from lnob.core.bulk import TableWriter, reserve_ids
+from lnob.core.models import AuditAction, User
+from lnob.core.roles import IMPORT_ROLES
+from lnob.imports.models import ImportJob, ImportKind, ImportStatus
+from lnob.imports.persons import Checked, PersonChecker, PersonRow
+from lnob.imports.reading import FileRefused, max_bytes, read_table
+from lnob.registry.models import Person, PersonChange, PersonNeed
+from lnob.registry.services import shown_in_history as _shown
+
+IMPORTERS = tuple(IMPORT_ROLES)
+ERRORS_SHOWN = 200
+BATCH = 5000
+ALLOWED_SUFFIXES = (".csv", ".xlsx", ".txt")
+Progress = Callable[[int], None]
+
+
+class ImportRefused(Exception):
+    """The import cannot go on; the message says why and what to do."""
+
+
+@contextmanager
+def local_copy(job: ImportJob) -> Iterator[Path]:
+    """The stored file as a local path, whatever the storage backend."""
+    suffix = Path(job.filename).suffix.lower() or ".csv"
+    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+        with job.file.open("rb") as src:
+            for chunk in src.chunks():
+                tmp.write(chunk)
+        tmp.flush()
+        yield Path(tmp.name)
+
+
+def check_file(path: Path, province_code: str, *, sheet: str | None = None,
+               progress: Progress | None = None) -> Checked:
+    table = read_table(path, sheet=sheet)
+    if progress is not None:
+        rows = table.rows
+
+        def counted() -> Iterator[tuple[int, list[str]]]:
+            for i, row in enumerate(rows, start=1):
+                if i % BATCH == 0:
+                    progress(i)
+                yield row
+
+        table.rows = counted()
+    return PersonChecker(province_code).check(table)
+
+
+def import_start(*, actor: User, kind: str, province_code: str, upload: UploadedFile,
+                 sheet: str = "") -> ImportJob:
+    """Stores the upload and creates the job; the caller then checks it (now
+    for small files, in the worker for large ones)."""
+    if kind not in ImportKind.values:
+        raise ValidationError({"kind": _("Choose what the file holds.")})
+    if not covers(actor, province_code, IMPORTERS) or len(province_code) != 2:
+        raise ValidationError({"province": _("You cannot import into this province.")})
+    name = Path(upload.name or "upload").name
+    if not name.lower().endswith(ALLOWED_SUFFIXES):
+        raise ValidationError({"file": _("Upload a .csv or .xlsx file.")})
+    if (upload.size or 0) > max_bytes():
+        raise ValidationError({"file": _("The file is larger than %(limit)d MB.") % {
+            "limit": max_bytes() // (1024 * 1024)}})
+    job = ImportJob(kind=kind, province_code=province_code, filename=name[:255],
+                    sheet=sheet[:100], created_by=actor)
+    job.file.save(name, upload, save=False)
+    job.save()
+    audit.record(AuditAction.CREATE, actor=actor, obj=job, area_code=province_code,
+                 detail={"file": name})
+    return job
+
+
+def run_check(job: ImportJob) -> ImportJob:
+    """Checks every row and records what is wrong; writes nothing else."""
+    def progress(rows: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(done_rows=rows)
+
+    try:
+        with local_copy(job) as path:
+            checked = check_file(path, job.province_code, sheet=job.sheet or None,
+                                 progress=progress)
+    except FileRefused as err:
+        job.status, job.problem, job.finished_at = ImportStatus.FAILED, str(err), timezone.now()
+        job.save()
+        return job
+    job.total_rows, job.valid_rows = checked.total, len(checked.valid)
+    job.error_rows = checked.error_rows
+    job.errors = [{"row": e.row, "column": e.column, "message": e.message}
+                  for e in checked.errors[:ERRORS_SHOWN]]
+    job.warnings = checked.warnings
+    job.done_rows = 0
+    job.status = ImportStatus.CHECKED
+    job.save()
+    return job
+
+
+def bad_rows_csv(path: Path, checked: Checked, *, sheet: str | None = None) -> bytes:
+    """Every bad row as it was in the file, plus a column saying what is wrong:
+    fix them there and import that file again."""
+    table = read_table(path, sheet=sheet)
+    by_row: dict[int, list[str]] = {}
+    for e in checked.errors:
+        by_row.setdefault(e.row, []).append(f"{e.column}: {e.message}")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("row"), *table.headers, _("what to fix")])
+    if 1 in by_row:  # problems with the header itself
+        writer.writerow([1, *([""] * len(table.headers)), " | ".join(by_row.pop(1))])
+    for number, cells in table.rows:
+        if number in by_row:
+            writer.writerow([number, *cells, " | ".join(by_row[number])])
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+def errors_csv(job: ImportJob) -> bytes:
+    with local_copy(job) as path:
+        checked = check_file(path, job.province_code, sheet=job.sheet or None)
+        return bad_rows_csv(path, checked, sheet=job.sheet or None)
+
+
+def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
+                  progress: Progress | None = None) -> ImportJob:
+    """Checks the file again (the registry may have changed since the preview)
+    and writes the valid rows in one transaction. Bad rows stop everything
+    unless ``skip_invalid``."""
+    if not covers(actor, job.province_code, IMPORTERS):
+        raise ImportRefused(_("You cannot import into this province."))
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
+        status=ImportStatus.IMPORTING, done_rows=0)
+    if claimed != 1:
+        raise ImportRefused(_("This import is not waiting for a decision any more."))
+    try:
+        with local_copy(job) as path:
+            checked = check_file(path, job.province_code, sheet=job.sheet or None)
+        if checked.errors and not skip_invalid:
+            raise ImportRefused(_("%(count)d rows have errors. Fix them, or import only the "
+                                  "valid rows.") % {"count": checked.error_rows})
+        with transaction.atomic():
+            created, updated = write_persons(checked, actor=actor, progress=progress)
+            audit.record(AuditAction.CREATE, actor=actor, obj=job,
+                         area_code=job.province_code,
+                         detail={"created": created, "updated": updated,
+                                 "skipped_rows": checked.error_rows})
+    except (ImportRefused, FileRefused) as err:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKED, problem=str(err))
+        raise ImportRefused(str(err)) from err
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now(),
+            problem=_("The import stopped on an unexpected error; nothing was imported."))
+        raise
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.DONE, created_count=created, updated_count=updated,
+        done_rows=len(checked.valid), finished_at=timezone.now(), problem="")
+    job.refresh_from_db()
+    return job
+
+
+def import_cancel(*, actor: User, job: ImportJob) -> None:
+    ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
+        status=ImportStatus.CANCELLED, finished_at=timezone.now())
+    audit.record(AuditAction.UPDATE, actor=actor, obj=job, area_code=job.province_code,
+                 detail={"cancelled": True})
+
+
+IMPORTED = {"source": ["", "import"]}
+# PersonRow.fields keys, in the order they are written.
+ROW_FIELDS = ["title", "first_name", "last_name", "sex", "birth_date", "birth_year_only",
+              "citizen_id", "no_citizen_id_reason", "phone", "subdistrict_id", "village_id",
+              "house_number", "address_text", "province_code", "district_code", "source",
+              "status", "source_note", "external_ref", "name_key", "severity"]
+FOREIGN_KEYS = {"subdistrict_id": "subdistrict", "village_id": "village"}
+PERSON_COLUMNS = ["id", *(FOREIGN_KEYS.get(k, k) for k in ROW_FIELDS),
+                  "entered_by", "created_at", "updated_at", "version"]
+# What a re-import may change on a person found by its external reference.
+UPDATED_FIELDS = [k for k in ROW_FIELDS if k not in ("province_code", "source", "external_ref")]
+
+
+def write_persons(checked: Checked, *, actor: User,
+                  progress: Progress | None = None) -> tuple[int, int]:
+    """Creates new persons and updates those whose external reference matched
+    (only the fields the file has columns for), with needs, groups and a
+    history row. Call inside a transaction."""
+    rows = checked.valid
+    new = [r for r in rows if r.existing_id is None]
+    old = [r for r in rows if r.existing_id is not None]
+    now = timezone.now()
+    ids = reserve_ids(Person, len(new))
+    for row, pk in zip(new, ids, strict=True):
+        row.existing_id = pk
+    persons = TableWriter(Person, PERSON_COLUMNS)
+    changes = TableWriter(PersonChange, ["person", "at", "actor", "actor_label", "action",
+                                         "changes"])
+    label = actor.get_username()
+    for start in range(0, len(new), BATCH):
+        batch = new[start:start + BATCH]
+        persons.write([(r.existing_id, *(r.fields[k] for k in ROW_FIELDS), actor.pk, now, now,
+                        1) for r in batch])
+        # The same small record for every row: the job's audit row says which file.
+        changes.write([(r.existing_id, now, actor.pk, label, "import", IMPORTED)
+                       for r in batch])
+        if progress is not None:
+            progress(start + len(batch))
+    _update_existing(old, actor, now, [f for f in UPDATED_FIELDS if checked.updates(f)])
+    _write_links(new, replace=[], groups=True, needs=True)
+    _write_links(old, replace=[r.existing_id for r in old],
+                 groups=checked.updates("target_groups"), needs=checked.updates("needs"))
+    return len(new), len(old)
+
+
+def _update_existing(rows: list[PersonRow], actor: User, now: Any,
+                     fields: list[str]) -> None:
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start:start + BATCH]
+        current = Person.objects.in_bulk([r.existing_id for r in batch])
+        changed, history = [], []
+        for r in batch:
+            person = current[r.existing_id]
+            diff = {}
+            for name in fields:
+                old_value, new_value = getattr(person, name), r.fields[name]
+                if old_value != new_value:
+                    diff[name] = [_shown(name, old_value), _shown(name, new_value)]
+                    setattr(person, name, new_value)
+            if person.village_id and not person.village_id.startswith(person.subdistrict_id):
+                # Moved to another subdistrict by a file without a village column.
+                diff["village_id"] = [person.village_id, ""]
+                person.village_id = None
+            if diff:
+                person.version += 1
+                person.updated_at = now
+                changed.append(person)
+                history.append(PersonChange(person=person, actor=actor,
+                                            actor_label=actor.get_username(), action="import",
+                                            changes=diff))
+        Person.objects.bulk_update(
+            changed, sorted({FOREIGN_KEYS.get(f, f) for f in (*fields, "village_id")})
+            + ["version", "updated_at"])
+        PersonChange.objects.bulk_create(history)
+
+
+def _write_links(rows: list[PersonRow], *, replace: list[int | None], groups: bool,
+                 needs: bool) -> None:
+    """Needs and groups of the rows; those of updated persons are replaced."""
+    through = Person.target_groups.through
+    for start in range(0, len(replace), 900):
+        chunk = replace[start:start + 900]
+        if groups:
+            through.objects.filter(person_id__in=chunk).delete()
+        if needs:
+            PersonNeed.objects.filter(person_id__in=chunk).delete()
+    if groups:
+        TableWriter(through, ["person", "targetgroup"]).write(
+            (r.existing_id, g) for r in rows for g in r.target_group_ids)
+    if needs:
+        TableWriter(PersonNeed, ["person", "need", "severity", "note"]).write(
+            (r.existing_id, n, s, "") for r in rows for n, s in r.needs.items())
+
+

@@ -1,0 +1,178 @@
+"""Writing: all or nothing, updates by external reference, the CLI, the pages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+
+from lnob.core.models import AuditEvent, User
+from lnob.imports import services
+from lnob.imports.models import ImportJob, ImportStatus
+from lnob.imports.tests.conftest import good_row
+from lnob.registry.models import Person, PersonChange, PersonNeed
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client: Client, path: Path, province: str = "84") -> ImportJob:
+    with path.open("rb") as f:
+        response = client.post("/imports/", {"kind": "persons", "province": province,
+                                             "file": f})
+    assert response.status_code == 302, response.content.decode()[-500:]
+    return ImportJob.objects.latest("pk")
+
+
+def test_a_clean_file_is_checked_then_imported_with_history_and_audit(
+        client: Client, officer: User, write_csv: Callable[..., Path]) -> None:
+    client.force_login(officer)
+    job = upload(client, write_csv([good_row(), good_row(ref="R2", cid="", first="สมพร")]))
+    assert (job.status, job.total_rows, job.valid_rows, job.error_rows) == (
+        ImportStatus.CHECKED, 2, 2, 0)
+    assert not Person.objects.exists()  # nothing until the user decides
+    client.post(f"/imports/{job.pk}/commit/")
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == (ImportStatus.DONE, 2)
+    person = Person.objects.get(external_ref="R1")
+    assert (person.province_code, person.severity, person.entered_by) == ("84", 3, officer)
+    assert person.needs.get().need.code == "health"
+    assert PersonChange.objects.filter(person=person, action="import").exists()
+    assert AuditEvent.objects.filter(object_type="imports.importjob", object_id=str(job.pk),
+                                     detail__created=2).exists()
+
+
+def test_a_file_with_a_bad_row_imports_nothing_unless_asked_to_skip_it(
+        client: Client, officer: User, write_csv: Callable[..., Path]) -> None:
+    client.force_login(officer)
+    job = upload(client, write_csv([good_row(), good_row(ref="R2", cid="1-1017-00203-44-2")]))
+    assert (job.valid_rows, job.error_rows) == (1, 1)
+    assert job.errors == [{"row": 3, "column": "citizen_id", "message": mock.ANY}]
+    page = client.get(f"/imports/{job.pk}/").content.decode()
+    assert "citizen_id" in page
+    errors = client.get(f"/imports/{job.pk}/errors.csv").content.decode("utf-8-sig")
+    assert errors.splitlines()[1].startswith("3,R2,") and "citizen_id" in errors
+    with pytest.raises(services.ImportRefused):
+        services.import_commit(actor=officer, job=job, skip_invalid=False)
+    assert not Person.objects.exists()
+    client.post(f"/imports/{job.pk}/commit/", {"skip_invalid": "1"})
+    assert list(Person.objects.values_list("external_ref", flat=True)) == ["R1"]
+
+
+def test_a_failure_midway_leaves_nothing_half_imported(
+        officer: User, write_csv: Callable[..., Path]) -> None:
+    rows = [good_row(ref=f"R{i}", cid="", first=f"คน{i}") for i in range(12)]
+    checked = services.check_file(write_csv(rows), "84")
+    real_write = services.TableWriter.write
+    calls = {"n": 0}
+
+    def fail_on_second_batch(self: object, batch: object) -> int:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        return real_write(self, batch)  # type: ignore[arg-type]
+
+    with mock.patch.object(services, "BATCH", 5), mock.patch.object(
+            services.TableWriter, "write", fail_on_second_batch), pytest.raises(RuntimeError):
+        from django.db import transaction
+
+        with transaction.atomic():
+            services.write_persons(checked, actor=officer)
+    assert not Person.objects.exists()
+    assert not PersonNeed.objects.exists()
+
+
+def test_importing_the_same_file_again_updates_instead_of_duplicating(
+        officer: User, write_csv: Callable[..., Path]) -> None:
+    first = write_csv([good_row(), good_row(ref="R2", cid="", first="สมพร")])
+    call_command("import", "persons", str(first), province="84", as_user="officer84")
+    again = write_csv([good_row(needs="health:4; housing:2"),
+                       good_row(ref="R2", cid="", first="สมพร")], name="again.csv")
+    call_command("import", "persons", str(again), province="84", as_user="officer84")
+    assert Person.objects.count() == 2
+    person = Person.objects.get(external_ref="R1")
+    assert person.severity == 4 and person.version == 2
+    assert sorted(person.needs.values_list("need__code", "severity")) == [
+        ("health", 4), ("housing", 2)]
+    change = PersonChange.objects.filter(person=person, action="import").latest("pk")
+    assert change.changes["severity"] == ["3", "4"]
+
+
+def test_the_cli_refuses_a_file_with_bad_rows_and_exits_non_zero(
+        officer: User, write_csv: Callable[..., Path], tmp_path: Path) -> None:
+    path = write_csv([good_row(), good_row(ref="R2", birth="31/2/2549")])
+    with pytest.raises(SystemExit) as exit_:
+        call_command("import", "persons", str(path), province="84", as_user="officer84")
+    assert exit_.value.code == 1
+    assert not Person.objects.exists()
+    with pytest.raises(SystemExit) as dry:
+        call_command("import", "persons", str(path), province="84", as_user="officer84",
+                     dry_run=True)
+    assert dry.value.code == 1 and not Person.objects.exists()
+    out = tmp_path / "bad.csv"
+    call_command("import", "persons", str(path), province="84", as_user="officer84",
+                 skip_invalid=True, errors_out=out)
+    assert Person.objects.count() == 1
+    bad = out.read_text(encoding="utf-8-sig").splitlines()
+    assert len(bad) == 2 and bad[1].startswith("3,R2,") and "birth_date" in bad[1]
+
+
+def test_the_lnob_command_prints_the_preview(officer: User,
+                                              write_csv: Callable[..., Path]) -> None:
+    path = write_csv([good_row(birth="31/2/2549")])
+    lnob = Path(sys.executable).with_name("lnob")
+    run = subprocess.run([str(lnob), "import", "persons", str(path), "--province", "84",  # noqa: S603
+                          "--dry-run"], capture_output=True, text=True, check=False)
+    assert run.returncode == 1
+    assert "row 2, birth_date" in run.stdout
+
+
+def test_only_officers_of_the_province_import(
+        client: Client, officer: User, other_officer: User, stranger: User,
+        write_csv: Callable[..., Path]) -> None:
+    path = write_csv([good_row()])
+    assert client.get("/imports/")["Location"].startswith("/accounts/login/")
+    client.force_login(stranger)
+    assert client.get("/imports/").status_code == 403
+    client.force_login(other_officer)
+    with path.open("rb") as f:
+        refused = client.post("/imports/", {"kind": "persons", "province": "84", "file": f})
+    assert refused.status_code == 400
+    assert not ImportJob.objects.exists()
+    client.force_login(officer)
+    job = upload(client, path)
+    client.force_login(other_officer)
+    assert client.get(f"/imports/{job.pk}/").status_code == 404
+    assert client.post(f"/imports/{job.pk}/commit/").status_code == 404
+    assert not Person.objects.exists()
+
+
+def test_a_wrong_file_type_is_refused_with_a_message(client: Client, officer: User) -> None:
+    client.force_login(officer)
+    response = client.post("/imports/", {"kind": "persons", "province": "84",
+                                         "file": SimpleUploadedFile("list.pdf", b"%PDF-1.4")})
+    assert response.status_code == 400
+    assert 'id="i-file-err"' in response.content.decode()
+
+
+def test_the_template_has_the_columns_in_thai(client: Client, officer: User) -> None:
+    client.force_login(officer)
+    body = client.get("/imports/template.csv").content.decode("utf-8-sig")
+    assert body.splitlines()[0].startswith("รหัสอ้างอิง,เลขประจำตัวประชาชน")
+
+
+def test_a_large_file_is_checked_by_the_worker(client: Client, officer: User, settings: object,
+                                              write_csv: Callable[..., Path]) -> None:
+    settings.IMPORT_INLINE_ROWS = 0  # type: ignore[attr-defined]
+    client.force_login(officer)
+    job = upload(client, write_csv([good_row()]))
+    assert job.status == ImportStatus.CHECKED  # the (immediate) worker ran the check
+    client.post(f"/imports/{job.pk}/commit/")
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and job.percent == 100

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from lnob.imports import views
+
+urlpatterns = [
+    path("", views.import_list, name="import_list"),
+    path("template.csv", views.import_template, name="import_template"),
+    path("<int:pk>/", views.import_detail, name="import_detail"),
+    path("<int:pk>/errors.csv", views.import_errors, name="import_errors"),
+    path("<int:pk>/commit/", views.import_commit, name="import_commit"),
+    path("<int:pk>/cancel/", views.import_cancel, name="import_cancel"),
+]

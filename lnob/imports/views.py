@@ -1,0 +1,137 @@
+"""Pages of an import: upload, see what is wrong, then import or cancel."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+from typing import cast
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lnob.core.access import area_codes, covers, requires_roles
+from lnob.core.i18n import thai_active
+from lnob.core.models import User
+from lnob.exports.columns import PERSON_COLUMNS
+from lnob.imports import services, tasks
+from lnob.imports.models import ImportJob, ImportKind, ImportStatus
+from lnob.imports.services import IMPORTERS
+
+EXAMPLE_ROW = {"external_ref": "SK-0001", "citizen_id": "1-1017-00203-44-1",
+               "title": "นาง", "first_name": "บุญมี", "last_name": "ศรีสุข", "sex": "F",
+               "birth_date": "6/11/2490", "phone": "081-234-5678",
+               "subdistrict_code": "840503", "village_number": "1", "house_number": "12/4",
+               "target_groups": "in_hardship", "needs": "health:3; daily_care:2"}
+
+
+def _job_for(user: User, pk: int) -> ImportJob:
+    job = ImportJob.objects.filter(pk=pk).first()
+    if job is None or not covers(user, job.province_code, IMPORTERS):
+        raise Http404
+    return job
+
+
+def _provinces(user: User) -> list[str]:
+    codes = area_codes(user, IMPORTERS)
+    if "" in codes:
+        from lnob.geo.models import Province
+
+        return list(Province.objects.values_list("code", flat=True))
+    return sorted({c[:2] for c in codes if len(c) == 2})
+
+
+@requires_roles(*IMPORTERS)
+def import_list(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    provinces = _provinces(user)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = {"file": [_("Choose a file to upload.")]}
+        else:
+            try:
+                job = services.import_start(
+                    actor=user, kind=request.POST.get("kind", ImportKind.PERSONS),
+                    province_code=request.POST.get("province", ""), upload=upload,
+                    sheet=request.POST.get("sheet", "").strip())
+            except ValidationError as err:
+                errors = err.message_dict
+            else:
+                _check_now_or_later(job)
+                return redirect("import_detail", pk=job.pk)
+    jobs = ImportJob.objects.filter(province_code__in=provinces).select_related("created_by")
+    return render(request, "imports/import_list.html", {
+        "jobs": jobs[:50], "provinces": provinces, "errors": errors,
+        "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024), "kinds": ImportKind.choices,
+    }, status=400 if errors else 200)
+
+
+def _check_now_or_later(job: ImportJob) -> None:
+    """Small files are checked at once; large ones by the worker, with progress."""
+    if job.file.size <= settings.IMPORT_INLINE_ROWS * 200:  # ~200 bytes a row
+        services.run_check(job)
+    else:
+        tasks.check_import.enqueue(job.pk)
+
+
+@requires_roles(*IMPORTERS)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for(cast(User, request.user), pk)
+    working = job.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+    return render(request, "imports/import_detail.html", {
+        "job": job, "working": working, "can_decide": job.status == ImportStatus.CHECKED,
+    })
+
+
+@requires_roles(*IMPORTERS)
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for(cast(User, request.user), pk)
+    if job.status == ImportStatus.CHECKING or job.problem and not job.total_rows:
+        raise Http404
+    response = HttpResponse(services.errors_csv(job), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="lnob-import-{job.pk}-errors.csv"'
+    return response
+
+
+@requires_roles(*IMPORTERS)
+@require_POST
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = cast(User, request.user)
+    job = _job_for(user, pk)
+    skip_invalid = request.POST.get("skip_invalid") == "1"
+    if job.status != ImportStatus.CHECKED:
+        return redirect("import_detail", pk=job.pk)
+    if job.valid_rows <= settings.IMPORT_INLINE_ROWS:
+        # On refusal the reason is kept on the job; the page shows it.
+        with contextlib.suppress(services.ImportRefused):
+            services.import_commit(actor=user, job=job, skip_invalid=skip_invalid)
+    else:
+        tasks.commit_import.enqueue(job.pk, user.pk, skip_invalid)
+    return redirect("import_detail", pk=job.pk)
+
+
+@requires_roles(*IMPORTERS)
+@require_POST
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    user = cast(User, request.user)
+    services.import_cancel(actor=user, job=_job_for(user, pk))
+    return redirect("import_detail", pk=pk)
+
+
+@requires_roles(*IMPORTERS)
+def import_template(request: HttpRequest) -> HttpResponse:
+    """A CSV with the columns LNOB reads and one example row."""
+    columns = [c for c in PERSON_COLUMNS if c.importable]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c.th if thai_active() else c.en for c in columns])
+    writer.writerow([EXAMPLE_ROW.get(c.key, "") for c in columns])
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="lnob-persons-template.csv"'
+    return response
