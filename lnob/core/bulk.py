@@ -38,6 +38,8 @@ class TableWriter:
         marks = ", ".join(["%s"] * len(columns))
         # Identifiers come from the model's metadata, values are parameters.
         self.sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+        # PostgreSQL loads rows several times faster through COPY than INSERT.
+        self.copy_sql = f"COPY {quote(meta.db_table)} ({names}) FROM STDIN"
         self.converters: list[tuple[int, Callable[[Any], Any]]] = [
             (i, _prep(f)) for i, f in enumerate(columns)
             if f.get_internal_type() in _CONVERTED]
@@ -57,7 +59,12 @@ class TableWriter:
             params = list(rows)
         if params:
             with connection.cursor() as cursor:
-                cursor.executemany(self.sql, params)
+                if connection.vendor == "postgresql":
+                    with cursor.cursor.copy(self.copy_sql) as copy:
+                        for row in params:
+                            copy.write_row(row)
+                else:
+                    cursor.executemany(self.sql, params)
         return len(params)
 
 
