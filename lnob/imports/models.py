@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 class ImportKind(models.TextChoices):
     PERSONS = "persons", _("People in need")
+    NETWORKS = "networks", _("Networks")
+    VOLUNTEERS = "volunteers", _("Volunteers")
 
 
 class ImportStatus(models.TextChoices):

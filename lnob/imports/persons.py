@@ -9,9 +9,9 @@ header = row 1), the column and the reason — never dropped or "fixed".
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import geothai
 from django.utils import timezone
@@ -111,17 +111,24 @@ FIELD_SOURCES: dict[str, tuple[str, ...]] = {
 }
 
 
+RowT = TypeVar("RowT")
+
+
 @dataclass
-class Checked:
-    valid: list[PersonRow] = field(default_factory=list)
+class Checked(Generic[RowT]):
+    """What checking a file found: the valid rows of its kind, the errors."""
+
+    valid: list[RowT] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     total: int = 0
     columns: frozenset[str] = frozenset()
+    # Which columns feed each field, for updates(); each kind has its own.
+    sources: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: FIELD_SOURCES)
 
     def updates(self, name: str) -> bool:
         """Whether the file has a column for this field (see FIELD_SOURCES)."""
-        return any(c in self.columns for c in FIELD_SOURCES.get(name, (name,)))
+        return any(c in self.columns for c in self.sources.get(name, (name,)))
 
     @property
     def error_rows(self) -> int:
@@ -144,8 +151,8 @@ class PersonChecker:
         self.area_cache: dict[tuple[str, str, str, str], tuple[str, str]] = {}
         self.today = timezone.localdate()
 
-    def check(self, table: Table) -> Checked:
-        result = Checked()
+    def check(self, table: Table) -> Checked[PersonRow]:
+        result: Checked[PersonRow] = Checked()
         columns, unknown = self._columns(table.headers)
         result.columns = frozenset(columns)
         if unknown:
@@ -338,7 +345,7 @@ class PersonChecker:
                 needs[need] = int(level)
         return needs
 
-    def _check_registered(self, result: Checked) -> None:
+    def _check_registered(self, result: Checked[PersonRow]) -> None:
         """External references decide update vs create; a citizen ID already
         registered to someone else is reported, not merged (dedup decides)."""
         refs = {p.fields["external_ref"] for p in result.valid if p.fields["external_ref"]}

@@ -8,8 +8,9 @@ import io
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -22,9 +23,12 @@ from lnob.core.access import covers
 from lnob.core.bulk import TableWriter, reserve_ids
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import IMPORT_ROLES
+from lnob.exports import columns as exported
 from lnob.imports.models import ImportJob, ImportKind, ImportStatus
+from lnob.imports.networks import NetworkChecker, write_networks
 from lnob.imports.persons import Checked, PersonChecker, PersonRow
-from lnob.imports.reading import FileRefused, max_bytes, read_table
+from lnob.imports.reading import FileRefused, Table, max_bytes, read_table
+from lnob.imports.volunteers import VolunteerChecker, write_volunteers
 from lnob.registry.models import Person, PersonChange, PersonNeed
 from lnob.registry.services import shown_in_history as _shown
 
@@ -39,6 +43,37 @@ class ImportRefused(Exception):
     """The import cannot go on; the message says why and what to do."""
 
 
+class Checker(Protocol):
+    def check(self, table: Table) -> Checked[Any]: ...
+
+
+class Writer(Protocol):
+    def __call__(self, checked: Any, *, actor: User,
+                 progress: Progress | None = None) -> tuple[int, int]: ...
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What one kind of file needs: its checker (made per file and province),
+    its writer (inside the caller's transaction) and its columns (template)."""
+
+    checker: Callable[[str], Checker]
+    write: Writer
+    columns: tuple[exported.Column, ...]
+
+
+def _write_persons(checked: Any, *, actor: User,
+                   progress: Progress | None = None) -> tuple[int, int]:
+    return write_persons(checked, actor=actor, progress=progress)
+
+
+KINDS: dict[str, Kind] = {
+    ImportKind.PERSONS: Kind(PersonChecker, _write_persons, exported.PERSON_COLUMNS),
+    ImportKind.NETWORKS: Kind(NetworkChecker, write_networks, exported.NETWORK_COLUMNS),
+    ImportKind.VOLUNTEERS: Kind(VolunteerChecker, write_volunteers, exported.VOLUNTEER_COLUMNS),
+}
+
+
 @contextmanager
 def local_copy(job: ImportJob) -> Iterator[Path]:
     """The stored file as a local path, whatever the storage backend."""
@@ -51,8 +86,8 @@ def local_copy(job: ImportJob) -> Iterator[Path]:
         yield Path(tmp.name)
 
 
-def check_file(path: Path, province_code: str, *, sheet: str | None = None,
-               progress: Progress | None = None) -> Checked:
+def check_file(path: Path, province_code: str, *, kind: str = ImportKind.PERSONS,
+               sheet: str | None = None, progress: Progress | None = None) -> Checked[Any]:
     table = read_table(path, sheet=sheet)
     if progress is not None:
         rows = table.rows
@@ -64,7 +99,7 @@ def check_file(path: Path, province_code: str, *, sheet: str | None = None,
                 yield row
 
         table.rows = counted()
-    return PersonChecker(province_code).check(table)
+    return KINDS[kind].checker(province_code).check(table)
 
 
 def import_start(*, actor: User, kind: str, province_code: str, upload: UploadedFile,
@@ -97,8 +132,8 @@ def run_check(job: ImportJob) -> ImportJob:
 
     try:
         with local_copy(job) as path:
-            checked = check_file(path, job.province_code, sheet=job.sheet or None,
-                                 progress=progress)
+            checked = check_file(path, job.province_code, kind=job.kind,
+                                 sheet=job.sheet or None, progress=progress)
     except FileRefused as err:
         job.status, job.problem, job.finished_at = ImportStatus.FAILED, str(err), timezone.now()
         job.save()
@@ -114,7 +149,7 @@ def run_check(job: ImportJob) -> ImportJob:
     return job
 
 
-def bad_rows_csv(path: Path, checked: Checked, *, sheet: str | None = None) -> bytes:
+def bad_rows_csv(path: Path, checked: Checked[Any], *, sheet: str | None = None) -> bytes:
     """Every bad row as it was in the file, plus a column saying what is wrong:
     fix them there and import that file again."""
     table = read_table(path, sheet=sheet)
@@ -134,7 +169,8 @@ def bad_rows_csv(path: Path, checked: Checked, *, sheet: str | None = None) -> b
 
 def errors_csv(job: ImportJob) -> bytes:
     with local_copy(job) as path:
-        checked = check_file(path, job.province_code, sheet=job.sheet or None)
+        checked = check_file(path, job.province_code, kind=job.kind,
+                             sheet=job.sheet or None)
         return bad_rows_csv(path, checked, sheet=job.sheet or None)
 
 
@@ -151,15 +187,16 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
         raise ImportRefused(_("This import is not waiting for a decision any more."))
     try:
         with local_copy(job) as path:
-            checked = check_file(path, job.province_code, sheet=job.sheet or None)
+            checked = check_file(path, job.province_code, kind=job.kind,
+                                 sheet=job.sheet or None)
         if checked.errors and not skip_invalid:
             raise ImportRefused(_("%(count)d rows have errors. Fix them, or import only the "
                                   "valid rows.") % {"count": checked.error_rows})
         with transaction.atomic():
-            created, updated = write_persons(checked, actor=actor, progress=progress)
+            created, updated = KINDS[job.kind].write(checked, actor=actor, progress=progress)
             audit.record(AuditAction.CREATE, actor=actor, obj=job,
                          area_code=job.province_code,
-                         detail={"created": created, "updated": updated,
+                         detail={"kind": job.kind, "created": created, "updated": updated,
                                  "skipped_rows": checked.error_rows})
     except (ImportRefused, FileRefused) as err:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKED, problem=str(err))
@@ -196,7 +233,7 @@ PERSON_COLUMNS = ["id", *(FOREIGN_KEYS.get(k, k) for k in ROW_FIELDS),
 UPDATED_FIELDS = [k for k in ROW_FIELDS if k not in ("province_code", "source", "external_ref")]
 
 
-def write_persons(checked: Checked, *, actor: User,
+def write_persons(checked: Checked[PersonRow], *, actor: User,
                   progress: Progress | None = None) -> tuple[int, int]:
     """Creates new persons and updates those whose external reference matched
     (only the fields the file has columns for), with needs, groups and a

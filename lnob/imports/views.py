@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from lnob.core.access import area_codes, covers, requires_roles
 from lnob.core.i18n import thai_active
 from lnob.core.models import User
-from lnob.exports.columns import PERSON_COLUMNS
 from lnob.imports import services, tasks
 from lnob.imports.models import ImportJob, ImportKind, ImportStatus
 from lnob.imports.services import IMPORTERS
@@ -27,6 +26,19 @@ EXAMPLE_ROW = {"external_ref": "SK-0001", "citizen_id": "1-1017-00203-44-1",
                "birth_date": "6/11/2490", "phone": "081-234-5678",
                "subdistrict_code": "840503", "village_number": "1", "house_number": "12/4",
                "target_groups": "in_hardship", "needs": "health:3; daily_care:2"}
+EXAMPLE_ROWS: dict[str, dict[str, str]] = {
+    ImportKind.PERSONS: EXAMPLE_ROW,
+    ImportKind.NETWORKS: {
+        "name": "เครือข่ายสวัสดิการชุมชนเกาะเต่า", "partner_type": "community",
+        "is_lead": "no", "lead_network_id": "", "leader_name": "นายสมชาย ใจดี",
+        "contact_phone": "081-234-5678", "contact_email": "kotao@example.org",
+        "subdistrict_codes": "840503", "village_codes": "", "capacity": "40",
+        "needs": "health; daily_care", "active": "yes"},
+    ImportKind.VOLUNTEERS: {
+        "first_name": "สมหญิง", "last_name": "รักดี", "phone": "081-234-5678",
+        "is_msdhs": "yes", "network_id": "", "subdistrict_codes": "840503",
+        "needs": "health", "capacity": "5", "active": "yes"},
+}
 
 
 def _job_for(user: User, pk: int) -> ImportJob:
@@ -69,6 +81,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/import_list.html", {
         "jobs": jobs[:50], "provinces": provinces, "errors": errors,
         "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024), "kinds": ImportKind.choices,
+        "chosen_kind": request.POST.get("kind") or request.GET.get("kind")
+        or ImportKind.PERSONS,
     }, status=400 if errors else 200)
 
 
@@ -126,12 +140,17 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires_roles(*IMPORTERS)
 def import_template(request: HttpRequest) -> HttpResponse:
-    """A CSV with the columns LNOB reads and one example row."""
-    columns = [c for c in PERSON_COLUMNS if c.importable]
+    """A CSV with the columns LNOB reads for that kind (``?kind=networks``)
+    and one example row."""
+    kind = request.GET.get("kind") or ImportKind.PERSONS
+    if kind not in services.KINDS:
+        raise Http404
+    columns = [c for c in services.KINDS[kind].columns if c.importable]
+    example = EXAMPLE_ROWS[kind]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([c.th if thai_active() else c.en for c in columns])
-    writer.writerow([EXAMPLE_ROW.get(c.key, "") for c in columns])
+    writer.writerow([example.get(c.key, "") for c in columns])
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="lnob-persons-template.csv"'
+    response["Content-Disposition"] = f'attachment; filename="lnob-{kind}-template.csv"'
     return response

@@ -1,4 +1,5 @@
-"""``lnob import persons FILE --province CODE``: check a spreadsheet and import it.
+"""``lnob import persons|networks|volunteers FILE --province CODE``: check a
+spreadsheet and import it.
 
 Exit code 0 when everything asked for was done; 1 when the file has bad rows
 and nothing was imported (or with --dry-run, when it has bad rows); 2 when the
@@ -15,18 +16,20 @@ from django.db import transaction
 
 from lnob.core import audit
 from lnob.core.models import AuditAction, User
+from lnob.imports.models import ImportKind
 from lnob.imports.persons import Checked
 from lnob.imports.reading import FileRefused
-from lnob.imports.services import bad_rows_csv, check_file, write_persons
+from lnob.imports.services import KINDS, bad_rows_csv, check_file
 
 SHOWN = 50
 
 
 class Command(BaseCommand):
-    help = "Check a spreadsheet of people in need and import it into a province."
+    help = ("Check a spreadsheet of people in need, networks or volunteers and import it "
+            "into a province.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=["persons"])
+        parser.add_argument("kind", choices=list(ImportKind.values))
         parser.add_argument("file", type=Path)
         parser.add_argument("--province", required=True, metavar="CODE")
         parser.add_argument("--sheet", default=None, help="XLSX sheet (default: the first "
@@ -53,8 +56,8 @@ class Command(BaseCommand):
             self.stderr.flush()
 
         try:
-            checked = check_file(path, options["province"], sheet=options["sheet"],
-                                 progress=progress)
+            checked = check_file(path, options["province"], kind=options["kind"],
+                                 sheet=options["sheet"], progress=progress)
         except FileRefused as err:
             self.stderr.write(f"\nRefused: {err}")
             sys.exit(2)
@@ -71,17 +74,19 @@ class Command(BaseCommand):
             out.write_bytes(bad_rows_csv(path, checked, sheet=options["sheet"]))
             self.stdout.write(f"Bad rows written to {out}.")
         with transaction.atomic():
-            created, updated = write_persons(checked, actor=actor, progress=progress)
+            created, updated = KINDS[options["kind"]].write(checked, actor=actor,
+                                                            progress=progress)
             audit.record(AuditAction.CREATE, actor=actor, object_type="imports.file",
                          object_id=path.name[:64], area_code=options["province"],
-                         detail={"created": created, "updated": updated, "via": "cli",
+                         detail={"kind": options["kind"], "created": created,
+                                 "updated": updated, "via": "cli",
                                  "skipped_rows": checked.error_rows})
         self.stderr.write("")
         self.stdout.write(self.style.SUCCESS(
-            f"Imported {created + updated:,} rows: {created:,} new persons, "
+            f"Imported {created + updated:,} rows: {created:,} new {options['kind']}, "
             f"{updated:,} updated."))
 
-    def _summary(self, checked: Checked) -> None:
+    def _summary(self, checked: Checked[Any]) -> None:
         self.stdout.write(f"{checked.total:,} rows: {len(checked.valid):,} valid, "
                           f"{checked.error_rows:,} with errors.")
         for warning in checked.warnings:
