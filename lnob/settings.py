@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "lnob.registry",
     "lnob.networks",
     "lnob.imports",
+    "lnob.cases",
     "django_tasks",
     "django_tasks_db",
     "lnob.web",

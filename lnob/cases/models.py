@@ -1,0 +1,94 @@
+"""A case: one episode of care for a person, with its history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lnob.cases import workflow as wf
+
+
+class CaseStatus(models.TextChoices):
+    REPORTED = wf.REPORTED, _("Reported")
+    VERIFIED = wf.VERIFIED, _("Verified")
+    REJECTED = wf.REJECTED, _("Rejected")
+    DUPLICATE = wf.DUPLICATE, _("Duplicate")
+    ASSIGNED = wf.ASSIGNED, _("Assigned")
+    IN_CARE = wf.IN_CARE, _("In care")
+    CLOSED = wf.CLOSED, _("Closed")
+
+
+class CloseReason(models.TextChoices):
+    SELF_RELIANT = "self_reliant", _("Self-reliant")
+    MOVED_AWAY = "moved_away", _("Moved away")
+    DIED = "died", _("Died")
+    REFUSED_HELP = "refused_help", _("Refused help")
+    TRANSFERRED = "transferred", _("Transferred to another province or agency")
+
+
+class Case(models.Model):
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="cases",
+                               verbose_name=_("person"))
+    # Where the case is handled (the person's subdistrict when opened).
+    subdistrict = models.ForeignKey("geo.Subdistrict", on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("subdistrict"))
+    province_code = models.CharField(max_length=2, editable=False)
+    district_code = models.CharField(max_length=4, editable=False)
+    status = models.CharField(_("status"), max_length=12, choices=CaseStatus.choices,
+                              default=CaseStatus.REPORTED)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    close_reason = models.CharField(_("reason for closing"), max_length=16,
+                                    choices=CloseReason.choices, blank=True)
+    duplicate_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="duplicates", verbose_name=_("duplicate of"))
+    network = models.ForeignKey("networks.Network", on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="cases", verbose_name=_("network"))
+    volunteer = models.ForeignKey("networks.Volunteer", on_delete=models.SET_NULL, null=True,
+                                  blank=True, related_name="cases",
+                                  verbose_name=_("volunteer"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+")
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Bumped by every step: a step based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-urgent", "-opened_at", "-id"]
+        indexes = [
+            models.Index(fields=["province_code", "status", "-urgent"], name="case_province"),
+            models.Index(fields=["district_code", "status"], name="case_district"),
+            models.Index(fields=["subdistrict", "status"], name="case_subdistrict"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.status}"
+
+    @property
+    def area_code(self) -> str:
+        return str(self.subdistrict_id)
+
+
+class CaseEvent(models.Model):
+    """The case's history: who took which step, when and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+")
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    note = models.TextField(blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_status}→{self.to_status}"

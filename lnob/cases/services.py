@@ -1,0 +1,129 @@
+"""Every change of a case goes through here: the step is checked against the
+workflow table, the actor's role and area, and the version the actor saw; the
+case, its history and the audit log change together or not at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lnob.cases import workflow as wf
+from lnob.cases.models import Case, CaseEvent
+from lnob.core import audit
+from lnob.core.access import covers, grants_of
+from lnob.core.models import AuditAction, User
+from lnob.registry.models import Person
+
+STEP_MESSAGES = {
+    "unknown_action": gettext_lazy("There is no such step."),
+    "wrong_state": gettext_lazy("This step cannot be taken from the case's current status."),
+    "role": gettext_lazy("Your role cannot take this step."),
+}
+
+
+class CaseChanged(Exception):
+    """Someone else changed the case after the actor read it: reload."""
+
+
+def _roles_here(actor: User, area_code: str) -> set[str]:
+    return {g.role for g in grants_of(actor) if area_code.startswith(g.area_code)}
+
+
+def _event(case: Case, actor: User, action: str, before: str, note: str = "",
+           **detail: Any) -> None:
+    CaseEvent.objects.create(case=case, actor=actor, actor_label=actor.get_username(),
+                             action=action, from_status=before, to_status=case.status,
+                             note=note, detail=detail)
+    audit.record(AuditAction.UPDATE if before else AuditAction.CREATE, actor=actor, obj=case,
+                 area_code=case.area_code,
+                 detail={"action": action, "from": before, "to": case.status, **detail})
+
+
+@transaction.atomic
+def case_open(*, actor: User, person: Person, urgent: bool = False, note: str = "") -> Case:
+    """A new case for a person the actor may see, reported in their subdistrict."""
+    if not _roles_here(actor, person.area_code) & (wf.MANAGERS | {wf.VOLUNTEER}):
+        raise PermissionError("not allowed to open a case in this area")
+    if Case.objects.filter(person=person, status__in=wf.OPEN_STATES).exists():
+        raise ValidationError({"person": _("This person already has an open case.")})
+    case = Case.objects.create(person=person, subdistrict_id=person.subdistrict_id,
+                               province_code=person.province_code,
+                               district_code=person.district_code, urgent=urgent,
+                               opened_by=actor)
+    _event(case, actor, "open", "", note)
+    return case
+
+
+@transaction.atomic
+def case_step(*, actor: User, case: Case, action: str, expected_version: int, note: str = "",
+              reason: str = "", duplicate_of: Case | None = None, network_id: int | None = None,
+              volunteer_id: int | None = None) -> Case:
+    """Takes one workflow step. Raises ValidationError (bad input, or a step
+    the workflow refuses, with a message), PermissionError (outside the
+    actor's area) or CaseChanged (the case moved on since it was read)."""
+    if not covers(actor, case.area_code):
+        raise PermissionError("case outside the actor's areas")
+    if case.version != expected_version:
+        raise CaseChanged  # checked again by the conditional UPDATE below
+    try:
+        step = wf.step(action, case.status, _roles_here(actor, case.area_code))
+    except wf.StepRefused as refused:
+        raise ValidationError({"action": STEP_MESSAGES[refused.code]}) from refused
+    changes: dict[str, Any] = {"status": step.target}
+    errors: dict[str, str] = {}
+    if "note" in step.needs and not note.strip():
+        errors["note"] = _("Say why.")
+    if "reason" in step.needs:
+        if reason not in wf.CLOSE_REASONS:
+            errors["reason"] = _("Choose the reason for closing.")
+        changes.update(close_reason=reason, closed_at=timezone.now())
+    if step.target != wf.CLOSED:
+        changes.update(close_reason="", closed_at=None)
+    if "duplicate_of" in step.needs:
+        if duplicate_of is None or duplicate_of.pk == case.pk:
+            errors["duplicate_of"] = _("Choose the other case this one repeats.")
+        elif duplicate_of.duplicate_of_id == case.pk or duplicate_of.status == wf.DUPLICATE:
+            errors["duplicate_of"] = _("That case is itself a duplicate: choose the case "
+                                       "that is kept.")
+        elif not covers(actor, duplicate_of.area_code):
+            errors["duplicate_of"] = _("That case is outside the areas you work in.")
+        else:
+            changes["duplicate_of"] = duplicate_of
+    if "assignee" in step.needs:
+        errors.update(_assignee_errors(case, network_id, volunteer_id))
+        changes.update(network_id=network_id, volunteer_id=volunteer_id)
+    if errors:
+        raise ValidationError(errors)
+    before = case.status
+    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
+        **changes, version=F("version") + 1)
+    if updated != 1:
+        raise CaseChanged
+    case.refresh_from_db()
+    _event(case, actor, action, before, note, reason=reason,
+           duplicate_of=duplicate_of.pk if duplicate_of else None,
+           network=network_id, volunteer=volunteer_id)
+    return case
+
+
+def _assignee_errors(case: Case, network_id: int | None,
+                     volunteer_id: int | None) -> dict[str, str]:
+    from lnob.networks.models import Network, Volunteer
+
+    if network_id is None and volunteer_id is None:
+        return {"assignee": _("Choose the network or the volunteer who will care.")}
+    if network_id is not None and not Network.objects.filter(
+            pk=network_id, province_code=case.province_code, active=True).exists():
+        return {"network": _("Choose an active network of the case's province.")}
+    if volunteer_id is not None and not Volunteer.objects.filter(
+            pk=volunteer_id, province_code=case.province_code, active=True).exists():
+        return {"volunteer": _("Choose an active volunteer of the case's province.")}
+    return {}
+
+

@@ -1,0 +1,72 @@
+"""The allowed steps of a case, in one pure table (no Django): which action
+moves a case from which states to which, and which roles may take it.
+
+reported → verified (at a forum) → assigned → in care → closed (with a reason);
+reported → rejected; reported/verified → duplicate (of another case);
+closed → verified again (reopen); rejected → reported again (reopen).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+REPORTED, VERIFIED, REJECTED, DUPLICATE = "reported", "verified", "rejected", "duplicate"
+ASSIGNED, IN_CARE, CLOSED = "assigned", "in_care", "closed"
+STATES = (REPORTED, VERIFIED, REJECTED, DUPLICATE, ASSIGNED, IN_CARE, CLOSED)
+OPEN_STATES = frozenset({REPORTED, VERIFIED, ASSIGNED, IN_CARE})
+
+CLOSE_REASONS = ("self_reliant", "moved_away", "died", "refused_help", "transferred")
+
+OFFICER, COORDINATOR, VOLUNTEER, ADMIN = (
+    "provincial_officer", "network_coordinator", "volunteer", "system_admin")
+MANAGERS = frozenset({OFFICER, COORDINATOR, ADMIN})
+
+
+@dataclass(frozen=True)
+class Step:
+    sources: frozenset[str]
+    target: str
+    roles: frozenset[str]
+    # What the step needs besides the actor: a reason, another case, an assignee.
+    needs: frozenset[str] = frozenset()
+
+
+STEPS: dict[str, Step] = {
+    "verify": Step(frozenset({REPORTED}), VERIFIED, MANAGERS),
+    "reject": Step(frozenset({REPORTED}), REJECTED, MANAGERS, frozenset({"note"})),
+    "mark_duplicate": Step(frozenset({REPORTED, VERIFIED}), DUPLICATE, MANAGERS,
+                           frozenset({"duplicate_of"})),
+    "assign": Step(frozenset({VERIFIED, ASSIGNED, IN_CARE}), ASSIGNED, MANAGERS,
+                   frozenset({"assignee"})),
+    "start_care": Step(frozenset({ASSIGNED}), IN_CARE, MANAGERS | {VOLUNTEER}),
+    "close": Step(frozenset({VERIFIED, ASSIGNED, IN_CARE}), CLOSED, MANAGERS,
+                  frozenset({"reason"})),
+    "reopen": Step(frozenset({CLOSED}), VERIFIED, MANAGERS, frozenset({"note"})),
+    "reconsider": Step(frozenset({REJECTED}), REPORTED, MANAGERS, frozenset({"note"})),
+}
+
+
+class StepRefused(ValueError):
+    """The step is not allowed: ``code`` says why (for a translated message)."""
+
+    def __init__(self, code: str, action: str, status: str) -> None:
+        super().__init__(f"{code}: {action} from {status}")
+        self.code, self.action, self.status = code, action, status
+
+
+def step(action: str, status: str, roles: frozenset[str] | set[str]) -> Step:
+    """The step for ``action`` from ``status``, or StepRefused (unknown
+    action, wrong state, or none of ``roles`` may take it)."""
+    found = STEPS.get(action)
+    if found is None:
+        raise StepRefused("unknown_action", action, status)
+    if status not in found.sources:
+        raise StepRefused("wrong_state", action, status)
+    if not found.roles & set(roles):
+        raise StepRefused("role", action, status)
+    return found
+
+
+def actions_from(status: str, roles: frozenset[str] | set[str]) -> list[str]:
+    """What these roles may do next, in a stable order (for buttons)."""
+    return [name for name, s in STEPS.items() if status in s.sources and s.roles & set(roles)]
