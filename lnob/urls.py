@@ -11,6 +11,7 @@ urlpatterns = [
     path("persons/", include("lnob.registry.urls")),
     path("capacity/", include("lnob.networks.urls")),
     path("imports/", include("lnob.imports.urls")),
+    path("cases/", include("lnob.cases.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lnob.cases import workflow as wf
+from lnob.cases.access import roles_on
 from lnob.cases.models import Case, CaseEvent
 from lnob.core import audit
 from lnob.core.access import covers, grants_of
@@ -31,10 +32,6 @@ class CaseChanged(Exception):
     """Someone else changed the case after the actor read it: reload."""
 
 
-def _roles_here(actor: User, area_code: str) -> set[str]:
-    return {g.role for g in grants_of(actor) if area_code.startswith(g.area_code)}
-
-
 def _event(case: Case, actor: User, action: str, before: str, note: str = "",
            **detail: Any) -> None:
     CaseEvent.objects.create(case=case, actor=actor, actor_label=actor.get_username(),
@@ -48,7 +45,8 @@ def _event(case: Case, actor: User, action: str, before: str, note: str = "",
 @transaction.atomic
 def case_open(*, actor: User, person: Person, urgent: bool = False, note: str = "") -> Case:
     """A new case for a person the actor may see, reported in their subdistrict."""
-    if not _roles_here(actor, person.area_code) & (wf.MANAGERS | {wf.VOLUNTEER}):
+    roles = {g.role for g in grants_of(actor) if person.area_code.startswith(g.area_code)}
+    if not roles & (wf.MANAGERS | {wf.VOLUNTEER}):
         raise PermissionError("not allowed to open a case in this area")
     if Case.objects.filter(person=person, status__in=wf.OPEN_STATES).exists():
         raise ValidationError({"person": _("This person already has an open case.")})
@@ -72,7 +70,7 @@ def case_step(*, actor: User, case: Case, action: str, expected_version: int, no
     if case.version != expected_version:
         raise CaseChanged  # checked again by the conditional UPDATE below
     try:
-        step = wf.step(action, case.status, _roles_here(actor, case.area_code))
+        step = wf.step(action, case.status, roles_on(actor, case))
     except wf.StepRefused as refused:
         raise ValidationError({"action": STEP_MESSAGES[refused.code]}) from refused
     changes: dict[str, Any] = {"status": step.target}

@@ -27,8 +27,13 @@ TAXONOMY_EDITORS = (Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN)
 def persons_visible_to(user: Any) -> QuerySet[Person]:
     q = area_q(user, AREA_LEVEL_FIELDS, AREA_READERS)
     if grants_of(user, [Role.VOLUNTEER]):
-        # Volunteers: the people they reported, within their own areas.
-        q |= Q(entered_by=user) & area_q(user, AREA_LEVEL_FIELDS, [Role.VOLUNTEER])
+        from lnob.cases.models import Case
+
+        # Volunteers: the people they reported or whose case is assigned to
+        # them, within their own areas.
+        assigned = Case.objects.filter(volunteer__user=user).values("person_id")
+        q |= (Q(entered_by=user) | Q(pk__in=assigned)) & area_q(
+            user, AREA_LEVEL_FIELDS, [Role.VOLUNTEER])
     return Person.objects.filter(q)
 
 

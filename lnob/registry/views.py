@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lnob.cases.workflow import OPEN_STATES
 from lnob.core import audit
 from lnob.core.access import area_codes, requires_roles
 from lnob.core.models import AuditAction, User
@@ -124,6 +125,8 @@ def _detail(request: HttpRequest, person: Person, *, show_id: bool = False,
     return render(request, "registry/person_detail.html", {
         "person": person,
         "consent": consent,
+        "open_case": person.cases.filter(  # type: ignore[attr-defined]
+            status__in=OPEN_STATES).first(),
         "consent_purpose_labels": [str(purpose_labels.get(p, p))
                                    for p in (consent.purposes if consent else [])],
         "needs": person.needs.select_related("need").order_by("-severity"),

@@ -1,0 +1,113 @@
+"""Case pages: the inbox (urgent first), a case with its history and the
+steps the user may take next."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lnob.cases import workflow as wf
+from lnob.cases.access import READERS, case_for, cases_visible_to, next_steps
+from lnob.cases.models import Case, CaseStatus, CloseReason
+from lnob.cases.services import CaseChanged, case_open, case_step
+from lnob.core import audit
+from lnob.core.access import requires_roles
+from lnob.core.models import AuditAction, User
+from lnob.registry.access import EDITORS, person_for
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@requires_roles(*READERS)
+def case_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    cases = cases_visible_to(request.user).select_related("person", "subdistrict")
+    if status == "open":
+        cases = cases.filter(status__in=wf.OPEN_STATES)
+    elif status in CaseStatus.values:
+        cases = cases.filter(status=status)
+    page = Paginator(cases.order_by("-urgent", "opened_at", "id"), 50).get_page(
+        request.GET.get("page"))
+    audit.record(AuditAction.VIEW, request=request, object_type="cases.case_list",
+                 detail={"cases": [c.pk for c in page.object_list], "status": status})
+    return render(request, "cases/case_list.html", {
+        "page": page, "status": status, "statuses": CaseStatus.choices})
+
+
+def _detail(request: HttpRequest, case: Case, *, errors: dict[str, list[str]] | None = None,
+            status: int = 200) -> HttpResponse:
+    from lnob.networks.models import Network, Volunteer
+
+    steps = next_steps(request.user, case)
+    return render(request, "cases/case_detail.html", {
+        "case": case, "events": case.events.all(), "steps": steps,
+        "close_reasons": CloseReason.choices, "errors": errors or {},
+        "networks": Network.objects.filter(province_code=case.province_code, active=True)
+        if "assign" in steps else [],
+        "volunteers": Volunteer.objects.filter(province_code=case.province_code, active=True)
+        if "assign" in steps else [],
+    }, status=status)
+
+
+@requires_roles(*READERS)
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_for(request.user, pk)
+    audit.record(AuditAction.VIEW, request=request, obj=case, area_code=case.area_code)
+    return _detail(request, case)
+
+
+@requires_roles(*EDITORS)
+@require_POST
+def case_new(request: HttpRequest, person_pk: int) -> HttpResponse:
+    user = cast(User, request.user)
+    person = person_for(user, person_pk)
+    try:
+        case = case_open(actor=user, person=person, urgent=request.POST.get("urgent") == "1",
+                         note=request.POST.get("note", "")[:2000])
+    except (ValidationError, PermissionError):
+        existing = Case.objects.filter(person=person, status__in=wf.OPEN_STATES).first()
+        if existing is not None:
+            return redirect("case_detail", pk=existing.pk)
+        return redirect("person_detail", pk=person.pk)
+    return redirect("case_detail", pk=case.pk)
+
+
+@requires_roles(*READERS)
+@require_POST
+def case_step_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = cast(User, request.user)
+    case = case_for(user, pk)
+    post = request.POST
+    duplicate_of = None
+    if post.get("duplicate_of"):
+        duplicate_of = cases_visible_to(user).filter(pk=_int(post.get("duplicate_of")) or 0).first()
+    kwargs: dict[str, Any] = {
+        "note": post.get("note", "")[:2000], "reason": post.get("reason", ""),
+        "duplicate_of": duplicate_of, "network_id": _int(post.get("network")),
+        "volunteer_id": _int(post.get("volunteer")),
+    }
+    try:
+        case_step(actor=user, case=case, action=post.get("action", ""),
+                  expected_version=_int(post.get("version")) or 0, **kwargs)
+    except ValidationError as err:
+        return _detail(request, case, errors=err.message_dict, status=400)
+    except CaseChanged:
+        case.refresh_from_db()
+        return _detail(request, case, status=409, errors={"page": [_(
+            "This case changed after you opened it. The page now shows it as it is; "
+            "check, then take your step again.")]})
+    except PermissionError:
+        return _detail(request, case, status=403, errors={"page": [_(
+            "Your role cannot take this step.")]})
+    return redirect("case_detail", pk=case.pk)
