@@ -125,8 +125,7 @@ def _detail(request: HttpRequest, person: Person, *, show_id: bool = False,
     return render(request, "registry/person_detail.html", {
         "person": person,
         "consent": consent,
-        "open_case": person.cases.filter(  # type: ignore[attr-defined]
-            status__in=OPEN_STATES).first(),
+        "open_case": person.cases.filter(status__in=OPEN_STATES).first(),
         "consent_purpose_labels": [str(purpose_labels.get(p, p))
                                    for p in (consent.purposes if consent else [])],
         "needs": person.needs.select_related("need").order_by("-severity"),
