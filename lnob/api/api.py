@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from lnob.api import errors
 from lnob.api.auth import API_AUTH
+from lnob.api.cases import router as cases_router
 from lnob.api.geo import router as geo_router
 from lnob.api.me import router as me_router
 from lnob.api.networks import router as networks_router
@@ -33,4 +34,5 @@ api.add_router("/me", me_router)
 api.add_router("/workspaces", workspaces_router)
 api.add_router("/persons", persons_router)
 api.add_router("/taxonomy", taxonomy_router)
+api.add_router("/cases", cases_router)
 api.add_router("", networks_router)  # /networks, /volunteers, /funds, /committees

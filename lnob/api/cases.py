@@ -1,0 +1,139 @@
+"""Cases over the API: the same workflow, scoping and audit as the pages."""
+
+import datetime
+from typing import Any, cast
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import CursorPagination, paginate
+
+from lnob.cases import workflow as wf
+from lnob.cases.access import READERS, case_for, cases_visible_to, next_steps
+from lnob.cases.models import Case
+from lnob.cases.services import CaseChanged, case_open, case_step
+from lnob.core import audit
+from lnob.core.access import grants_of
+from lnob.core.models import AuditAction, User
+from lnob.registry.access import EDITORS, person_for
+
+router = Router(tags=["cases"])
+
+
+class EventOut(Schema):
+    at: datetime.datetime
+    actor: str = Field(..., alias="actor_label")
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+
+
+class CaseOut(Schema):
+    id: int
+    person_id: int
+    subdistrict_code: str = Field(..., alias="subdistrict_id")
+    status: str
+    urgent: bool
+    close_reason: str
+    duplicate_of_id: int | None
+    network_id: int | None
+    volunteer_id: int | None
+    opened_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    version: int
+
+
+class CaseDetailOut(CaseOut):
+    events: list[EventOut]
+    next_steps: list[str] = Field(..., description="steps your role may take now")
+
+    @staticmethod
+    def resolve_events(obj: Case) -> list[Any]:
+        return list(obj.events.all())
+
+
+class CaseIn(Schema):
+    person_id: int
+    urgent: bool = False
+    note: str = Field("", max_length=2000)
+
+
+class StepIn(Schema):
+    action: str = Field(..., description=", ".join(wf.STEPS))
+    version: int = Field(..., description="the version you read; a newer one → 409")
+    note: str = Field("", max_length=2000)
+    reason: str = Field("", description=", ".join(wf.CLOSE_REASONS))
+    duplicate_of: int | None = None
+    network_id: int | None = None
+    volunteer_id: int | None = None
+
+
+class CaseFilters(Schema):
+    status: str = Field("open", description="open, or one status")
+
+
+def _reader(request: HttpRequest) -> User:
+    if not grants_of(request.user, READERS):
+        raise HttpError(403, "Your role does not work with cases.")
+    return cast(User, request.user)
+
+
+def _detail(user: User, case: Case) -> Case:
+    case.next_steps = next_steps(user, case)  # type: ignore[attr-defined]
+    return case
+
+
+@router.get("", response=list[CaseOut])
+@paginate(CursorPagination, ordering=("-id",), page_size=50)
+def cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
+    user = _reader(request)
+    qs = cases_visible_to(user)
+    qs = qs.filter(status__in=wf.OPEN_STATES) if filters.status == "open" else qs.filter(
+        status=filters.status)
+    audit.record(AuditAction.VIEW, request=request, object_type="cases.case_list",
+                 detail={"via": "api", "status": filters.status})
+    return qs
+
+
+@router.get("/{case_id}", response=CaseDetailOut)
+def case(request: HttpRequest, case_id: int) -> Case:
+    user = _reader(request)
+    found = case_for(user, case_id)
+    audit.record(AuditAction.VIEW, request=request, obj=found, area_code=found.area_code,
+                 detail={"via": "api"})
+    return _detail(user, found)
+
+
+@router.post("", response={201: CaseDetailOut})
+def case_create(request: HttpRequest, payload: CaseIn) -> Status:
+    user = _reader(request)
+    if not grants_of(user, EDITORS):
+        raise HttpError(403, "Your role cannot open cases.")
+    person = person_for(user, payload.person_id)
+    try:
+        created = case_open(actor=user, person=person, urgent=payload.urgent,
+                            note=payload.note)
+    except PermissionError as exc:
+        raise HttpError(403, "Your role cannot open a case in this area.") from exc
+    return Status(201, _detail(user, created))
+
+
+@router.post("/{case_id}/steps", response={200: CaseDetailOut, 409: dict})
+def case_step_api(request: HttpRequest, case_id: int, payload: StepIn) -> Any:
+    user = _reader(request)
+    found = case_for(user, case_id)
+    duplicate = (cases_visible_to(user).filter(pk=payload.duplicate_of).first()
+                 if payload.duplicate_of else None)
+    try:
+        stepped = case_step(actor=user, case=found, action=payload.action,
+                            expected_version=payload.version, note=payload.note,
+                            reason=payload.reason, duplicate_of=duplicate,
+                            network_id=payload.network_id, volunteer_id=payload.volunteer_id)
+    except CaseChanged:
+        return Status(409, {"errors": [{"field": "version", "code": "conflict",
+                                        "message": "This case changed since you read it; "
+                                                   "fetch it again and retry."}]})
+    except PermissionError as exc:
+        raise HttpError(403, "Your role cannot take this step here.") from exc
+    return _detail(user, stepped)

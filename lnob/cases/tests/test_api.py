@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from lnob.cases.models import Case
+from lnob.core.models import User
+from lnob.core.roles import Role
+from lnob.core.services import api_token_create
+from lnob.registry.models import Person
+from lnob.registry.services import person_create
+from lnob.registry.tests.conftest import person_data
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(user: User) -> dict[str, str]:
+    return {"Authorization": f"Bearer {api_token_create(actor=user, name='t')[1]}"}
+
+
+@pytest.fixture
+def person(officer: User) -> Person:
+    return person_create(actor=officer, data=person_data())
+
+
+def test_a_case_is_opened_and_stepped_through_the_api(client: Client, officer: User,
+                                                      person: Person) -> None:
+    auth = bearer(officer)
+    opened = client.post("/api/v1/cases", {"person_id": person.pk, "urgent": True},
+                         content_type="application/json", headers=auth)
+    assert opened.status_code == 201
+    case = opened.json()
+    assert (case["status"], case["urgent"], case["version"]) == ("reported", True, 1)
+    assert "verify" in case["next_steps"]
+    stepped = client.post(f"/api/v1/cases/{case['id']}/steps",
+                          {"action": "verify", "version": 1, "note": "เวที"},
+                          content_type="application/json", headers=auth)
+    assert stepped.status_code == 200
+    assert [e["to_status"] for e in stepped.json()["events"]] == ["reported", "verified"]
+    again = client.post(f"/api/v1/cases/{case['id']}/steps",
+                        {"action": "reject", "version": 1, "note": "x"},
+                        content_type="application/json", headers=auth)
+    assert again.status_code == 409
+    closing = client.post(f"/api/v1/cases/{case['id']}/steps",
+                          {"action": "close", "version": 2, "reason": "bored"},
+                          content_type="application/json", headers=auth)
+    assert closing.status_code == 422
+    assert closing.json()["errors"][0]["field"] == "reason"
+    assert Case.objects.get().status == "verified"
+
+
+def test_cases_api_in_area_out_of_area_stranger_and_anonymous(
+        client: Client, officer: User, other_officer: User,
+        make_user: Callable[..., User], person: Person) -> None:
+    created = client.post("/api/v1/cases", {"person_id": person.pk},
+                          content_type="application/json", headers=bearer(officer)).json()
+    url = f"/api/v1/cases/{created['id']}"
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers=bearer(other_officer)).status_code == 404
+    assert client.get("/api/v1/cases", headers=bearer(other_officer)).json()["results"] == []
+    analyst = make_user("analyst", Role.NATIONAL_ANALYST, "")
+    assert client.get(url, headers=bearer(analyst)).status_code == 403
+    listed = client.get("/api/v1/cases", headers=bearer(officer)).json()["results"]
+    assert [c["id"] for c in listed] == [created["id"]]
