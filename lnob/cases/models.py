@@ -92,3 +92,11 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_status}→{self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        return str(dict(CaseStatus.choices).get(self.from_status, self.from_status))
+
+    @property
+    def to_label(self) -> str:
+        return str(dict(CaseStatus.choices).get(self.to_status, self.to_status))
