@@ -10,7 +10,7 @@ from django.http import Http404
 
 from lnob.cases import workflow as wf
 from lnob.cases.models import Case
-from lnob.core.access import AREA_LEVEL_FIELDS, area_q, grants_of
+from lnob.core.access import AREA_LEVEL_FIELDS, area_q, grants_of, roles_in
 from lnob.core.roles import Role
 from lnob.registry.access import AREA_READERS
 
@@ -33,7 +33,7 @@ def case_for(user: Any, case_id: int) -> Case:
 
 
 def roles_on(user: Any, case: Case) -> set[str]:
-    return {g.role for g in grants_of(user) if case.area_code.startswith(g.area_code)}
+    return roles_in(user, case.area_code)
 
 
 def next_steps(user: Any, case: Case) -> list[str]:

@@ -17,7 +17,7 @@ from lnob.cases import workflow as wf
 from lnob.cases.access import roles_on
 from lnob.cases.models import Case, CaseEvent
 from lnob.core import audit
-from lnob.core.access import covers, grants_of
+from lnob.core.access import covers, roles_in
 from lnob.core.models import AuditAction, User
 from lnob.registry.models import Person
 
@@ -45,8 +45,7 @@ def _event(case: Case, actor: User, action: str, before: str, note: str = "",
 @transaction.atomic
 def case_open(*, actor: User, person: Person, urgent: bool = False, note: str = "") -> Case:
     """A new case for a person the actor may see, reported in their subdistrict."""
-    roles = {g.role for g in grants_of(actor) if person.area_code.startswith(g.area_code)}
-    if not roles & (wf.MANAGERS | {wf.VOLUNTEER}):
+    if not roles_in(actor, person.area_code) & (wf.MANAGERS | {wf.VOLUNTEER}):
         raise PermissionError("not allowed to open a case in this area")
     if Case.objects.filter(person=person, status__in=wf.OPEN_STATES).exists():
         raise ValidationError({"person": _("This person already has an open case.")})

@@ -18,15 +18,9 @@ from lnob.cases.models import Case, CaseStatus, CloseReason
 from lnob.cases.services import CaseChanged, case_open, case_step
 from lnob.core import audit
 from lnob.core.access import requires_roles
+from lnob.core.forms import int_or_none
 from lnob.core.models import AuditAction, User
 from lnob.registry.access import EDITORS, person_for
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 @requires_roles(*READERS)
@@ -91,15 +85,16 @@ def case_step_view(request: HttpRequest, pk: int) -> HttpResponse:
     post = request.POST
     duplicate_of = None
     if post.get("duplicate_of"):
-        duplicate_of = cases_visible_to(user).filter(pk=_int(post.get("duplicate_of")) or 0).first()
+        duplicate_of = cases_visible_to(user).filter(
+            pk=int_or_none(post.get("duplicate_of")) or 0).first()
     kwargs: dict[str, Any] = {
         "note": post.get("note", "")[:2000], "reason": post.get("reason", ""),
-        "duplicate_of": duplicate_of, "network_id": _int(post.get("network")),
-        "volunteer_id": _int(post.get("volunteer")),
+        "duplicate_of": duplicate_of, "network_id": int_or_none(post.get("network")),
+        "volunteer_id": int_or_none(post.get("volunteer")),
     }
     try:
         case_step(actor=user, case=case, action=post.get("action", ""),
-                  expected_version=_int(post.get("version")) or 0, **kwargs)
+                  expected_version=int_or_none(post.get("version")) or 0, **kwargs)
     except ValidationError as err:
         return _detail(request, case, errors=err.message_dict, status=400)
     except CaseChanged:

@@ -80,6 +80,11 @@ def area_codes(user: Any, roles: Iterable[Role] | None = None) -> list[str]:
     return kept
 
 
+def roles_in(user: Any, area_code: str) -> set[str]:
+    """The roles the user holds on this area or an area containing it."""
+    return {g.role for g in grants_of(user) if area_code.startswith(g.area_code)}
+
+
 def covers(user: Any, area_code: str, roles: Iterable[Role] | None = None) -> bool:
     return any(area_code.startswith(code) for code in area_codes(user, roles))
 

@@ -18,12 +18,13 @@ not matter.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Model
 
+T = TypeVar("T")
 _CONVERTED = frozenset({"DateTimeField", "DateField", "DecimalField", "JSONField"})
 
 
@@ -111,6 +112,12 @@ def _prep(field: Any) -> Callable[[Any], Any]:
         return None if value is None else field.get_db_prep_save(value, connection)
 
     return prep
+
+
+def batches(items: Sequence[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of at most ``size`` (e.g. under SQLite's variable limit)."""
+    for i in range(0, len(items), size):
+        yield list(items[i:i + size])
 
 
 def reserve_ids(model: type[Model], count: int) -> list[int]:

@@ -15,6 +15,14 @@ from lnob.core.i18n import thai_active
 from lnob.core.thaidates import ThaiDateError, be_year, parse_date
 
 
+def int_or_none(value: str | None) -> int | None:
+    """A whole number from a query string or form value; None if there is none."""
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
 class CitizenIdField(forms.CharField):
     """Takes 13 digits with or without dashes, in Thai or Arabic digits; keeps
     plain digits. An ID starting with 0 is valid."""

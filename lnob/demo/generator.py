@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from lnob.core.citizen_id import check_digit
 from lnob.demo.names import VILLAGE_HEADS, VILLAGE_TAILS, NamePools, name_pools
+from lnob.registry.names import name_key
 
 TZ = ZoneInfo("Asia/Bangkok")
 BATCH = 5000
@@ -215,11 +216,6 @@ class ProvincePlan:
 
 
 # ------------------------------------------------------------------- small helpers
-
-
-def name_key(first: str, last: str) -> str:
-    """Lower-cased "first last" with single spaces (Person.name_key)."""
-    return " ".join(f"{first} {last}".lower().split())
 
 
 def demo_ref(province: str, serial: int) -> str:

@@ -9,12 +9,13 @@ each message they give is reported under the file's column."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext as _
 
+from lnob.core.bulk import batches
 from lnob.core.thaidates import to_arabic_digits
 from lnob.exports.columns import Column
 from lnob.geo.models import Subdistrict, Village
@@ -191,11 +192,6 @@ def province_of_row(text: str, province: str, fail: Fail) -> None:
                                 "imported into province %(province)s. Import it into its "
                                 "own province, or empty the cell.") % {
             "code": code, "province": province})
-
-
-def batches(items: list[T], size: int) -> Iterator[list[T]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
 
 
 def set_links(model: type[models.Model], relation: str, wanted: dict[int, list[Any]]) -> int:

@@ -16,11 +16,11 @@ from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from lnob.core.bulk import batches
 from lnob.core.models import User
 from lnob.exports.columns import NETWORK_COLUMNS
 from lnob.imports.capacity import (
     ProvinceLookups,
-    batches,
     header_map,
     name_key,
     province_of_row,

@@ -17,13 +17,15 @@ import geothai
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lnob.core.bulk import batches
 from lnob.core.citizen_id import CitizenIdError, normalise_citizen_id
 from lnob.core.thaidates import ThaiDateError, parse_date, to_arabic_digits
 from lnob.exports.columns import PERSON_COLUMNS
 from lnob.geo.models import Subdistrict, Village
 from lnob.imports.reading import Table
 from lnob.registry.models import NoCitizenIdReason, Person, Sex, Source, Status
-from lnob.registry.services import EARLIEST_BIRTH, name_key
+from lnob.registry.names import name_key
+from lnob.registry.services import EARLIEST_BIRTH
 from lnob.registry.taxonomy import Need, TargetGroup
 
 # Headers people write besides the ones LNOB exports (PERSON_COLUMNS), compared
@@ -350,14 +352,14 @@ class PersonChecker:
         registered to someone else is reported, not merged (dedup decides)."""
         refs = {p.fields["external_ref"] for p in result.valid if p.fields["external_ref"]}
         by_ref: dict[str, tuple[int, str]] = {}
-        for chunk in _chunks(sorted(refs), 900):
+        for chunk in batches(sorted(refs), 900):
             for pk, ref, cid in Person.objects.filter(
                     province_code=self.province, external_ref__in=chunk).values_list(
                     "pk", "external_ref", "citizen_id"):
                 by_ref[ref] = (pk, cid)
         ids = {p.fields["citizen_id"] for p in result.valid if p.fields["citizen_id"]}
         registered: dict[str, tuple[int, str]] = {}
-        for chunk in _chunks(sorted(ids), 900):
+        for chunk in batches(sorted(ids), 900):
             for pk, cid, province in Person.objects.filter(citizen_id__in=chunk).values_list(
                     "pk", "citizen_id", "province_code"):
                 registered[cid] = (pk, province)
@@ -408,7 +410,3 @@ def _split(text: str) -> list[str]:
         text = text.replace(sep, LIST_SEPARATORS[0])
     return [p.strip() for p in text.split(LIST_SEPARATORS[0]) if p.strip()]
 
-
-def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]

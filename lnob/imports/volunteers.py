@@ -14,12 +14,12 @@ from typing import Any
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from lnob.core.bulk import batches
 from lnob.core.models import User
 from lnob.core.thaidates import to_arabic_digits
 from lnob.exports.columns import VOLUNTEER_COLUMNS
 from lnob.imports.capacity import (
     ProvinceLookups,
-    batches,
     header_map,
     name_key,
     province_of_row,

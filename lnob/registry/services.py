@@ -30,6 +30,7 @@ from lnob.registry.models import (
     Sex,
     Source,
 )
+from lnob.registry.names import name_key
 from lnob.registry.taxonomy import Need, TargetGroup
 
 EARLIEST_BIRTH = datetime.date(1880, 1, 1)
@@ -163,10 +164,6 @@ def _validate(actor: User, data: PersonData) -> _Clean:
         "severity": max(data.needs.values(), default=0),
     })
     return _Clean(fields, groups, {needs_by_id[i]: s for i, s in data.needs.items()})
-
-
-def name_key(first_name: str, last_name: str) -> str:
-    return " ".join(f"{first_name} {last_name}".lower().split())
 
 
 def shown_in_history(name: str, value: Any) -> str:

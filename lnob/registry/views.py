@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from lnob.cases.workflow import OPEN_STATES
 from lnob.core import audit
 from lnob.core.access import area_codes, requires_roles
+from lnob.core.forms import int_or_none
 from lnob.core.models import AuditAction, User
 from lnob.exports.persons import export_persons
 from lnob.exports.responses import export_format
@@ -43,19 +44,12 @@ READERS = (*AREA_READERS, *EDITORS)
 PAGE_SIZE = 50
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 def _filters(request: HttpRequest) -> PersonFilters:
     g = request.GET
     return PersonFilters(q=g.get("q", "")[:100], area=g.get("area", "").strip()[:6],
-                         target_group=_int(g.get("group")), need=_int(g.get("need")),
-                         min_severity=_int(g.get("severity")), status=g.get("status", ""),
-                         network=_int(g.get("network")))
+                         target_group=int_or_none(g.get("group")), need=int_or_none(g.get("need")),
+                         min_severity=int_or_none(g.get("severity")), status=g.get("status", ""),
+                         network=int_or_none(g.get("network")))
 
 
 @requires_roles(*READERS)
@@ -89,7 +83,7 @@ def person_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 def person_new(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     initial = {}
-    household_id = _int(request.GET.get("household"))
+    household_id = int_or_none(request.GET.get("household"))
     if household_id is not None:
         head = person_for(user, Person.objects.filter(household=household_id)
                           .values_list("pk", flat=True).first() or 0)
@@ -224,7 +218,7 @@ def taxonomy(request: HttpRequest) -> HttpResponse:
                 actor=user, kind=request.POST.get("kind", ""), province_code=province,
                 code=request.POST.get("code", ""), name_th=request.POST.get("name_th", ""),
                 name_en=request.POST.get("name_en", ""),
-                parent_id=_int(request.POST.get("parent")),
+                parent_id=int_or_none(request.POST.get("parent")),
                 criteria=request.POST.get("criteria", ""))
         except ValidationError as err:
             errors = err.message_dict
