@@ -12,6 +12,8 @@ urlpatterns = [
     path("capacity/", include("lnob.networks.urls")),
     path("imports/", include("lnob.imports.urls")),
     path("cases/", include("lnob.cases.urls")),
+    path("forums/", include("lnob.cases.forums.urls")),
+    path("transfers/", include("lnob.cases.transfers.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -5,11 +5,13 @@ from ninja import NinjaAPI
 from lnob.api import errors
 from lnob.api.auth import API_AUTH
 from lnob.api.cases import router as cases_router
+from lnob.api.forums import router as forums_router
 from lnob.api.geo import router as geo_router
 from lnob.api.me import router as me_router
 from lnob.api.networks import router as networks_router
 from lnob.api.persons import router as persons_router
 from lnob.api.taxonomy import router as taxonomy_router
+from lnob.api.transfers import router as transfers_router
 from lnob.api.workspaces import router as workspaces_router
 
 api = NinjaAPI(
@@ -35,4 +37,6 @@ api.add_router("/workspaces", workspaces_router)
 api.add_router("/persons", persons_router)
 api.add_router("/taxonomy", taxonomy_router)
 api.add_router("/cases", cases_router)
+api.add_router("/forums", forums_router)
+api.add_router("/transfers", transfers_router)
 api.add_router("", networks_router)  # /networks, /volunteers, /funds, /committees

@@ -34,6 +34,9 @@ class CaseChanged(Exception):
 
 def _event(case: Case, actor: User, action: str, before: str, note: str = "",
            **detail: Any) -> None:
+    if case.status != before:
+        # The person's status mirrors their latest case: one source of truth.
+        Person.objects.filter(pk=case.person_id).update(status=case.status)
     CaseEvent.objects.create(case=case, actor=actor, actor_label=actor.get_username(),
                              action=action, from_status=before, to_status=case.status,
                              note=note, detail=detail)
@@ -106,6 +109,25 @@ def case_step(*, actor: User, case: Case, action: str, expected_version: int, no
     _event(case, actor, action, before, note, reason=reason,
            duplicate_of=duplicate_of.pk if duplicate_of else None,
            network=network_id, volunteer=volunteer_id)
+    return case
+
+
+@transaction.atomic
+def case_comment(*, actor: User, case: Case, note: str, action: str = "comment",
+                 expected_version: int | None = None, **detail: Any) -> Case:
+    """Adds to the case's history without changing its status (a forum asking
+    for more information, a note). Bumps the version: others must reload."""
+    if not covers(actor, case.area_code) or not roles_on(actor, case) & (
+            wf.MANAGERS | {wf.VOLUNTEER}):
+        raise PermissionError("case outside the actor's areas")
+    if not note.strip():
+        raise ValidationError({"note": _("Write the note.")})
+    version = case.version if expected_version is None else expected_version
+    if Case.objects.filter(pk=case.pk, version=version).update(
+            version=F("version") + 1) != 1:
+        raise CaseChanged
+    case.refresh_from_db()
+    _event(case, actor, action, case.status, note, **detail)
     return case
 
 

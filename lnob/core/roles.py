@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     NETWORK_COORDINATOR = "network_coordinator", _("Network coordinator")
     VOLUNTEER = "volunteer", _("Volunteer")
     COMMITTEE_MEMBER = "committee_member", _("Committee member")
+    HOTLINE_OPERATOR = "hotline_operator", _("Hotline operator")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
 
 
@@ -27,4 +28,4 @@ AREA_EDITOR_ROLES = frozenset({Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN})
 # Roles that import spreadsheets into a province.
 IMPORT_ROLES = frozenset({Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN})
 # Roles that may be granted nationally (an empty area code).
-NATIONAL_ROLES = frozenset({Role.NATIONAL_ANALYST, Role.SYSTEM_ADMIN})
+NATIONAL_ROLES = frozenset({Role.NATIONAL_ANALYST, Role.HOTLINE_OPERATOR, Role.SYSTEM_ADMIN})

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lnob.cases import workflow as wf
+from lnob.registry.models import Source
 
 
 class CaseStatus(models.TextChoices):
@@ -28,6 +31,22 @@ class CloseReason(models.TextChoices):
     TRANSFERRED = "transferred", _("Transferred to another province or agency")
 
 
+class UrgentReason(models.TextChoices):
+    VIOLENCE = "violence", _("Violence or abuse")
+    ALONE_BEDRIDDEN = "alone_bedridden", _("Alone and bedridden")
+    CHILD_AT_RISK = "child_at_risk", _("A child at risk")
+    OTHER = "other", _("Other danger to life or health")
+
+
+def new_reference() -> str:
+    """A reference number a reporter can read over the phone: 10 characters
+    from an alphabet without look-alikes (no 0/O, 1/I/L), about 48 bits of
+    randomness, so guessing someone else's report is impractical."""
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    raw = "".join(secrets.choice(alphabet) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
 class Case(models.Model):
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="cases",
                                verbose_name=_("person"))
@@ -39,6 +58,23 @@ class Case(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=CaseStatus.choices,
                               default=CaseStatus.REPORTED)
     urgent = models.BooleanField(_("urgent"), default=False)
+    urgent_reasons = models.JSONField(_("why it is urgent"), default=list, blank=True)
+    # Intake: who reported it and how, what is wrong, and the public reference.
+    reference = models.CharField(_("reference number"), max_length=11, unique=True,
+                                 default=new_reference, editable=False)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices,
+                              default=Source.OFFICER)
+    summary = models.TextField(_("what is wrong"), blank=True)
+    reporter_name = models.CharField(_("reporter's name"), max_length=150, blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
+    # Routing: the lead networks covering the subdistrict when reported; none
+    # means a hole in coverage (ช่องโหว่).
+    routed_networks = models.ManyToManyField("networks.Network", blank=True,
+                                             related_name="routed_cases",
+                                             verbose_name=_("routed to"))
+    coverage_hole = models.BooleanField(_("no network covers the area"), default=False)
+    # The next visit the carers have set (from the last visit): overdue when past.
+    next_visit_due = models.DateField(_("next visit due"), null=True, blank=True)
     close_reason = models.CharField(_("reason for closing"), max_length=16,
                                     choices=CloseReason.choices, blank=True)
     duplicate_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
@@ -63,6 +99,7 @@ class Case(models.Model):
             models.Index(fields=["province_code", "status", "-urgent"], name="case_province"),
             models.Index(fields=["district_code", "status"], name="case_district"),
             models.Index(fields=["subdistrict", "status"], name="case_subdistrict"),
+            models.Index(fields=["status", "next_visit_due"], name="case_visit_due"),
         ]
 
     def __str__(self) -> str:

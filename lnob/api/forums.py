@@ -1,0 +1,5 @@
+"""API: forums."""
+
+from ninja import Router
+
+router = Router(tags=["forums"])

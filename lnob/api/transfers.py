@@ -1,0 +1,5 @@
+"""API: transfers."""
+
+from ninja import Router
+
+router = Router(tags=["transfers"])

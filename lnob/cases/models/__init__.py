@@ -1,0 +1,20 @@
+"""The case app's tables: cases and their history, community forums, visits
+and transfers. One module per part; everything is importable from here."""
+
+from lnob.cases.models.case import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    CloseReason,
+    UrgentReason,
+    new_reference,
+)
+from lnob.cases.models.forum import AgendaItem, Forum, ForumAttendance, ForumDecision
+from lnob.cases.models.transfer import Transfer, TransferStatus
+from lnob.cases.models.visit import NeedChange, Visit, VisitNeed
+
+__all__ = [
+    "AgendaItem", "Case", "CaseEvent", "CaseStatus", "CloseReason", "Forum",
+    "ForumAttendance", "ForumDecision", "NeedChange", "Transfer", "TransferStatus",
+    "UrgentReason", "Visit", "VisitNeed", "new_reference",
+]
