@@ -11,6 +11,7 @@ urlpatterns = [
     path("persons/", include("lnob.registry.urls")),
     path("capacity/", include("lnob.networks.urls")),
     path("imports/", include("lnob.imports.urls")),
+    path("", include("lnob.cases.intake.urls")),
     path("cases/", include("lnob.cases.urls")),
     path("forums/", include("lnob.cases.forums.urls")),
     path("transfers/", include("lnob.cases.transfers.urls")),

@@ -32,17 +32,53 @@ class CaseChanged(Exception):
     """Someone else changed the case after the actor read it: reload."""
 
 
-def _event(case: Case, actor: User, action: str, before: str, note: str = "",
-           **detail: Any) -> None:
+def _event(case: Case, actor: User | None, action: str, before: str, note: str = "",
+           request: Any = None, **detail: Any) -> None:
     if case.status != before:
         # The person's status mirrors their latest case: one source of truth.
         Person.objects.filter(pk=case.person_id).update(status=case.status)
-    CaseEvent.objects.create(case=case, actor=actor, actor_label=actor.get_username(),
+    CaseEvent.objects.create(case=case, actor=actor,
+                             actor_label=actor.get_username() if actor else case.source,
                              action=action, from_status=before, to_status=case.status,
                              note=note, detail=detail)
-    audit.record(AuditAction.UPDATE if before else AuditAction.CREATE, actor=actor, obj=case,
-                 area_code=case.area_code,
+    audit.record(AuditAction.UPDATE if before else AuditAction.CREATE, actor=actor,
+                 request=request, obj=case, area_code=case.area_code,
                  detail={"action": action, "from": before, "to": case.status, **detail})
+
+
+def lead_networks_for(subdistrict_code: str) -> tuple[list[Any], bool]:
+    """Who a new report goes to: the active lead networks covering the
+    subdistrict (or one of its villages); failing those, any active network
+    covering it. The flag is True when no network covers it at all — a hole."""
+    from django.db.models import Q
+
+    from lnob.networks.models import Network
+
+    covering = Network.objects.filter(
+        Q(subdistricts=subdistrict_code) | Q(villages__subdistrict=subdistrict_code),
+        active=True).distinct().order_by("-is_lead", "name")
+    networks = list(covering)
+    leads = [n for n in networks if n.is_lead]
+    return (leads or networks), not networks
+
+
+def case_create(*, actor: User | None, person: Person, request: Any = None, note: str = "",
+                **fields: Any) -> Case:
+    """Opens the case (callers check who may) and routes it: the lead
+    networks of the subdistrict, or a hole in coverage when none covers it."""
+    if Case.objects.filter(person=person, status__in=wf.OPEN_STATES).exists():
+        raise ValidationError({"person": _("This person already has an open case.")})
+    if fields.get("urgent_reasons"):
+        fields["urgent"] = True
+    networks, hole = lead_networks_for(person.area_code)
+    case = Case.objects.create(person=person, subdistrict_id=person.subdistrict_id,
+                               province_code=person.province_code,
+                               district_code=person.district_code, opened_by=actor,
+                               coverage_hole=hole, **fields)
+    case.routed_networks.set(networks)
+    _event(case, actor, "open", "", note, request=request,
+           routed_to=[n.pk for n in networks], coverage_hole=hole)
+    return case
 
 
 @transaction.atomic
@@ -50,14 +86,10 @@ def case_open(*, actor: User, person: Person, urgent: bool = False, note: str = 
     """A new case for a person the actor may see, reported in their subdistrict."""
     if not roles_in(actor, person.area_code) & (wf.MANAGERS | {wf.VOLUNTEER}):
         raise PermissionError("not allowed to open a case in this area")
-    if Case.objects.filter(person=person, status__in=wf.OPEN_STATES).exists():
-        raise ValidationError({"person": _("This person already has an open case.")})
-    case = Case.objects.create(person=person, subdistrict_id=person.subdistrict_id,
-                               province_code=person.province_code,
-                               district_code=person.district_code, urgent=urgent,
-                               opened_by=actor)
-    _event(case, actor, "open", "", note)
-    return case
+    source = "network" if roles_in(actor, person.area_code) - {wf.OFFICER, wf.ADMIN} \
+        else "officer"
+    return case_create(actor=actor, person=person, urgent=urgent, note=note, source=source,
+                       summary=note)
 
 
 @transaction.atomic

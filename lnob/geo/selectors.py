@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from lnob.geo.loader import normalize
@@ -89,3 +90,22 @@ def search_areas(query: str, *, limit: int = 20) -> list[SearchHit]:
 
 def _starts(hit: SearchHit, key: str) -> bool:
     return any(normalize(n).startswith(key) for n in (hit.name_th, hit.name_en))
+
+
+def subdistrict_matches(query: str, *, limit: int = 10) -> list[Subdistrict]:
+    """Subdistricts for what a caller says: the first word is (part of) the
+    subdistrict's name, further words narrow by district or province
+    ("เกาะเต่า", "บ่อผุด เกาะสมุย", "Ko Tao Surat"). Thai or English."""
+    whole = normalize(query)
+    if not whole:
+        return []
+    found = list(_ranked(Subdistrict.objects.select_related("district", "province"),
+                         whole)[:limit])
+    words = [w for w in (normalize(w) for w in query.split()) if w]
+    if found or len(words) < 2:
+        return found
+    qs = _ranked(Subdistrict.objects.select_related("district", "province"), words[0])
+    for word in words[1:]:
+        qs = qs.filter(models.Q(district__search_key__contains=word)
+                       | models.Q(province__search_key__contains=word))
+    return list(qs[:limit])

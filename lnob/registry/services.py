@@ -87,7 +87,7 @@ PLAIN_FIELDS = ("title", "first_name", "last_name", "sex", "birth_date", "birth_
                 "address_text", "source", "source_note", "external_ref")
 
 
-def _validate(actor: User, data: PersonData) -> _Clean:
+def _validate(actor: User | None, data: PersonData) -> _Clean:
     errors: dict[str, str] = {}
     first_name = " ".join(data.first_name.split())
     if not first_name:
@@ -117,7 +117,7 @@ def _validate(actor: User, data: PersonData) -> _Clean:
     if subdistrict is None:
         errors["subdistrict"] = _("Unknown subdistrict code %(code)s.") % {
             "code": data.subdistrict_code}
-    elif not covers(actor, subdistrict.code, EDITORS):
+    elif actor is not None and not covers(actor, subdistrict.code, EDITORS):
         errors["subdistrict"] = _("This subdistrict is outside the areas you work in.")
     elif data.village_number is not None:
         village = Village.objects.filter(subdistrict=subdistrict,
@@ -193,20 +193,25 @@ def _links_snapshot(person: Person) -> dict[str, str]:
 
 
 @transaction.atomic
-def person_create(*, actor: User, data: PersonData, consent: ConsentData | None = None,
-                  request: Any = None) -> Person:
-    clean = _validate(actor, data)
+def person_create(*, actor: User | None, data: PersonData, consent: ConsentData | None = None,
+                  request: Any = None, intake: bool = False) -> Person:
+    """``intake``: a report from the hotline or the public, whose reporter is
+    not an editor of the area (the intake service has checked who they are)."""
+    if actor is None and not intake:
+        raise PermissionError("only intake creates a person without an actor")
+    clean = _validate(None if intake else actor, data)
     now = timezone.now()
     person = Person.objects.create(**clean.fields, entered_by=actor, created_at=now,
                                    updated_at=now)
     _write_links(person, clean)
-    if consent is not None:
+    if consent is not None and actor is not None:  # consent is recorded by a named user
         _consent_create(actor, person, consent)
     snapshot = {name: ["", shown_in_history(name, v)] for name, v in clean.fields.items()
                 if shown_in_history(name, v) and name not in ("name_key", "province_code",
                                                      "district_code")}
     snapshot.update({k: ["", v] for k, v in _links_snapshot(person).items() if v})
-    PersonChange.objects.create(person=person, actor=actor, actor_label=actor.get_username(),
+    PersonChange.objects.create(person=person, actor=actor,
+                                actor_label=actor.get_username() if actor else data.source,
                                 action="create", changes=snapshot)
     audit.record(AuditAction.CREATE, actor=actor, request=request, obj=person,
                  area_code=person.area_code)

@@ -1,0 +1,158 @@
+"""Intake: a report of someone in need becomes a person and a case, routed
+to the lead networks of the subdistrict (or flagged as a hole in coverage).
+
+Three doors, one service: the public page (no login), the hotline operators'
+fast form, and networks and volunteers reporting people they find. The same
+checks apply to all; only who may use each door differs."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lnob.cases import workflow as wf
+from lnob.cases.models import Case, UrgentReason
+from lnob.cases.services import case_create
+from lnob.core import audit
+from lnob.core.access import roles_in
+from lnob.core.models import AuditAction, AuditEvent, User
+from lnob.core.roles import Role
+from lnob.registry.models import NoCitizenIdReason, Source
+from lnob.registry.services import PersonData, person_create
+
+# Who may file a report for an area (besides the public page).
+REPORTER_ROLES = frozenset({Role.HOTLINE_OPERATOR, Role.PROVINCIAL_OFFICER,
+                            Role.NETWORK_COORDINATOR, Role.VOLUNTEER, Role.SYSTEM_ADMIN})
+# Limits that keep one report small: what a person can say on a phone.
+MAX_NAME, MAX_PLACE, MAX_SUMMARY, MAX_CONTACT = 100, 255, 2000, 150
+# The public page: reports per IP address in a sliding hour.
+PUBLIC_REPORTS_PER_HOUR = 5
+PUBLIC_AUDIT_TYPE = "cases.public_report"
+
+
+@dataclass
+class Report:
+    """What any door gives: who, where, what is wrong, how urgent, who called."""
+
+    first_name: str
+    subdistrict_code: str
+    summary: str
+    last_name: str = ""
+    village_number: int | None = None
+    address_text: str = ""
+    urgent_reasons: list[str] = field(default_factory=list)
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    citizen_id: str = ""
+    phone: str = ""
+
+
+class TooManyReports(Exception):
+    """The public page's limit per address was reached."""
+
+
+def _source_for(actor: User | None, code: str) -> str:
+    if actor is None:
+        return Source.PUBLIC
+    roles = roles_in(actor, code)
+    if Role.HOTLINE_OPERATOR in roles:
+        return Source.HOTLINE
+    if roles & {Role.NETWORK_COORDINATOR, Role.VOLUNTEER}:
+        return Source.NETWORK
+    return Source.OFFICER
+
+
+def _check(report: Report) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    limits = {"first_name": MAX_NAME, "last_name": MAX_NAME, "address_text": MAX_PLACE,
+              "summary": MAX_SUMMARY, "reporter_name": MAX_CONTACT}
+    for name, limit in limits.items():
+        if len(getattr(report, name)) > limit:
+            errors[name] = _("Too long: at most %(limit)s characters.") % {"limit": limit}
+    if not report.first_name.strip():
+        errors["first_name"] = _("Say who needs help: a name, or how people call them.")
+    if not report.summary.strip():
+        errors["summary"] = _("Say what is wrong.")
+    if not report.subdistrict_code:
+        errors["subdistrict"] = _("Choose the subdistrict where the person is.")
+    unknown = set(report.urgent_reasons) - set(UrgentReason.values)
+    if unknown:
+        errors["urgent_reasons"] = _("Choose the urgent reasons from the list.")
+    phone = report.reporter_phone.replace("-", "").replace(" ", "")
+    if phone and not (phone.isdigit() and 9 <= len(phone) <= 10):
+        errors["reporter_phone"] = _("A phone number has 9 or 10 digits.")
+    return errors
+
+
+def public_reports_left(ip: str | None) -> int:
+    """How many more reports this address may send in the coming hour."""
+    if not ip:
+        return PUBLIC_REPORTS_PER_HOUR
+    since = timezone.now() - datetime.timedelta(hours=1)
+    sent = AuditEvent.objects.filter(object_type=PUBLIC_AUDIT_TYPE, ip=ip, at__gte=since).count()
+    return max(0, PUBLIC_REPORTS_PER_HOUR - sent)
+
+
+@transaction.atomic
+def report_file(*, actor: User | None, report: Report, request: Any = None) -> Case:
+    """Files a report: a new person and a case, routed. ``actor`` None is the
+    public page. Raises ValidationError naming the field (nothing written),
+    PermissionError (the actor may not report in this area) or TooManyReports."""
+    errors = _check(report)
+    code = report.subdistrict_code
+    if "subdistrict" not in errors and actor is not None and \
+            not roles_in(actor, code) & REPORTER_ROLES:
+        raise PermissionError("not a reporter of this area")
+    if actor is None and public_reports_left(audit.client_ip(request)) <= 0:
+        raise TooManyReports
+    if errors:
+        raise ValidationError(errors)
+    source = _source_for(actor, code)
+    data = PersonData(
+        first_name=report.first_name.strip(), last_name=report.last_name.strip(),
+        subdistrict_code=code, source=source, village_number=report.village_number,
+        address_text=report.address_text.strip(), citizen_id=report.citizen_id,
+        no_citizen_id_reason="" if report.citizen_id else NoCitizenIdReason.UNKNOWN,
+        phone=report.phone, source_note=_("Reported by %(source)s") % {
+            "source": Source(source).label})
+    try:
+        person = person_create(actor=actor, data=data, request=request, intake=True)
+    except ValidationError as err:
+        # The person's fields have the report's names, except "village".
+        raise ValidationError({("village_number" if k == "village" else k): v
+                               for k, v in err.message_dict.items()}) from err
+    case = case_create(
+        actor=actor, person=person, request=request, source=source,
+        summary=report.summary.strip(), urgent_reasons=sorted(set(report.urgent_reasons)),
+        reporter_name=report.reporter_name.strip(), reporter_phone=report.reporter_phone.strip())
+    if actor is None:
+        audit.record(AuditAction.CREATE, request=request, object_type=PUBLIC_AUDIT_TYPE,
+                     object_id=str(case.pk), area_code=code)
+    return case
+
+
+# What the public status page may say: the stage, never anything personal.
+PUBLIC_STAGES = {
+    wf.REPORTED: "received",
+    wf.VERIFIED: "verified",
+    wf.ASSIGNED: "in_care",
+    wf.IN_CARE: "in_care",
+    wf.CLOSED: "closed",
+    wf.REJECTED: "reviewed",
+    wf.DUPLICATE: "known",
+}
+
+
+def public_stage(reference: str) -> str | None:
+    """The stage of the case with this reference number, or None."""
+    ref = reference.strip().upper().replace(" ", "")
+    if len(ref) == 10:
+        ref = f"{ref[:5]}-{ref[5:]}"
+    status = Case.objects.filter(reference=ref).values_list("status", flat=True).first()
+    return PUBLIC_STAGES.get(status) if status else None

@@ -1,0 +1,143 @@
+"""The doors of intake: the public report page and its status page (no
+login), and the hotline's fast form."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from lnob.cases.intake import services as intake
+from lnob.cases.intake.forms import HotlineReportForm, PublicReportForm, ReportForm, StatusForm
+from lnob.core import audit
+from lnob.core.access import public, requires_roles
+from lnob.core.models import AuditAction, AuditEvent, User
+
+# A public report is a few fields of text: anything bigger is not a report.
+PUBLIC_MAX_BODY = 16 * 1024
+STATUS_LOOKUPS_PER_HOUR = 30
+STATUS_AUDIT_TYPE = "cases.public_status"
+
+
+def _too_big(request: HttpRequest) -> bool:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > PUBLIC_MAX_BODY
+    except ValueError:
+        return True
+
+
+def _file(request: HttpRequest, form: ReportForm, actor: User | None) -> Any:
+    """The case, or None after putting the service's errors on the form."""
+    try:
+        return intake.report_file(actor=actor, report=form.report(), request=request)
+    except ValidationError as err:
+        for name, messages in err.message_dict.items():
+            target = name if name in form.fields else ("place" if name == "subdistrict" else None)
+            for message in messages:
+                form.add_error(target, message)
+    return None
+
+
+@public
+@never_cache
+def public_report(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if _too_big(request):
+            return render(request, "intake/public_error.html", {"message": _(
+                "The report is too long. Shorten “what is wrong” and send it again.")},
+                status=413)
+        form = PublicReportForm(request.POST)
+        if form.is_valid():
+            if form.cleaned_data.get("website"):
+                # The honeypot was filled: a bot. Answer as if received, keep nothing.
+                return redirect("public_report_thanks")
+            try:
+                case = _file(request, form, None)
+            except intake.TooManyReports:
+                return render(request, "intake/public_error.html", {"message": _(
+                    "Many reports came from your connection in the last hour. Please wait "
+                    "an hour, or call the 1300 hotline.")}, status=429)
+            if case is not None:
+                request.session["public_reference"] = case.reference
+                return redirect("public_report_thanks")
+        status = 400
+    else:
+        form, status = PublicReportForm(), 200
+    return render(request, "intake/public_report.html", {"form": form}, status=status)
+
+
+@public
+@never_cache
+def public_report_thanks(request: HttpRequest) -> HttpResponse:
+    reference = request.session.pop("public_reference", "")
+    return render(request, "intake/public_thanks.html", {"reference": reference})
+
+
+def _status_lookups_left(request: HttpRequest) -> int:
+    since = timezone.now() - datetime.timedelta(hours=1)
+    ip = audit.client_ip(request)
+    used = AuditEvent.objects.filter(object_type=STATUS_AUDIT_TYPE, ip=ip,
+                                     at__gte=since).count() if ip else 0
+    return STATUS_LOOKUPS_PER_HOUR - used
+
+
+@public
+@never_cache
+def public_status(request: HttpRequest) -> HttpResponse:
+    form = StatusForm(request.GET or None)
+    stage, status = None, 200
+    if form.is_valid():
+        if _status_lookups_left(request) <= 0:
+            return render(request, "intake/public_error.html", {"message": _(
+                "Too many look-ups from your connection in the last hour. Please wait.")},
+                status=429)
+        stage = intake.public_stage(form.cleaned_data["reference"])
+        audit.record(AuditAction.VIEW, request=request, object_type=STATUS_AUDIT_TYPE,
+                     detail={"found": stage is not None})
+        if stage is None:
+            form.add_error("reference", _("No report has this reference number. Check it "
+                                          "and try again."))
+            status = 404
+    return render(request, "intake/public_status.html", {"form": form, "stage": stage},
+                  status=status)
+
+
+@requires_roles(*intake.REPORTER_ROLES)
+def report_new(request: HttpRequest) -> HttpResponse:
+    """The fast form of hotline operators, networks and volunteers."""
+    user = cast(User, request.user)
+    if request.method == "POST":
+        form = HotlineReportForm(request.POST)
+        if form.is_valid():
+            try:
+                case = _file(request, form, user)
+            except PermissionError:
+                form.add_error("place", _("This subdistrict is outside the areas you work in."))
+                case = None
+            if case is not None:
+                return redirect("report_filed", reference=case.reference)
+        status = 400
+    else:
+        form, status = HotlineReportForm(), 200
+    return render(request, "intake/report_new.html", {"form": form}, status=status)
+
+
+@requires_roles(*intake.REPORTER_ROLES)
+def report_filed(request: HttpRequest, reference: str) -> HttpResponse:
+    """What was filed and where it went, for the reporter who filed it."""
+    from django.http import Http404
+
+    from lnob.cases.models import Case
+
+    case = Case.objects.filter(reference=reference, opened_by=request.user).prefetch_related(
+        "routed_networks").select_related("subdistrict").first()
+    if case is None:
+        raise Http404
+    audit.record(AuditAction.VIEW, request=request, obj=case, area_code=case.area_code)
+    return render(request, "intake/report_filed.html", {"case": case})
