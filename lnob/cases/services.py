@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +19,7 @@ from lnob.cases.models import Case, CaseEvent
 from lnob.core import audit
 from lnob.core.access import covers, roles_in
 from lnob.core.models import AuditAction, User
+from lnob.networks.models import Network, Volunteer
 from lnob.registry.models import Person
 
 STEP_MESSAGES = {
@@ -50,10 +51,6 @@ def lead_networks_for(subdistrict_code: str) -> tuple[list[Any], bool]:
     """Who a new report goes to: the active lead networks covering the
     subdistrict (or one of its villages); failing those, any active network
     covering it. The flag is True when no network covers it at all — a hole."""
-    from django.db.models import Q
-
-    from lnob.networks.models import Network
-
     covering = Network.objects.filter(
         Q(subdistricts=subdistrict_code) | Q(villages__subdistrict=subdistrict_code),
         active=True).distinct().order_by("-is_lead", "name")
@@ -127,8 +124,18 @@ def case_step(*, actor: User, case: Case, action: str, expected_version: int, no
             errors["duplicate_of"] = _("That case is outside the areas you work in.")
         else:
             changes["duplicate_of"] = duplicate_of
+    full: list[str] = []
     if "assignee" in step.needs:
+        from lnob.cases.care import over_capacity  # care builds on this module
+
+        if volunteer_id is not None and network_id is None:  # the volunteer's own network
+            network_id = Volunteer.objects.filter(pk=volunteer_id).values_list(
+                "network_id", flat=True).first()
         errors.update(_assignee_errors(case, network_id, volunteer_id))
+        full = [] if errors else over_capacity(network_id, volunteer_id)
+        if full and not note.strip():
+            errors["note"] = _("%(names)s already care for as many people as they can. To "
+                               "assign anyway, say why in the note.") % {"names": ", ".join(full)}
         changes.update(network_id=network_id, volunteer_id=volunteer_id)
     if errors:
         raise ValidationError(errors)
@@ -140,7 +147,7 @@ def case_step(*, actor: User, case: Case, action: str, expected_version: int, no
     case.refresh_from_db()
     _event(case, actor, action, before, note, reason=reason,
            duplicate_of=duplicate_of.pk if duplicate_of else None,
-           network=network_id, volunteer=volunteer_id)
+           network=network_id, volunteer=volunteer_id, over_capacity=full)
     return case
 
 
@@ -165,8 +172,6 @@ def case_comment(*, actor: User, case: Case, note: str, action: str = "comment",
 
 def _assignee_errors(case: Case, network_id: int | None,
                      volunteer_id: int | None) -> dict[str, str]:
-    from lnob.networks.models import Network, Volunteer
-
     if network_id is None and volunteer_id is None:
         return {"assignee": _("Choose the network or the volunteer who will care.")}
     if network_id is not None and not Network.objects.filter(
@@ -175,6 +180,9 @@ def _assignee_errors(case: Case, network_id: int | None,
     if volunteer_id is not None and not Volunteer.objects.filter(
             pk=volunteer_id, province_code=case.province_code, active=True).exists():
         return {"volunteer": _("Choose an active volunteer of the case's province.")}
+    if volunteer_id is not None and network_id is not None and not Volunteer.objects.filter(
+            pk=volunteer_id, network_id=network_id).exists():
+        return {"volunteer": _("The volunteer is not a member of the chosen network.")}
     return {}
 
 

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lnob.cases import workflow as wf
-from lnob.cases.access import READERS, case_for, cases_visible_to, next_steps
+from lnob.cases.access import READERS, case_for, cases_visible_to, next_steps, roles_on
+from lnob.cases.care import CARING, carers_for
 from lnob.cases.models import Case, CaseStatus, CloseReason
 from lnob.cases.services import CaseChanged, case_open, case_step
 from lnob.core import audit
@@ -41,16 +42,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, case: Case, *, errors: dict[str, list[str]] | None = None,
             status: int = 200) -> HttpResponse:
-    from lnob.networks.models import Network, Volunteer
-
     steps = next_steps(request.user, case)
     return render(request, "cases/case_detail.html", {
         "case": case, "events": case.events.all(), "steps": steps,
         "close_reasons": CloseReason.choices, "errors": errors or {},
-        "networks": Network.objects.filter(province_code=case.province_code, active=True)
-        if "assign" in steps else [],
-        "volunteers": Volunteer.objects.filter(province_code=case.province_code, active=True)
-        if "assign" in steps else [],
+        "carers": carers_for(case) if "assign" in steps else None,
+        "visits": case.visits.prefetch_related("needs__need")[:20],
+        "may_visit": case.status in CARING and (
+            bool(roles_on(request.user, case) & wf.MANAGERS)
+            or (case.volunteer is not None and case.volunteer.user_id == request.user.pk)),
+        "routed": case.routed_networks.all(),
     }, status=status)
 
 

@@ -109,6 +109,16 @@ class Case(models.Model):
     def area_code(self) -> str:
         return str(self.subdistrict_id)
 
+    @property
+    def urgent_reason_labels(self) -> list[str]:
+        labels = dict(UrgentReason.choices)
+        return [str(labels.get(r, r)) for r in self.urgent_reasons]
+
+    @property
+    def visit_overdue(self) -> bool:
+        return (self.next_visit_due is not None and self.status in (wf.ASSIGNED, wf.IN_CARE)
+                and self.next_visit_due < timezone.localdate())
+
 
 class CaseEvent(models.Model):
     """The case's history: who took which step, when and why."""

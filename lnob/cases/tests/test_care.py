@@ -1,0 +1,207 @@
+"""Assignment with capacity, and visits."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+
+from lnob.cases.care import carers_for, visit_log
+from lnob.cases.models import Case, Visit
+from lnob.cases.services import CaseChanged, case_open, case_step
+from lnob.core.models import User
+from lnob.core.roles import Role
+from lnob.networks.models import Network, PartnerType, Volunteer
+from lnob.registry.models import Need, Person
+from lnob.registry.services import person_create
+from lnob.registry.tests.conftest import person_data
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def need(db: None) -> Need:
+    return Need.objects.get(code="health", province_code="")
+
+
+@pytest.fixture
+def network(db: None) -> Network:
+    net = Network.objects.create(name="เครือข่ายเกาะเต่า", partner_type=PartnerType.COMMUNITY,
+                                 province_code="84", capacity=1)
+    net.subdistricts.add("840503")
+    return net
+
+
+@pytest.fixture
+def carer_user(make_user: Callable[..., User]) -> User:
+    return make_user("อพม.สมศรี", Role.VOLUNTEER, "840503")
+
+
+@pytest.fixture
+def volunteer(network: Network, carer_user: User) -> Volunteer:
+    vol = Volunteer.objects.create(first_name="สมศรี", province_code="84", network=network,
+                                   user=carer_user, capacity=1)
+    vol.subdistricts.add("840503")
+    return vol
+
+
+def verified_case(officer: User, need: Need, name: str = "สมชาย") -> Case:
+    person = person_create(actor=officer, data=person_data(
+        first_name=name, citizen_id="", no_citizen_id_reason="unknown", needs={need.pk: 3}))
+    case = case_open(actor=officer, person=person)
+    return case_step(actor=officer, case=case, action="verify", expected_version=case.version)
+
+
+def assigned_case(officer: User, need: Need, volunteer: Volunteer, name: str = "สมชาย") -> Case:
+    case = verified_case(officer, need, name)
+    return case_step(actor=officer, case=case, action="assign", expected_version=case.version,
+                     volunteer_id=volunteer.pk)
+
+
+def test_the_carers_covering_the_area_come_first_with_their_remaining_capacity(
+        officer: User, need: Need, volunteer: Volunteer, network: Network) -> None:
+    far = Volunteer.objects.create(first_name="ไกล", province_code="84", capacity=3)
+    case = verified_case(officer, need)
+    carers = carers_for(case)
+    assert [v.pk for v in carers.volunteers] == [volunteer.pk]
+    assert [v.pk for v in carers.other_volunteers] == [far.pk]
+    assert carers.volunteers[0].remaining == 1  # type: ignore[attr-defined]
+    assert [n.pk for n in carers.networks] == [network.pk]
+
+
+def test_assigning_a_volunteer_takes_their_network_and_counts_against_capacity(
+        officer: User, need: Need, volunteer: Volunteer, network: Network) -> None:
+    case = assigned_case(officer, need, volunteer)
+    assert (case.volunteer_id, case.network_id) == (volunteer.pk, network.pk)
+    assert carers_for(verified_case(officer, need, "สมหญิง")).volunteers[0].remaining == 0  # type: ignore[attr-defined]
+
+
+def test_over_capacity_needs_a_stated_reason(officer: User, need: Need,
+                                             volunteer: Volunteer) -> None:
+    assigned_case(officer, need, volunteer)
+    second = verified_case(officer, need, "สมหญิง")
+    with pytest.raises(ValidationError) as err:
+        case_step(actor=officer, case=second, action="assign",
+                  expected_version=second.version, volunteer_id=volunteer.pk)
+    assert "note" in err.value.message_dict
+    second.refresh_from_db()
+    assert second.status == "verified" and second.volunteer_id is None
+    second = case_step(actor=officer, case=second, action="assign",
+                       expected_version=second.version, volunteer_id=volunteer.pk,
+                       note="ไม่มีใครอื่นในเกาะ")
+    assert second.volunteer_id == volunteer.pk
+    assert second.events.last().detail["over_capacity"] == [str(volunteer), "เครือข่ายเกาะเต่า"]  # type: ignore[union-attr]
+
+
+def test_a_volunteer_of_another_network_is_refused(officer: User, need: Need,
+                                                   volunteer: Volunteer) -> None:
+    other = Network.objects.create(name="อื่น", partner_type=PartnerType.COMMUNITY,
+                                   province_code="84", capacity=5)
+    case = verified_case(officer, need)
+    with pytest.raises(ValidationError) as err:
+        case_step(actor=officer, case=case, action="assign", expected_version=case.version,
+                  volunteer_id=volunteer.pk, network_id=other.pk)
+    assert "volunteer" in err.value.message_dict
+
+
+def test_the_first_visit_starts_care_and_sets_the_next_due_date(
+        officer: User, need: Need, volunteer: Volunteer, carer_user: User) -> None:
+    case = assigned_case(officer, need, volunteer)
+    visit = visit_log(actor=carer_user, case=case, visited_on=TODAY, done="พาไปหาหมอ",
+                      changes={need.pk: "better"},
+                      next_visit_on=TODAY + datetime.timedelta(days=14),
+                      expected_version=case.version)
+    case.refresh_from_db()
+    assert case.status == "in_care" and case.next_visit_due == TODAY + datetime.timedelta(14)
+    assert visit.volunteer == volunteer and visit.needs.get().change == "better"
+    assert Person.objects.get(pk=case.person_id).status == "in_care"
+
+
+@pytest.mark.parametrize(("kwargs", "field"), [
+    ({"visited_on": TODAY + datetime.timedelta(days=1)}, "visited_on"),
+    ({"visited_on": TODAY.replace(year=TODAY.year + 543)}, "visited_on"),
+    ({"done": " "}, "done"),
+    ({"next_visit_on": TODAY}, "next_visit_on"),
+    ({"changes": {999999: "better"}}, "needs"),
+])
+def test_bad_visits_name_the_field_and_change_nothing(
+        officer: User, need: Need, volunteer: Volunteer, carer_user: User,
+        kwargs: dict, field: str) -> None:
+    case = assigned_case(officer, need, volunteer)
+    values = {"visited_on": TODAY, "done": "เยี่ยม", **kwargs}
+    with pytest.raises(ValidationError) as err:
+        visit_log(actor=carer_user, case=case, expected_version=case.version, **values)
+    assert field in err.value.message_dict
+    assert not Visit.objects.exists()
+    case.refresh_from_db()
+    assert case.status == "assigned"
+
+
+def test_a_visit_on_a_closed_case_is_refused(officer: User, need: Need,
+                                             volunteer: Volunteer) -> None:
+    case = assigned_case(officer, need, volunteer)
+    case = case_step(actor=officer, case=case, action="close", expected_version=case.version,
+                     reason="self_reliant")
+    with pytest.raises(ValidationError) as err:
+        visit_log(actor=officer, case=case, visited_on=TODAY, done="x",
+                  expected_version=case.version)
+    assert "case" in err.value.message_dict
+
+
+def test_a_visit_on_an_old_version_is_refused(officer: User, need: Need,
+                                              volunteer: Volunteer, carer_user: User) -> None:
+    case = assigned_case(officer, need, volunteer)
+    with pytest.raises(CaseChanged):
+        visit_log(actor=carer_user, case=case, visited_on=TODAY, done="x",
+                  expected_version=case.version - 1)
+    assert not Visit.objects.exists()
+
+
+def test_only_the_carer_or_the_areas_managers_log_visits(
+        officer: User, other_officer: User, need: Need, volunteer: Volunteer,
+        make_user: Callable[..., User]) -> None:
+    case = assigned_case(officer, need, volunteer)
+    other_volunteer = make_user("อาสาอื่น", Role.VOLUNTEER, "840503")
+    for outsider in (other_volunteer, other_officer):
+        with pytest.raises(PermissionError):
+            visit_log(actor=outsider, case=case, visited_on=TODAY, done="x",
+                      expected_version=case.version)
+    visit_log(actor=officer, case=case, visited_on=TODAY, done="x",
+              expected_version=case.version)
+
+
+def test_the_volunteer_logs_a_visit_from_the_phone_form(
+        client: Client, officer: User, need: Need, volunteer: Volunteer,
+        carer_user: User) -> None:
+    case = assigned_case(officer, need, volunteer)
+    client.force_login(carer_user)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f"/cases/{case.pk}/visits/new/" in page
+    form = client.get(f"/cases/{case.pk}/visits/new/").content.decode()
+    assert need.name_th in form
+    today_be = f"{TODAY.day}/{TODAY.month}/{TODAY.year + 543}"
+    response = client.post(f"/cases/{case.pk}/visits/new/", {
+        "visited_on": today_be, "done": "ซื้อยาให้", f"need_{need.pk}": "same",
+        "next_visit_on": "", "version": case.version})
+    assert response.status_code == 302
+    assert Visit.objects.get().done == "ซื้อยาให้"
+    assert "ซื้อยาให้" in client.get(f"/cases/{case.pk}/").content.decode()
+
+
+def test_visit_pages_are_scoped(client: Client, officer: User, other_officer: User,
+                                stranger: User, need: Need, volunteer: Volunteer) -> None:
+    case = assigned_case(officer, need, volunteer)
+    url = f"/cases/{case.pk}/visits/new/"
+    client.force_login(officer)
+    assert client.get(url).status_code == 200
+    client.force_login(other_officer)
+    assert client.get(url).status_code == 404
+    client.force_login(stranger)
+    assert client.get(url).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302
