@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from lnob.cases import workflow as wf
 from lnob.cases.access import READERS, case_for, cases_visible_to, next_steps, roles_on
 from lnob.cases.care import CARING, carers_for
+from lnob.cases.inbox import case_sections
 from lnob.cases.models import Case, CaseStatus, CloseReason
 from lnob.cases.services import CaseChanged, case_open, case_step
 from lnob.core import audit
@@ -28,7 +29,10 @@ from lnob.registry.access import EDITORS, person_for
 def case_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     cases = cases_visible_to(request.user).select_related("person", "subdistrict")
-    if status == "open":
+    section = case_sections(request.user).get(request.GET.get("inbox", ""))
+    if section is not None:
+        cases, status = section[1], ""
+    elif status == "open":
         cases = cases.filter(status__in=wf.OPEN_STATES)
     elif status in CaseStatus.values:
         cases = cases.filter(status=status)

@@ -7,7 +7,12 @@ from typing import Any
 from django.http import HttpRequest
 
 from lnob.core.access import grants_of
-from lnob.core.roles import AUDIT_READER_ROLES, IMPORT_ROLES, PERSONAL_DATA_ROLES
+from lnob.core.roles import (
+    AUDIT_READER_ROLES,
+    IMPORT_ROLES,
+    PERSONAL_DATA_ROLES,
+    REPORTER_ROLES,
+)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -19,4 +24,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_capacity": bool(grants_of(user)),
         "nav_audit": bool(grants_of(user, AUDIT_READER_ROLES)),
         "nav_imports": bool(grants_of(user, IMPORT_ROLES)),
+        "nav_report": bool(grants_of(user, REPORTER_ROLES)),
     }

@@ -29,3 +29,6 @@ AREA_EDITOR_ROLES = frozenset({Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN})
 IMPORT_ROLES = frozenset({Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN})
 # Roles that may be granted nationally (an empty area code).
 NATIONAL_ROLES = frozenset({Role.NATIONAL_ANALYST, Role.HOTLINE_OPERATOR, Role.SYSTEM_ADMIN})
+# Roles that file reports of people in need (the public page needs none).
+REPORTER_ROLES = frozenset({Role.HOTLINE_OPERATOR, Role.PROVINCIAL_OFFICER,
+                            Role.NETWORK_COORDINATOR, Role.VOLUNTEER, Role.SYSTEM_ADMIN})

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lnob.cases.inbox import inbox_for
 from lnob.core import audit
 from lnob.core.access import covers, grants_of, public, require_area, requires_roles
 from lnob.core.models import AuditAction
-from lnob.core.roles import AREA_EDITOR_ROLES, AUDIT_READER_ROLES, Role
+from lnob.core.roles import AREA_EDITOR_ROLES, AUDIT_READER_ROLES, REPORTER_ROLES, Role
 from lnob.core.selectors import audit_visible_to, team_of_area
 from lnob.geo import selectors as geo
 from lnob.geo.models import Province, Subdistrict
@@ -27,9 +28,15 @@ ALL_ROLES = tuple(Role)
 def home(request: HttpRequest) -> HttpResponse:
     grants = grants_of(request.user)
     areas = {g.area_code: geo.area_by_code(g.area_code) for g in grants if g.area_code}
+    inbox = inbox_for(request.user) if request.user.is_authenticated else []
+    if inbox:
+        audit.record(AuditAction.VIEW, request=request, object_type="cases.inbox", detail={
+            s.key: [row.pk for row in s.rows] for s in inbox})
     return render(request, "web/home.html", {
         "grants": [(g, areas.get(g.area_code)) for g in grants],
         "reads_audit": bool(grants_of(request.user, AUDIT_READER_ROLES)),
+        "inbox": inbox,
+        "reports": bool(grants_of(request.user, REPORTER_ROLES)),
     })
 
 

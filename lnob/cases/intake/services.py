@@ -22,13 +22,10 @@ from lnob.cases.services import case_create
 from lnob.core import audit
 from lnob.core.access import roles_in
 from lnob.core.models import AuditAction, AuditEvent, User
-from lnob.core.roles import Role
+from lnob.core.roles import REPORTER_ROLES, Role
 from lnob.registry.models import NoCitizenIdReason, Source
 from lnob.registry.services import PersonData, person_create
 
-# Who may file a report for an area (besides the public page).
-REPORTER_ROLES = frozenset({Role.HOTLINE_OPERATOR, Role.PROVINCIAL_OFFICER,
-                            Role.NETWORK_COORDINATOR, Role.VOLUNTEER, Role.SYSTEM_ADMIN})
 # Limits that keep one report small: what a person can say on a phone.
 MAX_NAME, MAX_PLACE, MAX_SUMMARY, MAX_CONTACT = 100, 255, 2000, 150
 # The public page: reports per IP address in a sliding hour.

@@ -1,0 +1,66 @@
+"""The home page's inbox: what needs the user's action now, urgent first."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from lnob.cases.models import Case
+from lnob.cases.services import case_open, case_step
+from lnob.core.models import User
+from lnob.core.roles import Role
+from lnob.registry.services import person_create
+from lnob.registry.tests.conftest import person_data
+
+pytestmark = pytest.mark.django_db
+
+
+def new_case(officer: User, name: str, urgent: bool = False) -> Case:
+    person = person_create(actor=officer, data=person_data(
+        first_name=name, citizen_id="", no_citizen_id_reason="unknown"))
+    return case_open(actor=officer, person=person, urgent=urgent)
+
+
+def sections(client: Client) -> dict[str, str]:
+    page = client.get("/").content.decode()
+    found = {}
+    for part in page.split('data-inbox="')[1:]:
+        key, rest = part.split('"', 1)
+        found[key] = rest.split("</section>", 1)[0]
+    return found
+
+
+def test_each_section_lists_what_needs_action_urgent_first(
+        client: Client, officer: User) -> None:
+    new_case(officer, "ปกติ")
+    new_case(officer, "เร่งด่วน", urgent=True)
+    verified = new_case(officer, "ยืนยันแล้ว")
+    case_step(actor=officer, case=verified, action="verify", expected_version=verified.version)
+    overdue = new_case(officer, "เลยกำหนด")
+    Case.objects.filter(pk=overdue.pk).update(
+        status="in_care", next_visit_due=timezone.localdate() - datetime.timedelta(days=3))
+    client.force_login(officer)
+    found = sections(client)
+    assert set(found) == {"new", "unassigned", "overdue", "holes"}
+    assert found["new"].index("เร่งด่วน") < found["new"].index("ปกติ")
+    assert "ยืนยันแล้ว" in found["unassigned"] and "เลยกำหนด" in found["overdue"]
+    # No network covers Ko Tao in this test: every report is also a hole.
+    assert "ปกติ" in found["holes"]
+    listed = client.get("/cases/?inbox=overdue").content.decode()
+    assert "เลยกำหนด" in listed and "ปกติ" not in listed
+
+
+def test_the_inbox_is_scoped(client: Client, officer: User, other_officer: User,
+                             make_user: Callable[..., User]) -> None:
+    new_case(officer, "สมศักดิ์")
+    client.force_login(other_officer)
+    assert sections(client) == {}
+    committee = make_user("กรรมการ", Role.COMMITTEE_MEMBER, "84")
+    client.force_login(committee)
+    assert "สมศักดิ์" not in client.get("/").content.decode()
+    client.logout()
+    assert "สมศักดิ์" not in client.get("/").content.decode()
