@@ -12,7 +12,7 @@ from lnob.cases.forums.services import ForumData, forum_create
 from lnob.cases.models import Case, Forum
 from lnob.cases.services import case_open
 from lnob.core.models import User
-from lnob.geo.models import Village
+from lnob.geo.models import Subdistrict, Village
 from lnob.networks.models import Network, PartnerType
 from lnob.registry.models import PersonNeed
 from lnob.registry.services import person_create
@@ -32,7 +32,7 @@ def network(*, subdistrict: str = KO_TAO, province: str = "84", lead: bool = Fal
     found = Network.objects.create(name=name, partner_type=PartnerType.SAVINGS_GROUP,
                                    province_code=province, is_lead=lead, active=active)
     if subdistrict:
-        found.subdistricts.add(subdistrict)
+        found.subdistricts.add(Subdistrict.objects.get(code=subdistrict))
     return found
 
 

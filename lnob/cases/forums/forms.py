@@ -1,0 +1,108 @@
+"""Page forms for community forums. They offer only the choices the user may
+make (subdistricts where they work, networks of the province) and parse what
+people type; the services decide what is valid, so the rules live in one
+place and the API gets the same messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from lnob.cases.forums.access import ROLES
+from lnob.cases.forums.selectors import organisers_for
+from lnob.cases.forums.services import ForumData
+from lnob.cases.models import Forum
+from lnob.core.forms import ThaiDateField
+from lnob.networks.forms import subdistricts_for
+from lnob.networks.models import PartnerType
+
+Choices = list[tuple[str, Any]]
+
+# The services name fields as the API does; the forms name them for people.
+SERVICE_FIELDS = {"subdistrict_code": "subdistrict", "organiser_id": "organiser",
+                  "village_code": "village_number"}
+
+
+def _number(attrs: dict[str, str] | None = None) -> forms.NumberInput:
+    return forms.NumberInput(attrs={"inputmode": "numeric", **(attrs or {})})
+
+
+class ForumEditForm(forms.Form):
+    """What can change once a forum is recorded."""
+
+    held_on = ThaiDateField(label=_("Date of the forum"), required=False)
+    village_number = forms.IntegerField(
+        label=_("Village (หมู่ที่)"), required=False,
+        help_text=_("The village number, if the forum is for one village; empty for the "
+                    "whole subdistrict."), widget=_number())
+    place = forms.CharField(label=_("Place"), max_length=200, required=False,
+                            help_text=_("e.g. the village hall, the temple's sala"))
+    minutes = forms.CharField(label=_("Minutes"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args: Any, subdistrict_code: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.subdistrict_code = subdistrict_code
+        for kind, label in PartnerType.choices:
+            self.fields[f"attendance_{kind}"] = forms.IntegerField(
+                label=label, required=False, widget=_number({"min": "0"}))
+
+    def attendance_fields(self) -> list[forms.BoundField]:
+        return [self[f"attendance_{kind}"] for kind in PartnerType.values]
+
+    def _village_code(self, subdistrict_code: str) -> str:
+        number = self.cleaned_data.get("village_number")
+        if number is None or not subdistrict_code:
+            return ""
+        return f"{subdistrict_code}{number:02d}" if 0 < number < 100 else str(number)
+
+    def to_data(self) -> ForumData:
+        c = self.cleaned_data
+        return ForumData(
+            held_on=c.get("held_on"), place=c.get("place", ""), minutes=c.get("minutes", ""),
+            attendance={kind: c.get(f"attendance_{kind}") for kind in PartnerType.values},
+            village_code=self._village_code(self.subdistrict_code))
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Puts a service's errors under the fields they are about."""
+        for key, messages in error.message_dict.items():
+            name = SERVICE_FIELDS.get(key, key.replace("attendance.", "attendance_"))
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+
+def forum_initial(forum: Forum, attendance: list[tuple[str, str, int]]) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        "held_on": forum.held_on, "place": forum.place, "minutes": forum.minutes,
+        "village_number": forum.village.number if forum.village else None}
+    initial.update({f"attendance_{kind}": count or None for kind, _label, count in attendance})
+    return initial
+
+
+class ForumForm(ForumEditForm):
+    """A new forum: also where it is held and who organises it."""
+
+    def __init__(self, *args: Any, user: Any, province_code: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        groups: dict[str, Choices] = {}
+        for s in subdistricts_for(user, ROLES, province_code):
+            groups.setdefault(s.district.name, []).append((s.code, s.name))
+        self.fields["subdistrict"] = forms.ChoiceField(
+            label=_("Subdistrict"), required=False, choices=[("", "—"), *groups.items()])
+        self.fields["organiser"] = forms.ChoiceField(
+            label=_("Organising network"), required=False, choices=[("", "—"), *(
+                (str(n.pk), gettext("%(name)s (lead network)") % {"name": n.name}
+                 if n.is_lead else n.name) for n in organisers_for(province_code))])
+
+    def to_data(self) -> ForumData:
+        data = super().to_data()
+        code = self.cleaned_data.get("subdistrict", "")
+        organiser = self.cleaned_data.get("organiser", "")
+        data.subdistrict_code = code
+        data.organiser_id = int(organiser) if organiser else None
+        data.village_code = self._village_code(code)
+        return data
