@@ -10,6 +10,8 @@ from lnob.api.geo import router as geo_router
 from lnob.api.me import router as me_router
 from lnob.api.networks import router as networks_router
 from lnob.api.persons import router as persons_router
+from lnob.api.reports import inbox_router
+from lnob.api.reports import router as reports_router
 from lnob.api.taxonomy import router as taxonomy_router
 from lnob.api.transfers import router as transfers_router
 from lnob.api.workspaces import router as workspaces_router
@@ -38,5 +40,7 @@ api.add_router("/persons", persons_router)
 api.add_router("/taxonomy", taxonomy_router)
 api.add_router("/cases", cases_router)
 api.add_router("/forums", forums_router)
+api.add_router("/reports", reports_router)
+api.add_router("/inbox", inbox_router)
 api.add_router("/transfers", transfers_router)
 api.add_router("", networks_router)  # /networks, /volunteers, /funds, /committees

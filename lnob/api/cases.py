@@ -10,7 +10,8 @@ from ninja.pagination import CursorPagination, paginate
 
 from lnob.cases import workflow as wf
 from lnob.cases.access import READERS, case_for, cases_visible_to, next_steps
-from lnob.cases.models import Case
+from lnob.cases.care import visit_log
+from lnob.cases.models import Case, Visit
 from lnob.cases.services import CaseChanged, case_open, case_step
 from lnob.core import audit
 from lnob.core.access import grants_of
@@ -18,6 +19,9 @@ from lnob.core.models import AuditAction, User
 from lnob.registry.access import EDITORS, person_for
 
 router = Router(tags=["cases"])
+CONFLICT = {"errors": [{"field": "version", "code": "conflict",
+                        "message": "This case changed since you read it; fetch it again "
+                                   "and retry."}]}
 
 
 class EventOut(Schema):
@@ -42,6 +46,11 @@ class CaseOut(Schema):
     opened_at: datetime.datetime
     closed_at: datetime.datetime | None
     version: int
+    reference: str
+    source: str
+    urgent_reasons: list[str]
+    coverage_hole: bool
+    next_visit_due: datetime.date | None
 
 
 class CaseDetailOut(CaseOut):
@@ -131,9 +140,57 @@ def case_step_api(request: HttpRequest, case_id: int, payload: StepIn) -> Any:
                             reason=payload.reason, duplicate_of=duplicate,
                             network_id=payload.network_id, volunteer_id=payload.volunteer_id)
     except CaseChanged:
-        return Status(409, {"errors": [{"field": "version", "code": "conflict",
-                                        "message": "This case changed since you read it; "
-                                                   "fetch it again and retry."}]})
+        return Status(409, CONFLICT)
     except PermissionError as exc:
         raise HttpError(403, "Your role cannot take this step here.") from exc
     return _detail(user, stepped)
+
+
+class VisitNeedOut(Schema):
+    need_id: int
+    change: str
+
+
+class VisitOut(Schema):
+    id: int
+    visited_on: datetime.date
+    done: str
+    next_visit_on: datetime.date | None
+    volunteer_id: int | None
+    needs: list[VisitNeedOut]
+
+    @staticmethod
+    def resolve_needs(obj: Visit) -> list[Any]:
+        return list(obj.needs.all())
+
+
+class VisitIn(Schema):
+    visited_on: datetime.date
+    done: str = Field(..., max_length=2000)
+    next_visit_on: datetime.date | None = None
+    needs: dict[int, str] = Field({}, description="need id → better, same, worse, met")
+    version: int = Field(..., description="the case version you read; a newer one → 409")
+
+
+@router.get("/{case_id}/visits", response=list[VisitOut])
+def case_visits(request: HttpRequest, case_id: int) -> Any:
+    found = case_for(_reader(request), case_id)
+    audit.record(AuditAction.VIEW, request=request, obj=found, area_code=found.area_code,
+                 detail={"via": "api", "visits": True})
+    return found.visits.prefetch_related("needs")
+
+
+@router.post("/{case_id}/visits", response={201: VisitOut, 409: dict})
+def case_visit_create(request: HttpRequest, case_id: int, payload: VisitIn) -> Any:
+    user = _reader(request)
+    found = case_for(user, case_id)
+    try:
+        visit = visit_log(actor=user, case=found, visited_on=payload.visited_on,
+                          done=payload.done, changes=payload.needs,
+                          next_visit_on=payload.next_visit_on,
+                          expected_version=payload.version, request=request)
+    except CaseChanged:
+        return Status(409, CONFLICT)
+    except PermissionError as exc:
+        raise HttpError(403, "Only the case's carers log its visits.") from exc
+    return Status(201, visit)

@@ -51,7 +51,7 @@ class Report:
 
 
 class TooManyReports(Exception):
-    """The public page's limit per address was reached."""
+    """A public limit per address (reports, status look-ups) was reached."""
 
 
 def _source_for(actor: User | None, code: str) -> str:
@@ -89,11 +89,7 @@ def _check(report: Report) -> dict[str, str]:
 
 def public_reports_left(ip: str | None) -> int:
     """How many more reports this address may send in the coming hour."""
-    if not ip:
-        return PUBLIC_REPORTS_PER_HOUR
-    since = timezone.now() - datetime.timedelta(hours=1)
-    sent = AuditEvent.objects.filter(object_type=PUBLIC_AUDIT_TYPE, ip=ip, at__gte=since).count()
-    return max(0, PUBLIC_REPORTS_PER_HOUR - sent)
+    return max(0, PUBLIC_REPORTS_PER_HOUR - _recent(PUBLIC_AUDIT_TYPE, ip))
 
 
 @transaction.atomic
@@ -146,10 +142,27 @@ PUBLIC_STAGES = {
 }
 
 
-def public_stage(reference: str) -> str | None:
-    """The stage of the case with this reference number, or None."""
+STATUS_LOOKUPS_PER_HOUR = 30
+STATUS_AUDIT_TYPE = "cases.public_status"
+
+
+def _recent(object_type: str, ip: str | None) -> int:
+    if not ip:
+        return 0
+    since = timezone.now() - datetime.timedelta(hours=1)
+    return AuditEvent.objects.filter(object_type=object_type, ip=ip, at__gte=since).count()
+
+
+def public_stage(reference: str, *, request: Any = None) -> str | None:
+    """The stage of the case with this reference number, or None. Each
+    look-up is audited and counted: TooManyReports past the hourly limit."""
+    if _recent(STATUS_AUDIT_TYPE, audit.client_ip(request)) >= STATUS_LOOKUPS_PER_HOUR:
+        raise TooManyReports
     ref = reference.strip().upper().replace(" ", "")
     if len(ref) == 10:
         ref = f"{ref[:5]}-{ref[5:]}"
     status = Case.objects.filter(reference=ref).values_list("status", flat=True).first()
-    return PUBLIC_STAGES.get(status) if status else None
+    stage = PUBLIC_STAGES.get(status) if status else None
+    audit.record(AuditAction.VIEW, request=request, object_type=STATUS_AUDIT_TYPE,
+                 detail={"found": stage is not None})
+    return stage

@@ -3,13 +3,11 @@ login), and the hotline's fast form."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -17,12 +15,10 @@ from lnob.cases.intake import services as intake
 from lnob.cases.intake.forms import HotlineReportForm, PublicReportForm, ReportForm, StatusForm
 from lnob.core import audit
 from lnob.core.access import public, requires_roles
-from lnob.core.models import AuditAction, AuditEvent, User
+from lnob.core.models import AuditAction, User
 
 # A public report is a few fields of text: anything bigger is not a report.
 PUBLIC_MAX_BODY = 16 * 1024
-STATUS_LOOKUPS_PER_HOUR = 30
-STATUS_AUDIT_TYPE = "cases.public_status"
 
 
 def _too_big(request: HttpRequest) -> bool:
@@ -79,27 +75,18 @@ def public_report_thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/public_thanks.html", {"reference": reference})
 
 
-def _status_lookups_left(request: HttpRequest) -> int:
-    since = timezone.now() - datetime.timedelta(hours=1)
-    ip = audit.client_ip(request)
-    used = AuditEvent.objects.filter(object_type=STATUS_AUDIT_TYPE, ip=ip,
-                                     at__gte=since).count() if ip else 0
-    return STATUS_LOOKUPS_PER_HOUR - used
-
-
 @public
 @never_cache
 def public_status(request: HttpRequest) -> HttpResponse:
     form = StatusForm(request.GET or None)
     stage, status = None, 200
     if form.is_valid():
-        if _status_lookups_left(request) <= 0:
+        try:
+            stage = intake.public_stage(form.cleaned_data["reference"], request=request)
+        except intake.TooManyReports:
             return render(request, "intake/public_error.html", {"message": _(
                 "Too many look-ups from your connection in the last hour. Please wait.")},
                 status=429)
-        stage = intake.public_stage(form.cleaned_data["reference"])
-        audit.record(AuditAction.VIEW, request=request, object_type=STATUS_AUDIT_TYPE,
-                     detail={"found": stage is not None})
         if stage is None:
             form.add_error("reference", _("No report has this reference number. Check it "
                                           "and try again."))

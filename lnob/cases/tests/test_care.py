@@ -8,59 +8,17 @@ from collections.abc import Callable
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django.utils import timezone
 
 from lnob.cases.care import carers_for, visit_log
-from lnob.cases.models import Case, Visit
-from lnob.cases.services import CaseChanged, case_open, case_step
+from lnob.cases.models import Visit
+from lnob.cases.services import CaseChanged, case_step
+from lnob.cases.tests.conftest import TODAY, assigned_case, verified_case
 from lnob.core.models import User
 from lnob.core.roles import Role
 from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Need, Person
-from lnob.registry.services import person_create
-from lnob.registry.tests.conftest import person_data
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def need(db: None) -> Need:
-    return Need.objects.get(code="health", province_code="")
-
-
-@pytest.fixture
-def network(db: None) -> Network:
-    net = Network.objects.create(name="เครือข่ายเกาะเต่า", partner_type=PartnerType.COMMUNITY,
-                                 province_code="84", capacity=1)
-    net.subdistricts.add("840503")
-    return net
-
-
-@pytest.fixture
-def carer_user(make_user: Callable[..., User]) -> User:
-    return make_user("อพม.สมศรี", Role.VOLUNTEER, "840503")
-
-
-@pytest.fixture
-def volunteer(network: Network, carer_user: User) -> Volunteer:
-    vol = Volunteer.objects.create(first_name="สมศรี", province_code="84", network=network,
-                                   user=carer_user, capacity=1)
-    vol.subdistricts.add("840503")
-    return vol
-
-
-def verified_case(officer: User, need: Need, name: str = "สมชาย") -> Case:
-    person = person_create(actor=officer, data=person_data(
-        first_name=name, citizen_id="", no_citizen_id_reason="unknown", needs={need.pk: 3}))
-    case = case_open(actor=officer, person=person)
-    return case_step(actor=officer, case=case, action="verify", expected_version=case.version)
-
-
-def assigned_case(officer: User, need: Need, volunteer: Volunteer, name: str = "สมชาย") -> Case:
-    case = verified_case(officer, need, name)
-    return case_step(actor=officer, case=case, action="assign", expected_version=case.version,
-                     volunteer_id=volunteer.pk)
 
 
 def test_the_carers_covering_the_area_come_first_with_their_remaining_capacity(

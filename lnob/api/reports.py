@@ -1,0 +1,129 @@
+"""Intake over the API: the 1300 hotline's system or a mobile app files
+reports with a token; the public may file one and check its stage without."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+
+from lnob.cases.inbox import inbox_for
+from lnob.cases.intake import services as intake
+from lnob.cases.models import Case
+from lnob.core import audit
+from lnob.core.access import grants_of
+from lnob.core.models import AuditAction, User
+from lnob.core.roles import REPORTER_ROLES
+
+router = Router(tags=["intake"])
+
+
+class PublicReportIn(Schema):
+    first_name: str = Field(..., max_length=intake.MAX_NAME,
+                            description="a name, or how people call the person")
+    last_name: str = Field("", max_length=intake.MAX_NAME)
+    subdistrict_code: str = Field(..., min_length=6, max_length=6)
+    village_number: int | None = Field(None, ge=1, le=99)
+    address_text: str = Field("", max_length=intake.MAX_PLACE)
+    summary: str = Field(..., max_length=intake.MAX_SUMMARY, description="what is wrong")
+    urgent_reasons: list[str] = Field([], description="violence, alone_bedridden, "
+                                                      "child_at_risk, other")
+    reporter_name: str = Field("", max_length=intake.MAX_CONTACT)
+    reporter_phone: str = Field("", max_length=20)
+
+
+class ReportIn(PublicReportIn):
+    citizen_id: str = Field("", max_length=30)
+    phone: str = Field("", max_length=20)
+
+
+class ReportOut(Schema):
+    id: int
+    reference: str
+    status: str
+    urgent: bool
+    coverage_hole: bool
+    routed_network_ids: list[int]
+
+
+class PublicReportOut(Schema):
+    reference: str
+
+
+class StageOut(Schema):
+    reference: str
+    stage: str = Field(..., description="received, verified, in_care, closed, known, reviewed")
+
+
+def _report(payload: PublicReportIn) -> intake.Report:
+    return intake.Report(**payload.dict())
+
+
+def _too_many() -> HttpError:
+    return HttpError(429, "Too many requests from your address in the last hour.")
+
+
+@router.post("", response={201: ReportOut})
+def report_create(request: HttpRequest, payload: ReportIn) -> Status:
+    if not grants_of(request.user, REPORTER_ROLES):
+        raise HttpError(403, "Your role does not file reports.")
+    try:
+        case = intake.report_file(actor=cast(User, request.user), report=_report(payload),
+                                  request=request)
+    except PermissionError as exc:
+        raise HttpError(403, "This subdistrict is outside the areas you work in.") from exc
+    return Status(201, {"id": case.pk, "reference": case.reference, "status": case.status,
+                        "urgent": case.urgent, "coverage_hole": case.coverage_hole,
+                        "routed_network_ids": [n.pk for n in case.routed_networks.all()]})
+
+
+@router.post("/public", response={201: PublicReportOut}, auth=None)
+def public_report_create(request: HttpRequest, payload: PublicReportIn) -> Status:
+    """Anyone, no token: answers only the reference number."""
+    try:
+        case = intake.report_file(actor=None, report=_report(payload), request=request)
+    except intake.TooManyReports as exc:
+        raise _too_many() from exc
+    return Status(201, {"reference": case.reference})
+
+
+@router.get("/public/{reference}", response=StageOut, auth=None)
+def public_report_stage(request: HttpRequest, reference: str) -> dict[str, str]:
+    try:
+        stage = intake.public_stage(reference, request=request)
+    except intake.TooManyReports as exc:
+        raise _too_many() from exc
+    if stage is None:
+        raise HttpError(404, "No report has this reference number.")
+    return {"reference": reference, "stage": stage}
+
+
+class InboxRowOut(Schema):
+    id: int
+    label: str
+    urgent: bool = False
+
+
+class InboxSectionOut(Schema):
+    key: str
+    title: str
+    count: int
+    rows: list[InboxRowOut]
+
+
+inbox_router = Router(tags=["intake"])
+
+
+@inbox_router.get("", response=list[InboxSectionOut])
+def inbox(request: HttpRequest) -> list[dict[str, Any]]:
+    """What needs the user's action now, as on the home page (case ids, or
+    transfer ids in the ``transfers`` section)."""
+    sections = inbox_for(request.user)
+    audit.record(AuditAction.VIEW, request=request, object_type="cases.inbox",
+                 detail={"via": "api", **{s.key: [r.pk for r in s.rows] for s in sections}})
+    return [{"key": s.key, "title": str(s.title), "count": s.count, "rows": [
+        {"id": r.pk, "urgent": getattr(r, "urgent", False),
+         "label": (r.case.person.full_name if not isinstance(r, Case) else r.person.full_name)}
+        for r in s.rows]} for s in sections]
