@@ -41,6 +41,7 @@ DEMO_USERS: list[tuple[str, str, str, Role, str, str]] = [
     ("coordinator.phangan", "มานพ", "รักถิ่น", Role.NETWORK_COORDINATOR, "8405", "081-000-0002"),
     ("volunteer.kotao", "สุดา", "เอื้ออารี", Role.VOLUNTEER, "840503", "089-000-0003"),
     ("officer.krabi", "อนันต์", "ทะเลงาม", Role.PROVINCIAL_OFFICER, "81", "075-000-004"),
+    ("hotline", "กาญจนา", "รับสาย", Role.HOTLINE_OPERATOR, "", "1300"),
 ]
 DEMO_VILLAGES = [
     ("840503", 1, "บ้านแม่หาด"), ("840503", 2, "บ้านหาดทรายรี"), ("840503", 3, "บ้านโฉลกบ้านเก่า"),
