@@ -81,8 +81,8 @@ def _date(errors: Errors, held_on: datetime.date | None) -> None:
 def _text(errors: Errors, key: str, value: str, limit: int, label: str) -> str:
     value = (value or "").strip()
     if len(value) > limit:
-        _add(errors, key, _("%(label)s: at most %(max)s characters.") % {
-            "label": label, "max": f"{limit:,}"})
+        _add(errors, key, _("%(label)s: at most %(max)d characters.") % {
+            "label": label, "max": limit})
     return value
 
 
@@ -172,6 +172,13 @@ def _organiser(errors: Errors, organiser_id: int | None,
     return network
 
 
+def _locked(forum: Forum) -> Forum:
+    """The forum read again with its row locked: one writer at a time (the
+    lock is on the forum only; its village may be null, an outer join)."""
+    return Forum.objects.select_for_update(of=("self",)).select_related(
+        "subdistrict", "village").get(pk=forum.pk)
+
+
 def _write_attendance(forum: Forum, counts: dict[str, int]) -> None:
     forum.attendance.all().delete()
     ForumAttendance.objects.bulk_create(
@@ -213,7 +220,7 @@ def forum_update(*, actor: User, forum: Forum, data: ForumData,
                  request: HttpRequest | None = None) -> Forum:
     """Changes the date, place, village, minutes and attendance. The date stays
     once the forum has decided a case: the cases' history names it."""
-    forum = Forum.objects.select_for_update().select_related("subdistrict").get(pk=forum.pk)
+    forum = _locked(forum)
     if not may_run(actor, forum.area_code):
         raise PermissionError("forum outside the actor's areas")
     errors: Errors = {}
@@ -250,7 +257,7 @@ def agenda_add(*, actor: User, forum: Forum, case_ids: Iterable[int],
     """Puts reported cases of the forum's subdistrict on its agenda. A case
     already on it is left as it is; any case that may not come (unknown,
     outside the subdistrict, not reported) refuses the whole request."""
-    forum = Forum.objects.select_for_update().select_related("subdistrict").get(pk=forum.pk)
+    forum = _locked(forum)
     if not may_run(actor, forum.area_code):
         raise PermissionError("forum outside the actor's areas")
     ids = list(dict.fromkeys(case_ids))
@@ -354,8 +361,7 @@ def forum_decide(*, actor: User, forum: Forum, decisions: Mapping[int, str],
     (it stays reported for a later forum). ``versions`` are the case versions
     the actor read: an older one raises AgendaCaseChanged and nothing changes.
     An empty decision leaves that case undecided."""
-    forum = Forum.objects.select_for_update().select_related(
-        "subdistrict", "village").get(pk=forum.pk)
+    forum = _locked(forum)
     if not may_run(actor, forum.area_code):
         raise PermissionError("forum outside the actor's areas")
     versions = versions or {}
