@@ -56,6 +56,7 @@ def _detail(request: HttpRequest, case: Case, *, errors: dict[str, list[str]] | 
             bool(roles_on(request.user, case) & wf.MANAGERS)
             or (case.volunteer is not None and case.volunteer.user_id == request.user.pk)),
         "routed": case.routed_networks.all(),
+        "pending_transfer": case.transfers.filter(status="pending").first(),
         "may_transfer": case.status in wf.OPEN_STATES
         and bool(roles_on(request.user, case) & wf.MANAGERS),
     }, status=status)

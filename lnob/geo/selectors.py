@@ -95,10 +95,14 @@ def _starts(hit: SearchHit, key: str) -> bool:
 def subdistrict_matches(query: str, *, limit: int = 10) -> list[Subdistrict]:
     """Subdistricts for what a caller says: the first word is (part of) the
     subdistrict's name, further words narrow by district or province
-    ("เกาะเต่า", "บ่อผุด เกาะสมุย", "Ko Tao Surat"). Thai or English."""
+    ("เกาะเต่า", "บ่อผุด เกาะสมุย", "Ko Tao Surat"). Thai or English; a 6-digit
+    code finds that one."""
     whole = normalize(query)
     if not whole:
         return []
+    if whole.isdigit():
+        return list(Subdistrict.objects.select_related("district", "province").filter(
+            code=whole))
     found = list(_ranked(Subdistrict.objects.select_related("district", "province"),
                          whole)[:limit])
     words = [w for w in (normalize(w) for w in query.split()) if w]

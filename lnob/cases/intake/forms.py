@@ -44,7 +44,7 @@ class ReportForm(forms.Form):
         self.fields["place"].widget.attrs.update(autocomplete="off")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         chosen = (data.get("subdistrict") or self.data.get("subdistrict_choice") or "").strip()
         if chosen.isdigit() and len(chosen) == 6:
             return data | {"subdistrict": chosen}

@@ -122,7 +122,8 @@ def report_filed(request: HttpRequest, reference: str) -> HttpResponse:
 
     from lnob.cases.models import Case
 
-    case = Case.objects.filter(reference=reference, opened_by=request.user).prefetch_related(
+    case = Case.objects.filter(reference=reference,
+                               opened_by=cast(User, request.user)).prefetch_related(
         "routed_networks").select_related("subdistrict").first()
     if case is None:
         raise Http404

@@ -120,6 +120,18 @@ class Case(models.Model):
                 and self.next_visit_due < timezone.localdate())
 
 
+# How the history names each kind of event (workflow steps and the rest).
+EVENT_LABELS = {
+    "open": _("Reported"), "verify": _("Verified"), "reject": _("Rejected"),
+    "mark_duplicate": _("Marked as a duplicate"), "assign": _("Carer assigned"),
+    "start_care": _("Care started"), "close": _("Closed"), "reopen": _("Reopened"),
+    "reconsider": _("Reconsidered"), "visit": _("Visit"), "comment": _("Note"),
+    "forum_more_info": _("Forum: needs more information"),
+    "transfer_request": _("Transfer asked for"), "transfer_accept": _("Transfer accepted"),
+    "transfer_decline": _("Transfer declined"), "transfer_cancel": _("Transfer cancelled"),
+}
+
+
 class CaseEvent(models.Model):
     """The case's history: who took which step, when and why."""
 
@@ -139,6 +151,10 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_status}→{self.to_status}"
+
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
 
     @property
     def from_label(self) -> str:

@@ -12,6 +12,7 @@ from lnob.cases.models import Case
 from lnob.cases.services import case_open, case_step
 from lnob.core.models import User
 from lnob.core.roles import Role
+from lnob.geo.models import Subdistrict
 from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Need
 from lnob.registry.services import person_create
@@ -29,7 +30,7 @@ def need(db: None) -> Need:
 def network(db: None) -> Network:
     net = Network.objects.create(name="เครือข่ายเกาะเต่า", partner_type=PartnerType.COMMUNITY,
                                  province_code="84", capacity=1)
-    net.subdistricts.add("840503")
+    net.subdistricts.add(Subdistrict.objects.get(code="840503"))
     return net
 
 
@@ -42,7 +43,7 @@ def carer_user(make_user: Callable[..., User]) -> User:
 def volunteer(network: Network, carer_user: User) -> Volunteer:
     vol = Volunteer.objects.create(first_name="สมศรี", province_code="84", network=network,
                                    user=carer_user, capacity=1)
-    vol.subdistricts.add("840503")
+    vol.subdistricts.add(Subdistrict.objects.get(code="840503"))
     return vol
 
 

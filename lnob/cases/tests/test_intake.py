@@ -14,6 +14,7 @@ from lnob.cases.models import Case
 from lnob.cases.services import case_step
 from lnob.core.models import AuditEvent, User
 from lnob.core.roles import Role
+from lnob.geo.models import Subdistrict
 from lnob.networks.models import Network, PartnerType
 from lnob.registry.models import Person
 
@@ -26,7 +27,7 @@ KO_TAO = "840503"
 def lead(db: None) -> Network:
     network = Network.objects.create(name="แม่ข่ายเกาะเต่า", partner_type=PartnerType.COMMUNITY,
                                      province_code="84", is_lead=True, capacity=10)
-    network.subdistricts.add(KO_TAO)
+    network.subdistricts.add(Subdistrict.objects.get(code=KO_TAO))
     return network
 
 
@@ -62,9 +63,9 @@ def test_the_status_page_shows_the_stage_only(client: Client, officer: User,
     page = client.get("/report/status/", {"reference": case.reference.lower()})
     assert page.status_code == 200 and 'data-stage="received"' in page.content.decode()
     case_step(actor=officer, case=case, action="verify", expected_version=case.version)
-    page = client.get("/report/status/", {"reference": case.reference}).content.decode()
-    assert 'data-stage="verified"' in page
-    assert "ยายแดง" not in page and "ติดเตียง" not in page
+    shown = client.get("/report/status/", {"reference": case.reference}).content.decode()
+    assert 'data-stage="verified"' in shown
+    assert "ยายแดง" not in shown and "ติดเตียง" not in shown
     assert client.get("/report/status/", {"reference": "AAAAA-AAAAA"}).status_code == 404
 
 

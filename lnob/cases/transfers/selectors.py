@@ -11,8 +11,6 @@ from django.db.models import Count, Q, QuerySet
 
 from lnob.cases.models import Transfer, TransferStatus
 from lnob.cases.transfers.access import receiving_q, sending_q, transfers_visible_to
-from lnob.geo.loader import normalize
-from lnob.geo.models import Subdistrict
 
 _LISTED = ("case", "case__person", "from_subdistrict", "from_subdistrict__province",
            "to_subdistrict", "to_subdistrict__province", "to_network", "requested_by")
@@ -91,24 +89,3 @@ def transfer_counts(area_code: str, *, since: datetime.datetime | None = None,
         out=Count("pk", filter=from_in & ~to_in), into=Count("pk", filter=to_in & ~from_in),
         within=Count("pk", filter=from_in & to_in))
     return TransferCounts(counts["out"], counts["into"], counts["within"])
-
-
-def subdistricts_named(query: str, *, limit: int = 20) -> list[Subdistrict]:
-    """Subdistricts anywhere in the country for a destination search, by
-    (part of) the Thai or English name ("เกาะเต่า", "Ao Nang"); when the whole
-    query names none, its first word is the name and further words narrow by
-    district or province ("อ่าวนาง กระบี่"). A 6-digit code finds that one."""
-    qs = Subdistrict.objects.select_related("district", "province").order_by("code")
-    words = [w for w in (normalize(part) for part in query.split()) if w]
-    if not words:
-        return []
-    if len(words) == 1 and words[0].isdigit():
-        return list(qs.filter(code=words[0]))
-    found = list(qs.filter(search_key__contains=normalize(query))[:limit])
-    if found or len(words) == 1:
-        return found
-    narrowed = qs.filter(search_key__contains=words[0])
-    for word in words[1:]:
-        narrowed = narrowed.filter(Q(district__search_key__contains=word)
-                                   | Q(province__search_key__contains=word))
-    return list(narrowed[:limit])

@@ -26,7 +26,6 @@ from lnob.cases.transfers.access import (
 from lnob.cases.transfers.forms import AnswerForm, TransferRequestForm
 from lnob.cases.transfers.selectors import (
     case_summary,
-    subdistricts_named,
     transfers_answered,
     transfers_outgoing,
     transfers_to_accept,
@@ -41,6 +40,7 @@ from lnob.core import audit
 from lnob.core.access import covers, requires_roles
 from lnob.core.models import AuditAction, User
 from lnob.geo.models import Subdistrict
+from lnob.geo.selectors import subdistrict_matches
 
 
 @requires_roles(*HANDLERS)
@@ -109,7 +109,7 @@ def transfer_new(request: HttpRequest, case_pk: int) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     return render(request, "transfers/transfer_form.html", {
         "case": case, "form": form, "destination": destination, "query": query,
-        "hits": subdistricts_named(query) if query else [],
+        "hits": subdistrict_matches(query, limit=20) if query else [],
     }, status=status)
 
 
