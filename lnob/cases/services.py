@@ -19,6 +19,7 @@ from lnob.cases.models import Case, CaseEvent
 from lnob.core import audit
 from lnob.core.access import covers, roles_in
 from lnob.core.models import AuditAction, User
+from lnob.core.signals import areas_changed
 from lnob.networks.models import Network, Volunteer
 from lnob.registry.models import Person
 
@@ -38,6 +39,7 @@ def _event(case: Case, actor: User | None, action: str, before: str, note: str =
     if case.status != before:
         # The person's status mirrors their latest case: one source of truth.
         Person.objects.filter(pk=case.person_id).update(status=case.status)
+    areas_changed.send(sender=Case, codes={case.area_code})
     CaseEvent.objects.create(case=case, actor=actor,
                              actor_label=actor.get_username() if actor else case.source,
                              action=action, from_status=before, to_status=case.status,

@@ -24,6 +24,7 @@ from lnob.cases.transfers.access import HANDLERS, is_receiving_side, is_sending_
 from lnob.core import audit
 from lnob.core.access import covers
 from lnob.core.models import AuditAction, User
+from lnob.core.signals import areas_changed
 from lnob.geo.models import Subdistrict
 from lnob.registry.models import Household, Person, PersonChange
 
@@ -117,6 +118,8 @@ def transfer_accept(*, actor: User, transfer: Transfer, note: str = "") -> Trans
     case.refresh_from_db()
     detail = _detail(transfer)
     _event(case, actor, "transfer_accept", before, note.strip(), **detail)
+    # The sending subdistrict's figures change too (the event names the new one).
+    areas_changed.send(sender=Transfer, codes={transfer.from_subdistrict_id})
     # The sending side's audit log shows where its case went.
     audit.record(AuditAction.UPDATE, actor=actor, obj=transfer,
                  area_code=str(transfer.from_subdistrict_id), detail={"status": "accepted"})
