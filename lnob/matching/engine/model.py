@@ -1,0 +1,435 @@
+"""The engine's input and output types, its parameters and its input error.
+
+Pure Python and NumPy; no Django. See the package docstring for the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+
+Id = int | str
+"""A record's id as the caller knows it (a primary key, a UUID string...)."""
+
+
+# ----------------------------------------------------------------------------- errors
+
+class MatchingInputError(ValueError):
+    """Bad input: names the record and the field, in English and in Thai.
+
+    Raised before anything is solved, so there is never a partial result.
+    ``record`` is ``"person"``, ``"volunteer"``, ``"network"`` or ``"parameters"``;
+    ``record_id`` is the caller's id (``None`` for parameters); ``field`` the field's
+    name; ``code`` a short machine-readable kind (``missing``, ``negative``,
+    ``out_of_range``, ``bad_code``, ``no_area``, ``unknown_network``, ...).
+    """
+
+    def __init__(self, record: str, record_id: Id | None, field: str, code: str,
+                 message_en: str, message_th: str) -> None:
+        self.record = record
+        self.record_id = record_id
+        self.field = field
+        self.code = code
+        self.message_en = message_en
+        self.message_th = message_th
+        super().__init__(message_en)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable across worker processes
+        return (type(self), (self.record, self.record_id, self.field, self.code,
+                             self.message_en, self.message_th))
+
+
+# ----------------------------------------------------------------------------- parameters
+
+_TH_PARAMETER_NAMES = {
+    "cost_same_village": "ต้นทุนเมื่ออยู่หมู่บ้านเดียวกัน",
+    "cost_same_subdistrict": "ต้นทุนเมื่ออยู่ตำบลเดียวกัน",
+    "cost_same_district": "ต้นทุนเมื่ออยู่อำเภอเดียวกัน",
+    "cost_same_province": "ต้นทุนเมื่ออยู่จังหวัดเดียวกัน",
+    "unmet_need_cost": "ต้นทุนต่อความต้องการที่ผู้ให้ไม่ได้ช่วย",
+    "continuity_threshold": "เกณฑ์ความต่อเนื่องของการดูแล",
+    "unplaced_cost_per_severity": "ต้นทุนการไม่ได้จับคู่ต่อระดับความรุนแรง",
+    "named_full_givers": "จำนวนผู้ให้ที่เต็มซึ่งระบุชื่อ",
+}
+PARAMETER_MAX = 1_000_000
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Weights of one run (all whole numbers). See ``docs/matching.md``.
+
+    A placement costs the distance tier of the most specific area by which the
+    volunteer covers the person, plus ``unmet_need_cost`` for each of the person's
+    needs the volunteer does not serve, minus (``continuity_threshold`` + ½) when
+    the volunteer is the person's current giver. Leaving a person unplaced costs
+    ``unplaced_cost_per_severity`` × their severity. The run minimises the sum.
+    """
+
+    cost_same_village: int = 0
+    cost_same_subdistrict: int = 10
+    cost_same_district: int = 30
+    cost_same_province: int = 60
+    unmet_need_cost: int = 40
+    continuity_threshold: int = 50
+    unplaced_cost_per_severity: int = 1000
+    # How many full volunteers an ``all_full`` reason names (cheapest first).
+    named_full_givers: int = 5
+
+    @property
+    def tier_costs(self) -> tuple[int, int, int, int]:
+        """Village, subdistrict, district, province."""
+        return (self.cost_same_village, self.cost_same_subdistrict, self.cost_same_district,
+                self.cost_same_province)
+
+    def unplaced_cost(self, severity: int) -> int:
+        return self.unplaced_cost_per_severity * severity
+
+    def validate(self) -> None:
+        """Raise :class:`MatchingInputError` naming the first bad parameter."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            upper = 50 if f.name == "named_full_givers" else PARAMETER_MAX
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) \
+                    or not 0 <= value <= upper:
+                raise _parameter_error(
+                    f.name, f"must be a whole number from 0 to {upper:,}",
+                    f"ต้องเป็นจำนวนเต็มตั้งแต่ 0 ถึง {upper:,}", value)
+        tiers = ("cost_same_village", "cost_same_subdistrict", "cost_same_district",
+                 "cost_same_province")
+        for nearer, farther in zip(tiers, tiers[1:], strict=False):
+            if getattr(self, nearer) >= getattr(self, farther):
+                raise _parameter_error(
+                    farther, f"must be greater than {nearer} ({getattr(self, nearer)})",
+                    f"ต้องมากกว่า{_TH_PARAMETER_NAMES[nearer]} ({getattr(self, nearer)})",
+                    getattr(self, farther))
+        if self.unplaced_cost_per_severity <= self.cost_same_province:
+            raise _parameter_error(
+                "unplaced_cost_per_severity",
+                f"must be greater than cost_same_province ({self.cost_same_province}), "
+                "or leaving someone unplaced could be cheaper than placing them",
+                f"ต้องมากกว่า{_TH_PARAMETER_NAMES['cost_same_province']} "
+                f"({self.cost_same_province}) มิฉะนั้นการไม่จับคู่อาจถูกกว่าการจับคู่",
+                self.unplaced_cost_per_severity)
+
+
+def _parameter_error(name: str, en: str, th: str, value: object) -> MatchingInputError:
+    return MatchingInputError(
+        "parameters", None, name, "out_of_range",
+        f"Parameter {name} {en} (got {value!r}).",
+        f"ค่า{_TH_PARAMETER_NAMES[name]} ({name}) {th} (ได้ {value!r})")
+
+
+# ----------------------------------------------------------------------------- input
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person to place. ``needs`` maps need codes to a severity 1–5 (5 = most severe).
+
+    ``subdistrict`` is the 6-digit DOPA code; ``village`` the 8-digit one (or None).
+    ``province``/``district`` may be given and are then checked against the
+    subdistrict code's prefix. ``current_giver`` is the volunteer id who follows
+    the person today, if any.
+    """
+
+    id: Id
+    subdistrict: str | None
+    needs: Mapping[str, int]
+    village: str | None = None
+    current_giver: Id | None = None
+    province: str | None = None
+    district: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Volunteer:
+    """A giver who follows people. ``areas``: DOPA codes of any level (2-digit
+    province, 4 district, 6 subdistrict, 8 village). ``capacity``: how many of the
+    people in this run they can take (people they follow who are not in the run
+    already deducted)."""
+
+    id: Id
+    network: Id
+    areas: Collection[str]
+    needs: Collection[str]
+    capacity: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """A network; ``capacity`` caps how many people of this run its volunteers take
+    together."""
+
+    id: Id
+    capacity: int | None
+
+
+def _ragged(rows: Iterable[Iterable[Any]]) -> tuple[np.ndarray, list[Any]]:
+    offsets = [0]
+    flat: list[Any] = []
+    for r in rows:
+        flat.extend(r)
+        offsets.append(len(flat))
+    return np.asarray(offsets, dtype=np.int64), flat
+
+
+@dataclass(frozen=True, eq=False)
+class People:
+    """People to place, as columns (one entry per person).
+
+    Needs are ragged: person ``i`` has ``need_codes[need_offsets[i]:need_offsets[i+1]]``
+    with the matching ``need_severities``. Missing values (no village, no current
+    giver) are ``None`` or ``""``.
+    """
+
+    ids: Sequence[Id] | np.ndarray
+    subdistricts: Sequence[str | None] | np.ndarray
+    villages: Sequence[str | None] | np.ndarray
+    need_offsets: Sequence[int] | np.ndarray
+    need_codes: Sequence[str] | np.ndarray
+    need_severities: Sequence[int] | np.ndarray
+    current_givers: Sequence[Id | None] | np.ndarray
+    provinces: Sequence[str | None] | np.ndarray | None = None
+    districts: Sequence[str | None] | np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def from_records(cls, people: Iterable[Person]) -> People:
+        people = list(people)
+        offsets, codes = _ragged(p.needs.keys() for p in people)
+        _, severities = _ragged(p.needs.values() for p in people)
+        return cls(
+            ids=[p.id for p in people], subdistricts=[p.subdistrict for p in people],
+            villages=[p.village for p in people], need_offsets=offsets, need_codes=codes,
+            need_severities=severities, current_givers=[p.current_giver for p in people],
+            provinces=[p.province for p in people], districts=[p.district for p in people])
+
+
+@dataclass(frozen=True, eq=False)
+class Volunteers:
+    """Volunteers as columns; areas and needs served are ragged like People's needs."""
+
+    ids: Sequence[Id] | np.ndarray
+    networks: Sequence[Id] | np.ndarray
+    capacities: Sequence[int | None] | np.ndarray
+    area_offsets: Sequence[int] | np.ndarray
+    area_codes: Sequence[str] | np.ndarray
+    need_offsets: Sequence[int] | np.ndarray
+    need_codes: Sequence[str] | np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def from_records(cls, volunteers: Iterable[Volunteer]) -> Volunteers:
+        volunteers = list(volunteers)
+        area_offsets, areas = _ragged(v.areas for v in volunteers)
+        need_offsets, needs = _ragged(v.needs for v in volunteers)
+        return cls(ids=[v.id for v in volunteers], networks=[v.network for v in volunteers],
+                   capacities=[v.capacity for v in volunteers], area_offsets=area_offsets,
+                   area_codes=areas, need_offsets=need_offsets, need_codes=needs)
+
+
+@dataclass(frozen=True, eq=False)
+class Networks:
+    ids: Sequence[Id] | np.ndarray
+    capacities: Sequence[int | None] | np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def from_records(cls, networks: Iterable[Network]) -> Networks:
+        networks = list(networks)
+        return cls(ids=[n.id for n in networks], capacities=[n.capacity for n in networks])
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """Everything one run places: people, volunteers and their networks."""
+
+    people: People
+    volunteers: Volunteers
+    networks: Networks
+
+    @classmethod
+    def from_records(cls, people: Iterable[Person], volunteers: Iterable[Volunteer],
+                     networks: Iterable[Network]) -> Problem:
+        return cls(People.from_records(people), Volunteers.from_records(volunteers),
+                   Networks.from_records(networks))
+
+
+# ----------------------------------------------------------------------------- output
+
+class Reason(StrEnum):
+    """Why a person was left unplaced (checked in this order)."""
+
+    NO_COVERAGE = "no_coverage"          # no volunteer covers the person's area
+    NO_NEED_SERVED = "no_need_served"    # volunteers cover it, none serves the main need
+    ALL_FULL = "all_full"                # the volunteers who serve the main need are full
+    TOO_COSTLY = "too_costly"            # one has room, but the weights make leaving cheaper
+
+
+REASON_ORDER = (Reason.NO_COVERAGE, Reason.NO_NEED_SERVED, Reason.ALL_FULL, Reason.TOO_COSTLY)
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    person: Id
+    volunteer: Id
+    network: Id
+    cost: float             # this placement's cost (with the continuity bonus if kept)
+    previous: Id | None     # the current giver before the run
+
+    @property
+    def kept(self) -> bool:
+        return self.previous is not None and self.previous == self.volunteer
+
+
+@dataclass(frozen=True, slots=True)
+class Unplaced:
+    person: Id
+    reason: Reason
+    subdistrict: str
+    village: str | None
+    main_need: str
+    severity: int
+    full_givers: tuple[Id, ...] = ()   # for all_full: the first few, cheapest first
+    more_full_givers: int = 0          # how many more were full beyond those named
+    previous: Id | None = None
+
+    @property
+    def message_en(self) -> str:
+        if self.reason is Reason.NO_COVERAGE:
+            where = (f"village {self.village} or subdistrict {self.subdistrict}"
+                     if self.village else f"subdistrict {self.subdistrict}")
+            return f"No giver covers {where}."
+        if self.reason is Reason.NO_NEED_SERVED:
+            return (f"Givers cover subdistrict {self.subdistrict}, but none serves the "
+                    f"main need '{self.main_need}'.")
+        if self.reason is Reason.ALL_FULL:
+            more = f" and {self.more_full_givers} more" if self.more_full_givers else ""
+            names = ", ".join(str(g) for g in self.full_givers)
+            return f"All suitable givers are full: {names}{more}."
+        return ("A suitable giver has room, but with these weights leaving the person "
+                "unplaced costs less than placing them.")
+
+    @property
+    def message_th(self) -> str:
+        if self.reason is Reason.NO_COVERAGE:
+            where = (f"หมู่บ้าน {self.village} หรือตำบล {self.subdistrict}"
+                     if self.village else f"ตำบล {self.subdistrict}")
+            return f"ไม่มีผู้ให้ที่ดูแลพื้นที่{where}"
+        if self.reason is Reason.NO_NEED_SERVED:
+            return (f"มีผู้ให้ที่ดูแลตำบล {self.subdistrict} แต่ไม่มีผู้ใดช่วยเรื่อง "
+                    f"'{self.main_need}' ซึ่งเป็นความต้องการหลัก")
+        if self.reason is Reason.ALL_FULL:
+            more = f" และอีก {self.more_full_givers} ราย" if self.more_full_givers else ""
+            names = ", ".join(str(g) for g in self.full_givers)
+            return f"ผู้ให้ที่เหมาะสมเต็มทุกราย: {names}{more}"
+        return ("มีผู้ให้ที่เหมาะสมและยังรับได้ แต่ตามน้ำหนักที่ตั้งไว้ "
+                "การไม่จับคู่มีต้นทุนต่ำกว่าการจับคู่")
+
+
+@dataclass(frozen=True, slots=True)
+class SubdistrictTotals:
+    """One subdistrict's figures. ``capacity`` is what the volunteers covering it (or
+    a village in it) could take, each capped by their network; a volunteer covering
+    several subdistricts counts in each, so capacities do not add up across rows."""
+
+    subdistrict: str
+    demand: int
+    capacity: int
+    placed: int
+    unplaced: int
+
+    @property
+    def is_hole(self) -> bool:
+        return self.unplaced > 0
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """The proposal of one run. Bulk columns are NumPy arrays indexed like the
+    problem's people; the record views (:meth:`assignments`, :meth:`unplaced`) are
+    built on demand."""
+
+    problem: Problem
+    method: str                         # "min_cost_flow" or "greedy"
+    volunteer_index: np.ndarray         # per person: index into problem.volunteers, -1
+    person_cost2: np.ndarray            # per person: twice their cost (whole numbers)
+    reason_index: np.ndarray            # per person: index into REASON_ORDER, -1 if placed
+    need_codes: np.ndarray              # the need vocabulary (sorted codes)
+    main_need: np.ndarray               # per person: index of the main need in need_codes
+    severity: np.ndarray                # per person: 1..5
+    full_offsets: np.ndarray            # per person, ragged: the named full volunteers
+    full_volunteers: np.ndarray
+    full_more: np.ndarray
+    subdistricts: tuple[SubdistrictTotals, ...]
+    stats: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def total_cost(self) -> float:
+        return int(self.person_cost2.sum()) / 2
+
+    @property
+    def placed(self) -> int:
+        return int((self.volunteer_index >= 0).sum())
+
+    @property
+    def unplaced_count(self) -> int:
+        return int((self.volunteer_index < 0).sum())
+
+    def reason_counts(self) -> dict[Reason, int]:
+        counts = np.bincount(self.reason_index[self.reason_index >= 0],
+                             minlength=len(REASON_ORDER))
+        return {r: int(c) for r, c in zip(REASON_ORDER, counts, strict=True)}
+
+    def holes(self) -> list[SubdistrictTotals]:
+        """Subdistricts with someone left unplaced, most unplaced first."""
+        return sorted((s for s in self.subdistricts if s.unplaced),
+                      key=lambda s: (-s.unplaced, s.subdistrict))
+
+    def assignments(self) -> dict[Id, Assignment]:
+        """Person id → their placement (placed people only)."""
+        people, volunteers = self.problem.people, self.problem.volunteers
+        current = people.current_givers
+        out: dict[Id, Assignment] = {}
+        for i in np.flatnonzero(self.volunteer_index >= 0).tolist():
+            v = int(self.volunteer_index[i])
+            prev = current[i]
+            out[_plain(people.ids[i])] = Assignment(
+                person=_plain(people.ids[i]), volunteer=_plain(volunteers.ids[v]),
+                network=_plain(volunteers.networks[v]),
+                cost=int(self.person_cost2[i]) / 2,
+                previous=None if prev is None or prev == "" else _plain(prev))
+        return out
+
+    def unplaced(self) -> list[Unplaced]:
+        """Every person left unplaced, with the reason (in input order)."""
+        people, volunteers = self.problem.people, self.problem.volunteers
+        out = []
+        for i in np.flatnonzero(self.volunteer_index < 0).tolist():
+            lo, hi = int(self.full_offsets[i]), int(self.full_offsets[i + 1])
+            village = people.villages[i]
+            prev = people.current_givers[i]
+            out.append(Unplaced(
+                person=_plain(people.ids[i]), reason=REASON_ORDER[int(self.reason_index[i])],
+                subdistrict=str(people.subdistricts[i]),
+                village=str(village) if village else None,
+                main_need=str(self.need_codes[self.main_need[i]]), severity=int(self.severity[i]),
+                full_givers=tuple(_plain(volunteers.ids[v])
+                                  for v in self.full_volunteers[lo:hi].tolist()),
+                more_full_givers=int(self.full_more[i]),
+                previous=None if prev is None or prev == "" else _plain(prev)))
+        return out
+
+
+def _plain(value: Any) -> Any:
+    """NumPy scalars back to Python ints/strs, so ids compare and serialise plainly."""
+    return value.item() if isinstance(value, np.generic) else value

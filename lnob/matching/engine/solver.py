@@ -1,0 +1,225 @@
+"""The runs: :func:`solve` (min-cost flow with OR-Tools) and :func:`greedy`.
+
+Both check the input, plan the blocks (see :mod:`.graph`), place each block —
+in this process, or in ``workers`` processes — and explain the result.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from . import network
+from .compile import Compiled, compile_problem, popcount
+from .explain import reasons, subdistrict_totals
+from .graph import BlockInput, Plan, block_arcs, plan, rank_in_runs
+from .model import Parameters, Problem, Result
+
+Progress = Callable[[int, int], None]
+"""Called with (blocks done, blocks in all) as the run goes."""
+
+
+@dataclass(frozen=True, eq=False)
+class BlockOutput:
+    g: np.ndarray           # local group
+    v: np.ndarray           # local volunteer
+    flow: np.ndarray        # people of the group placed with the volunteer
+    objective2: int         # twice the block's cost, unplaced people included
+    arcs: int
+    seconds: float
+
+
+def flow_block(b: BlockInput) -> BlockOutput:
+    """The block's min-cost flow (network in :mod:`.network`).
+
+    Nodes: groups (supply = their size), entry and hub nodes, volunteers, binding
+    networks, one sink. Every group also has an arc to the sink — the unplaced
+    arc, costing by severity — so a solution always exists. Volunteer → network
+    (or → sink when the network cannot bind) carries the volunteer's capacity,
+    network → sink the network's. Supplies on the group nodes stand for a
+    source's arcs.
+    """
+    start = time.perf_counter()
+    net = network.build(b)
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    smcf.add_arcs_with_capacity_and_unit_cost(
+        net.tails.astype(np.int32), net.heads.astype(np.int32), net.caps.astype(np.int64),
+        net.costs2.astype(np.int64))
+    smcf.set_nodes_supplies(np.arange(net.supplies.size, dtype=np.int32), net.supplies)
+    status = smcf.solve()
+    if status != smcf.OPTIMAL:  # cannot happen: every group can go unplaced
+        raise RuntimeError(f"min-cost flow ended with status {status}")
+    flows = np.asarray(smcf.flows(np.arange(net.tails.size, dtype=np.int32)), dtype=np.int64)
+    g, v, count = network.paths(net, flows)
+    return BlockOutput(g=g, v=v, flow=count, objective2=int(smcf.optimal_cost()),
+                       arcs=int(net.tails.size), seconds=time.perf_counter() - start)
+
+
+def greedy_block(b: BlockInput) -> BlockOutput:
+    """The baseline: most severe groups first, each to its cheapest covering
+    volunteers that still have room (volunteer and network), never at a cost above
+    leaving them unplaced."""
+    start = time.perf_counter()
+    g, v, cost2 = block_arcs(b)
+    unplaced2 = 2 * b.costs[6] * b.g_sev
+    g_rank = np.empty(b.g_size.size, dtype=np.int64)
+    g_rank[np.argsort(-b.g_sev, kind="stable")] = np.arange(b.g_size.size)
+    order = np.lexsort((v, cost2, g_rank[g]))
+    keep = cost2[order] < unplaced2[g[order]]
+    order = order[keep]
+    arc_g, arc_v, arc_c = g[order].tolist(), v[order].tolist(), cost2[order].tolist()
+    left = b.g_size.tolist()
+    v_left = b.v_cap.tolist()
+    v_net = b.v_net.tolist()
+    n_left = b.n_cap.tolist()
+    out_g, out_v, out_f, out_c = [], [], [], []
+    for a in range(len(arc_g)):
+        grp = arc_g[a]
+        want = left[grp]
+        if not want:
+            continue
+        vol = arc_v[a]
+        take = min(want, v_left[vol])
+        net = v_net[vol]
+        if net >= 0:
+            take = min(take, n_left[net])
+        if take <= 0:
+            continue
+        left[grp] = want - take
+        v_left[vol] -= take
+        if net >= 0:
+            n_left[net] -= take
+        out_g.append(grp)
+        out_v.append(vol)
+        out_f.append(take)
+        out_c.append(arc_c[a])
+    flow = np.asarray(out_f, dtype=np.int64)
+    cost = np.asarray(out_c, dtype=np.int64)
+    objective2 = int((flow * cost).sum() + (np.asarray(left, dtype=np.int64) * unplaced2).sum())
+    return BlockOutput(g=np.asarray(out_g, dtype=np.int64), v=np.asarray(out_v, dtype=np.int64),
+                       flow=flow, objective2=objective2, arcs=int(g.size),
+                       seconds=time.perf_counter() - start)
+
+
+def placement_cost2(c: Compiled, p: Plan, params: Parameters, g: np.ndarray,
+                    v: np.ndarray) -> np.ndarray:
+    """Twice the cost of placing group ``g``'s people with volunteer ``v``."""
+    key = np.repeat(np.arange(p.cand.ptr.size - 1, dtype=np.int64), np.diff(p.cand.ptr)) \
+        * max(c.m, 1) + p.cand.vol
+    level = p.cand.level[np.searchsorted(key, p.groups.loc[g] * max(c.m, 1) + v)]
+    tier = np.asarray(params.tier_costs, dtype=np.int64)
+    cost = tier[level] + params.unmet_need_cost * popcount(p.groups.needs[g] & ~c.v_serve[v])
+    return 2 * cost - np.where(p.groups.cur[g] == v, 2 * params.continuity_threshold + 1, 0)
+
+
+def _run_blocks(fn: Callable[[BlockInput], BlockOutput], blocks: list[BlockInput],
+                workers: int, progress: Progress | None) -> list[BlockOutput]:
+    outputs: list[BlockOutput | None] = [None] * len(blocks)
+    order = sorted(range(len(blocks)), key=lambda i: -blocks[i].arcs)  # largest first
+    done = 0
+    if workers == 1 or len(blocks) <= 1:
+        for i in order:
+            outputs[i] = fn(blocks[i])
+            done += 1
+            if progress:
+                progress(done, len(blocks))
+    else:
+        # "spawn": fresh workers that hold only their blocks (no copy of this
+        # process's memory, no fork of a threaded process).
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(workers, len(blocks)),
+                                 mp_context=context) as pool:
+            futures = {pool.submit(fn, blocks[i]): i for i in order}
+            for future in as_completed(futures):
+                outputs[futures[future]] = future.result()
+                done += 1
+                if progress:
+                    progress(done, len(blocks))
+    return [o for o in outputs if o is not None]
+
+
+def _run(problem: Problem, params: Parameters | None, workers: int, decompose: bool,
+         group: bool, progress: Progress | None, method: str) -> Result:
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be a whole number ≥ 1, not {workers!r}")
+    params = params if params is not None else Parameters()
+    params.validate()
+    clock = time.perf_counter()
+    stats: dict[str, float] = {}
+
+    c = compile_problem(problem)
+    stats["compile_s"] = time.perf_counter() - clock
+    p = plan(c, params, decompose=decompose, group=group)
+    stats["plan_s"] = time.perf_counter() - clock - stats["compile_s"]
+
+    fn = flow_block if method == "min_cost_flow" else greedy_block
+    outputs = _run_blocks(fn, p.blocks, workers, progress)
+    stats["place_s"] = time.perf_counter() - clock - stats["compile_s"] - stats["plan_s"]
+
+    # Spread each group's flows over its members, in input order.
+    grp = p.groups
+    if outputs:
+        pg = np.concatenate([bg[o.g] for bg, o in zip(p.block_groups, outputs, strict=True)])
+        pv = np.concatenate([bv[o.v] for bv, o in zip(p.block_vols, outputs, strict=True)])
+        pf = np.concatenate([o.flow for o in outputs])
+    else:
+        pg = pv = pf = np.zeros(0, dtype=np.int64)
+    pc = placement_cost2(c, p, params, pg, pv)
+    order = np.argsort(pg, kind="stable")
+    at_g = np.repeat(pg[order], pf[order])
+    person = grp.members[grp.ptr[at_g] + rank_in_runs(at_g)]
+    volunteer_index = np.full(c.n, -1, dtype=np.int64)
+    volunteer_index[person] = np.repeat(pv[order], pf[order])
+    person_cost2 = 2 * params.unplaced_cost_per_severity * c.p_sev
+    person_cost2[person] = np.repeat(pc[order], pf[order])
+
+    expected = sum(o.objective2 for o in outputs)
+    in_blocks = np.zeros(len(grp), dtype=bool)
+    for bg in p.block_groups:
+        in_blocks[bg] = True
+    alone = ~in_blocks[grp.of_person]
+    expected += int(person_cost2[alone].sum())
+    if int(person_cost2.sum()) != expected:  # a bug, never the input's fault
+        raise RuntimeError(f"cost check failed: {person_cost2.sum()} != {expected}")
+
+    why = reasons(c, p, params, volunteer_index)
+    totals = subdistrict_totals(c, volunteer_index)
+    stats.update(
+        explain_s=time.perf_counter() - clock - stats["compile_s"] - stats["plan_s"]
+        - stats["place_s"],
+        seconds=time.perf_counter() - clock, people=c.n, volunteers=c.m,
+        networks=int(c.n_cap.size), locations=int(p.loc.sd.size), groups=len(grp),
+        components=p.components, blocks=len(p.blocks),
+        candidate_arcs=sum(b.arcs for b in p.blocks),
+        arcs=sum(o.arcs for o in outputs),
+        largest_block_arcs=max((o.arcs for o in outputs), default=0),
+        block_seconds=sum(o.seconds for o in outputs))
+    return Result(problem=problem, method=method, volunteer_index=volunteer_index,
+                  person_cost2=person_cost2, reason_index=why.reason,
+                  need_codes=c.need_codes, main_need=c.p_main, severity=c.p_sev,
+                  full_offsets=why.full_offsets, full_volunteers=why.full_volunteers,
+                  full_more=why.full_more, subdistricts=totals, stats=stats)
+
+
+def solve(problem: Problem, params: Parameters | None = None, *, workers: int = 1,
+          decompose: bool = True, group: bool = True,
+          progress: Progress | None = None) -> Result:
+    """The optimal proposal: minimum total cost (see :class:`Parameters`).
+
+    ``workers`` > 1 solves independent blocks in that many processes.
+    ``decompose``/``group`` (on by default) can be turned off to check that they
+    change nothing but the time. Raises :class:`MatchingInputError` on bad input.
+    """
+    return _run(problem, params, workers, decompose, group, progress, "min_cost_flow")
+
+
+def greedy(problem: Problem, params: Parameters | None = None, *, workers: int = 1,
+           progress: Progress | None = None) -> Result:
+    """The greedy baseline on the same costs, for comparison (not optimal)."""
+    return _run(problem, params, workers, True, True, progress, "greedy")
