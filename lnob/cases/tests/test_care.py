@@ -163,3 +163,34 @@ def test_visit_pages_are_scoped(client: Client, officer: User, other_officer: Us
     assert client.get(url).status_code == 403
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_a_volunteer_of_another_network_cannot_see_or_change_the_case(
+        client: Client, officer: User, need: Need, volunteer: Volunteer,
+        make_user: Callable[..., User]) -> None:
+    case = assigned_case(officer, need, volunteer)
+    other_network = Network.objects.create(name="เครือข่ายวัด", partner_type=PartnerType.RELIGIOUS,
+                                           province_code="84", capacity=5)
+    other_user = make_user("อาสาวัด", Role.VOLUNTEER, "840503")
+    Volunteer.objects.create(first_name="อาสาวัด", province_code="84", network=other_network,
+                             user=other_user)
+    client.force_login(other_user)
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
+    assert client.post(f"/cases/{case.pk}/step/", {
+        "action": "start_care", "version": case.version}).status_code == 404
+    assert client.get(f"/cases/{case.pk}/visits/new/").status_code == 404
+    case.refresh_from_db()
+    assert case.status == "assigned"
+
+
+def test_a_coordinator_outside_the_area_gets_404(client: Client, officer: User, need: Need,
+                                                 make_user: Callable[..., User]) -> None:
+    case = verified_case(officer, need)
+    inside = make_user("ผู้ประสานพะงัน", Role.NETWORK_COORDINATOR, "8405")
+    outside = make_user("ผู้ประสานสมุย", Role.NETWORK_COORDINATOR, "8404")
+    client.force_login(outside)
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
+    assert client.post(f"/cases/{case.pk}/step/", {
+        "action": "reject", "version": case.version, "note": "x"}).status_code == 404
+    client.force_login(inside)
+    assert client.get(f"/cases/{case.pk}/").status_code == 200
