@@ -1,8 +1,38 @@
-"""Signals between apps: writers say which areas changed, readers (the
-coverage roll-ups) bring their figures up to date. Sent inside the writer's
-transaction; receivers that must see committed data use on_commit."""
+"""Signals: audit rows for sign-in events, which Django reports through
+signals; and ``areas_changed``, by which writers say which areas' figures
+changed so that readers (the coverage roll-ups) bring them up to date. It is
+sent inside the writer's transaction; receivers that must see committed data
+use on_commit."""
 
-from django.dispatch import Signal
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import Signal, receiver
+
+from lnob.core import audit
+from lnob.core.models import AuditAction
 
 # Sent with ``codes``: the subdistrict codes (6 digits) whose figures changed.
 areas_changed = Signal()
+
+
+@receiver(user_logged_in)
+def _audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit.record(AuditAction.LOGIN, actor=user, request=request, obj=user)
+
+
+@receiver(user_logged_out)
+def _audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit.record(AuditAction.LOGOUT, actor=user, request=request, obj=user)
+
+
+@receiver(user_login_failed)
+def _audit_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
+                        **kwargs: Any) -> None:
+    # Only the user name tried; Django has already masked the password.
+    username = str(credentials.get("username", ""))[:150]
+    audit.record(AuditAction.LOGIN_FAILED, request=request, object_type="core.user",
+                 detail={"username": username})
