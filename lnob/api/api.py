@@ -7,6 +7,7 @@ from lnob.api.auth import API_AUTH
 from lnob.api.cases import router as cases_router
 from lnob.api.forums import router as forums_router
 from lnob.api.geo import router as geo_router
+from lnob.api.matching import router as matching_router
 from lnob.api.me import router as me_router
 from lnob.api.networks import router as networks_router
 from lnob.api.persons import router as persons_router
@@ -43,4 +44,5 @@ api.add_router("/forums", forums_router)
 api.add_router("/reports", reports_router)
 api.add_router("/inbox", inbox_router)
 api.add_router("/transfers", transfers_router)
+api.add_router("/matching", matching_router)
 api.add_router("", networks_router)  # /networks, /volunteers, /funds, /committees

@@ -10,6 +10,7 @@ from lnob.core.access import grants_of
 from lnob.core.roles import (
     AUDIT_READER_ROLES,
     IMPORT_ROLES,
+    MATCHING_ROLES,
     PERSONAL_DATA_ROLES,
     REPORTER_ROLES,
 )
@@ -25,4 +26,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_audit": bool(grants_of(user, AUDIT_READER_ROLES)),
         "nav_imports": bool(grants_of(user, IMPORT_ROLES)),
         "nav_report": bool(grants_of(user, REPORTER_ROLES)),
+        "nav_matching": bool(grants_of(user, MATCHING_ROLES)),
     }

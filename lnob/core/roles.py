@@ -32,3 +32,5 @@ NATIONAL_ROLES = frozenset({Role.NATIONAL_ANALYST, Role.HOTLINE_OPERATOR, Role.S
 # Roles that file reports of people in need (the public page needs none).
 REPORTER_ROLES = frozenset({Role.HOTLINE_OPERATOR, Role.PROVINCIAL_OFFICER,
                             Role.NETWORK_COORDINATOR, Role.VOLUNTEER, Role.SYSTEM_ADMIN})
+# Roles that start matching runs (officers for a province; national roles for all).
+MATCHING_ROLES = frozenset({Role.PROVINCIAL_OFFICER, Role.NATIONAL_ANALYST, Role.SYSTEM_ADMIN})

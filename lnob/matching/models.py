@@ -1,0 +1,110 @@
+"""Matching runs: a proposal of who cares for whom, kept with its parameters
+and figures. A proposal changes nothing until an officer accepts its rows."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Proposal ready")
+    FAILED = "failed", _("Failed")
+
+
+class MatchingRun(models.Model):
+    # "" = the whole country, else a 2-digit province code.
+    scope_code = models.CharField(_("area"), max_length=2, blank=True, db_index=True)
+    params = models.JSONField(_("weights"), default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices,
+                              default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # 0–100, while running
+    phase = models.CharField(max_length=40, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    error = models.JSONField(default=dict, blank=True)  # field, record, messages th/en
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} {self.scope_code or 'TH'} {self.status}"
+
+    @property
+    def area_code(self) -> str:
+        return self.scope_code
+
+
+class RowKind(models.TextChoices):
+    NEW = "new", _("New assignment")
+    CHANGED = "changed", _("Changed carer")
+    UNCHANGED = "unchanged", _("Unchanged")
+    UNPLACED = "unplaced", _("No carer found")
+
+
+class RowDecision(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    FAILED = "failed", _("Could not be applied")
+
+
+class ProposalRow(models.Model):
+    """One case's place in the proposal: its proposed carer, or why none."""
+
+    run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="rows")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    # The case's version when the run read it: a case changed since is not applied.
+    case_version = models.PositiveIntegerField()
+    subdistrict_code = models.CharField(max_length=6)
+    kind = models.CharField(max_length=10, choices=RowKind.choices)
+    volunteer = models.ForeignKey("networks.Volunteer", on_delete=models.SET_NULL, null=True,
+                                  blank=True, related_name="+")
+    network = models.ForeignKey("networks.Network", on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="+")
+    previous_volunteer = models.ForeignKey("networks.Volunteer", on_delete=models.SET_NULL,
+                                           null=True, blank=True, related_name="+")
+    cost = models.IntegerField(default=0)
+    severity = models.PositiveSmallIntegerField(default=0)
+    reason = models.CharField(max_length=20, blank=True)
+    message_th = models.CharField(max_length=500, blank=True)
+    message_en = models.CharField(max_length=500, blank=True)
+    decision = models.CharField(max_length=10, choices=RowDecision.choices, blank=True)
+    decision_note = models.CharField(max_length=255, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["run", "kind"], name="proposal_run_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.case_id} {self.kind}"
+
+
+class HoleRow(models.Model):
+    """Per subdistrict of the run: demand, capacity, placed, unplaced."""
+
+    run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="holes")
+    subdistrict_code = models.CharField(max_length=6)
+    demand = models.PositiveIntegerField()
+    capacity = models.PositiveIntegerField()
+    placed = models.PositiveIntegerField()
+    unplaced = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-unplaced", "subdistrict_code"]
+        constraints = [models.UniqueConstraint(fields=["run", "subdistrict_code"],
+                                               name="uniq_hole_row")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.subdistrict_code}: {self.unplaced}"
