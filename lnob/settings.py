@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "lnob.networks",
     "lnob.imports",
     "lnob.cases",
+    "lnob.coverage",
     "lnob.matching",
     "django_tasks",
     "django_tasks_db",

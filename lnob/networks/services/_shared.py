@@ -9,7 +9,26 @@ from django.utils.translation import gettext as _
 
 from lnob.core.access import covers
 from lnob.core.models import User
+from lnob.geo.models import Subdistrict
 from lnob.networks import access
+from lnob.networks.models import Network, Volunteer
+
+
+def subdistricts_of(giver: Network | Volunteer) -> set[str]:
+    """The subdistricts a network or volunteer covers (a network's villages
+    count for their subdistricts): whose coverage figures it changes."""
+    codes = set(giver.subdistricts.values_list("code", flat=True))
+    if isinstance(giver, Network):
+        codes |= set(giver.villages.values_list("subdistrict_id", flat=True))
+    return codes
+
+
+def subdistricts_in(area_code: str) -> set[str]:
+    """The subdistricts lying in an area (a province, district or subdistrict)."""
+    if len(area_code) == 6:
+        return {area_code}
+    field = "province_id" if len(area_code) == 2 else "district_id"
+    return set(Subdistrict.objects.filter(**{field: area_code}).values_list("code", flat=True))
 
 
 def raise_if(errors: dict[str, str]) -> None:

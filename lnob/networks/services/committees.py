@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from lnob.core import audit
 from lnob.core.models import AuditAction, User
+from lnob.core.signals import areas_changed
 from lnob.networks import access
 from lnob.networks import validation as check
 from lnob.networks.models import (
@@ -28,6 +29,7 @@ from lnob.networks.services._shared import (
     changed,
     raise_if,
     require_editor_area,
+    subdistricts_in,
 )
 
 MAX_MINUTES = 20_000
@@ -67,6 +69,7 @@ def committee_create(*, actor: User, data: CommitteeData,
     committee = Committee(**_clean_committee(actor, data))
     committee.full_clean()
     committee.save()
+    areas_changed.send(sender=Committee, codes=subdistricts_in(committee.area_code))
     audit.record(AuditAction.CREATE, actor=actor, request=request, obj=committee,
                  area_code=committee.area_code, detail={"name": committee.name,
                                                         "level": committee.level})
@@ -84,6 +87,9 @@ def committee_update(*, actor: User, committee: Committee, data: CommitteeData,
         setattr(committee, name, value)
     committee.full_clean()
     committee.save()
+    if (committee.area_code, committee.level) != (before["area_code"], before["level"]):
+        areas_changed.send(sender=Committee, codes=subdistricts_in(before["area_code"])
+                           | subdistricts_in(committee.area_code))
     audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=committee,
                  area_code=committee.area_code,
                  detail={"changed": changed(before, CommitteeData.of(committee).__dict__)})

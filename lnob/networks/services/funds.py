@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from lnob.core import audit
 from lnob.core.models import AuditAction, User
+from lnob.core.signals import areas_changed
 from lnob.core.thaidates import format_date
 from lnob.networks import access
 from lnob.networks import validation as check
@@ -31,6 +32,7 @@ from lnob.networks.services._shared import (
     changed,
     raise_if,
     require_editor_area,
+    subdistricts_in,
 )
 
 MAX_FUND_MEMBERS = 10_000_000
@@ -82,6 +84,7 @@ def fund_create(*, actor: User, data: FundData, request: HttpRequest | None = No
     fund = Fund(**_clean_fund(actor, data))
     fund.full_clean()
     fund.save()
+    areas_changed.send(sender=Fund, codes=subdistricts_in(fund.area_code))
     audit.record(AuditAction.CREATE, actor=actor, request=request, obj=fund,
                  area_code=fund.area_code, detail={"name": fund.name, "kind": fund.kind})
     return fund
@@ -98,6 +101,9 @@ def fund_update(*, actor: User, fund: Fund, data: FundData,
         setattr(fund, name, value)
     fund.full_clean()
     fund.save()
+    if fund.area_code != before["area_code"]:
+        areas_changed.send(sender=Fund, codes=subdistricts_in(before["area_code"])
+                           | subdistricts_in(fund.area_code))
     audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=fund,
                  area_code=fund.area_code,
                  detail={"changed": changed(before, FundData.of(fund).__dict__)})

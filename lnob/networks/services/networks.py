@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from lnob.core import audit
 from lnob.core.models import AuditAction, User
+from lnob.core.signals import areas_changed
 from lnob.networks import access
 from lnob.networks import validation as check
 from lnob.networks.models import (
@@ -21,6 +22,7 @@ from lnob.networks.services._shared import (
     changed,
     outside_your_areas,
     raise_if,
+    subdistricts_of,
 )
 
 MAX_NETWORK_CAPACITY = 1_000_000
@@ -131,6 +133,7 @@ def network_create(*, actor: User, data: NetworkData,
     network.save()
     for name, values in relations.items():
         getattr(network, name).set(values)
+    areas_changed.send(sender=Network, codes=subdistricts_of(network))
     audit.record(AuditAction.CREATE, actor=actor, request=request, obj=network,
                  area_code=network.province_code,
                  detail={"name": network.name, "is_lead": network.is_lead})
@@ -144,6 +147,7 @@ def network_update(*, actor: User, network: Network, data: NetworkData,
     if not access.can_change_network(actor, network):
         raise PermissionError("may not change this network")
     before = dict(NetworkData.of(network).__dict__)
+    covered_before = subdistricts_of(network)
     fields, relations = _clean_network(actor, data, network)
     for name, value in fields.items():
         setattr(network, name, value)
@@ -151,6 +155,7 @@ def network_update(*, actor: User, network: Network, data: NetworkData,
     network.save()
     for name, values in relations.items():
         getattr(network, name).set(values)
+    areas_changed.send(sender=Network, codes=covered_before | subdistricts_of(network))
     audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=network,
                  area_code=network.province_code,
                  detail={"changed": changed(before, NetworkData.of(network).__dict__)})

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from lnob.core import audit
 from lnob.core.models import AuditAction, User
+from lnob.core.signals import areas_changed
 from lnob.networks import access
 from lnob.networks import validation as check
 from lnob.networks.models import (
@@ -22,6 +23,7 @@ from lnob.networks.services._shared import (
     changed,
     outside_your_areas,
     raise_if,
+    subdistricts_of,
 )
 
 MAX_VOLUNTEER_CAPACITY = 100
@@ -96,6 +98,7 @@ def volunteer_create(*, actor: User, data: VolunteerData,
     volunteer.save()
     for name, values in relations.items():
         getattr(volunteer, name).set(values)
+    areas_changed.send(sender=Volunteer, codes=subdistricts_of(volunteer))
     # Names and phones stay out of the audit detail: the log is read more widely.
     audit.record(AuditAction.CREATE, actor=actor, request=request, obj=volunteer,
                  area_code=volunteer.province_code)
@@ -109,6 +112,7 @@ def volunteer_update(*, actor: User, volunteer: Volunteer, data: VolunteerData,
     if not access.can_change_volunteer(actor, volunteer):
         raise PermissionError("may not change this volunteer")
     before = dict(VolunteerData.of(volunteer).__dict__)
+    covered_before = subdistricts_of(volunteer)
     fields, relations = _clean_volunteer(actor, data)
     for name, value in fields.items():
         setattr(volunteer, name, value)
@@ -116,6 +120,7 @@ def volunteer_update(*, actor: User, volunteer: Volunteer, data: VolunteerData,
     volunteer.save()
     for name, values in relations.items():
         getattr(volunteer, name).set(values)
+    areas_changed.send(sender=Volunteer, codes=covered_before | subdistricts_of(volunteer))
     audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=volunteer,
                  area_code=volunteer.province_code,
                  detail={"changed": changed(before, VolunteerData.of(volunteer).__dict__)})

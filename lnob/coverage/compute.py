@@ -1,0 +1,362 @@
+"""The figures of subdistricts, computed from the source tables with
+set-based queries (``GROUP BY`` over persons, cases, forums and capacity).
+
+One function serves the full rebuild (every subdistrict at once) and the
+incremental refresh (a few subdistricts: the same queries restricted to
+``subdistrict IN (…)``, which the indexes on the subdistrict columns answer).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, F, Max, Min, Q
+from django.db.models.functions import TruncMonth
+
+from lnob.cases.models import Case, CaseEvent, Forum, Visit
+from lnob.core.bulk import batches
+from lnob.coverage.histograms import month_key
+from lnob.geo.models import Subdistrict
+from lnob.networks.models import Committee, CommitteeLevel, Fund, Network, Volunteer
+from lnob.registry.models import Person, PersonNeed, Status
+
+CHUNK = 400  # codes per IN (…) list: well under SQLite's variable limit
+COUNT_FIELDS = ("found", "reported", "verified", "assigned", "in_care", "closed", "rejected",
+                "duplicate", "network_capacity", "volunteer_capacity", "networks",
+                "lead_networks", "volunteers", "funds", "committees", "forums")
+HISTOGRAM_FIELDS = ("by_group", "need_demand", "need_capacity", "forum_dates",
+                    "days_to_verify", "days_to_visit", "found_months", "verified_months",
+                    "care_months")
+NESTED_FIELDS = ("waiting",)
+OPEN_VERIFIED = (Status.VERIFIED, Status.ASSIGNED, Status.IN_CARE)
+WAITING_STEPS = (Status.REPORTED, Status.VERIFIED, Status.ASSIGNED)
+VISIT_DUE = "visit_due"
+
+Row = dict[str, Any]
+Where = Callable[[str], dict[str, Any]]
+
+
+def blank_row(code: str, district: str, province: str) -> Row:
+    row: Row = {"code": code, "district_code": district, "province_code": province,
+                "has_fund": False, "first_forum_on": None}
+    row.update(dict.fromkeys(COUNT_FIELDS, 0))
+    for name in HISTOGRAM_FIELDS + NESTED_FIELDS:
+        row[name] = {}
+    return row
+
+
+def _bump(h: dict[str, int], key: Any, n: int = 1) -> None:
+    key = str(key)
+    h[key] = h.get(key, 0) + n
+
+
+_TZ = ZoneInfo(settings.TIME_ZONE)
+
+
+def _day(value: datetime.datetime | datetime.date) -> datetime.date:
+    """The Bangkok day of a moment (one zone for all: no per-row lookup of
+    the active time zone, which costs more than the conversion)."""
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(_TZ).date() if value.tzinfo is not None else value.date()
+    return value
+
+
+CAPACITY_FIELDS = ("network_capacity", "volunteer_capacity", "networks", "lead_networks",
+                   "volunteers", "funds", "committees", "need_capacity", "has_fund")
+
+
+def compute_subdistricts(codes: Collection[str] | None = None, *,
+                         capacity: bool = True) -> dict[str, Row]:
+    """The figures of these subdistricts (``None``: all of them), by code.
+    Unknown codes are left out. ``capacity=False`` leaves out networks,
+    volunteers, funds and committees (``CAPACITY_FIELDS`` stay blank): for a
+    change of persons or cases, which cannot change them."""
+    geo = Subdistrict.objects.order_by("code").values_list("code", "district_id", "province_id")
+    if codes is not None:
+        wanted = sorted({c for c in codes if len(c) == 6})
+        found: list[tuple[str, str, str]] = []
+        for chunk in batches(wanted, CHUNK):
+            found.extend(geo.filter(code__in=chunk))
+        rows = {c: blank_row(c, d, p) for c, d, p in found}
+        for chunk in batches(sorted(rows), CHUNK):
+            _fill(rows, chunk, capacity)
+    else:
+        rows = {c: blank_row(c, d, p) for c, d, p in geo}
+        _fill(rows, None, capacity)
+    return rows
+
+
+def _fill(rows: dict[str, Row], chunk: list[str] | None, capacity: bool) -> None:
+    def where(field: str) -> dict[str, Any]:
+        return {} if chunk is None else {f"{field}__in": chunk}
+
+    _persons(rows, where)
+    _groups_and_needs(rows, where)
+    if capacity:
+        _networks(rows, chunk)
+        _volunteers(rows, chunk)
+        _funds_and_committees(rows, chunk, where)
+    _forums(rows, where)
+    _cases(rows, where)
+    for row in rows.values():
+        forum_days = [k for k, c in row["forum_dates"].items() if c]
+        row["first_forum_on"] = datetime.date.fromisoformat(min(forum_days)) if forum_days \
+            else None
+        for name in HISTOGRAM_FIELDS:
+            row[name] = dict(sorted(row[name].items()))
+        row["waiting"] = {k: dict(sorted(v.items())) for k, v in sorted(row["waiting"].items())
+                          if v}
+
+
+def _persons(rows: dict[str, Row], where: Where) -> None:
+    people = Person.objects.filter(**where("subdistrict_id")).order_by()
+    for code, status, n in people.values_list("subdistrict_id", "status").annotate(
+            n=Count("id")):
+        row = rows.get(code)
+        if row is None:
+            continue
+        if status in row:
+            row[status] += n
+        if status != Status.DUPLICATE:
+            row["found"] += n
+    by_month = (people.exclude(status=Status.DUPLICATE).annotate(m=TruncMonth("created_at"))
+                .values_list("subdistrict_id", "m").annotate(n=Count("id")))
+    for code, month, n in by_month:
+        if code in rows and month is not None:
+            _bump(rows[code]["found_months"], month_key(_day(month)), n)
+
+
+def _groups_and_needs(rows: dict[str, Row], where: Where) -> None:
+    through = Person.target_groups.through.objects.filter(**where("person__subdistrict_id"))
+    groups = (through.exclude(person__status__in=(Status.DUPLICATE, Status.REJECTED))
+              .order_by().values_list("person__subdistrict_id", "targetgroup_id")
+              .annotate(n=Count("id")))
+    for code, group, n in groups:
+        if code in rows:
+            _bump(rows[code]["by_group"], group, n)
+    needs = (PersonNeed.objects.filter(person__status__in=OPEN_VERIFIED,
+                                       **where("person__subdistrict_id"))
+             .order_by().values_list("person__subdistrict_id", "need_id")
+             .annotate(n=Count("id")))
+    for code, need, n in needs:
+        if code in rows:
+            _bump(rows[code]["need_demand"], need, n)
+
+
+def shares(total: int, codes: list[str]) -> Iterator[tuple[str, int]]:
+    """``total`` shared out over ``codes`` in whole numbers that add up to it
+    exactly: the first ``total % n`` codes (in code order) get one more."""
+    ordered = sorted(codes)
+    if not ordered:
+        return
+    base, extra = divmod(total, len(ordered))
+    for i, code in enumerate(ordered):
+        yield code, base + (1 if i < extra else 0)
+
+
+def _coverage(model: type[Network] | type[Volunteer], chunk: list[str] | None,
+              with_villages: bool) -> dict[int, set[str]]:
+    """Active givers covering the chunk's subdistricts (or all), with every
+    subdistrict each one covers (its share of capacity depends on them all)."""
+    owner = f"{model._meta.model_name}_id"
+    by_sd = model.subdistricts.through.objects.filter(**{f"{model._meta.model_name}__active": True})
+    by_village = Network.villages.through.objects.filter(network__active=True)
+    if chunk is not None:
+        ids = set(by_sd.filter(subdistrict_id__in=chunk).values_list(owner, flat=True))
+        if with_villages:
+            ids |= set(by_village.filter(village__subdistrict_id__in=chunk)
+                       .values_list("network_id", flat=True))
+        id_lists: list[list[int] | None] = list(batches(sorted(ids), CHUNK))
+    else:
+        id_lists = [None]
+    covered: dict[int, set[str]] = defaultdict(set)
+    for ids_chunk in id_lists:
+        scope = {} if ids_chunk is None else {f"{owner}__in": ids_chunk}
+        for giver, code in by_sd.filter(**scope).values_list(owner, "subdistrict_id"):
+            covered[giver].add(code)
+        if with_villages:
+            scope = {} if ids_chunk is None else {"network_id__in": ids_chunk}
+            for giver, code in by_village.filter(**scope).values_list(
+                    "network_id", "village__subdistrict_id"):
+                covered[giver].add(code)
+    return covered
+
+
+def _needs_of(model: type[Network] | type[Volunteer], ids: list[int],
+              everything: bool) -> dict[int, list[int]]:
+    owner = f"{model._meta.model_name}_id"
+    through = model.needs.through.objects
+    needs: dict[int, list[int]] = defaultdict(list)
+    parts: list[list[int] | None] = [None] if everything else list(batches(ids, CHUNK))
+    for chunk in parts:
+        scope: dict[str, Any] = {} if chunk is None else {f"{owner}__in": chunk}
+        for giver, need in through.filter(**scope).values_list(owner, "need_id"):
+            needs[giver].append(need)
+    return needs
+
+
+def _networks(rows: dict[str, Row], chunk: list[str] | None) -> None:
+    covered = _coverage(Network, chunk, with_villages=True)
+    ids = sorted(covered)
+    info: dict[int, tuple[int, bool]] = {}
+    parts: list[list[int] | None] = [None] if chunk is None else list(batches(ids, CHUNK))
+    for part in parts:
+        qs = Network.objects.filter(active=True)
+        if part is not None:
+            qs = qs.filter(pk__in=part)
+        info.update((pk, (cap, lead)) for pk, cap, lead in
+                    qs.values_list("pk", "capacity", "is_lead"))
+    needs = _needs_of(Network, ids, everything=chunk is None)
+    for giver, codes in covered.items():
+        if giver not in info:
+            continue
+        capacity, lead = info[giver]
+        for code, share in shares(capacity, list(codes)):
+            row = rows.get(code)
+            if row is None:
+                continue
+            row["networks"] += 1
+            row["lead_networks"] += int(lead)
+            row["network_capacity"] += share
+            for need in needs.get(giver, ()):
+                _bump(row["need_capacity"], need, share)
+
+
+def _volunteers(rows: dict[str, Row], chunk: list[str] | None) -> None:
+    covered = _coverage(Volunteer, chunk, with_villages=False)
+    ids = sorted(covered)
+    info: dict[int, tuple[int, bool]] = {}
+    parts: list[list[int] | None] = [None] if chunk is None else list(batches(ids, CHUNK))
+    for part in parts:
+        qs = Volunteer.objects.filter(active=True)
+        if part is not None:
+            qs = qs.filter(pk__in=part)
+        info.update((pk, (cap, network is None)) for pk, cap, network in
+                    qs.values_list("pk", "capacity", "network_id"))
+    needs = _needs_of(Volunteer, ids, everything=chunk is None)
+    for giver, codes in covered.items():
+        if giver not in info:
+            continue
+        capacity, on_their_own = info[giver]
+        for code, share in shares(capacity, list(codes)):
+            row = rows.get(code)
+            if row is None:
+                continue
+            row["volunteers"] += 1
+            if on_their_own:  # a network's capacity already counts its volunteers
+                row["volunteer_capacity"] += share
+                for need in needs.get(giver, ()):
+                    _bump(row["need_capacity"], need, share)
+
+
+def _funds_and_committees(rows: dict[str, Row], chunk: list[str] | None, where: Where) -> None:
+    funds = Fund.objects.all()
+    if chunk is not None:
+        areas = set(chunk) | {c[:4] for c in chunk} | {c[:2] for c in chunk}
+        funds = funds.filter(area_code__in=sorted(areas))
+    per_area: dict[str, int] = defaultdict(int)
+    for area, n in funds.order_by().values_list("area_code").annotate(n=Count("id")):
+        per_area[area] += n
+    for code, row in rows.items():
+        row["funds"] = per_area.get(code, 0)
+        row["has_fund"] = any(per_area.get(a) for a in (code, code[:4], code[:2]))
+    committees = (Committee.objects.filter(level=CommitteeLevel.SUBDISTRICT, **where("area_code"))
+                  .order_by().values_list("area_code").annotate(n=Count("id")))
+    for code, n in committees:
+        if code in rows:
+            rows[code]["committees"] += n
+
+
+def _forums(rows: dict[str, Row], where: Where) -> None:
+    forums = (Forum.objects.filter(**where("subdistrict_id")).order_by()
+              .values_list("subdistrict_id", "held_on").annotate(n=Count("id")))
+    for code, held_on, n in forums:
+        if code in rows:
+            rows[code]["forums"] += n
+            _bump(rows[code]["forum_dates"], held_on.isoformat(), n)
+
+
+def _cases(rows: dict[str, Row], where: Where) -> None:
+    # Report → verification: the case's first "verify" step.
+    verified_on: dict[int, datetime.date] = {}
+    verifies = (CaseEvent.objects.filter(action="verify", **where("case__subdistrict_id"))
+                .order_by().values("case_id", "case__subdistrict_id", "case__opened_at")
+                .annotate(first=Min("at")).values_list("case_id", "case__subdistrict_id",
+                                                       "case__opened_at", "first"))
+    for case_id, code, opened_at, first in verifies:
+        row = rows.get(code)
+        if row is None:
+            continue
+        day = _day(first)
+        verified_on[case_id] = day
+        _bump(row["days_to_verify"], max(0, (day - _day(opened_at)).days))
+        _bump(row["verified_months"], month_key(day))
+    # Verification → first visit.
+    visits = (Visit.objects.filter(**where("case__subdistrict_id")).order_by()
+              .values("case_id", "case__subdistrict_id").annotate(first=Min("visited_on"))
+              .values_list("case_id", "case__subdistrict_id", "first"))
+    for case_id, code, first in visits:
+        row = rows.get(code)
+        if row is not None and case_id in verified_on:
+            _bump(row["days_to_visit"], max(0, (first - verified_on[case_id]).days))
+    # Care started: the first time the case reached "in care".
+    starts = (CaseEvent.objects.filter(to_status=Status.IN_CARE, **where("case__subdistrict_id"))
+              .order_by().values("case_id", "case__subdistrict_id").annotate(first=Min("at"))
+              .values_list("case__subdistrict_id", "first"))
+    for code, first in starts:
+        if code in rows:
+            _bump(rows[code]["care_months"], month_key(_day(first)))
+    # Open cases waiting at a step, since the step was reached.
+    waiting = (Case.objects.filter(status__in=WAITING_STEPS, **where("subdistrict_id")).order_by()
+               .annotate(since=Max("events__at", filter=Q(events__to_status=F("status"))))
+               .values_list("subdistrict_id", "status", "since", "opened_at"))
+    for code, status, since, opened_at in waiting:
+        if code in rows:
+            _bump(rows[code]["waiting"].setdefault(status, {}),
+                  _day(since or opened_at).isoformat())
+    due = (Case.objects.filter(status__in=(Status.ASSIGNED, Status.IN_CARE),
+                               next_visit_due__isnull=False, **where("subdistrict_id"))
+           .order_by().values_list("subdistrict_id", "next_visit_due").annotate(n=Count("id")))
+    for code, day, n in due:
+        if code in rows:
+            _bump(rows[code]["waiting"].setdefault(VISIT_DUE, {}), day.isoformat(), n)
+
+
+def getter(row: Row | Any) -> Callable[[str], Any]:
+    """Reads a field of a row, whether a dict or a model instance."""
+    if isinstance(row, dict):
+        return row.__getitem__
+    return lambda name: getattr(row, name)
+
+
+def five_k(row: Row | Any, on: datetime.date) -> tuple[bool, bool, bool, bool, bool]:
+    """ก.1 searching, ก.2 participation, ก.3 volunteer group, ก.4 fund, ก.5
+    committee, for a subdistrict row (a dict or a model) on a day."""
+    get = getter(row)
+    first_forum = get("first_forum_on")
+    return (get("found") > 0, first_forum is not None and first_forum <= on,
+            get("volunteers") > 0, bool(get("has_fund")), get("committees") > 0)
+
+
+def flags(row: Row | Any) -> dict[str, int]:
+    """What a subdistrict adds to the counts of subdistricts of its areas."""
+    get = getter(row)
+    k1, k3, k4, k5 = get("found") > 0, get("volunteers") > 0, bool(get("has_fund")), \
+        get("committees") > 0
+    demand, capacity = get("need_demand"), get("need_capacity")
+    open_verified = get("verified") + get("assigned") + get("in_care")
+    return {
+        "subdistricts": 1, "lead_covered": int(get("lead_networks") > 0),
+        "k1": int(k1), "k3": int(k3), "k4": int(k4), "k5": int(k5),
+        "unserved": int(open_verified > 0 and get("networks") == 0 and get("volunteers") == 0),
+        "need_short": int(any(n > capacity.get(need, 0) for need, n in demand.items())),
+    }
+
+
+def iter_codes(values: Iterable[str]) -> list[str]:
+    return sorted({v for v in values if isinstance(v, str) and len(v) == 6 and v.isdigit()})

@@ -1,0 +1,444 @@
+"""Keeping the roll-ups current: the full rebuild, the incremental refresh of
+a few subdistricts, and the check that the stored rows are what the source
+tables say.
+
+- ``rollup_full()`` recomputes every subdistrict with set-based queries and
+  rewrites both tables in one transaction.
+- ``rollup_refresh(codes)`` recomputes the given subdistricts now (the same
+  queries, restricted to them) and carries the difference up to their
+  district, province and the nation: a change in one subdistrict touches
+  four rows above it, whatever the size of the country.
+- ``rollup_verify()`` recomputes everything in memory and lists what differs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, Model, Q
+from django.utils import timezone
+
+from lnob.core.bulk import batches
+from lnob.coverage.compute import (
+    CAPACITY_FIELDS,
+    CHUNK,
+    COUNT_FIELDS,
+    HISTOGRAM_FIELDS,
+    NESTED_FIELDS,
+    Row,
+    compute_subdistricts,
+    flags,
+    getter,
+    iter_codes,
+)
+from lnob.coverage.models import AreaLevel, AreaRollup, SubdistrictSummary
+from lnob.networks.models import Committee, Fund, Network, Volunteer
+
+DISTINCT_FIELDS = ("networks", "lead_networks", "volunteers", "funds", "committees")
+SUMMED_FIELDS = tuple(f for f in COUNT_FIELDS if f not in DISTINCT_FIELDS)
+FLAG_FIELDS = ("subdistricts", "lead_covered", "k1", "k3", "k4", "k5", "unserved", "need_short")
+DATE_FLAG_FIELDS = ("k2_dates", "all5_dates")
+AREA_HISTOGRAMS = HISTOGRAM_FIELDS + DATE_FLAG_FIELDS
+SUBDISTRICT_FIELDS = ("province_code", "district_code", "has_fund", "first_forum_on",
+                      *COUNT_FIELDS, *HISTOGRAM_FIELDS, *NESTED_FIELDS, "computed_at")
+AREA_FIELDS = ("level", "province_code", *COUNT_FIELDS, *FLAG_FIELDS, *AREA_HISTOGRAMS,
+               *NESTED_FIELDS, "computed_at")
+
+
+# ------------------------------------------------------------------ sums
+
+def contribution(row: Row | SubdistrictSummary) -> dict[str, Any]:
+    """What a subdistrict adds to every area above it."""
+    get = getter(row)
+    out: dict[str, Any] = {name: get(name) for name in SUMMED_FIELDS}
+    for name in HISTOGRAM_FIELDS + NESTED_FIELDS:
+        out[name] = get(name) or {}
+    out.update(flags(row))
+    first = get("first_forum_on")
+    out["k2_dates"] = {first.isoformat(): 1} if first else {}
+    all_but_2 = out["k1"] and out["k3"] and out["k4"] and out["k5"]
+    out["all5_dates"] = {first.isoformat(): 1} if first and all_but_2 else {}
+    return out
+
+
+def _add_histogram(into: dict[str, int], other: Mapping[str, int], sign: int) -> None:
+    for key, n in other.items():
+        value = into.get(key, 0) + sign * n
+        if value:
+            into[key] = value
+        else:
+            into.pop(key, None)
+
+
+def accumulate(into: dict[str, Any], part: Mapping[str, Any], sign: int = 1) -> dict[str, Any]:
+    """``into += sign × part`` over the additive fields (numbers and histograms)."""
+    for name, value in part.items():
+        if isinstance(value, dict):
+            target = into.setdefault(name, {})
+            if name in NESTED_FIELDS:
+                for step, h in value.items():
+                    _add_histogram(target.setdefault(step, {}), h, sign)
+                    if not target[step]:
+                        del target[step]
+            else:
+                _add_histogram(target, value, sign)
+        else:
+            into[name] = into.get(name, 0) + sign * value
+    return into
+
+
+def _sorted_histograms(values: dict[str, Any]) -> dict[str, Any]:
+    for name in AREA_HISTOGRAMS:
+        values[name] = dict(sorted(values.get(name, {}).items()))
+    for name in NESTED_FIELDS:
+        values[name] = {k: dict(sorted(v.items())) for k, v in
+                        sorted(values.get(name, {}).items()) if v}
+    return values
+
+
+def _area_values(area: AreaRollup) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(area, name) for name in SUMMED_FIELDS + FLAG_FIELDS}
+    for name in AREA_HISTOGRAMS + NESTED_FIELDS:
+        values[name] = dict(getattr(area, name) or {})
+    return values
+
+
+# ------------------------------------------------------- distinct counts
+
+Distinct = dict[str, dict[str, int]]
+
+
+def _blank_distinct() -> dict[str, int]:
+    return dict.fromkeys(DISTINCT_FIELDS, 0)
+
+
+def district_distinct(districts: list[str] | None) -> Distinct:
+    """Networks, lead networks and volunteers covering a subdistrict (or a
+    village) of each district, each counted once; funds and committees lying
+    in it (at the district or one of its subdistricts)."""
+    out: Distinct = defaultdict(_blank_distinct)
+    parts: list[list[str] | None] = [None] if districts is None else list(
+        batches(sorted(districts), CHUNK))
+    for part in parts:
+        def scope(name: str, part: list[str] | None = part) -> dict[str, Any]:
+            return {} if part is None else {f"{name}__in": part}
+
+        nets: set[tuple[str, int, bool]] = set()
+        nets.update(Network.subdistricts.through.objects.filter(
+            network__active=True, **scope("subdistrict__district_id")).values_list(
+            "subdistrict__district_id", "network_id", "network__is_lead").distinct())
+        nets.update(Network.villages.through.objects.filter(
+            network__active=True, **scope("village__subdistrict__district_id")).values_list(
+            "village__subdistrict__district_id", "network_id", "network__is_lead").distinct())
+        for district, _network, lead in nets:
+            out[district]["networks"] += 1
+            out[district]["lead_networks"] += int(lead)
+        for district, n in (Volunteer.subdistricts.through.objects.filter(
+                volunteer__active=True, **scope("subdistrict__district_id")).order_by()
+                .values_list("subdistrict__district_id")
+                .annotate(n=Count("volunteer_id", distinct=True))):
+            out[district]["volunteers"] = n
+        wanted = None if part is None else set(part)
+        provinces = None if part is None else sorted({d[:2] for d in part})
+        for model, name in ((Fund, "funds"), (Committee, "committees")):
+            qs = model.objects.all() if provinces is None else model.objects.filter(
+                province_code__in=provinces)
+            for area, n in qs.order_by().values_list("area_code").annotate(n=Count("id")):
+                if len(area) >= 4 and (wanted is None or area[:4] in wanted):
+                    out[area[:4]][name] += n
+    return out
+
+
+def province_distinct(provinces: list[str] | None) -> Distinct:
+    """The active networks, lead networks and volunteers of each province,
+    and its funds and committees (each belongs to one province)."""
+    out: Distinct = defaultdict(_blank_distinct)
+    scope = {} if provinces is None else {"province_code__in": provinces}
+    for code, n, leads in (Network.objects.filter(active=True, **scope).order_by()
+                           .values_list("province_code")
+                           .annotate(n=Count("id"), leads=Count("id", filter=Q(is_lead=True)))):
+        out[code]["networks"], out[code]["lead_networks"] = n, leads
+    for model, name, extra in ((Volunteer, "volunteers", {"active": True}),
+                               (Fund, "funds", {}), (Committee, "committees", {})):
+        for code, n in (model.objects.filter(**scope, **extra).order_by()
+                        .values_list("province_code").annotate(n=Count("id"))):
+            out[code][name] = n
+    return out
+
+
+# ------------------------------------------------------------ full rebuild
+
+@dataclass
+class Areas:
+    """Area rows by code, built in memory (districts, provinces, nation "")."""
+
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    level: dict[str, str] = field(default_factory=dict)
+
+
+def build_areas(rows: Mapping[str, Row]) -> Areas:
+    areas = Areas()
+    district_of: dict[str, str] = {}
+    for row in rows.values():
+        d, p = row["district_code"], row["province_code"]
+        district_of[d] = p
+        accumulate(areas.values.setdefault(d, {}), contribution(row))
+    provinces: dict[str, dict[str, Any]] = {}
+    for d, p in district_of.items():
+        accumulate(provinces.setdefault(p, {}), areas.values[d])
+    nation: dict[str, Any] = {}
+    for values in provinces.values():
+        accumulate(nation, values)
+    areas.values.update(provinces)
+    areas.values[""] = nation
+    d_distinct, p_distinct = district_distinct(None), province_distinct(None)
+    for code in list(areas.values):
+        level = AreaLevel.NATION if code == "" else (
+            AreaLevel.PROVINCE if len(code) == 2 else AreaLevel.DISTRICT)
+        areas.level[code] = level
+        if level == AreaLevel.DISTRICT:
+            areas.values[code].update(d_distinct.get(code, _blank_distinct()))
+        elif level == AreaLevel.PROVINCE:
+            areas.values[code].update(p_distinct.get(code, _blank_distinct()))
+    nation_distinct = _blank_distinct()
+    for p in provinces:
+        for name in DISTINCT_FIELDS:
+            nation_distinct[name] += areas.values[p][name]
+    areas.values[""].update(nation_distinct)
+    for values in areas.values.values():
+        for name in COUNT_FIELDS + FLAG_FIELDS:
+            values.setdefault(name, 0)
+        _sorted_histograms(values)
+    return areas
+
+
+def _summary(row: Row, now: Any) -> SubdistrictSummary:
+    return SubdistrictSummary(**{k: v for k, v in row.items()}, computed_at=now)
+
+
+def _area(code: str, level: str, values: Mapping[str, Any], now: Any) -> AreaRollup:
+    return AreaRollup(code=code, level=level,
+                      province_code=code[:2] if level != AreaLevel.NATION else "",
+                      computed_at=now, **{k: v for k, v in values.items() if k in AREA_FIELDS})
+
+
+@dataclass
+class RebuildReport:
+    subdistricts: int
+    areas: int
+    seconds: float
+
+
+def rollup_full() -> RebuildReport:
+    """Recomputes every row from the source tables and rewrites both tables."""
+    start = time.perf_counter()
+    rows = compute_subdistricts(None)
+    areas = build_areas(rows)
+    now = timezone.now()
+    with transaction.atomic():
+        SubdistrictSummary.objects.all().delete()
+        SubdistrictSummary.objects.bulk_create([_summary(r, now) for r in rows.values()],
+                                               batch_size=500)
+        AreaRollup.objects.all().delete()
+        AreaRollup.objects.bulk_create(
+            [_area(code, areas.level[code], values, now) for code, values in
+             areas.values.items()], batch_size=500)
+    return RebuildReport(len(rows), len(areas.values), time.perf_counter() - start)
+
+
+# ------------------------------------------------------ incremental refresh
+
+def rollup_refresh(codes: Iterable[str], *, capacity: bool = True) -> int:
+    """Recomputes these subdistricts (6-digit codes; others are ignored) now,
+    and their district, province and the nation. Runs in its own
+    transaction (or the caller's). Returns how many subdistricts it
+    recomputed.
+
+    For writers that bypass the services' ``areas_changed`` signal — bulk
+    imports, the demo generator — after their transaction: one call with all
+    the subdistricts they touched.
+
+    ``capacity=False`` when only persons, cases or forums changed: networks,
+    volunteers, funds and committees are then taken from the stored rows
+    (half the queries)."""
+    wanted = iter_codes(codes)
+    if not wanted:
+        return 0
+    with transaction.atomic():
+        return _refresh(wanted, capacity)
+
+
+def _refresh(codes: list[str], capacity: bool) -> int:
+    now = timezone.now()
+    old: dict[str, SubdistrictSummary] = {}
+    for chunk in batches(codes, CHUNK):
+        old.update((s.code, s) for s in SubdistrictSummary.objects.select_for_update()
+                   .filter(code__in=chunk).order_by("code"))
+    capacity = capacity or len(old) < len(codes)
+    new = compute_subdistricts(codes, capacity=capacity)
+    if not new:
+        return 0
+    if not capacity:
+        for code, row in new.items():
+            for name in CAPACITY_FIELDS:
+                row[name] = getattr(old[code], name)
+    deltas: dict[str, dict[str, Any]] = defaultdict(dict)
+    rebuild_parents = False
+    for code, row in new.items():
+        accumulate(deltas[row["district_code"]], contribution(row))
+        if code in old:
+            accumulate(deltas[row["district_code"]], contribution(old[code]), -1)
+        else:
+            rebuild_parents = True
+    changed = [_summary(row, now) for code, row in new.items() if code in old]
+    if changed:
+        _update(SubdistrictSummary, changed, SUBDISTRICT_FIELDS)
+    missing = [_summary(row, now) for code, row in new.items() if code not in old]
+    if missing:
+        SubdistrictSummary.objects.bulk_create(missing)
+    districts = sorted(deltas)
+    provinces = sorted({d[:2] for d in districts})
+    areas = {a.code: a for a in AreaRollup.objects.select_for_update()
+             .filter(code__in=[*districts, *provinces, ""]).order_by("code")}
+    if rebuild_parents or len(areas) < len(districts) + len(provinces) + 1:
+        _rebuild_parents(districts, provinces, now)
+        return len(new)
+    # Districts: the subdistricts' difference, and their own distinct counts.
+    d_distinct = district_distinct(districts) if capacity else {
+        d: {n: getattr(areas[d], n) for n in DISTINCT_FIELDS} for d in districts}
+    for d in districts:
+        area = areas[d]
+        values = accumulate(_area_values(area), deltas[d])
+        values.update(d_distinct.get(d, _blank_distinct()))
+        _set(area, values, now)
+    # Provinces: the sum of their districts' differences; the nation: theirs.
+    p_distinct = province_distinct(provinces) if capacity else {
+        p: {n: getattr(areas[p], n) for n in DISTINCT_FIELDS} for p in provinces}
+    nation_delta: dict[str, Any] = {}
+    for p in provinces:
+        area = areas[p]
+        delta: dict[str, Any] = {}
+        for d in districts:
+            if d[:2] == p:
+                accumulate(delta, deltas[d])
+        values = accumulate(_area_values(area), delta)
+        counts = p_distinct.get(p, _blank_distinct())
+        for name in DISTINCT_FIELDS:
+            delta[name] = counts[name] - getattr(area, name)
+        values.update(counts)
+        _set(area, values, now)
+        accumulate(nation_delta, delta)
+    nation = areas[""]
+    values = accumulate({**_area_values(nation),
+                         **{n: getattr(nation, n) for n in DISTINCT_FIELDS}}, nation_delta)
+    _set(nation, values, now)
+    _update(AreaRollup, list(areas.values()), AREA_FIELDS)
+    return len(new)
+
+
+def _update(model: type[Model], objects: list[Any], names: Iterable[str]) -> None:
+    """``UPDATE … SET every field WHERE pk = …`` for each object, as one
+    prepared statement (``bulk_update`` builds a CASE per field and row,
+    several times slower for the few rows a refresh writes)."""
+    meta = model._meta
+    fields: list[Any] = [meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    # Identifiers from the model's metadata; values are parameters.
+    pk: Any = meta.pk
+    sql = (f"UPDATE {quote(meta.db_table)} SET {sets} "  # noqa: S608
+           f"WHERE {quote(pk.column)} = %s")
+    params = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
+              + [obj.pk] for obj in objects]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _set(area: AreaRollup, values: dict[str, Any], now: Any) -> None:
+    _sorted_histograms(values)
+    for name, value in values.items():
+        setattr(area, name, value)
+    area.computed_at = now
+
+
+def _rebuild_parents(districts: list[str], provinces: list[str], now: Any) -> None:
+    """After the tables were emptied (or a subdistrict appeared): the areas
+    above these subdistricts from the stored subdistrict rows, in full."""
+    d_distinct, p_distinct = district_distinct(districts), province_distinct(provinces)
+    sums: dict[str, dict[str, Any]] = defaultdict(dict)
+    for s in SubdistrictSummary.objects.filter(province_code__in=provinces).iterator():
+        part = contribution(s)
+        if s.district_code in districts:
+            accumulate(sums[s.district_code], part)
+        accumulate(sums[s.province_code], part)
+    rows = []
+    for code in [*districts, *provinces]:
+        values = sums[code]
+        values.update((d_distinct if len(code) == 4 else p_distinct).get(code,
+                                                                          _blank_distinct()))
+        level = AreaLevel.DISTRICT if len(code) == 4 else AreaLevel.PROVINCE
+        rows.append(_area(code, level, _complete(values), now))
+    AreaRollup.objects.filter(code__in=[*districts, *provinces]).delete()
+    AreaRollup.objects.bulk_create(rows)
+    nation: dict[str, Any] = {}
+    for area in AreaRollup.objects.filter(level=AreaLevel.PROVINCE):
+        accumulate(nation, _area_values(area))
+        for name in DISTINCT_FIELDS:
+            nation[name] = nation.get(name, 0) + getattr(area, name)
+    AreaRollup.objects.filter(code="").delete()
+    _area("", AreaLevel.NATION, _complete(nation), now).save(force_insert=True)
+
+
+def _complete(values: dict[str, Any]) -> dict[str, Any]:
+    for name in COUNT_FIELDS + FLAG_FIELDS:
+        values.setdefault(name, 0)
+    return _sorted_histograms(values)
+
+
+# ---------------------------------------------------------------- verify
+
+def _stored(obj: Any, names: Iterable[str]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in names}
+
+
+def rollup_verify(limit: int = 50) -> list[str]:
+    """Recomputes everything in memory and compares with the stored rows;
+    returns what differs (at most ``limit`` lines), empty when all agree."""
+    rows = compute_subdistricts(None)
+    areas = build_areas(rows)
+    problems: list[str] = []
+    compared = [n for n in SUBDISTRICT_FIELDS if n != "computed_at"]
+    stored = {s.code: s for s in SubdistrictSummary.objects.iterator()}
+    for code, row in rows.items():
+        s = stored.pop(code, None)
+        if s is None:
+            problems.append(f"subdistrict {code}: no stored row")
+            continue
+        for name in compared:
+            if getattr(s, name) != row[name]:
+                problems.append(f"subdistrict {code}: {name} stored {getattr(s, name)!r}, "
+                                f"computed {row[name]!r}")
+    problems.extend(f"subdistrict {code}: stored but not in the geography" for code in stored)
+    area_names = [n for n in AREA_FIELDS if n not in ("computed_at", "level", "province_code")]
+    stored_areas = {a.code: a for a in AreaRollup.objects.all()}
+    for code, values in areas.values.items():
+        a = stored_areas.pop(code, None)
+        if a is None:
+            problems.append(f"area {code or 'TH'}: no stored row")
+            continue
+        for name in area_names:
+            if getattr(a, name) != values.get(name):
+                problems.append(f"area {code or 'TH'}: {name} stored {getattr(a, name)!r}, "
+                                f"computed {values.get(name)!r}")
+    problems.extend(f"area {code}: stored but not computed" for code in stored_areas)
+    return problems[:limit] if len(problems) > limit else problems
+
+
+def is_built() -> bool:
+    """Whether a roll-up has ever been built (the national row exists)."""
+    return AreaRollup.objects.filter(code="").exists()
