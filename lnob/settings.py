@@ -207,6 +207,12 @@ NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/sarabun", NODE_MODULES / "@fontsource" / "sarabun" / "files"),
 ]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # ECharts: one file from node_modules, not its whole 51 MB dist folder.
+    "lnob.coverage.staticfiles.NodeModulesFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/", include("lnob.cases.urls")),
     path("forums/", include("lnob.cases.forums.urls")),
     path("transfers/", include("lnob.cases.transfers.urls")),
+    path("coverage/", include("lnob.coverage.urls")),
     path("matching/", include("lnob.matching.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),

@@ -5,8 +5,8 @@ bombs) — before parsing anything."""
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -57,19 +57,25 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
     return _read_csv(path)
 
 
-def _decode(raw: bytes) -> tuple[str, str]:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        # Thai Excel on Windows still saves CSV as TIS-620 (code page 874).
-        return raw.decode("cp874"), "cp874"
-    except UnicodeDecodeError as exc:
-        raise FileRefused(_("The file's text encoding is not UTF-8 or TIS-620 (cp874). "
-                            "Save it as 'CSV UTF-8'.")) from exc
+def _encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) or cp874, checked over the whole file a
+    megabyte at a time: the text is decoded again while it is read, never
+    held whole."""
+    with path.open("rb") as f:
+        bom = f.read(3) == b"\xef\xbb\xbf"
+    # Thai Excel on Windows still saves CSV as TIS-620 (code page 874).
+    for encoding in ("utf-8-sig",) if bom else ("utf-8", "cp874"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as f:
+                while chunk := f.read(1024 * 1024):
+                    decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise FileRefused(_("The file's text encoding is not UTF-8 or TIS-620 (cp874). "
+                        "Save it as 'CSV UTF-8'."))
 
 
 def _clean_header(cell: str) -> str:
@@ -77,22 +83,26 @@ def _clean_header(cell: str) -> str:
 
 
 def _read_csv(path: Path) -> Table:
-    text, encoding = _decode(path.read_bytes())
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        headers = [_clean_header(c) for c in next(reader)]
-    except StopIteration as exc:
-        raise FileRefused(_("The file is empty.")) from exc
+    encoding = _encoding(path)
+    with path.open(encoding=encoding, newline="") as f:
+        try:
+            delimiter = csv.Sniffer().sniff(f.read(4096), delimiters=",;\t").delimiter
+        except csv.Error:
+            delimiter = ","
+        f.seek(0)
+        try:
+            headers = [_clean_header(c) for c in next(csv.reader(f, delimiter=delimiter))]
+        except StopIteration as exc:
+            raise FileRefused(_("The file is empty.")) from exc
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for number, cells in enumerate(reader, start=2):
-            if any(c.strip() for c in cells):
-                yield number, cells
+        # Parsed as it is read: a 50 MB file is never held in memory as text.
+        with path.open(encoding=encoding, newline="") as f:
+            reader = csv.reader(f, delimiter=delimiter)
+            next(reader, None)  # the header
+            for number, cells in enumerate(reader, start=2):
+                if "".join(cells).strip():
+                    yield number, cells
 
     return Table(headers, rows(), encoding=encoding)
 

@@ -4,7 +4,9 @@ transaction — or nothing at all."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import logging
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,19 +16,19 @@ from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lnob.core import audit
 from lnob.core.access import covers
-from lnob.core.bulk import TableWriter, reserve_ids
+from lnob.core.bulk import TableWriter, batches, bulk_load, reserve_ids
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import IMPORT_ROLES
 from lnob.exports import columns as exported
 from lnob.imports.models import ImportJob, ImportKind, ImportStatus
 from lnob.imports.networks import NetworkChecker, write_networks
-from lnob.imports.persons import Checked, PersonChecker, PersonRow
+from lnob.imports.persons import FIELD_INDEX, ROW_FIELDS, Checked, PersonChecker, PersonRow
 from lnob.imports.reading import FileRefused, Table, max_bytes, read_table
 from lnob.imports.volunteers import VolunteerChecker, write_volunteers
 from lnob.registry.models import Person, PersonChange, PersonNeed
@@ -37,6 +39,7 @@ ERRORS_SHOWN = 200
 BATCH = 5000
 ALLOWED_SUFFIXES = (".csv", ".xlsx", ".txt")
 Progress = Callable[[int], None]
+logger = logging.getLogger(__name__)
 
 
 class ImportRefused(Exception):
@@ -84,6 +87,79 @@ def local_copy(job: ImportJob) -> Iterator[Path]:
                 tmp.write(chunk)
         tmp.flush()
         yield Path(tmp.name)
+
+
+class LiveProgress:
+    """Rows written so far, where the job's page can see them although the
+    import's one transaction is still open (the job's own row, updated in
+    that transaction, would show nothing until the end).
+
+    PostgreSQL: a second connection, in autocommit, updates ``done_rows``.
+    SQLite allows one writer, the import: the count goes to a small file next
+    to the database (:func:`rows_written` reads it). A failure to report is
+    never a failure of the import."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.side: Any = None
+        self.ready = False
+        self.path: Path | None = None
+        if connection.vendor == "postgresql":
+            # A new connection with the same settings (the test database in tests).
+            wrapper = connections[DEFAULT_DB_ALIAS]
+            self.side = type(wrapper)(dict(wrapper.settings_dict), wrapper.alias)
+        else:
+            self.path = progress_file(job_id)
+
+    def __call__(self, rows: int) -> None:
+        try:
+            if self.side is not None:
+                with self.side.cursor() as cursor:
+                    if not self.ready:
+                        # Never wait behind a lock on the job: skip a report instead.
+                        cursor.execute("SET lock_timeout = '1s'")
+                        self.ready = True
+                    cursor.execute(PROGRESS_SQL, [rows, self.job_id])
+            elif self.path is not None:
+                partial = self.path.with_suffix(".tmp")
+                partial.write_text(str(rows), encoding="ascii")
+                partial.replace(self.path)
+        except (DatabaseError, OSError):
+            logger.warning("Import %s: progress not reported", self.job_id, exc_info=True)
+            self.close()
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+            self.path = None
+
+
+PROGRESS_SQL = (f"UPDATE {ImportJob._meta.db_table} SET done_rows = %s "  # noqa: S608
+                "WHERE id = %s")
+
+
+def progress_file(job_id: int) -> Path:
+    """Where an import on SQLite counts the rows it has written: beside the
+    database file (the web server and the worker share it), else in the
+    temporary folder (a database in memory: tests)."""
+    name = str(connection.settings_dict["NAME"])
+    folder = Path(name).parent if name and not name.startswith(("file:", ":memory:")) else (
+        Path(tempfile.gettempdir()))
+    tag = hashlib.sha256(name.encode()).hexdigest()[:12]
+    return folder / f"lnob-import-{tag}-{job_id}.progress"
+
+
+def rows_written(job: ImportJob) -> int:
+    """How many rows an import that is running has written so far."""
+    if job.status == ImportStatus.IMPORTING and connection.vendor == "sqlite":
+        try:
+            return int(progress_file(job.pk).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            return job.done_rows
+    return job.done_rows
 
 
 def check_file(path: Path, province_code: str, *, kind: str = ImportKind.PERSONS,
@@ -178,13 +254,21 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
                   progress: Progress | None = None) -> ImportJob:
     """Checks the file again (the registry may have changed since the preview)
     and writes the valid rows in one transaction. Bad rows stop everything
-    unless ``skip_invalid``."""
+    unless ``skip_invalid``. The rows written so far are reported to the job
+    as they go (:class:`LiveProgress`), and to ``progress`` if given."""
     if not covers(actor, job.province_code, IMPORTERS):
         raise ImportRefused(_("You cannot import into this province."))
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
         status=ImportStatus.IMPORTING, done_rows=0)
     if claimed != 1:
         raise ImportRefused(_("This import is not waiting for a decision any more."))
+    live = LiveProgress(job.pk)
+
+    def written(rows: int) -> None:
+        live(rows)
+        if progress is not None:
+            progress(rows)
+
     try:
         with local_copy(job) as path:
             checked = check_file(path, job.province_code, kind=job.kind,
@@ -193,7 +277,7 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
             raise ImportRefused(_("%(count)d rows have errors. Fix them, or import only the "
                                   "valid rows.") % {"count": checked.error_rows})
         with transaction.atomic():
-            created, updated = KINDS[job.kind].write(checked, actor=actor, progress=progress)
+            created, updated = KINDS[job.kind].write(checked, actor=actor, progress=written)
             audit.record(AuditAction.CREATE, actor=actor, obj=job,
                          area_code=job.province_code,
                          detail={"kind": job.kind, "created": created, "updated": updated,
@@ -206,6 +290,8 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
             status=ImportStatus.FAILED, finished_at=timezone.now(),
             problem=_("The import stopped on an unexpected error; nothing was imported."))
         raise
+    finally:
+        live.close()
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.DONE, created_count=created, updated_count=updated,
         done_rows=len(checked.valid), finished_at=timezone.now(), problem="")
@@ -221,11 +307,6 @@ def import_cancel(*, actor: User, job: ImportJob) -> None:
 
 
 IMPORTED = {"source": ["", "import"]}
-# PersonRow.fields keys, in the order they are written.
-ROW_FIELDS = ["title", "first_name", "last_name", "sex", "birth_date", "birth_year_only",
-              "citizen_id", "no_citizen_id_reason", "phone", "subdistrict_id", "village_id",
-              "house_number", "address_text", "province_code", "district_code", "source",
-              "status", "source_note", "external_ref", "name_key", "severity"]
 FOREIGN_KEYS = {"subdistrict_id": "subdistrict", "village_id": "village"}
 PERSON_COLUMNS = ["id", *(FOREIGN_KEYS.get(k, k) for k in ROW_FIELDS),
                   "entered_by", "created_at", "updated_at", "version"]
@@ -237,7 +318,10 @@ def write_persons(checked: Checked[PersonRow], *, actor: User,
                   progress: Progress | None = None) -> tuple[int, int]:
     """Creates new persons and updates those whose external reference matched
     (only the fields the file has columns for), with needs, groups and a
-    history row. Call inside a transaction."""
+    history row. Call inside a transaction.
+
+    New persons go in batches of BATCH, each with its history, groups and
+    needs, so that ``progress`` (rows written so far) moves evenly."""
     rows = checked.valid
     new = [r for r in rows if r.existing_id is None]
     old = [r for r in rows if r.existing_id is not None]
@@ -248,20 +332,25 @@ def write_persons(checked: Checked[PersonRow], *, actor: User,
     persons = TableWriter(Person, PERSON_COLUMNS)
     changes = TableWriter(PersonChange, ["person", "at", "actor", "actor_label", "action",
                                          "changes"])
-    label = actor.get_username()
-    for start in range(0, len(new), BATCH):
-        batch = new[start:start + BATCH]
-        persons.write([(r.existing_id, *(r.fields[k] for k in ROW_FIELDS), actor.pk, now, now,
-                        1) for r in batch])
-        # The same small record for every row: the job's audit row says which file.
-        changes.write([(r.existing_id, now, actor.pk, label, "import", IMPORTED)
-                       for r in batch])
-        if progress is not None:
-            progress(start + len(batch))
-    _update_existing(old, actor, now, [f for f in UPDATED_FIELDS if checked.updates(f)])
-    _write_links(new, replace=[], groups=True, needs=True)
-    _write_links(old, replace=[r.existing_id for r in old],
-                 groups=checked.updates("target_groups"), needs=checked.updates("needs"))
+    groups = TableWriter(Person.target_groups.through, ["person", "targetgroup"])
+    needs = TableWriter(PersonNeed, ["person", "need", "severity", "note"])
+    author, label = actor.pk, actor.get_username()
+    with bulk_load():
+        for start in range(0, len(new), BATCH):
+            batch = new[start:start + BATCH]
+            persons.write([(r.existing_id, *r.values, author, now, now, 1) for r in batch])
+            # The same small record for every row: the job's audit row says which file.
+            changes.write([(r.existing_id, now, author, label, "import", IMPORTED)
+                           for r in batch])
+            groups.write([(r.existing_id, g) for r in batch for g in r.target_group_ids])
+            needs.write([(r.existing_id, n, level, "") for r in batch for n, level in r.needs])
+            if progress is not None:
+                progress(start + len(batch))
+        _update_existing(old, actor, now, [f for f in UPDATED_FIELDS if checked.updates(f)])
+        _write_links(old, replace=[r.existing_id for r in old],
+                     groups=checked.updates("target_groups"), needs=checked.updates("needs"))
+    if progress is not None and old:
+        progress(len(rows))
     return len(new), len(old)
 
 
@@ -275,7 +364,7 @@ def _update_existing(rows: list[PersonRow], actor: User, now: Any,
             person = current[r.existing_id]
             diff = {}
             for name in fields:
-                old_value, new_value = getattr(person, name), r.fields[name]
+                old_value, new_value = getattr(person, name), r.values[FIELD_INDEX[name]]
                 if old_value != new_value:
                     diff[name] = [_shown(name, old_value), _shown(name, new_value)]
                     setattr(person, name, new_value)
@@ -300,17 +389,16 @@ def _write_links(rows: list[PersonRow], *, replace: list[int | None], groups: bo
                  needs: bool) -> None:
     """Needs and groups of the rows; those of updated persons are replaced."""
     through = Person.target_groups.through
-    for start in range(0, len(replace), 900):
-        chunk = replace[start:start + 900]
+    for chunk in batches(replace, 900):
         if groups:
             through.objects.filter(person_id__in=chunk).delete()
         if needs:
             PersonNeed.objects.filter(person_id__in=chunk).delete()
     if groups:
         TableWriter(through, ["person", "targetgroup"]).write(
-            (r.existing_id, g) for r in rows for g in r.target_group_ids)
+            [(r.existing_id, g) for r in rows for g in r.target_group_ids])
     if needs:
         TableWriter(PersonNeed, ["person", "need", "severity", "note"]).write(
-            (r.existing_id, n, s, "") for r in rows for n, s in r.needs.items())
+            [(r.existing_id, n, level, "") for r in rows for n, level in r.needs])
 
 

@@ -23,11 +23,8 @@ def commit_import(job_id: int, user_id: int, skip_invalid: bool) -> None:
     from lnob.imports.services import ImportRefused, import_commit
 
     job = Job.objects.get(pk=job_id)
-
-    def progress(rows: int) -> None:
-        Job.objects.filter(pk=job_id).update(done_rows=rows)
-
-    # On refusal the job keeps the reason in `problem`; the page shows it.
+    # On refusal the job keeps the reason in `problem`; the page shows it. The
+    # rows written so far reach the page while the transaction is open
+    # (services.LiveProgress).
     with contextlib.suppress(ImportRefused):
-        import_commit(actor=User.objects.get(pk=user_id), job=job, skip_invalid=skip_invalid,
-                      progress=progress)
+        import_commit(actor=User.objects.get(pk=user_id), job=job, skip_invalid=skip_invalid)

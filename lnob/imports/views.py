@@ -98,6 +98,7 @@ def _check_now_or_later(job: ImportJob) -> None:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(cast(User, request.user), pk)
     working = job.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+    job.done_rows = services.rows_written(job)
     return render(request, "imports/import_detail.html", {
         "job": job, "working": working, "can_decide": job.status == ImportStatus.CHECKED,
     })

@@ -51,9 +51,12 @@ class Command(BaseCommand):
         if actor is None:
             raise CommandError(f"No user named {options['as_user']!r} (see --as-user).")
 
-        def progress(rows: int) -> None:
-            self.stderr.write(f"\r  checked {rows:,} rows…", ending="")
+        def progress(rows: int, done: str = "checked") -> None:
+            self.stderr.write(f"\r  {done} {rows:,} rows…", ending="")
             self.stderr.flush()
+
+        def written(rows: int) -> None:
+            progress(rows, "written")
 
         try:
             checked = check_file(path, options["province"], kind=options["kind"],
@@ -75,7 +78,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Bad rows written to {out}.")
         with transaction.atomic():
             created, updated = KINDS[options["kind"]].write(checked, actor=actor,
-                                                            progress=progress)
+                                                            progress=written)
             audit.record(AuditAction.CREATE, actor=actor, object_type="imports.file",
                          object_id=path.name[:64], area_code=options["province"],
                          detail={"kind": options["kind"], "created": created,
