@@ -18,6 +18,7 @@ not matter.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -163,11 +164,17 @@ def _prep(field: Any) -> Callable[[Any], Any]:
         return prep_date
     if kind == "JSONField":
         cache: dict[str, Any] = {}
+        # COPY takes the document as text: psycopg's Jsonb wrapper would dump it
+        # again for every row.
+        postgresql = connection.vendor == "postgresql"
 
         def prep_json(value: Any) -> Any:  # few distinct values: cache them by their text
+            if value is None:
+                return None  # SQL NULL, as the ORM writes it
             key = repr(value)
             if key not in cache:
-                cache[key] = field.get_db_prep_save(value, connection)
+                cache[key] = (json.dumps(value, cls=field.encoder) if postgresql
+                              else field.get_db_prep_save(value, connection))
             return cache[key]
 
         return prep_json
