@@ -175,7 +175,13 @@ class Indicator(models.Model):
     def name(self) -> str:
         return localised(self.name_th, self.name_en)
 
+    @property
+    def unit_label(self) -> str:
+        return str(UNIT_LABELS.get(self.unit, self.unit))
 
+
+UNIT_LABELS = {"%": "%", "people": _("people"), "days": _("days"), "forums": _("forums"),
+               "per 100": _("per 100")}
 MILESTONE_MONTHS = (3, 6, 9, 12)
 
 

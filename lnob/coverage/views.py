@@ -1,0 +1,361 @@
+"""Coverage pages: the public dashboard (no login, small counts suppressed)
+and the pages of signed-in users, scoped to their areas (404 outside)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lnob.core import audit
+from lnob.core.access import area_codes, covers, public, require_area, requires_roles
+from lnob.core.i18n import thai_active
+from lnob.core.models import AuditAction
+from lnob.core.roles import Role
+from lnob.core.thaidates import ThaiDateError, parse_date
+from lnob.coverage import roadmap as rm
+from lnob.coverage import selectors as sel
+from lnob.coverage.models import MILESTONE_MONTHS, Indicator
+from lnob.coverage.rollup import is_built
+from lnob.coverage.tables import (
+    GRID,
+    Table,
+    figures_table,
+    five_k_table,
+    holes_table,
+    public_cells,
+    public_table,
+    public_value,
+    tile_map,
+)
+from lnob.exports.responses import download, export_format, filename
+from lnob.geo import selectors as geo
+from lnob.networks.access import VOLUNTEER_READERS
+from lnob.networks.models import Network, Volunteer
+
+ALL_ROLES = tuple(Role)
+FORUM_ROLES = (Role.PROVINCIAL_OFFICER, Role.NETWORK_COORDINATOR, Role.SYSTEM_ADMIN)
+TABLES = ("children", "subdistricts", "five_k", "holes")
+
+
+def _indicator(request: HttpRequest, chosen: list[Indicator]) -> Indicator | None:
+    code = request.GET.get("indicator", "")
+    return next((i for i in chosen if i.code == code), chosen[0] if chosen else None)
+
+
+def _sort(request: HttpRequest) -> tuple[str, bool]:
+    return request.GET.get("sort", "")[:40], request.GET.get("dir", "desc") != "asc"
+
+
+def _wait_days(request: HttpRequest) -> int:
+    raw = request.GET.get("wait", "")
+    return min(int(raw), 3650) if raw.isdigit() and int(raw) > 0 else sel.DEFAULT_WAIT_DAYS
+
+
+def _nation_rows(on: datetime.date) -> tuple[list[sel.AreaRow], sel.AreaRow | None]:
+    rows = sel.children("", on)
+    nation = sel.rollup_of("")
+    total = sel.AreaRow("", str(_("Thailand")), nation,
+                        sel.variables(nation, on)) if nation else None
+    return rows, total
+
+
+def _area_row(code: str, on: datetime.date) -> sel.AreaRow | None:
+    row = sel.rollup_of(code)
+    if row is None:
+        return None
+    return sel.AreaRow(code, sel.area_name(code), row, sel.variables(row, on))
+
+
+def _not_built() -> dict[str, Any]:
+    """Tells the page when the roll-ups were never built (a new install, or
+    data loaded in bulk without them) and asks the worker to build them."""
+    if is_built():
+        return {"not_built": False}
+    from lnob.coverage.tasks import rebuild_rollups
+
+    rebuild_rollups.enqueue()
+    return {"not_built": True}
+
+
+# ------------------------------------------------------------------ public
+
+@public
+def public_dashboard(request: HttpRequest) -> HttpResponse:
+    on = sel.today()
+    rows, total = _nation_rows(on)
+    chosen = sel.indicators()
+    context: dict[str, Any] = {"indicators": chosen, **_not_built()}
+    if total is None:
+        return render(request, "coverage/public.html", context)
+    table = public_table(_("People at each step, by province"), rows, total)
+    cells = public_cells(table)
+    indicator = _indicator(request, chosen)
+    if indicator is not None:
+        values = {a.code: public_value(indicator, sel.evaluate(indicator.formula, a.values),
+                                       cells[a.code]) for a in rows}
+        tiles, cuts = tile_map(values, {a.code: a.name for a in rows}, indicator,
+                               thai_active())
+        context.update(tiles=tiles, cuts=cuts, indicator=indicator, grid=GRID)
+    context.update(table=table, area=total, on=on,
+                   values=[(v.indicator, public_value(v.indicator, v.value, cells[""]))
+                           for v in sel.indicator_values(total.values, chosen)])
+    return render(request, "coverage/public.html", context)
+
+
+@public
+def public_province(request: HttpRequest, code: str) -> HttpResponse:
+    if len(code) != 2 or not code.isdigit():
+        raise Http404
+    on = sel.today()
+    area = _area_row(code, on)
+    if area is None:
+        raise Http404
+    table = public_table(_("People at each step, by district"), sel.children(code, on), area)
+    cells = public_cells(table)
+    chosen = sel.indicators()
+    return render(request, "coverage/public.html", {
+        "area": area, "table": table, "on": on, "province": True,
+        "values": [(v.indicator, public_value(v.indicator, v.value, cells[""]))
+                   for v in sel.indicator_values(area.values, chosen)],
+    })
+
+
+@public
+def public_export(request: HttpRequest) -> HttpResponseBase:
+    """The public table of the nation (``?area=``) or a province, suppressed
+    as on the page. Aggregates only: nothing personal to audit."""
+    code = request.GET.get("area", "")
+    fmt = export_format(request.GET.get("format", "csv"))
+    on = sel.today()
+    if code == "":
+        rows, total = _nation_rows(on)
+    elif len(code) == 2 and code.isdigit():
+        rows, total = sel.children(code, on), _area_row(code, on)
+    else:
+        raise Http404
+    if total is None:
+        raise Http404
+    table = public_table(_("People at each step"), rows, total)
+    return download(fmt, table.csv_header(), table.csv_rows(),
+                    name=filename("coverage-public", code, fmt), sheet_title="coverage")
+
+
+# ------------------------------------------------------------- signed in
+
+@requires_roles(*ALL_ROLES)
+def national(request: HttpRequest) -> HttpResponse:
+    """The whole country for nationwide grants; the user's own areas otherwise."""
+    if not covers(request.user, ""):
+        areas = [(code, sel.area_name(code)) for code in area_codes(request.user)]
+        if len(areas) == 1:
+            return redirect("coverage_area", code=areas[0][0])
+        return render(request, "coverage/areas.html", {"areas": areas})
+    on = sel.today()
+    rows, total = _nation_rows(on)
+    chosen = sel.indicators()
+    sort, descending = _sort(request)
+    context: dict[str, Any] = {"indicators": chosen, "on": on, **_not_built()}
+    if total is not None:
+        indicator = _indicator(request, chosen)
+        if indicator is not None:
+            values = {a.code: sel.evaluate(indicator.formula, a.values) for a in rows}
+            tiles, cuts = tile_map(values, {a.code: a.name for a in rows}, indicator,
+                                   thai_active())
+            context.update(tiles=tiles, cuts=cuts, indicator=indicator, grid=GRID)
+        context.update(
+            area=total, table=figures_table(_("Provinces"), rows, total, areas=True,
+                                            sort=sort, descending=descending),
+            sort=sort, descending=descending,
+            values=[(v.indicator, v.value) for v in sel.indicator_values(total.values, chosen)])
+    return render(request, "coverage/national.html", context)
+
+
+def _scoped(request: HttpRequest, code: str) -> None:
+    if len(code) not in (2, 4, 6) or not code.isdigit():
+        raise Http404
+    require_area(request.user, code)
+
+
+def _area_tables(code: str, on: datetime.date, wait: int, sort: str = "",
+                 descending: bool = True) -> dict[str, Any]:
+    area = _area_row(code, on)
+    if area is None:
+        raise Http404
+    subdistricts = sel.subdistricts_in(code, on)
+    child_title = _("Districts") if len(code) == 2 else _("Subdistricts")
+    tables: dict[str, Table] = {}
+    if len(code) < 6:
+        tables["children"] = figures_table(child_title, sel.children(code, on), area,
+                                           areas=len(code) == 2, sort=sort,
+                                           descending=descending)
+    if len(code) == 2:
+        tables["subdistricts"] = figures_table(_("Subdistricts"), subdistricts, None)
+    matrix = sel.five_k_matrix(subdistricts, on)
+    tables["five_k"] = five_k_table(matrix)
+    tables["holes"] = holes_table(sel.holes(subdistricts, on, wait))
+    return {"area": area, "tables": tables, "matrix": matrix,
+            "five_k_score": sel.five_k_score(matrix)}
+
+
+@requires_roles(*ALL_ROLES)
+def area(request: HttpRequest, code: str) -> HttpResponse:
+    _scoped(request, code)
+    on = sel.today()
+    wait = _wait_days(request)
+    sort, descending = _sort(request)
+    context = _area_tables(code, on, wait, sort, descending)
+    chosen = sel.indicators()
+    place = geo.area_by_code(code)
+    context.update(on=on, wait=wait, wait_str=str(wait), sort=sort, descending=descending,
+                   five_k=sel.FIVE_K,
+                   parents=geo.ancestors(place) if place is not None else [],
+                   values=[(v.indicator, v.value) for v in
+                           sel.indicator_values(context["area"].values, chosen)],
+                   **_not_built())
+    if len(code) <= 2:
+        trend = sel.trend(code, context["area"].row)
+        context["trend"] = trend
+        context["trend_data"] = {"months": trend.months, "series": trend.series, "labels": {
+            "found": _("People found"), "verified": _("Verified"),
+            "care_started": _("Care started"), "in_care": _("In care (snapshots)")}}
+        context["trend_rows"] = [(m, *[trend.series[k][i] for k in
+                                       ("found", "verified", "care_started", "in_care")])
+                                 for i, m in enumerate(trend.months)]
+    if len(code) == 6:
+        context.update(_subdistrict_parts(request, code))
+    return render(request, "coverage/area.html", context)
+
+
+def _subdistrict_parts(request: HttpRequest, code: str) -> dict[str, Any]:
+    from lnob.cases.models import Forum
+
+    networks = list(Network.objects.filter(
+        Q(pk__in=Network.subdistricts.through.objects.filter(subdistrict_id=code)
+          .values("network_id"))
+        | Q(pk__in=Network.villages.through.objects.filter(village__subdistrict_id=code)
+            .values("network_id"))).order_by("-is_lead", "name"))
+    volunteers = Volunteer.objects.filter(subdistricts=code, active=True)
+    parts: dict[str, Any] = {"networks": networks, "volunteer_count": volunteers.count(),
+                             "forums": [], "forum_count": Forum.objects.filter(
+                                 subdistrict_id=code).count()}
+    if covers(request.user, code, VOLUNTEER_READERS):
+        parts["volunteers"] = list(volunteers.select_related("network").order_by(
+            "first_name", "last_name"))
+        # Volunteers' names are personal data.
+        audit.record(AuditAction.VIEW, request=request, object_type="coverage.volunteers",
+                     object_id=code, area_code=code,
+                     detail={"volunteers": [v.pk for v in parts["volunteers"]]})
+    if covers(request.user, code, FORUM_ROLES):
+        parts["forums"] = list(Forum.objects.filter(subdistrict_id=code).select_related(
+            "organiser").order_by("-held_on")[:50])
+    return parts
+
+
+@requires_roles(*ALL_ROLES)
+def area_export(request: HttpRequest, code: str) -> HttpResponseBase:
+    """A table of the area page as CSV or XLSX (audited)."""
+    _scoped(request, code)
+    table_name = request.GET.get("table", "children")
+    if table_name not in TABLES:
+        raise Http404
+    fmt = export_format(request.GET.get("format", "csv"))
+    tables = _area_tables(code, sel.today(), _wait_days(request))["tables"]
+    table = tables.get(table_name)
+    if table is None:
+        raise Http404
+    return _download(request, table, code, table_name, fmt)
+
+
+@requires_roles(*ALL_ROLES)
+def national_export(request: HttpRequest) -> HttpResponseBase:
+    if not covers(request.user, ""):
+        raise Http404
+    fmt = export_format(request.GET.get("format", "csv"))
+    rows, total = _nation_rows(sel.today())
+    if total is None:
+        raise Http404
+    return _download(request, figures_table(_("Provinces"), rows, total, areas=True), "",
+                     "provinces", fmt)
+
+
+def _download(request: HttpRequest, table: Table, code: str, name: str,
+              fmt: Any) -> HttpResponseBase:
+    audit.record(AuditAction.EXPORT, request=request, object_type="coverage.table",
+                 object_id=name, area_code=code, detail={"format": fmt, "rows": len(table.rows)})
+    return download(fmt, table.csv_header(), table.csv_rows(),
+                    name=filename(f"coverage-{name}", code, fmt), sheet_title=name)
+
+
+# ---------------------------------------------------------------- roadmap
+
+@requires_roles(*ALL_ROLES)
+def roadmap(request: HttpRequest, code: str) -> HttpResponse:
+    if len(code) != 2:
+        raise Http404
+    _scoped(request, code)
+    road = rm.roadmap_of(code)
+    errors: dict[str, list[str]] = {}
+    may_edit = rm.may_edit(request.user, code)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        d_day: datetime.date | None = None
+        targets = {(m, i.code): request.POST.get(f"target_{m}_{i.code}", "")
+                   for m in MILESTONE_MONTHS for i in sel.indicators()}
+        version = request.POST.get("version", "")
+        try:
+            try:
+                d_day = parse_date(request.POST.get("d_day", "")).value
+            except ThaiDateError as exc:
+                if exc.code != "empty":
+                    raise ValidationError({"d_day": str(exc)}) from exc
+            rm.roadmap_update(actor=request.user,  # type: ignore[arg-type]
+                              province_code=code, d_day=d_day, targets=targets,
+                              expected_version=int(version) if version.isdigit() else None,
+                              request=request)
+            return redirect("coverage_roadmap", code=code)
+        except ValidationError as exc:
+            errors = exc.message_dict
+    own = rm.targets_of(code)
+    national = rm.targets_of("")
+    chosen = sel.indicators()
+    grid = [(i, [(m, own.get((m, i.pk)), national.get((m, i.pk)),
+                  request.POST.get(f"target_{m}_{i.code}") if errors else None)
+                 for m in MILESTONE_MONTHS]) for i in chosen]
+    return render(request, "coverage/roadmap.html", {
+        "area": sel.AreaRow(code, sel.area_name(code), None, {}),  # type: ignore[arg-type]
+        "roadmap": road, "milestones": rm.progress(code), "may_edit": may_edit,
+        "may_approve": rm.may_approve(request.user, code), "grid": grid, "errors": errors,
+        "months": MILESTONE_MONTHS, "posted_d_day": request.POST.get("d_day") if errors
+        else None}, status=400 if errors else 200)
+
+
+@requires_roles(*ALL_ROLES)
+@require_POST
+def roadmap_approve(request: HttpRequest, code: str) -> HttpResponse:
+    if len(code) != 2:
+        raise Http404
+    _scoped(request, code)
+    if not rm.may_approve(request.user, code):
+        raise PermissionDenied
+    version = request.POST.get("version", "")
+    try:
+        rm.roadmap_approve(actor=request.user,  # type: ignore[arg-type]
+                           province_code=code,
+                           expected_version=int(version) if version.isdigit() else -1,
+                           request=request)
+    except ValidationError as exc:
+        from django.contrib import messages
+
+        for message_list in exc.message_dict.values():
+            for message in message_list:
+                messages.error(request, message)
+    return redirect("coverage_roadmap", code=code)
+
