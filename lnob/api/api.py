@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from lnob.api import errors
 from lnob.api.auth import API_AUTH
 from lnob.api.cases import router as cases_router
+from lnob.api.coverage import router as coverage_router
 from lnob.api.forums import router as forums_router
 from lnob.api.geo import router as geo_router
 from lnob.api.matching import router as matching_router
@@ -44,5 +45,6 @@ api.add_router("/forums", forums_router)
 api.add_router("/reports", reports_router)
 api.add_router("/inbox", inbox_router)
 api.add_router("/transfers", transfers_router)
+api.add_router("/coverage", coverage_router)
 api.add_router("/matching", matching_router)
 api.add_router("", networks_router)  # /networks, /volunteers, /funds, /committees

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 THRESHOLD = 5  # cells under this are hidden
 ROOM = 6  # a complementary cell at least this large hides any small one
@@ -49,11 +50,42 @@ class Suppressed:
 
 def suppress(values: Sequence[Sequence[int]]) -> Suppressed:
     """``values`` with its margins (last column: row totals; last row: column
-    totals; the corner: the grand total). Returns which cells to hide."""
+    totals; the corner: the grand total). Returns which cells to hide.
+
+    The rule above protects each line taken alone; lines taken together can
+    still pin a small count (a cycle of hidden cells through rows and columns
+    whose bounds leave no room). So the result is audited with a linear
+    programme — the smallest and largest value each "<5" cell could take given
+    everything published — and while one is pinned, one more cell of its row
+    is hidden. Cached: the same table is not audited twice."""
+    return _suppress(tuple(tuple(int(v) for v in row) for row in values))
+
+
+@lru_cache(maxsize=256)
+def _suppress(values: tuple[tuple[int, ...], ...]) -> Suppressed:
+    primary, hidden = _by_lines(values, set())
+    for _round in range(len(values) * len(values[0]) if values else 0):
+        pinned = _pinned(values, primary, hidden)
+        if pinned is None:
+            break
+        r, _c = pinned
+        row = [(values[r][c], c) for c in range(len(values[r])) if (r, c) not in hidden]
+        if not row:  # the whole row is hidden already: widen through its column
+            row = [(values[rr][_c], rr) for rr in range(len(values)) if (rr, _c) not in hidden]
+            hidden.add((min(row)[1], _c))
+        else:
+            hidden.add((r, min(row)[1]))
+        primary, hidden = _by_lines(values, hidden)
+    grid = [list(row) for row in values]
+    return Suppressed(grid, frozenset(primary), frozenset(hidden - primary))
+
+
+def _by_lines(values: Sequence[Sequence[int]],
+              extra: set[Cell]) -> tuple[set[Cell], set[Cell]]:
     grid = [list(row) for row in values]
     n_rows, n_cols = len(grid), len(grid[0]) if grid else 0
     primary = {(r, c) for r in range(n_rows) for c in range(n_cols) if grid[r][c] < THRESHOLD}
-    hidden = set(primary)
+    hidden = set(primary) | extra
     lines = [[(r, c) for c in range(n_cols)] for r in range(n_rows)] + \
             [[(r, c) for r in range(n_rows)] for c in range(n_cols)]
     changed = True
@@ -77,4 +109,41 @@ def suppress(values: Sequence[Sequence[int]]) -> Suppressed:
                                                  cell))
             hidden.add(choice)
             changed = True
-    return Suppressed(grid, frozenset(primary), frozenset(hidden - primary))
+    return primary, hidden
+
+
+def _pinned(values: Sequence[Sequence[int]], primary: set[Cell],
+            hidden: set[Cell]) -> Cell | None:
+    """A "<5" cell whose value the published table fixes, or None."""
+    from ortools.linear_solver import pywraplp
+
+    if not primary:
+        return None
+    n_rows, n_cols = len(values), len(values[0])
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    ceiling = 2 * values[-1][-1] + 10
+    var = {cell: solver.NumVar(0, 4, "") if cell in primary else solver.NumVar(5, ceiling, "")
+           for cell in sorted(hidden)}
+
+    def term(cell: Cell) -> object:
+        return var[cell] if cell in var else values[cell[0]][cell[1]]
+
+    lines = [([(r, c) for c in range(n_cols - 1)], (r, n_cols - 1)) for r in range(n_rows)] + \
+        [([(r, c) for r in range(n_rows - 1)], (n_rows - 1, c)) for c in range(n_cols)]
+    for parts, total in lines:
+        if any(p in var for p in parts) or total in var:
+            solver.Add(sum(term(p) for p in parts) == term(total))  # type: ignore[misc]
+    objective = solver.Objective()
+    for cell in sorted(primary):
+        for sense in (objective.SetMinimization, objective.SetMaximization):
+            objective.Clear()
+            objective.SetCoefficient(var[cell], 1)
+            sense()
+            solver.Solve()
+            if sense == objective.SetMinimization:
+                low = objective.Value()
+            else:
+                high = objective.Value()
+        if high - low < 1 - 1e-6:
+            return cell
+    return None

@@ -136,6 +136,8 @@ def test_api_operations_need_authentication_unless_declared_public(client: Clien
         "GET /api/v1/geo/subdistricts/{code}/villages", "GET /api/v1/geo/search",
         # Intake's public door: a report, and its stage by reference number.
         "POST /api/v1/reports/public", "GET /api/v1/reports/public/{reference}",
+        # Coverage: aggregates with small counts suppressed.
+        "GET /api/v1/coverage/public", "GET /api/v1/coverage/public/{code}",
     }
     assert "GET /api/v1/me" in guarded
 

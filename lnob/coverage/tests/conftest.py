@@ -85,7 +85,8 @@ def people(officer: User, need: Need, volunteer: Volunteer,
                                  expected_version=case.version)
             if target in ("assigned", "in_care"):
                 case = case_step(actor=officer, case=case, action="assign",
-                                 expected_version=case.version, volunteer_id=volunteer.pk)
+                                 expected_version=case.version, volunteer_id=volunteer.pk,
+                                 note="ทดสอบ: มอบหมายเกินกำลังได้")
             if target == "in_care":
                 visit_log(actor=officer, case=case, visited_on=TODAY, done="เยี่ยมบ้าน",
                           next_visit_on=TODAY + datetime.timedelta(days=14),

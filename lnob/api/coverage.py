@@ -1,0 +1,209 @@
+"""Coverage over the API: figures, indicators, milestones and snapshots of
+the areas a user works in (404 outside them), and the public figures
+(no token; small counts suppressed exactly as on the public dashboard)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from lnob.core.access import covers, grants_of, require_area
+from lnob.coverage import roadmap as rm
+from lnob.coverage import selectors as sel
+from lnob.coverage.models import Snapshot
+from lnob.coverage.tables import public_cells, public_table, public_value
+
+router = Router(tags=["coverage"])
+
+
+class IndicatorOut(Schema):
+    code: str
+    name_th: str
+    name_en: str
+    formula: str
+    unit: str
+    direction: str
+
+
+class ValueOut(Schema):
+    code: str
+    value: float | None
+
+
+class AreaFiguresOut(Schema):
+    code: str
+    name: str
+    figures: dict[str, Any]
+    indicators: list[ValueOut]
+
+
+class FiguresOut(AreaFiguresOut):
+    children: list[AreaFiguresOut]
+    five_k: list[dict[str, Any]]
+    holes: list[dict[str, Any]]
+
+
+class PublicRowOut(Schema):
+    code: str
+    name: str
+    cells: dict[str, int | str]
+
+
+class PublicOut(Schema):
+    code: str
+    name: str
+    note: str
+    total: dict[str, int | str]
+    indicators: list[ValueOut]
+    rows: list[PublicRowOut]
+
+
+class ProgressOut(Schema):
+    indicator: str
+    target: float | None
+    actual: float | None
+    national: float | None
+    status: str | None
+
+
+class MilestoneOut(Schema):
+    month: int
+    due: str | None
+    past: bool
+    snapshot_on: str | None
+    progress: list[ProgressOut]
+
+
+class RoadmapOut(Schema):
+    province_code: str
+    d_day: str | None
+    status: str
+    milestones: list[MilestoneOut]
+
+
+class SnapshotOut(Schema):
+    area_code: str
+    taken_on: str
+    kind: str
+    figures: dict[str, Any]
+    indicators: dict[str, Any]
+
+
+def _scope(request: HttpRequest, area: str) -> None:
+    if not grants_of(request.user):
+        raise HttpError(403, _("Your role does not allow this."))
+    if area == "":
+        if not covers(request.user, ""):
+            raise Http404
+        return
+    if len(area) not in (2, 4, 6) or not area.isdigit():
+        raise Http404
+    require_area(request.user, area)
+
+
+FIGURE_KEYS = [*rm.FIGURE_KEYS, "remaining", "load", "open_verified", "verified_ever"]
+
+
+def _area_out(a: sel.AreaRow, chosen: list[Any]) -> dict[str, Any]:
+    return {"code": a.code, "name": a.name,
+            "figures": {k: a.values.get(k) for k in FIGURE_KEYS},
+            "indicators": [{"code": v.indicator.code, "value": v.value}
+                           for v in sel.indicator_values(a.values, chosen)]}
+
+
+@router.get("/indicators", response=list[IndicatorOut])
+def indicators(request: HttpRequest) -> list[Any]:
+    """The indicator definitions: names, formula over the roll-ups, unit, direction."""
+    if not grants_of(request.user):
+        raise HttpError(403, _("Your role does not allow this."))
+    return sel.indicators()
+
+
+@router.get("/figures", response=FiguresOut)
+def figures(request: HttpRequest, area: str = "") -> dict[str, Any]:
+    """An area's figures and indicators (``area`` = "" for the nation, or a
+    province, district or subdistrict code), the areas one level down, the
+    five-ก readiness and the holes of its subdistricts."""
+    _scope(request, area)
+    on = sel.today()
+    row = sel.rollup_of(area)
+    if row is None:
+        raise Http404
+    chosen = sel.indicators()
+    here = sel.AreaRow(area, sel.area_name(area), row, sel.variables(row, on))
+    subdistricts = sel.subdistricts_in(area, on) if area else []
+    return {**_area_out(here, chosen),
+            "children": [_area_out(a, chosen) for a in sel.children(area, on)],
+            "five_k": [{"code": m.code, "name": m.name, "k1": m.marks[0], "k2": m.marks[1],
+                        "k3": m.marks[2], "k4": m.marks[3], "k5": m.marks[4],
+                        "score": m.score} for m in sel.five_k_matrix(subdistricts, on)],
+            "holes": [{"code": h.code, "name": h.name, "kind": h.kind, "detail": h.detail,
+                       "count": h.count} for h in sel.holes(subdistricts, on)]}
+
+
+@router.get("/roadmaps/{code}", response=RoadmapOut)
+def roadmap(request: HttpRequest, code: str) -> dict[str, Any]:
+    """A province's D-Day and milestones: target, actual (a past milestone's
+    from its snapshot), the national value and on track / behind / reached."""
+    if len(code) != 2:
+        raise Http404
+    _scope(request, code)
+    road = rm.roadmap_of(code)
+    return {"province_code": code, "d_day": road.d_day.isoformat() if road.d_day else None,
+            "status": road.status, "milestones": [
+                {"month": m.month, "due": m.due.isoformat() if m.due else None,
+                 "past": m.past,
+                 "snapshot_on": m.snapshot_on.isoformat() if m.snapshot_on else None,
+                 "progress": [{"indicator": p.indicator.code, "target": p.target,
+                               "actual": p.actual, "national": p.national,
+                               "status": p.status} for p in m.rows]}
+                for m in rm.progress(code)]}
+
+
+@router.get("/snapshots", response=list[SnapshotOut])
+def snapshots(request: HttpRequest, area: str = "") -> list[dict[str, Any]]:
+    """The snapshots kept of the nation ("") or a province, oldest first."""
+    if len(area) not in (0, 2):
+        raise Http404
+    _scope(request, area)
+    return [{"area_code": s.area_code, "taken_on": s.taken_on.isoformat(), "kind": s.kind,
+             "figures": s.figures, "indicators": s.indicators}
+            for s in Snapshot.objects.filter(area_code=area).order_by("taken_on")]
+
+
+def _public(code: str) -> dict[str, Any]:
+    on = sel.today()
+    row = sel.rollup_of(code)
+    if row is None:
+        raise Http404
+    total = sel.AreaRow(code, sel.area_name(code), row, sel.variables(row, on))
+    table = public_table("", sel.children(code, on), total)
+    cells = public_cells(table)
+    values = sel.indicator_values(total.values, sel.indicators())
+    return {"code": code, "name": total.name,
+            "note": _("Counts under 5 show as “<5”; “×” hides a count from which a small "
+                      "one could be worked out."),
+            "total": cells[""],
+            "indicators": [{"code": v.indicator.code,
+                            "value": public_value(v.indicator, v.value, cells[""])}
+                           for v in values],
+            "rows": [{"code": c, "name": n, "cells": cells[c]}
+                     for c, n in zip(table.codes, table.names, strict=True)]}
+
+
+@router.get("/public", response=PublicOut, auth=None)
+def public_nation(request: HttpRequest) -> dict[str, Any]:
+    """Thailand's public figures by province, small counts suppressed."""
+    return _public("")
+
+
+@router.get("/public/{code}", response=PublicOut, auth=None)
+def public_province(request: HttpRequest, code: str) -> dict[str, Any]:
+    """A province's public figures by district, small counts suppressed."""
+    if len(code) != 2 or not code.isdigit():
+        raise Http404
+    return _public(code)
