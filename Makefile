@@ -43,6 +43,8 @@ bench: setup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.registry
 	$(BIN)/python -m benchmarks.imports
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.imports
+	$(BIN)/python -m benchmarks.coverage
+	scripts/with-postgres.sh $(BIN)/python -m benchmarks.coverage
 
 setup: $(VENV)/.installed node_modules/.installed $(MO)
 
