@@ -262,10 +262,12 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
         status=ImportStatus.IMPORTING, done_rows=0)
     if claimed != 1:
         raise ImportRefused(_("This import is not waiting for a decision any more."))
-    live = LiveProgress(job.pk)
+    # A file written in one batch has nothing to report on the way.
+    live = LiveProgress(job.pk) if job.valid_rows > BATCH else None
 
     def written(rows: int) -> None:
-        live(rows)
+        if live is not None:
+            live(rows)
         if progress is not None:
             progress(rows)
 
@@ -291,7 +293,8 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
             problem=_("The import stopped on an unexpected error; nothing was imported."))
         raise
     finally:
-        live.close()
+        if live is not None:
+            live.close()
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.DONE, created_count=created, updated_count=updated,
         done_rows=len(checked.valid), finished_at=timezone.now(), problem="")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
@@ -144,3 +145,29 @@ def test_the_rows_written_reach_the_page_while_the_transaction_is_open() -> None
         live.close()
     assert seen == [5, 10, 12]
     assert not services.progress_file(job.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_commit_reports_each_batch_it_writes_then_stops_reporting(
+        officer: User, write_csv: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+
+    class Recorder:
+        def __init__(self, job_id: int) -> None:
+            calls.append(("open", job_id))
+
+        def __call__(self, rows: int) -> None:
+            calls.append(rows)
+
+        def close(self) -> None:
+            calls.append("close")
+
+    monkeypatch.setattr(services, "LiveProgress", Recorder)
+    monkeypatch.setattr(services, "BATCH", 2)
+    path = write_csv([good_row(ref=f"R{i}", cid="", first=f"คน{i}") for i in range(5)])
+    job = services.import_start(actor=officer, kind="persons", province_code="84",
+                                upload=SimpleUploadedFile("list.csv", path.read_bytes()))
+    services.run_check(job)
+    job = services.import_commit(actor=officer, job=job)
+    assert (job.status, job.done_rows, job.percent) == (ImportStatus.DONE, 5, 100)
+    assert calls == [("open", job.pk), 2, 4, 5, "close"]
