@@ -509,7 +509,9 @@ def _registered(columns: str, column: str, values: set[str],
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One array literal: adapting a list of 200 k strings costs more.
-            array = "{" + ",".join(_quoted(v) for v in values) + "}"
+            # Citizen IDs (digits) need no quotes.
+            digits = all(v.isascii() and v.isdigit() for v in values)
+            array = "{" + ",".join(values if digits else map(_quoted, values)) + "}"
             cursor.execute(f"SELECT {columns} FROM {table} "  # noqa: S608 — names are ours
                            f"WHERE {where}{column} = ANY(%s::text[])", [*before, array])
             return list(cursor.fetchall())
