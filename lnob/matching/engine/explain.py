@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .compile import DISTRICT, PROVINCE, SUBDISTRICT, VILLAGE, Compiled
-from .graph import Plan, arc_costs, param_costs, ragged_arange, rank_in_runs
+from .graph import Plan, ragged_arange, rank_in_runs
 from .model import Parameters, SubdistrictTotals
 
 NO_COVERAGE, NO_NEED_SERVED, ALL_FULL, TOO_COSTLY = 0, 1, 2, 3
@@ -24,7 +24,12 @@ class Reasons:
 def reasons(c: Compiled, p: Plan, params: Parameters, volunteer_index: np.ndarray) -> Reasons:
     """Checked in order: no volunteer covers the person's area; none of those who do
     serves the main need; all of those who do are full (the volunteer, or its
-    network); otherwise a suitable one had room and the weights left them out."""
+    network); otherwise a suitable one had room and the weights left them out.
+
+    Worked out per (place, main need), not per person: the volunteers covering a
+    place are the same for everyone living there. Full volunteers are named
+    nearest first (village, subdistrict, district, province), then by input order.
+    """
     n, m, k = c.n, c.m, c.n_cap.size
     placed = volunteer_index >= 0
     v_used = np.bincount(volunteer_index[placed], minlength=m)
@@ -32,40 +37,51 @@ def reasons(c: Compiled, p: Plan, params: Parameters, volunteer_index: np.ndarra
     full_vol = (c.v_cap - v_used <= 0) | (c.n_cap[c.v_net] - n_used[c.v_net] <= 0)
 
     un = np.flatnonzero(~placed)
-    locs = p.loc.of_person[un]
-    counts = np.diff(p.cand.ptr)[locs]
-    rep = np.repeat(np.arange(un.size, dtype=np.int64), counts)
-    idx = ragged_arange(p.cand.ptr[locs], counts)
-    v = p.cand.vol[idx]
-    main = c.p_main[un][rep]
-    bit = np.left_shift(np.uint64(1), (main % 64).astype(np.uint64))
-    serves = (c.v_serve[v, main // 64] & bit) != 0
-    suitable = np.bincount(rep, weights=serves, minlength=un.size)
-    room = np.bincount(rep, weights=serves & ~full_vol[v], minlength=un.size)
-    why = np.where(counts == 0, NO_COVERAGE, np.where(
+    u_loc, u_main = p.loc.of_person[un], c.p_main[un]
+    n_loc = p.loc.sd.size
+    cand_loc = np.repeat(np.arange(n_loc, dtype=np.int64), np.diff(p.cand.ptr))
+    # Candidates nearest first, for naming them.
+    order = np.lexsort((p.cand.vol, p.cand.level, cand_loc))
+    o_loc, o_vol = cand_loc[order], p.cand.vol[order]
+    o_full = full_vol[o_vol]
+    needs = np.unique(u_main)
+    suitable = np.zeros(un.size, dtype=np.int64)
+    room = np.zeros(un.size, dtype=np.int64)
+    named_key, named_vol = [], []
+    for need in needs.tolist():
+        word, bit = divmod(need, 64)
+        serves = (c.v_serve[o_vol, word] & np.uint64(1 << bit)) != 0
+        count = np.bincount(o_loc[serves], minlength=n_loc)
+        free = np.bincount(o_loc[serves & ~o_full], minlength=n_loc)
+        mine = u_main == need
+        suitable[mine] = count[u_loc[mine]]
+        room[mine] = free[u_loc[mine]]
+        s_loc, s_vol = o_loc[serves], o_vol[serves]
+        first = rank_in_runs(s_loc) < params.named_full_givers
+        named_key.append(s_loc[first] * (needs.size + 1) + np.searchsorted(needs, need))
+        named_vol.append(s_vol[first])
+    covering = np.diff(p.cand.ptr)[u_loc]
+    why = np.where(covering == 0, NO_COVERAGE, np.where(
         suitable == 0, NO_NEED_SERVED, np.where(room == 0, ALL_FULL, TOO_COSTLY)))
     reason = np.full(n, -1, dtype=np.int64)
     reason[un] = why
 
-    # Name the full volunteers, cheapest first (as the model prices them).
-    sel = serves & (why[rep] == ALL_FULL)
-    r, vs = rep[sel], v[sel]
-    persons = un[r]
-    cost2 = 2 * arc_costs(c.p_needs[persons], c.v_serve[vs], p.cand.level[idx][sel],
-                          param_costs(params))
-    cost2 -= np.where(c.p_cur[persons] == vs, 2 * params.continuity_threshold + 1, 0)
-    order = np.lexsort((vs, cost2, r))
-    r, vs = r[order], vs[order]
-    keep = rank_in_runs(r) < params.named_full_givers
-    total = np.bincount(r, minlength=un.size)
+    keys = np.concatenate(named_key) if named_key else np.zeros(0, dtype=np.int64)
+    vols = np.concatenate(named_vol) if named_vol else np.zeros(0, dtype=np.int64)
+    by_key = np.argsort(keys, kind="stable")
+    keys, vols = keys[by_key], vols[by_key]
+    full = why == ALL_FULL
+    want = u_loc[full] * (needs.size + 1) + np.searchsorted(needs, u_main[full])
+    lo = np.searchsorted(keys, want, side="left")
+    counts = np.searchsorted(keys, want, side="right") - lo
     named = np.zeros(n, dtype=np.int64)
-    named[un] = np.minimum(total, params.named_full_givers)
+    named[un[full]] = counts
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(named, out=offsets[1:])
     more = np.zeros(n, dtype=np.int64)
-    more[un] = np.maximum(total - params.named_full_givers, 0)
-    return Reasons(reason=reason, full_offsets=offsets, full_volunteers=vs[keep],
-                   full_more=more)
+    more[un[full]] = suitable[full] - counts
+    return Reasons(reason=reason, full_offsets=offsets,
+                   full_volunteers=vols[ragged_arange(lo, counts)], full_more=more)
 
 
 def subdistrict_totals(c: Compiled, volunteer_index: np.ndarray

@@ -4,8 +4,10 @@
 * Candidates: per location, the volunteers covering it, found through a sorted
   index of coverage codes (one binary search per location and level, no loop over
   pairs), each at the level of its most specific covering code.
-* Groups: people interchangeable for the model — same location, same needs, same
-  severity and same current giver (usually none) — share one node with a supply.
+* Groups: people interchangeable for the model but for their severity — same
+  location, same needs and same current giver (usually none) — share one node
+  with a supply, and one unplaced arc per severity among them (capacity: how many
+  have it), so the flow still chooses whom to leave out by severity.
 * Components: locations, volunteers and networks joined by candidate and
   membership links (a network whose capacity cannot bind links nothing). No flow
   crosses components, so each is solved on its own; small ones are packed into
@@ -18,7 +20,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .compile import DISTRICT, PROVINCE, SUBDISTRICT, VILLAGE, Compiled, popcount
+from .compile import (
+    DISTRICT,
+    MAX_SEVERITY,
+    PROVINCE,
+    SUBDISTRICT,
+    VILLAGE,
+    Compiled,
+    popcount,
+)
 from .model import Parameters
 
 LEVEL_KEY = 10**9          # coverage key = level * LEVEL_KEY + code (codes have ≤ 8 digits)
@@ -116,7 +126,7 @@ class Groups:
     ptr: np.ndarray         # group g's members are members[ptr[g]:ptr[g+1]]
     loc: np.ndarray
     needs: np.ndarray       # uint64 (G, words)
-    sev: np.ndarray
+    sev: np.ndarray         # (G, 5): members of severity 1..5
     cur: np.ndarray
     of_person: np.ndarray
 
@@ -128,10 +138,16 @@ class Groups:
         return int(self.loc.size)
 
 
-def groups(c: Compiled, loc: Locations, enabled: bool = True) -> Groups:
+def groups(c: Compiled, loc: Locations, cur: np.ndarray, enabled: bool = True,
+           by_severity: bool = False) -> Groups:
+    """Group people; ``by_severity`` also splits them by severity (the greedy
+    baseline takes the most severe first, so it needs one severity per group).
+    ``cur``: each person's current giver where it still matters (-1 elsewhere)."""
     n = c.n
     if enabled:
-        columns = [c.p_cur, c.p_sev, *(c.p_needs[:, w] for w in range(c.words)), loc.of_person]
+        columns = [cur, *(c.p_needs[:, w] for w in range(c.words)), loc.of_person]
+        if by_severity:
+            columns.insert(0, c.p_sev)
         order = np.lexsort(columns)
         new = np.zeros(n, dtype=bool)
         if n:
@@ -147,9 +163,19 @@ def groups(c: Compiled, loc: Locations, enabled: bool = True) -> Groups:
     first = order[starts]
     of_person = np.empty(n, dtype=np.int64)
     of_person[order] = np.cumsum(new) - 1
+    sev = np.zeros((starts.size, MAX_SEVERITY), dtype=np.int64)
+    np.add.at(sev, (of_person, c.p_sev - 1), 1)
     return Groups(members=order.astype(np.int64), ptr=ptr, loc=loc.of_person[first],
-                  needs=c.p_needs[first], sev=c.p_sev[first], cur=c.p_cur[first],
-                  of_person=of_person)
+                  needs=c.p_needs[first], sev=sev, cur=cur[first], of_person=of_person)
+
+
+def covers(cand: Candidates, loc: np.ndarray, vol: np.ndarray, m: int) -> np.ndarray:
+    """Whether each ``vol`` (or -1) is among the candidates of ``loc``."""
+    key = np.repeat(np.arange(cand.ptr.size - 1, dtype=np.int64), np.diff(cand.ptr)) \
+        * max(m, 1) + cand.vol
+    want = loc * max(m, 1) + vol
+    pos = np.minimum(np.searchsorted(key, want), max(key.size - 1, 0))
+    return (vol >= 0) & (key[pos] == want) if key.size else np.zeros(vol.size, dtype=bool)
 
 
 def components(size: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -179,7 +205,7 @@ class BlockInput:
     g_size: np.ndarray
     g_loc: np.ndarray
     g_needs: np.ndarray
-    g_sev: np.ndarray
+    g_sev: np.ndarray       # (G, 5): members of severity 1..5
     g_cur: np.ndarray       # local volunteer, -1
     loc_sd: np.ndarray      # per local location: subdistrict code
     loc_vil: np.ndarray     # and village code, -1
@@ -218,13 +244,17 @@ def param_costs(params: Parameters) -> tuple[int, ...]:
 
 
 def plan(c: Compiled, params: Parameters, decompose: bool = True, group: bool = True,
-         block_arcs: int = BLOCK_ARCS) -> Plan:
+         by_severity: bool = False, block_arcs: int = BLOCK_ARCS) -> Plan:
     loc = locations(c)
     cand = candidates(c, loc)
-    grp = groups(c, loc, enabled=group)
     n_loc, m, k = loc.sd.size, c.m, c.n_cap.size
-
     usable_vol = (c.v_cap > 0) & (c.n_cap[c.v_net] > 0)
+    # A current giver who no longer covers the person, or has no room at all, gives
+    # no continuity bonus: such people group with everyone else.
+    keeps = covers(cand, loc.of_person, c.p_cur, m)
+    keeps[keeps] &= usable_vol[c.p_cur[keeps]]
+    cur = np.where(keeps, c.p_cur, -1)
+    grp = groups(c, loc, cur, enabled=group, by_severity=by_severity)
     usable = subset(cand, usable_vol)
     member_cap = np.bincount(c.v_net[usable_vol], weights=c.v_cap[usable_vol], minlength=k)
     binding_net = c.n_cap < member_cap

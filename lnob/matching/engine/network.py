@@ -73,78 +73,127 @@ class FlowNetwork:
     caps: np.ndarray
     costs2: np.ndarray
     supplies: np.ndarray
-    layer: np.ndarray       # per node: 0 group, 1..4 entry levels, 5 hub, 6 volunteer, 7+
+    layer: np.ndarray       # per node: GROUP, ENTRY, HUB, VOLUNTEER or OTHER
     vol_base: int
+    unplaced_severity: np.ndarray   # the first arcs are group → sink, one per severity
+    solver_node: np.ndarray         # node → the number the solver sees
+
+    def unplaced(self, flows: np.ndarray, groups: int) -> np.ndarray:
+        """(groups, 5): how many of each severity the flow leaves unplaced."""
+        k = self.unplaced_severity.size
+        out = np.zeros((groups, 5), dtype=np.int64)
+        np.add.at(out, (self.tails[:k], self.unplaced_severity - 1), flows[:k])
+        return out
+
+
+GROUP, ENTRY, HUB, VOLUNTEER, OTHER = 0, 1, 2, 3, 4
+# Choosing how an (area, needs) reaches its volunteers: shared nodes make the solver
+# work harder per arc, so they must save this many times the arcs to be used.
+# (Any choice gives the same optimum; the tests force each one in turn.)
+DIRECT_WEIGHT, FLAT_WEIGHT, ENTRY_WEIGHT = 1.0, 1.5, 2.5
+
+
+@dataclass
+class _Arcs:
+    tails: list[np.ndarray]
+    heads: list[np.ndarray]
+    caps: list[np.ndarray]
+    costs2: list[np.ndarray]
+
+    def add(self, tails: np.ndarray, heads: np.ndarray, caps: np.ndarray | int,
+            costs2: np.ndarray | int) -> None:
+        self.tails.append(tails)
+        self.heads.append(heads)
+        self.caps.append(np.broadcast_to(np.asarray(caps, dtype=np.int64), tails.shape))
+        self.costs2.append(np.broadcast_to(np.asarray(costs2, dtype=np.int64), tails.shape))
 
 
 def build(b: BlockInput) -> FlowNetwork:
+    """Per level and per (area, needs) of the block's groups, the cheapest of:
+    direct arcs to the volunteers, arcs to the hubs, or one arc to a shared entry
+    node that has the arcs to the hubs."""
     n_g, n_v, n_n = b.g_size.size, b.v_cap.size, b.n_cap.size
     tier = np.asarray(b.costs[:4], dtype=np.int64)
     unmet, threshold, unplaced = b.costs[4], b.costs[5], b.costs[6]
     big = max(int(b.g_size.sum()), 1)
-
-    # Areas of each group per level, and the coverage (level, area, volunteer).
     sd, vil = b.loc_sd[b.g_loc], b.loc_vil[b.g_loc]
     g_area = [vil, sd, sd // 100, sd // 10_000]
-    c_count = np.diff(b.loc_ptr)
-    c_loc = np.repeat(np.arange(b.loc_sd.size, dtype=np.int64), c_count)
-    c_area_all = [b.loc_vil[c_loc], b.loc_sd[c_loc], b.loc_sd[c_loc] // 100,
-                  b.loc_sd[c_loc] // 10_000]
+    c_loc = np.repeat(np.arange(b.loc_sd.size, dtype=np.int64), np.diff(b.loc_ptr))
+    c_area = [b.loc_vil[c_loc], b.loc_sd[c_loc], b.loc_sd[c_loc] // 100,
+              b.loc_sd[c_loc] // 10_000]
 
-    # Entry nodes per level.
-    entry_of_group = []     # per level: group → entry id within the level, -1
-    entry_area, entry_needs = [], []
-    for level in range(LEVELS):
-        has = g_area[level] >= 0
-        rows = np.flatnonzero(has)
-        first, inverse = unique_rows(g_area[level][rows], *_words(b.g_needs[rows]))
-        of_group = np.full(n_g, -1, dtype=np.int64)
-        of_group[rows] = inverse
-        entry_of_group.append(of_group)
-        entry_area.append(g_area[level][rows][first])
-        entry_needs.append(b.g_needs[rows][first])
-    entry_base = np.cumsum([n_g] + [a.size for a in entry_area])
-
-    # Hubs per level, entry → hub arcs and hub → volunteer arcs.
-    hub_parts: list[tuple[np.ndarray, np.ndarray]] = []   # (area, S) per level
-    e_h: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (entry node, hub id, cost)
-    h_v: list[tuple[np.ndarray, np.ndarray]] = []          # (hub id, volunteer)
-    hub_count = 0
+    # Node ids are assigned at the end; collect (kind, local id) pieces first.
+    group_arcs = _Arcs([], [], [], [])      # group → volunteer (heads: volunteer)
+    to_hub: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []    # group → hub
+    to_entry: list[tuple[np.ndarray, np.ndarray]] = []              # group → entry
+    entry_hub: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # entry → hub
+    hub_vol: list[tuple[np.ndarray, np.ndarray]] = []
+    n_entry = n_hub = 0
     for level in range(LEVELS):
         at = b.cand_level == level
-        first, _ = unique_rows(c_area_all[level][at], b.cand_vol[at])
-        cov_area, cov_vol = c_area_all[level][at][first], b.cand_vol[at][first]
-        mfirst, _ = unique_rows(cov_area, *_words(b.v_serve[cov_vol]))
-        m_area, m_serve = cov_area[mfirst], b.v_serve[cov_vol[mfirst]]
-        ei, mj = join_on(entry_area[level], m_area)
-        needs = entry_needs[level][ei]
-        served = needs & m_serve[mj]
-        efirst, _ = unique_rows(ei, *_words(served))
-        ei, served, needs = ei[efirst], served[efirst], needs[efirst]
-        hfirst, hub_of = unique_rows(entry_area[level][ei], *_words(served))
-        h_area, h_set = entry_area[level][ei][hfirst], served[hfirst]
-        cost = tier[level] + unmet * popcount(needs & ~served)
-        e_h.append((entry_base[level] + ei, hub_count + hub_of, cost))
+        first, _ = unique_rows(c_area[level][at], b.cand_vol[at])
+        cov_area, cov_vol = c_area[level][at][first], b.cand_vol[at][first]
+        if cov_area.size == 0:
+            continue
+        areas, per_area = np.unique(cov_area, return_counts=True)
+        groups = np.flatnonzero(g_area[level] >= 0)
+        groups = groups[np.isin(g_area[level][groups], areas)]
+        e_first, e_of = unique_rows(g_area[level][groups], *_words(b.g_needs[groups]))
+        e_area, e_needs = g_area[level][groups][e_first], b.g_needs[groups][e_first]
+        e_groups = np.bincount(e_of, minlength=e_first.size)
+        e_vols = per_area[np.searchsorted(areas, e_area)]
+        # The distinct subsets S = needs ∩ served among the area's volunteers.
+        m_first, _ = unique_rows(cov_area, *_words(b.v_serve[cov_vol]))
+        ei, mj = join_on(e_area, cov_area[m_first])
+        served = e_needs[ei] & b.v_serve[cov_vol[m_first]][mj]
+        s_first, _ = unique_rows(ei, *_words(served))
+        ei, served = ei[s_first], served[s_first]
+        s_cost2 = 2 * (tier[level] + unmet * popcount(e_needs[ei] & ~served))
+        e_sets = np.bincount(ei, minlength=e_first.size)
+        direct = DIRECT_WEIGHT * e_groups * e_vols
+        flat = FLAT_WEIGHT * e_groups * e_sets
+        shared = ENTRY_WEIGHT * (e_groups + e_sets)
+        mode = np.argmin(np.stack([direct, flat, shared]), axis=0)
+
+        # Direct: group → each volunteer of the area.
+        g_direct = groups[mode[e_of] == 0]
+        gi, vj = join_on(g_area[level][g_direct], cov_area)
+        g, v = g_direct[gi], cov_vol[vj]
+        group_arcs.add(g, v, b.g_size[g], 2 * (
+            tier[level] + unmet * popcount(b.g_needs[g] & ~b.v_serve[v])))
+        # Hubs for the subsets used by the other two modes.
+        use = mode[ei] > 0
+        ei, served, s_cost2 = ei[use], served[use], s_cost2[use]
+        h_first, h_of = unique_rows(e_area[ei], *_words(served))
+        h_area, h_set = e_area[ei][h_first], served[h_first]
         hi, vj = join_on(h_area, cov_area)
         ok = ((b.v_serve[cov_vol[vj]] & h_set[hi]) == h_set[hi]).all(axis=1)
-        h_v.append((hub_count + hi[ok], cov_vol[vj][ok]))
-        hub_parts.append((h_area, h_set))
-        hub_count += h_area.size
-    hub_base = int(entry_base[-1])
-    vol_base = hub_base + hub_count
+        hub_vol.append((n_hub + hi[ok], cov_vol[vj][ok]))
+        # Flat: group → each hub of its (area, needs).
+        flat_e = mode[ei] == 1
+        order = np.argsort(ei[flat_e], kind="stable")
+        f_e, f_hub, f_cost = ei[flat_e][order], h_of[flat_e][order], s_cost2[flat_e][order]
+        g_flat = groups[mode[e_of] == 1]
+        lo = np.searchsorted(f_e, e_of[mode[e_of] == 1], side="left")
+        counts = np.searchsorted(f_e, e_of[mode[e_of] == 1], side="right") - lo
+        pick = ragged_arange(lo, counts)
+        to_hub.append((np.repeat(g_flat, counts), n_hub + f_hub[pick], f_cost[pick]))
+        # Shared: group → entry → each hub.
+        entries = np.flatnonzero(mode == 2)
+        e_local = np.full(e_first.size, -1, dtype=np.int64)
+        e_local[entries] = n_entry + np.arange(entries.size)
+        g_shared = groups[mode[e_of] == 2]
+        to_entry.append((g_shared, e_local[e_of[mode[e_of] == 2]]))
+        shared_e = mode[ei] == 2
+        entry_hub.append((e_local[ei[shared_e]], n_hub + h_of[shared_e], s_cost2[shared_e]))
+        n_entry += entries.size
+        n_hub += h_area.size
+
+    entry_base = n_g
+    hub_base = entry_base + n_entry
+    vol_base = hub_base + n_hub
     net_base = vol_base + n_v
     sink = net_base + n_n
-
-    groups = np.arange(n_g, dtype=np.int64)
-    entry = np.where(entry_of_group[0] >= 0, entry_base[0] + entry_of_group[0],
-                     entry_base[1] + entry_of_group[1])
-    chain_t, chain_h = [], []
-    for level in range(LEVELS - 1):
-        has = entry_of_group[level] >= 0
-        per = entry_area[level + 1].size + 1
-        pairs = np.unique(entry_of_group[level][has] * per + entry_of_group[level + 1][has])
-        chain_t.append(entry_base[level] + pairs // per)
-        chain_h.append(entry_base[level + 1] + pairs % per)
 
     # Continuity: a direct arc to the current giver, at the level it covers the group.
     cur_g = np.flatnonzero(b.g_cur >= 0)
@@ -158,34 +207,59 @@ def build(b: BlockInput) -> FlowNetwork:
                      + unmet * popcount(b.g_needs[cur_g] & ~b.v_serve[cur_v])) \
         - (2 * threshold + 1)
 
+    arcs = _Arcs([], [], [], [])
+    for severity in range(1, b.g_sev.shape[1] + 1):  # unplaced arcs come first
+        has = np.flatnonzero(b.g_sev[:, severity - 1])
+        arcs.add(has, np.full(has.size, sink), b.g_sev[has, severity - 1],
+                 2 * unplaced * severity)
+    unplaced_severity = np.concatenate([np.full(t.size, i + 1) for i, t in enumerate(arcs.tails)])
+    for t, h, cap, cost in zip(group_arcs.tails, group_arcs.heads, group_arcs.caps,
+                               group_arcs.costs2, strict=True):
+        arcs.add(t, vol_base + h, cap, cost)
+    arcs.add(cur_g, vol_base + cur_v, b.g_size[cur_g], cur_cost2)
+    for g, h, cost in to_hub:
+        arcs.add(g, hub_base + h, b.g_size[g], cost)
+    for g, e in to_entry:
+        arcs.add(g, entry_base + e, b.g_size[g], 0)
+    for e, h, cost in entry_hub:
+        arcs.add(entry_base + e, hub_base + h, big, cost)
+    for h, v in hub_vol:
+        arcs.add(hub_base + h, vol_base + v, big, 0)
     vols = np.arange(n_v, dtype=np.int64)
-    tails = np.concatenate([
-        groups, cur_g, groups, *chain_t, *(t for t, _, _ in e_h),
-        *(hub_base + h for h, _ in h_v), vol_base + vols, net_base + np.arange(n_n)])
-    heads = np.concatenate([
-        entry, vol_base + cur_v, np.full(n_g, sink), *chain_h,
-        *(hub_base + h for _, h, _ in e_h), *(vol_base + v for _, v in h_v),
-        np.where(b.v_net >= 0, net_base + b.v_net, sink), np.full(n_n, sink)])
-    n_chain = sum(t.size for t in chain_t)
-    n_hv = sum(h.size for h, _ in h_v)
-    caps = np.concatenate([
-        b.g_size, b.g_size[cur_g], b.g_size, np.full(n_chain, big),
-        np.full(sum(t.size for t, _, _ in e_h), big), np.full(n_hv, big), b.v_cap, b.n_cap])
-    costs2 = np.concatenate([
-        np.zeros(n_g, np.int64), cur_cost2, 2 * unplaced * b.g_sev,
-        np.zeros(n_chain, np.int64), *(2 * c for _, _, c in e_h),
-        np.zeros(n_hv + n_v + n_n, np.int64)])
+    arcs.add(vol_base + vols, np.where(b.v_net >= 0, net_base + b.v_net, sink), b.v_cap, 0)
+    arcs.add(net_base + np.arange(n_n, dtype=np.int64), np.full(n_n, sink), b.n_cap, 0)
+
     supplies = np.zeros(sink + 1, dtype=np.int64)
     supplies[:n_g] = b.g_size
     supplies[sink] = -int(b.g_size.sum())
-    layer = np.full(sink + 1, 7, dtype=np.int64)
-    layer[:n_g] = 0
-    for level in range(LEVELS):
-        layer[entry_base[level]:entry_base[level + 1]] = 1 + level
-    layer[hub_base:vol_base] = 5
-    layer[vol_base:net_base] = 6
-    return FlowNetwork(tails=tails, heads=heads, caps=caps, costs2=costs2, supplies=supplies,
-                       layer=layer, vol_base=vol_base)
+    layer = np.full(sink + 1, OTHER, dtype=np.int64)
+    layer[:n_g] = GROUP
+    layer[entry_base:hub_base] = ENTRY
+    layer[hub_base:vol_base] = HUB
+    layer[vol_base:net_base] = VOLUNTEER
+    tails, heads = np.concatenate(arcs.tails), np.concatenate(arcs.heads)
+    return FlowNetwork(tails=tails, heads=heads,
+                       caps=np.concatenate(arcs.caps), costs2=np.concatenate(arcs.costs2),
+                       supplies=supplies, layer=layer, vol_base=vol_base,
+                       unplaced_severity=unplaced_severity,
+                       solver_node=_by_place(tails, heads, sink, np.where(vil >= 0, vil, sd * 100)))
+
+
+def _by_place(tails: np.ndarray, heads: np.ndarray, sink: int,
+              group_key: np.ndarray) -> np.ndarray:
+    """Node numbers for the solver that keep each place's groups, hubs and volunteers
+    close together (the solver runs markedly faster on such an order): each node
+    takes the smallest village code among the groups that reach it."""
+    key = np.full(sink + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    key[:group_key.size] = group_key
+    inner = heads != sink
+    t, h = tails[inner], heads[inner]
+    for _ in range(4):  # group → entry → hub → volunteer → network
+        np.minimum.at(key, h, key[t])
+    key[sink] = np.iinfo(np.int64).max
+    number = np.empty(sink + 1, dtype=np.int64)
+    number[np.argsort(key, kind="stable")] = np.arange(sink + 1)
+    return number
 
 
 def paths(net: FlowNetwork, flows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -195,9 +269,9 @@ def paths(net: FlowNetwork, flows: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     used = flows > 0
     tails, heads, flow = net.tails[used], net.heads[used], flows[used]
     layer = net.layer
-    start = layer[tails] == 0
+    start = layer[tails] == GROUP
     seg_origin, seg_node, seg_count = tails[start], heads[start], flow[start]
-    for current in (1, 2, 3, 4, 5):  # entry levels, then hubs: all inflow is known
+    for current in (ENTRY, HUB):  # in this order, all of a node's inflow is known
         here = layer[seg_node] == current
         s_order = np.flatnonzero(here)
         s_order = s_order[np.argsort(seg_node[s_order], kind="stable")]
@@ -211,7 +285,7 @@ def paths(net: FlowNetwork, flows: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
         seg_origin = np.concatenate([seg_origin[~here], seg_origin[src]])
         seg_node = np.concatenate([seg_node[~here], heads[dst]])
         seg_count = np.concatenate([seg_count[~here], np.diff(cuts, prepend=0)])
-    at_vol = layer[seg_node] == 6   # the rest went to the sink: unplaced
+    at_vol = layer[seg_node] == VOLUNTEER   # the rest went to the sink: unplaced
     g, v, c = seg_origin[at_vol], seg_node[at_vol] - net.vol_base, seg_count[at_vol]
     n_v = int(v.max()) + 1 if v.size else 1
     pair, inverse = np.unique(g * n_v + v, return_inverse=True)

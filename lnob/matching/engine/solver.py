@@ -30,9 +30,10 @@ class BlockOutput:
     g: np.ndarray           # local group
     v: np.ndarray           # local volunteer
     flow: np.ndarray        # people of the group placed with the volunteer
+    unplaced: np.ndarray    # (groups, 5): people of each severity left unplaced
     objective2: int         # twice the block's cost, unplaced people included
     arcs: int
-    seconds: float
+    cpu_seconds: float      # CPU time of the block (not wall: the machine may be shared)
 
 
 def flow_block(b: BlockInput) -> BlockOutput:
@@ -45,31 +46,34 @@ def flow_block(b: BlockInput) -> BlockOutput:
     network → sink the network's. Supplies on the group nodes stand for a
     source's arcs.
     """
-    start = time.perf_counter()
+    start = time.process_time()
     net = network.build(b)
     smcf = min_cost_flow.SimpleMinCostFlow()
+    number = net.solver_node
     smcf.add_arcs_with_capacity_and_unit_cost(
-        net.tails.astype(np.int32), net.heads.astype(np.int32), net.caps.astype(np.int64),
-        net.costs2.astype(np.int64))
-    smcf.set_nodes_supplies(np.arange(net.supplies.size, dtype=np.int32), net.supplies)
+        number[net.tails].astype(np.int32), number[net.heads].astype(np.int32),
+        net.caps.astype(np.int64), net.costs2.astype(np.int64))
+    smcf.set_nodes_supplies(number.astype(np.int32), net.supplies)
     status = smcf.solve()
     if status != smcf.OPTIMAL:  # cannot happen: every group can go unplaced
         raise RuntimeError(f"min-cost flow ended with status {status}")
     flows = np.asarray(smcf.flows(np.arange(net.tails.size, dtype=np.int32)), dtype=np.int64)
     g, v, count = network.paths(net, flows)
-    return BlockOutput(g=g, v=v, flow=count, objective2=int(smcf.optimal_cost()),
-                       arcs=int(net.tails.size), seconds=time.perf_counter() - start)
+    return BlockOutput(g=g, v=v, flow=count, unplaced=net.unplaced(flows, b.g_size.size),
+                       objective2=int(smcf.optimal_cost()),
+                       arcs=int(net.tails.size), cpu_seconds=time.process_time() - start)
 
 
 def greedy_block(b: BlockInput) -> BlockOutput:
     """The baseline: most severe groups first, each to its cheapest covering
     volunteers that still have room (volunteer and network), never at a cost above
     leaving them unplaced."""
-    start = time.perf_counter()
+    start = time.process_time()
     g, v, cost2 = block_arcs(b)
-    unplaced2 = 2 * b.costs[6] * b.g_sev
+    severity = 5 - np.argmax(b.g_sev[:, ::-1] > 0, axis=1)  # one per group here
+    unplaced2 = 2 * b.costs[6] * severity
     g_rank = np.empty(b.g_size.size, dtype=np.int64)
-    g_rank[np.argsort(-b.g_sev, kind="stable")] = np.arange(b.g_size.size)
+    g_rank[np.argsort(-severity, kind="stable")] = np.arange(b.g_size.size)
     order = np.lexsort((v, cost2, g_rank[g]))
     keep = cost2[order] < unplaced2[g[order]]
     order = order[keep]
@@ -101,10 +105,13 @@ def greedy_block(b: BlockInput) -> BlockOutput:
         out_c.append(arc_c[a])
     flow = np.asarray(out_f, dtype=np.int64)
     cost = np.asarray(out_c, dtype=np.int64)
-    objective2 = int((flow * cost).sum() + (np.asarray(left, dtype=np.int64) * unplaced2).sum())
+    left_over = np.asarray(left, dtype=np.int64)
+    unplaced = np.zeros((b.g_size.size, 5), dtype=np.int64)
+    unplaced[np.arange(b.g_size.size), severity - 1] = left_over
+    objective2 = int((flow * cost).sum() + (left_over * unplaced2).sum())
     return BlockOutput(g=np.asarray(out_g, dtype=np.int64), v=np.asarray(out_v, dtype=np.int64),
-                       flow=flow, objective2=objective2, arcs=int(g.size),
-                       seconds=time.perf_counter() - start)
+                       flow=flow, unplaced=unplaced, objective2=objective2, arcs=int(g.size),
+                       cpu_seconds=time.process_time() - start)
 
 
 def placement_cost2(c: Compiled, p: Plan, params: Parameters, g: np.ndarray,
@@ -155,32 +162,46 @@ def _run(problem: Problem, params: Parameters | None, workers: int, decompose: b
 
     c = compile_problem(problem)
     stats["compile_s"] = time.perf_counter() - clock
-    p = plan(c, params, decompose=decompose, group=group)
+    p = plan(c, params, decompose=decompose, group=group, by_severity=method == "greedy")
     stats["plan_s"] = time.perf_counter() - clock - stats["compile_s"]
 
     fn = flow_block if method == "min_cost_flow" else greedy_block
     outputs = _run_blocks(fn, p.blocks, workers, progress)
     stats["place_s"] = time.perf_counter() - clock - stats["compile_s"] - stats["plan_s"]
 
-    # Spread each group's flows over its members, in input order.
+    # Spread each group's flows over its members: the unplaced ones by severity as
+    # the flow says, then the volunteers in turn, in input order.
     grp = p.groups
+    n_groups = len(grp)
+    unplaced = grp.sev.copy()          # groups outside every block stay unplaced
     if outputs:
         pg = np.concatenate([bg[o.g] for bg, o in zip(p.block_groups, outputs, strict=True)])
         pv = np.concatenate([bv[o.v] for bv, o in zip(p.block_vols, outputs, strict=True)])
         pf = np.concatenate([o.flow for o in outputs])
+        for bg, o in zip(p.block_groups, outputs, strict=True):
+            unplaced[bg] = o.unplaced
     else:
         pg = pv = pf = np.zeros(0, dtype=np.int64)
     pc = placement_cost2(c, p, params, pg, pv)
+    member_g = grp.of_person[grp.members]
+    member_sev = c.p_sev[grp.members]
+    by = np.lexsort((grp.members, member_sev, member_g))
+    members, member_g, member_sev = grp.members[by], member_g[by], member_sev[by]
+    left_out = rank_in_runs(member_g * 8 + member_sev) < unplaced[member_g, member_sev - 1]
+    placed_members, placed_g = members[~left_out], member_g[~left_out]
+    placed_ptr = np.searchsorted(placed_g, np.arange(n_groups + 1))
     order = np.argsort(pg, kind="stable")
     at_g = np.repeat(pg[order], pf[order])
-    person = grp.members[grp.ptr[at_g] + rank_in_runs(at_g)]
+    person = placed_members[placed_ptr[at_g] + rank_in_runs(at_g)]
+    if person.size != placed_members.size:  # a bug, never the input's fault
+        raise RuntimeError("flows and unplaced counts disagree")
     volunteer_index = np.full(c.n, -1, dtype=np.int64)
     volunteer_index[person] = np.repeat(pv[order], pf[order])
     person_cost2 = 2 * params.unplaced_cost_per_severity * c.p_sev
     person_cost2[person] = np.repeat(pc[order], pf[order])
 
     expected = sum(o.objective2 for o in outputs)
-    in_blocks = np.zeros(len(grp), dtype=bool)
+    in_blocks = np.zeros(n_groups, dtype=bool)
     for bg in p.block_groups:
         in_blocks[bg] = True
     alone = ~in_blocks[grp.of_person]
@@ -199,7 +220,7 @@ def _run(problem: Problem, params: Parameters | None, workers: int, decompose: b
         candidate_arcs=sum(b.arcs for b in p.blocks),
         arcs=sum(o.arcs for o in outputs),
         largest_block_arcs=max((o.arcs for o in outputs), default=0),
-        block_seconds=sum(o.seconds for o in outputs))
+        block_cpu_s=sum(o.cpu_seconds for o in outputs))
     return Result(problem=problem, method=method, volunteer_index=volunteer_index,
                   person_cost2=person_cost2, reason_index=why.reason,
                   need_codes=c.need_codes, main_need=c.p_main, severity=c.p_sev,

@@ -1,0 +1,221 @@
+"""Matching engine benchmark (issue #6): ``python -m benchmarks.matching``.
+
+A synthetic Thailand — real DOPA codes from ``geothai`` (77 provinces, 928
+districts, 7,436 subdistricts), 4–18 villages per subdistrict — with 1,000,000
+people in need, 200,000 volunteers in 60,000 networks, solved whole; the greedy
+baseline on the same problem in the same run; then one province (Nakhon
+Ratchasima, 30) with 200,000 people. No database.
+
+Smaller: LNOB_BENCH_MATCH_PEOPLE=100000 (volunteers and networks follow at 1/5
+and 6/100), LNOB_BENCH_MATCH_PROVINCE_PEOPLE=20000; LNOB_BENCH_MATCH_WORKERS
+(default 2) processes solve independent blocks.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+from dataclasses import dataclass
+
+import geothai
+import numpy as np
+
+from benchmarks.__main__ import row
+from lnob.matching.engine import Networks, People, Problem, Result, Volunteers, greedy, solve
+
+PEOPLE = int(os.environ.get("LNOB_BENCH_MATCH_PEOPLE", "1000000"))
+PROVINCE_PEOPLE = int(os.environ.get("LNOB_BENCH_MATCH_PROVINCE_PEOPLE", "200000"))
+WORKERS = int(os.environ.get("LNOB_BENCH_MATCH_WORKERS", "2"))
+PROVINCE = "30"  # Nakhon Ratchasima: the most subdistricts
+
+# The national need codes (lnob.registry.taxonomy), how often people have each,
+# and how often volunteers serve each.
+NEEDS = np.array(["income", "health", "daily_care", "housing", "education", "disability_aids",
+                  "mental_health", "protection", "legal_status"])
+NEED_ODDS = np.array([25, 22, 15, 10, 8, 6, 5, 5, 4], dtype=float)
+SERVE_ODDS = np.array([25, 25, 20, 10, 8, 5, 3, 2, 2], dtype=float)
+
+
+@dataclass(frozen=True)
+class Geography:
+    subdistricts: np.ndarray    # int64 codes, sorted
+    villages: np.ndarray        # villages per subdistrict
+
+
+def geography(province: str | None, rng: np.random.Generator) -> Geography:
+    codes = [int(s.code)
+             for p in geothai.provinces() if province in (None, p.code)
+             for d in geothai.districts(p.code)
+             for s in geothai.subdistricts(d.code)]
+    sds = np.sort(np.asarray(codes, dtype=np.int64))
+    return Geography(subdistricts=sds, villages=rng.integers(4, 19, sds.size))
+
+
+def _top_k(rng: np.random.Generator, odds: np.ndarray, k: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """k distinct picks per row, weighted (Gumbel top-k): (offsets, flat choices)."""
+    keys = np.log(odds) - np.log(-np.log(rng.random((k.size, odds.size))))
+    order = np.argsort(-keys, axis=1)[:, :int(k.max())]
+    take = np.arange(order.shape[1]) < k[:, None]
+    offsets = np.zeros(k.size + 1, dtype=np.int64)
+    np.cumsum(k, out=offsets[1:])
+    return offsets, order[take]
+
+
+def synthetic(people: int, volunteers: int, networks: int, province: str | None = None,
+              seed: int = 2549) -> Problem:
+    rng = np.random.default_rng(seed)
+    geo = geography(province, rng)
+    sds, n_sd = geo.subdistricts, geo.subdistricts.size
+
+    # People: uneven over subdistricts, 85% with a village, 1–3 needs, severity 1–5.
+    weight = rng.lognormal(0.0, 0.5, n_sd)
+    p_sd = rng.choice(n_sd, people, p=weight / weight.sum())
+    has_village = rng.random(people) < 0.85
+    p_vil = sds[p_sd] * 100 + 1 + (rng.random(people) * geo.villages[p_sd]).astype(np.int64)
+    n_needs = rng.choice([1, 2, 3], people, p=[0.5, 0.33, 0.17])
+    need_offsets, need_index = _top_k(rng, NEED_ODDS, n_needs)
+    severities = rng.choice([1, 2, 3, 4, 5], need_index.size, p=[0.25, 0.3, 0.25, 0.13, 0.07])
+
+    # Volunteers: where people are, none in 3% of subdistricts (holes).
+    demand = np.bincount(p_sd, minlength=n_sd) * rng.lognormal(0.0, 0.3, n_sd)
+    demand[rng.random(n_sd) < 0.03] = 0
+    v_sd = np.sort(rng.choice(n_sd, volunteers, p=demand / demand.sum()))
+    # Networks: runs of volunteers in subdistrict order (mostly within a district).
+    cuts = np.sort(rng.choice(np.arange(1, volunteers), networks - 1, replace=False))
+    v_net = np.zeros(volunteers, dtype=np.int64)
+    v_net[cuts] = 1
+    v_net = np.cumsum(v_net)
+    # Coverage: 70% their village (30% of them a second one), 27% their subdistrict
+    # (10% of them the next one too), 2.5% their district, 0.2% their province.
+    kind = rng.random(volunteers)
+    home = sds[v_sd]
+    first = np.select([kind < 0.70, kind < 0.973, kind < 0.998],
+                      [home * 100 + 1 + (rng.random(volunteers) * geo.villages[v_sd]).astype(
+                          np.int64), home, home // 100], home // 10_000)
+    second_village = (kind < 0.70) & (rng.random(volunteers) < 0.3)
+    next_sd = np.minimum(v_sd + 1, n_sd - 1)
+    second_sd = (kind >= 0.70) & (kind < 0.973) & (rng.random(volunteers) < 0.1) \
+        & (sds[next_sd] // 100 == home // 100) & (next_sd != v_sd)
+    second = np.where(second_village,
+                      home * 100 + 1 + (first % 100) % geo.villages[v_sd], sds[next_sd])
+    has_second = second_village | second_sd
+    area_offsets = np.zeros(volunteers + 1, dtype=np.int64)
+    np.cumsum(1 + has_second, out=area_offsets[1:])
+    areas = np.empty(int(area_offsets[-1]), dtype=np.int64)
+    areas[area_offsets[:-1]] = first
+    areas[area_offsets[:-1][has_second] + 1] = second[has_second]
+    n_serve = rng.choice([1, 2, 3, 4], volunteers, p=[0.3, 0.35, 0.25, 0.1])
+    serve_offsets, serve_index = _top_k(rng, SERVE_ODDS, n_serve)
+    v_cap = rng.integers(2, 9, volunteers)
+    v_cap[rng.random(volunteers) < 0.04] = 0
+    member_cap = np.bincount(v_net, weights=v_cap, minlength=networks)
+    n_cap = np.round(member_cap * rng.uniform(0.6, 1.2, networks)).astype(np.int64)
+
+    # A quarter of the people already have a giver: someone based in their
+    # subdistrict who covers them (a few tries), else who no longer does.
+    lo = np.searchsorted(v_sd, p_sd, side="left")
+    hi = np.searchsorted(v_sd, p_sd, side="right")
+    has_current = (rng.random(people) < 0.25) & (hi > lo)
+    pick = np.full(people, -1, dtype=np.int64)
+    todo = np.flatnonzero(has_current)
+    for _ in range(6):
+        v = lo[todo] + (rng.random(todo.size) * (hi - lo)[todo]).astype(np.int64)
+        pick[todo] = v
+        vil = np.where(has_village[todo], p_vil[todo], -1)
+        sd = sds[p_sd[todo]]
+        ok = (first[v] == sd) | (first[v] == sd // 100) \
+            | (first[v] == sd // 10_000) | (first[v] == vil) | (has_second[v] & (
+                (second[v] == vil) | (second[v] == sd)))
+        todo = todo[~ok]
+    current = np.full(people, None, dtype=object)
+    current[has_current] = pick[has_current] + 10_000_000
+
+    return Problem(
+        People(ids=np.arange(people, dtype=np.int64), subdistricts=sds[p_sd].astype("U6"),
+               villages=np.where(has_village, p_vil.astype("U8"), ""),
+               need_offsets=need_offsets, need_codes=NEEDS[need_index],
+               need_severities=severities, current_givers=current),
+        Volunteers(ids=np.arange(volunteers, dtype=np.int64) + 10_000_000,
+                   networks=v_net + 20_000_000, capacities=v_cap, area_offsets=area_offsets,
+                   area_codes=areas.astype("U8"), need_offsets=serve_offsets,
+                   need_codes=NEEDS[serve_index]),
+        Networks(ids=np.arange(networks, dtype=np.int64) + 20_000_000, capacities=n_cap))
+
+
+def peak_mb() -> tuple[float, float]:
+    """Max RSS of this process and of its largest finished child (KiB on Linux)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def describe(result: Result) -> None:
+    s = result.stats
+    print(f"  {s['people']:,.0f} people in {s['groups']:,.0f} groups at "
+          f"{s['locations']:,.0f} places; {s['volunteers']:,.0f} volunteers, "
+          f"{s['networks']:,.0f} networks")
+    print(f"  {s['components']:,.0f} components in {s['blocks']:,.0f} blocks; "
+          f"{s['arcs']:,.0f} arcs (largest block {s['largest_block_arcs']:,.0f}) instead of "
+          f"{s['candidate_arcs']:,.0f} group → volunteer pairs")
+    print(f"  phases: check {s['compile_s']:.1f} s, plan {s['plan_s']:.1f} s, "
+          f"place {s['place_s']:.1f} s (blocks: {s['block_cpu_s']:.1f} s of CPU), "
+          f"explain {s['explain_s']:.1f} s")
+    reasons = ", ".join(f"{r.value} {n:,}" for r, n in result.reason_counts().items())
+    holes = len(result.holes())
+    print(f"  unplaced by reason: {reasons}; {holes:,} of {len(result.subdistricts):,} "
+          "subdistricts with a hole")
+
+
+def main() -> None:
+    volunteers, networks = PEOPLE // 5, PEOPLE * 6 // 100
+    print(f"Matching benchmark — {PEOPLE:,} people, {volunteers:,} volunteers, "
+          f"{networks:,} networks (LNOB_BENCH_MATCH_PEOPLE), {WORKERS} workers "
+          f"(LNOB_BENCH_MATCH_WORKERS), {os.cpu_count()} cores\n")
+    start = time.perf_counter()
+    problem = synthetic(PEOPLE, volunteers, networks)
+    row("generate synthetic Thailand (NumPy)", time.perf_counter() - start, "s")
+
+    start = time.perf_counter()
+    result = solve(problem, workers=WORKERS)
+    solve_s = time.perf_counter() - start
+    own, children = peak_mb()
+    start = time.perf_counter()
+    baseline = greedy(problem, workers=WORKERS)
+    greedy_s = time.perf_counter() - start
+
+    print("\nwhole country, min-cost flow (target ≤ 60 s, ≤ 4 GB)")
+    row("  wall time, input checks and arrays included", solve_s, "s", greedy_s, "greedy")
+    row("  peak memory, this process (max RSS)", own, "MB")
+    row("  peak memory, largest worker (max RSS)", children, "MB")
+    row(f"  peak memory, process + {WORKERS} workers (bound)", own + WORKERS * children, "MB")
+    row("  placed", result.placed, "people", baseline.placed, "greedy")
+    row("  unplaced", result.unplaced_count, "people", baseline.unplaced_count, "greedy")
+    row("  total cost", result.total_cost, "", baseline.total_cost, "greedy")
+    describe(result)
+    print("\nwhole country, greedy baseline (most severe first, cheapest volunteer with room)")
+    row("  wall time", greedy_s, "s", solve_s, "min-cost flow")
+    row("  placed", baseline.placed, "people", result.placed, "min-cost flow")
+    row("  total cost", baseline.total_cost, "", result.total_cost, "min-cost flow")
+    start = time.perf_counter()
+    assignments = result.assignments()
+    unplaced = result.unplaced()
+    row(f"  (records: {len(assignments):,} assignments, {len(unplaced):,} unplaced)",
+        time.perf_counter() - start, "s")
+    del problem, result, baseline, assignments, unplaced
+
+    print(f"\none province ({PROVINCE}) with {PROVINCE_PEOPLE:,} people (target ≤ 10 s)")
+    problem = synthetic(PROVINCE_PEOPLE, PROVINCE_PEOPLE // 5, PROVINCE_PEOPLE * 6 // 100,
+                        province=PROVINCE, seed=2550)
+    start = time.perf_counter()
+    result = solve(problem, workers=WORKERS)
+    row("  wall time, input checks and arrays included", time.perf_counter() - start, "s")
+    row("  placed", result.placed, "people")
+    row("  unplaced", result.unplaced_count, "people")
+    row("  total cost", result.total_cost, "")
+    describe(result)
+
+
+if __name__ == "__main__":
+    main()
