@@ -12,15 +12,13 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Min, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import CharField, Count, F, Func, Max, Min, Q
 
 from lnob.cases.models import Case, CaseEvent, Forum, Visit
 from lnob.core.bulk import batches
-from lnob.coverage.histograms import month_key
+from lnob.coverage.histograms import median
 from lnob.geo.models import Subdistrict
 from lnob.networks.models import Committee, CommitteeLevel, Fund, Network, Volunteer
 from lnob.registry.models import Person, PersonNeed, Status
@@ -43,7 +41,8 @@ Where = Callable[[str], dict[str, Any]]
 
 def blank_row(code: str, district: str, province: str) -> Row:
     row: Row = {"code": code, "district_code": district, "province_code": province,
-                "has_fund": False, "first_forum_on": None}
+                "has_fund": False, "first_forum_on": None, "median_days_to_verify": None,
+                "median_days_to_visit": None}
     row.update(dict.fromkeys(COUNT_FIELDS, 0))
     for name in HISTOGRAM_FIELDS + NESTED_FIELDS:
         row[name] = {}
@@ -55,32 +54,56 @@ def _bump(h: dict[str, int], key: Any, n: int = 1) -> None:
     h[key] = h.get(key, 0) + n
 
 
-_TZ = ZoneInfo(settings.TIME_ZONE)
+class _Local(Func):
+    """A moment's day or month in Bangkok, as ISO text, computed by the
+    database: no per-row conversion in Python (at a million rows, Django's
+    own time-zone functions on SQLite cost half a minute). Thailand has kept
+    UTC+7 without daylight saving since 1920, so SQLite adds 7 hours to the
+    UTC text it stores; PostgreSQL converts with the zone's name."""
+
+    output_field = CharField()
+    sqlite_format = ""
+    postgresql_format = ""
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template=(
+            f"strftime('{self.sqlite_format}', %(expressions)s, '+7 hours')"), **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template=(
+            f"to_char(%(expressions)s AT TIME ZONE '{settings.TIME_ZONE}', "
+            f"'{self.postgresql_format}')"), **extra)
 
 
-def _day(value: datetime.datetime | datetime.date) -> datetime.date:
-    """The Bangkok day of a moment (one zone for all: no per-row lookup of
-    the active time zone, which costs more than the conversion)."""
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(_TZ).date() if value.tzinfo is not None else value.date()
-    return value
+class LocalDay(_Local):
+    sqlite_format = "%%Y-%%m-%%d"
+    postgresql_format = "YYYY-MM-DD"
+
+
+class LocalMonth(_Local):
+    sqlite_format = "%%Y-%%m"
+    postgresql_format = "YYYY-MM"
 
 
 CAPACITY_FIELDS = ("network_capacity", "volunteer_capacity", "networks", "lead_networks",
                    "volunteers", "funds", "committees", "need_capacity", "has_fund")
 
 
-def compute_subdistricts(codes: Collection[str] | None = None, *,
-                         capacity: bool = True) -> dict[str, Row]:
+def compute_subdistricts(codes: Collection[str] | None = None, *, capacity: bool = True,
+                         places: dict[str, tuple[str, str]] | None = None) -> dict[str, Row]:
     """The figures of these subdistricts (``None``: all of them), by code.
-    Unknown codes are left out. ``capacity=False`` leaves out networks,
+    Unknown codes are left out; ``places`` gives known codes' (district,
+    province). ``capacity=False`` leaves out networks,
     volunteers, funds and committees (``CAPACITY_FIELDS`` stay blank): for a
     change of persons or cases, which cannot change them."""
     geo = Subdistrict.objects.order_by("code").values_list("code", "district_id", "province_id")
     if codes is not None:
         wanted = sorted({c for c in codes if len(c) == 6})
         found: list[tuple[str, str, str]] = []
-        for chunk in batches(wanted, CHUNK):
+        if places is not None and all(c in places for c in wanted):
+            # The caller knows them (the stored rows): no geography query.
+            found = [(c, *places[c]) for c in wanted]
+        for chunk in ([] if found else batches(wanted, CHUNK)):
             found.extend(geo.filter(code__in=chunk))
         rows = {c: blank_row(c, d, p) for c, d, p in found}
         for chunk in batches(sorted(rows), CHUNK):
@@ -109,14 +132,17 @@ def _fill(rows: dict[str, Row], chunk: list[str] | None, capacity: bool) -> None
             else None
         for name in HISTOGRAM_FIELDS:
             row[name] = dict(sorted(row[name].items()))
+        row["median_days_to_verify"] = median(row["days_to_verify"])
+        row["median_days_to_visit"] = median(row["days_to_visit"])
         row["waiting"] = {k: dict(sorted(v.items())) for k, v in sorted(row["waiting"].items())
                           if v}
 
 
 def _persons(rows: dict[str, Row], where: Where) -> None:
-    people = Person.objects.filter(**where("subdistrict_id")).order_by()
-    for code, status, n in people.values_list("subdistrict_id", "status").annotate(
-            n=Count("id")):
+    people = (Person.objects.filter(**where("subdistrict_id")).order_by()
+              .annotate(m=LocalMonth("created_at"))
+              .values_list("subdistrict_id", "status", "m").annotate(n=Count("id")))
+    for code, status, month, n in people:
         row = rows.get(code)
         if row is None:
             continue
@@ -124,11 +150,8 @@ def _persons(rows: dict[str, Row], where: Where) -> None:
             row[status] += n
         if status != Status.DUPLICATE:
             row["found"] += n
-    by_month = (people.exclude(status=Status.DUPLICATE).annotate(m=TruncMonth("created_at"))
-                .values_list("subdistrict_id", "m").annotate(n=Count("id")))
-    for code, month, n in by_month:
-        if code in rows and month is not None:
-            _bump(rows[code]["found_months"], month_key(_day(month)), n)
+            if month:
+                _bump(row["found_months"], month, n)
 
 
 def _groups_and_needs(rows: dict[str, Row], where: Where) -> None:
@@ -282,20 +305,30 @@ def _forums(rows: dict[str, Row], where: Where) -> None:
 
 
 def _cases(rows: dict[str, Row], where: Where) -> None:
-    # Report → verification: the case's first "verify" step.
+    # Report → verification: the case's first "verify" step (Bangkok days, as text).
     verified_on: dict[int, datetime.date] = {}
-    verifies = (CaseEvent.objects.filter(action="verify", **where("case__subdistrict_id"))
-                .order_by().values("case_id", "case__subdistrict_id", "case__opened_at")
-                .annotate(first=Min("at")).values_list("case_id", "case__subdistrict_id",
-                                                       "case__opened_at", "first"))
-    for case_id, code, opened_at, first in verifies:
+    # Care started: the month the case first reached "in care". One pass over
+    # the events for both.
+    steps = (CaseEvent.objects.filter(Q(action="verify") | Q(to_status=Status.IN_CARE),
+                                      **where("case__subdistrict_id"))
+             .order_by().values("case_id", "case__subdistrict_id")
+             .annotate(first=Min(LocalDay("at"), filter=Q(action="verify")),
+                       care=Min(LocalMonth("at"), filter=Q(to_status=Status.IN_CARE)),
+                       opened=Min(LocalDay("case__opened_at")))
+             .values_list("case_id", "case__subdistrict_id", "opened", "first", "care"))
+    fromiso = datetime.date.fromisoformat
+    for case_id, code, opened, first, care in steps:
         row = rows.get(code)
         if row is None:
             continue
-        day = _day(first)
+        if care:
+            _bump(row["care_months"], care)
+        if first is None:
+            continue
+        day = fromiso(first)
         verified_on[case_id] = day
-        _bump(row["days_to_verify"], max(0, (day - _day(opened_at)).days))
-        _bump(row["verified_months"], month_key(day))
+        _bump(row["days_to_verify"], max(0, (day - fromiso(opened)).days))
+        _bump(row["verified_months"], first[:7])
     # Verification → first visit.
     visits = (Visit.objects.filter(**where("case__subdistrict_id")).order_by()
               .values("case_id", "case__subdistrict_id").annotate(first=Min("visited_on"))
@@ -304,21 +337,15 @@ def _cases(rows: dict[str, Row], where: Where) -> None:
         row = rows.get(code)
         if row is not None and case_id in verified_on:
             _bump(row["days_to_visit"], max(0, (first - verified_on[case_id]).days))
-    # Care started: the first time the case reached "in care".
-    starts = (CaseEvent.objects.filter(to_status=Status.IN_CARE, **where("case__subdistrict_id"))
-              .order_by().values("case_id", "case__subdistrict_id").annotate(first=Min("at"))
-              .values_list("case__subdistrict_id", "first"))
-    for code, first in starts:
-        if code in rows:
-            _bump(rows[code]["care_months"], month_key(_day(first)))
-    # Open cases waiting at a step, since the step was reached.
+    # Open cases waiting at a step, since the day the step was reached.
     waiting = (Case.objects.filter(status__in=WAITING_STEPS, **where("subdistrict_id")).order_by()
-               .annotate(since=Max("events__at", filter=Q(events__to_status=F("status"))))
-               .values_list("subdistrict_id", "status", "since", "opened_at"))
-    for code, status, since, opened_at in waiting:
+               .annotate(since=Max(LocalDay("events__at"),
+                                   filter=Q(events__to_status=F("status"))),
+                         opened=LocalDay("opened_at"))
+               .values_list("subdistrict_id", "status", "since", "opened"))
+    for code, status, since, opened in waiting:
         if code in rows:
-            _bump(rows[code]["waiting"].setdefault(status, {}),
-                  _day(since or opened_at).isoformat())
+            _bump(rows[code]["waiting"].setdefault(status, {}), since or opened)
     due = (Case.objects.filter(status__in=(Status.ASSIGNED, Status.IN_CARE),
                                next_visit_due__isnull=False, **where("subdistrict_id"))
            .order_by().values_list("subdistrict_id", "next_visit_due").annotate(n=Count("id")))

@@ -140,6 +140,6 @@ def variables(row: Any, on: datetime.date) -> dict[str, float | int | None]:
         "open_verified": counts["verified"] + counts["assigned"] + counts["in_care"],
         "capacity": capacity, "load": load, "remaining": capacity - load,
         "forums_held": hist.up_to(get("forum_dates"), on),
-        "median_days_to_verify": hist.median(get("days_to_verify")),
-        "median_days_to_visit": hist.median(get("days_to_visit")),
+        "median_days_to_verify": get("median_days_to_verify"),
+        "median_days_to_visit": get("median_days_to_visit"),
     }

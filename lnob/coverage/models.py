@@ -58,6 +58,9 @@ class Figures(models.Model):
     # {days: cases}: report → verification, verification → first visit
     days_to_verify = models.JSONField(default=dict)
     days_to_visit = models.JSONField(default=dict)
+    # Their medians, kept with them so that a list of areas reads no histogram.
+    median_days_to_verify = models.FloatField(null=True, blank=True)
+    median_days_to_visit = models.FloatField(null=True, blank=True)
     # {step: {ISO date: cases}} — open cases at a step since that date
     # (reported, verified, assigned) or due for a visit on it (visit_due)
     waiting = models.JSONField(default=dict)

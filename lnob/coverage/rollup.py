@@ -36,6 +36,7 @@ from lnob.coverage.compute import (
     getter,
     iter_codes,
 )
+from lnob.coverage.histograms import median
 from lnob.coverage.models import AreaLevel, AreaRollup, SubdistrictSummary
 from lnob.networks.models import Committee, Fund, Network, Volunteer
 
@@ -44,10 +45,12 @@ SUMMED_FIELDS = tuple(f for f in COUNT_FIELDS if f not in DISTINCT_FIELDS)
 FLAG_FIELDS = ("subdistricts", "lead_covered", "k1", "k3", "k4", "k5", "unserved", "need_short")
 DATE_FLAG_FIELDS = ("k2_dates", "all5_dates")
 AREA_HISTOGRAMS = HISTOGRAM_FIELDS + DATE_FLAG_FIELDS
+MEDIAN_FIELDS = ("median_days_to_verify", "median_days_to_visit")
 SUBDISTRICT_FIELDS = ("province_code", "district_code", "has_fund", "first_forum_on",
-                      *COUNT_FIELDS, *HISTOGRAM_FIELDS, *NESTED_FIELDS, "computed_at")
+                      *COUNT_FIELDS, *HISTOGRAM_FIELDS, *NESTED_FIELDS, *MEDIAN_FIELDS,
+                      "computed_at")
 AREA_FIELDS = ("level", "province_code", *COUNT_FIELDS, *FLAG_FIELDS, *AREA_HISTOGRAMS,
-               *NESTED_FIELDS, "computed_at")
+               *MEDIAN_FIELDS, "computed_at")
 
 
 # ------------------------------------------------------------------ sums
@@ -56,7 +59,9 @@ def contribution(row: Row | SubdistrictSummary) -> dict[str, Any]:
     """What a subdistrict adds to every area above it."""
     get = getter(row)
     out: dict[str, Any] = {name: get(name) for name in SUMMED_FIELDS}
-    for name in HISTOGRAM_FIELDS + NESTED_FIELDS:
+    # Not "waiting": who waits too long is read per subdistrict (the holes),
+    # and summing its dates up to the nation would only make rows heavy.
+    for name in HISTOGRAM_FIELDS:
         out[name] = get(name) or {}
     out.update(flags(row))
     first = get("first_forum_on")
@@ -93,17 +98,17 @@ def accumulate(into: dict[str, Any], part: Mapping[str, Any], sign: int = 1) -> 
 
 
 def _sorted_histograms(values: dict[str, Any]) -> dict[str, Any]:
+    """Histograms in key order (a stable JSON text), and the medians read from them."""
     for name in AREA_HISTOGRAMS:
         values[name] = dict(sorted(values.get(name, {}).items()))
-    for name in NESTED_FIELDS:
-        values[name] = {k: dict(sorted(v.items())) for k, v in
-                        sorted(values.get(name, {}).items()) if v}
+    values["median_days_to_verify"] = median(values["days_to_verify"])
+    values["median_days_to_visit"] = median(values["days_to_visit"])
     return values
 
 
 def _area_values(area: AreaRollup) -> dict[str, Any]:
     values: dict[str, Any] = {name: getattr(area, name) for name in SUMMED_FIELDS + FLAG_FIELDS}
-    for name in AREA_HISTOGRAMS + NESTED_FIELDS:
+    for name in AREA_HISTOGRAMS:
         values[name] = dict(getattr(area, name) or {})
     return values
 
@@ -280,7 +285,8 @@ def _refresh(codes: list[str], capacity: bool) -> int:
         old.update((s.code, s) for s in SubdistrictSummary.objects.select_for_update()
                    .filter(code__in=chunk).order_by("code"))
     capacity = capacity or len(old) < len(codes)
-    new = compute_subdistricts(codes, capacity=capacity)
+    new = compute_subdistricts(codes, capacity=capacity, places={
+        code: (s.district_code, s.province_code) for code, s in old.items()})
     if not new:
         return 0
     if not capacity:

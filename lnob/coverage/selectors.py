@@ -106,11 +106,11 @@ def children(code: str, on: datetime.date) -> list[AreaRow]:
     province, subdistricts of a district."""
     if code == "":
         rows: list[Rollup] = list(AreaRollup.objects.filter(level="province")
-                                  .defer(*LIST_DEFERRED))
+                                  .defer(*AREA_LIST_DEFERRED))
         names = _names(Province)
     elif len(code) == 2:
         rows = list(AreaRollup.objects.filter(level="district", province_code=code)
-                    .defer(*LIST_DEFERRED))
+                    .defer(*AREA_LIST_DEFERRED))
         names = _names(District, province_id=code)
     elif len(code) == 4:
         rows = list(SubdistrictSummary.objects.filter(district_code=code).defer(*LIST_DEFERRED))
@@ -120,8 +120,12 @@ def children(code: str, on: datetime.date) -> list[AreaRow]:
     return sorted(_rows(rows, names, on), key=lambda a: a.code)
 
 
-# Histograms a list of subdistricts does not need (trends are read per area).
-LIST_DEFERRED = ("by_group", "found_months", "verified_months", "care_months")
+# Histograms a list of areas does not need (trends are read per area; medians
+# are stored beside their histograms).
+LIST_DEFERRED = ("by_group", "found_months", "verified_months", "care_months",
+                 "days_to_verify", "days_to_visit")
+# … and a list of districts or provinces (holes are read per subdistrict).
+AREA_LIST_DEFERRED = (*LIST_DEFERRED, "waiting", "need_demand", "need_capacity")
 
 
 def subdistricts_in(code: str, on: datetime.date) -> list[AreaRow]:
