@@ -244,7 +244,7 @@ def param_costs(params: Parameters) -> tuple[int, ...]:
 
 
 def plan(c: Compiled, params: Parameters, decompose: bool = True, group: bool = True,
-         by_severity: bool = False, block_arcs: int = BLOCK_ARCS) -> Plan:
+         by_severity: bool = False, block_arcs: int | None = None) -> Plan:
     loc = locations(c)
     cand = candidates(c, loc)
     n_loc, m, k = loc.sd.size, c.m, c.n_cap.size
@@ -275,6 +275,7 @@ def plan(c: Compiled, params: Parameters, decompose: bool = True, group: bool = 
     comp_arcs = np.bincount(g_comp, weights=g_arcs, minlength=n_comp).astype(np.int64)
 
     # Pack components, largest first, into blocks.
+    block_arcs = BLOCK_ARCS if block_arcs is None else block_arcs
     comp_block = np.full(n_comp, -1, dtype=np.int64)
     block, filled = -1, block_arcs
     for comp in np.argsort(-comp_arcs, kind="stable").tolist():

@@ -50,38 +50,19 @@ def optimum2(people: Sequence[Person], volunteers: Sequence[Volunteer],
     n_x, n = len(arcs), len(people)
     costs = np.array([c for _, _, c in arcs] + [unplaced2(p, params) for p in people], float)
     net_index = {net.id: i for i, net in enumerate(networks)}
-    rows, cols, vals, lower, upper = [], [], [], [], []
-    row = 0
-    for p in range(n):  # each person: one volunteer or unplaced
-        for j, (ap, _, _) in enumerate(arcs):
-            if ap == p:
-                rows.append(row)
-                cols.append(j)
-                vals.append(1)
-        rows.append(row)
-        cols.append(n_x + p)
-        vals.append(1)
-        lower.append(1)
-        upper.append(1)
-        row += 1
-    for v, vol in enumerate(volunteers):
-        for j, (_, av, _) in enumerate(arcs):
-            if av == v:
-                rows.append(row)
-                cols.append(j)
-                vals.append(1)
-        lower.append(0)
-        upper.append(vol.capacity or 0)
-        row += 1
-    for net in networks:
-        for j, (_, av, _) in enumerate(arcs):
-            if net_index[volunteers[av].network] == net_index[net.id]:
-                rows.append(row)
-                cols.append(j)
-                vals.append(1)
-        lower.append(0)
-        upper.append(net.capacity or 0)
-        row += 1
+    n_vol = len(volunteers)
+    # Rows: one per person (placed once or unplaced), per volunteer, per network.
+    rows, cols = [], []
+    for j, (p, v, _) in enumerate(arcs):
+        rows += [p, n + v, n + n_vol + net_index[volunteers[v].network]]
+        cols += [j, j, j]
+    rows += list(range(n))
+    cols += [n_x + p for p in range(n)]
+    lower = [1] * n + [0] * (n_vol + len(networks))
+    upper = [1] * n + [v.capacity or 0 for v in volunteers] + [
+        net.capacity or 0 for net in networks]
+    row = n + n_vol + len(networks)
+    vals = [1] * len(rows)
     matrix = coo_array((vals, (rows, cols)), shape=(row, n_x + n))
     res = milp(costs, constraints=LinearConstraint(matrix, lower, upper),
                integrality=np.ones(n_x + n), bounds=Bounds(0, 1))
