@@ -41,11 +41,15 @@ MARKER = "demo:"
 HOLE_SHARE = 0.10  # subdistricts left with no network and no volunteer
 PERSONS_PER_VOLUNTEER = 30
 NO_ID_SHARE = 0.03
+# The subdistrict of a demo volunteer account gets at least this many persons
+# (a tenth of the province at most), so that its cases fill every inbox.
+ACCOUNT_AREA_PERSONS = 12
 
 __all__ = [
     "BATCH", "CapacityPlan", "CommitteeRow", "ConsentRow", "FundRow", "HouseholdRow",
     "NetworkRow", "PersonRow", "ProvinceGeo", "ProvincePlan",
-    "SubdistrictInfo", "VillageRow", "VolunteerRow", "age_on", "allocate", "demo_ref",
+    "SubdistrictInfo", "VillageRow", "VolunteerAccount", "VolunteerRow", "age_on", "allocate",
+    "demo_ref",
     "name_key", "national_split", "plan_capacity", "plan_province", "plan_villages",
     "province_weights", "title_for",
 ]
@@ -106,6 +110,20 @@ class VolunteerRow:
     capacity: int
     active: bool
     created_at: datetime
+    user: int | None = None  # the sign-in account of a demo volunteer
+
+
+@dataclass(frozen=True)
+class VolunteerAccount:
+    """A sign-in account that is also a volunteer of the generated province:
+    planned with the others, in its subdistrict, with cases of its own."""
+
+    user: int
+    first_name: str
+    last_name: str
+    phone: str  # digits only
+    subdistrict: str
+    needs: tuple[str, ...] = ("daily_care", "health")
 
 
 @dataclass(slots=True)
@@ -392,10 +410,13 @@ def _member_network_name(rng: random.Random, kind: str, sd_word: str, d_word: st
 
 
 def plan_capacity(rng: random.Random, geo: ProvinceGeo, persons: Mapping[str, int], *,
-                  today: date, never_holes: Iterable[str] = ()) -> CapacityPlan:
+                  today: date, never_holes: Iterable[str] = (),
+                  accounts: Sequence[VolunteerAccount] = ()) -> CapacityPlan:
     """Lead networks per district, member networks, volunteers (≈ 1 per 30 persons,
     capacity mostly 5), funds and committees — everywhere but ~10 % of the
-    subdistricts, the holes, which get no network and no volunteer."""
+    subdistricts, the holes, which get no network and no volunteer. Each of the
+    ``accounts`` in a covered subdistrict of the province comes last among the
+    volunteers, a member of the subdistrict's first member network."""
     pools = name_pools()
     people = _People(rng, pools)
     start = datetime.combine(today, time.min, tzinfo=TZ)
@@ -480,6 +501,18 @@ def plan_capacity(rng: random.Random, geo: ProvinceGeo, persons: Mapping[str, in
                 subdistricts=codes, needs=sorted(rng.sample(_ALL_NEEDS, rng.randint(1, 3))),
                 capacity=rng.choices((5, 3, 4, 6, 8, 10), (75, 6, 7, 5, 4, 3))[0],
                 active=rng.random() < 0.95, created_at=_moment(rng, start)))
+    # Drawn from no random stream: the rest of the plan is the same with or without them.
+    covered_codes = {s.code for s in covered}
+    for account in accounts:
+        if account.subdistrict not in covered_codes:
+            continue
+        local = by_sd[account.subdistrict]
+        members = [key for key in local if not networks[key].is_lead]
+        volunteers.append(VolunteerRow(
+            first_name=account.first_name, last_name=account.last_name, phone=account.phone,
+            is_msdhs=True, network_key=(members or local)[0],
+            subdistricts=[account.subdistrict], needs=sorted(account.needs), capacity=5,
+            active=True, created_at=start - timedelta(days=180), user=account.user))
 
     # Funds (ก.4) in a part of the covered subdistricts.
     funds: list[FundRow] = []
@@ -828,10 +861,25 @@ class _PersonMaker:
                   household=h))
 
 
+def raise_floor(counts: dict[str, int], codes: Iterable[str], floor: int) -> None:
+    """At least ``floor`` persons in each of ``codes``, taken one by one from the
+    subdistricts with the most (the first of equals): the total stays."""
+    for code in codes:
+        while code in counts and counts[code] < floor:
+            donor = max((c for c in counts if c != code), key=counts.__getitem__, default=code)
+            if donor == code or counts[donor] <= 1:
+                return
+            counts[donor] -= 1
+            counts[code] += 1
+
+
 def plan_province(geo: ProvinceGeo, persons: int, *, seed: int, today: date,
                   enterers: Mapping[str, Sequence[int]] | None = None,
-                  never_holes: Iterable[str] = ()) -> ProvincePlan:
-    """Everything to write for one province; households come as a lazy stream."""
+                  never_holes: Iterable[str] = (),
+                  accounts: Sequence[VolunteerAccount] = ()) -> ProvincePlan:
+    """Everything to write for one province; households come as a lazy stream.
+    The subdistricts of ``accounts`` are never holes and get at least
+    :data:`ACCOUNT_AREA_PERSONS` persons."""
     villages = plan_villages(_rng(seed, geo.code, "villages"), geo)
     if villages:
         by_sd: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -844,8 +892,10 @@ def plan_province(geo: ProvinceGeo, persons: int, *, seed: int, today: date,
     weights = province_weights(_rng(seed, geo.code, "spread"), geo)
     counts = dict(zip((s.code for s in geo.subdistricts), allocate(persons, weights),
                       strict=True))
+    account_areas = [a.subdistrict for a in accounts if a.subdistrict in counts]
+    raise_floor(counts, account_areas, min(ACCOUNT_AREA_PERSONS, persons // 10))
     capacity = plan_capacity(_rng(seed, geo.code, "capacity"), geo, counts, today=today,
-                             never_holes=never_holes)
+                             never_holes=[*never_holes, *account_areas], accounts=accounts)
     maker = _PersonMaker(_rng(seed, geo.code, "persons"), geo, today, capacity, enterers or {})
     return ProvincePlan(geo=geo, villages=villages, persons_by_subdistrict=counts,
                         capacity=capacity, households=maker.households(counts))
