@@ -5,10 +5,15 @@ slow at a million persons), but every denormalised field is set exactly as
 they set it: ``province_code`` = subdistrict code[:2], ``district_code`` =
 code[:4], ``name_key`` = lower-cased "first last" with single spaces,
 ``severity`` = the highest need severity, ``version`` = 1, aware
-``created_at``/``updated_at``. The big tables (households, persons, their
-needs, target groups and consents, villages) go through
-:mod:`lnob.core.bulk` in batches of :data:`~lnob.demo.generator.BATCH`
-persons; the care capacity (a few hundred rows a province) through
+``created_at``/``updated_at``. Each person's case (planned by
+:mod:`lnob.demo.casework`) is written as the case services write it: the
+case with its routing, its history (``CaseEvent``, ``actor_label`` "demo",
+the detail each service records), its visits and their needs, and the
+community forums that decided it, with their attendance and agenda. The big
+tables (households, persons, their needs, target groups and consents,
+villages, cases and their rows) go through :mod:`lnob.core.bulk` in batches of
+about :data:`~lnob.demo.generator.BATCH` persons, whole subdistricts at a
+time; the care capacity (a few hundred rows a province) through
 ``bulk_create``. Memory stays flat: one province's plan and one batch of
 households at a time.
 """
@@ -26,17 +31,28 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from lnob.cases.models import (
+    AgendaItem,
+    Case,
+    CaseEvent,
+    Forum,
+    ForumAttendance,
+    Visit,
+    VisitNeed,
+)
 from lnob.core import audit
-from lnob.core.bulk import TableWriter, reserve_ids
+from lnob.core.bulk import TableWriter, bulk_load, reserve_ids
 from lnob.core.models import AuditAction
+from lnob.core.thaidates import format_date
+from lnob.demo.casework import ACTOR, CaseRow, EventRow, ForumRow, SubdistrictWork, plan_casework
 from lnob.demo.generator import (
     BATCH,
     MARKER,
     CapacityPlan,
-    HouseholdRow,
     ProvinceGeo,
     SubdistrictInfo,
     VillageRow,
+    VolunteerAccount,
     name_key,
     national_split,
     plan_province,
@@ -70,6 +86,10 @@ class ProvinceReport:
     funds: int = 0
     committees: int = 0
     holes: int = 0
+    cases: int = 0
+    events: int = 0
+    visits: int = 0
+    forums: int = 0
     seconds: float = 0.0
 
 
@@ -103,29 +123,35 @@ def has_generated_persons(province_code: str) -> bool:
 
 def generate_province(province_code: str, persons: int, *, seed: int, today: date,
                       enterers: Mapping[str, Sequence[int]] | None = None,
-                      never_holes: Iterable[str] = (), batch_size: int = BATCH) -> ProvinceReport:
+                      never_holes: Iterable[str] = (),
+                      accounts: Sequence[VolunteerAccount] = (),
+                      batch_size: int = BATCH) -> ProvinceReport:
     """Writes one synthetic province in one transaction. A province that already
     has generated persons is skipped; nothing is ever deleted or overwritten.
 
     ``enterers`` maps area codes to user ids who "entered" some persons of that
     area (the most specific code wins); ``never_holes`` are subdistricts that
-    must stay covered."""
+    must stay covered; ``accounts`` are sign-in accounts made volunteers of
+    their subdistrict, with cases of their own."""
     began = time.perf_counter()
-    with transaction.atomic():
+    with transaction.atomic(), bulk_load():
         if has_generated_persons(province_code):
             return ProvinceReport(province_code, skipped=True)
         plan = plan_province(load_geo(province_code), persons, seed=seed, today=today,
-                             enterers=enterers, never_holes=never_holes)
+                             enterers=enterers, never_holes=never_holes, accounts=accounts)
         report = ProvinceReport(province_code, villages=len(plan.villages),
                                 holes=len(plan.capacity.holes))
         _write_villages(plan.villages, batch_size)
-        network_ids = _write_capacity(plan.capacity, province_code, report, batch_size)
-        _write_people(plan.households, network_ids, report, batch_size)
+        network_ids, volunteer_ids = _write_capacity(plan.capacity, province_code, report,
+                                                     batch_size)
+        _write_people(plan_casework(plan, seed=seed, today=today),
+                      _CaseWriter(network_ids, volunteer_ids), report, batch_size)
         audit.record(AuditAction.CREATE, object_type="demo.province", object_id=province_code,
                      area_code=province_code,
                      detail={"synthetic": True, "seed": seed, "persons": report.persons,
                              "households": report.households, "networks": report.networks,
-                             "volunteers": report.volunteers, "holes": report.holes})
+                             "volunteers": report.volunteers, "holes": report.holes,
+                             "cases": report.cases, "forums": report.forums})
     report.seconds = time.perf_counter() - began
     return report
 
@@ -133,14 +159,16 @@ def generate_province(province_code: str, persons: int, *, seed: int, today: dat
 def generate_country(total: int, *, seed: int, today: date,
                      enterers: Mapping[str, Sequence[int]] | None = None,
                      never_holes: Iterable[str] = (),
+                     accounts: Sequence[VolunteerAccount] = (),
                      progress: Callable[[ProvinceReport], Any] | None = None,
                      ) -> list[ProvinceReport]:
     """``total`` persons over all 77 provinces in proportion to their subdistricts,
     one province (and one transaction) at a time."""
     reports = []
+    keep = list(never_holes)
     for code, persons in national_split(total, subdistricts_per_province()).items():
         report = generate_province(code, persons, seed=seed, today=today, enterers=enterers,
-                                   never_holes=never_holes)
+                                   never_holes=keep, accounts=accounts)
         reports.append(report)
         if progress is not None:
             progress(report)
@@ -164,9 +192,10 @@ def _national_ids(model: Any) -> dict[str, int]:
 
 
 def _write_capacity(plan: CapacityPlan, province: str, report: ProvinceReport,
-                    batch_size: int) -> dict[int, int]:
+                    batch_size: int) -> tuple[dict[int, int], list[int]]:
     """Networks (leads first), volunteers, funds with their transactions,
-    committees with their members. Returns network key → id."""
+    committees with their members. Returns network key → id and the
+    volunteers' ids in the plan's order."""
     needs = _national_ids(Need)
     objects: dict[int, Network] = {}
     for leads in (True, False):  # leads first: members point at them
@@ -194,7 +223,7 @@ def _write_capacity(plan: CapacityPlan, province: str, report: ProvinceReport,
                             network_id=net[v.network_key] if v.network_key is not None
                             else None,
                             province_code=province, capacity=v.capacity, active=v.active,
-                            created_at=v.created_at) for v in plan.volunteers]
+                            user_id=v.user, created_at=v.created_at) for v in plan.volunteers]
     Volunteer.objects.bulk_create(volunteers, batch_size=batch_size)
     Volunteer.subdistricts.through.objects.bulk_create(
         (Volunteer.subdistricts.through(volunteer_id=obj.pk, subdistrict_id=code)
@@ -226,7 +255,7 @@ def _write_capacity(plan: CapacityPlan, province: str, report: ProvinceReport,
          for name, role, kind in c.members), batch_size=batch_size)
     report.networks, report.volunteers = len(plan.networks), len(plan.volunteers)
     report.funds, report.committees = len(plan.funds), len(plan.committees)
-    return net
+    return net, [int(v.pk) for v in volunteers]
 
 
 _PERSON_FIELDS = [
@@ -252,17 +281,20 @@ class _PeopleWriter:
         self.consents = TableWriter(Consent, ["person", "status", "purposes", "lawful_basis",
                                               "recorded_at", "recorded_by", "note"])
 
-    def flush(self, batch: list[HouseholdRow], report: ProvinceReport) -> None:
-        real = [h for h in batch if h.is_household]
+    def flush(self, batch: list[SubdistrictWork], report: ProvinceReport) -> list[int]:
+        """Writes the households and persons; returns the persons' ids in order."""
+        households = [h for work in batch for h in work.households]
+        real = [h for h in households if h.is_household]
         household_ids = iter(reserve_ids(Household, len(real)))
-        person_ids = iter(reserve_ids(Person, sum(len(h.members) for h in batch)))
+        ids = reserve_ids(Person, sum(len(h.members) for h in households))
+        person_ids = iter(ids)
         nets, needs, groups = self.network_ids, self.needs, self.groups
         homes: list[tuple[Any, ...]] = []
         persons: list[tuple[Any, ...]] = []
         person_groups: list[tuple[int, int]] = []
         person_needs: list[tuple[int, int, int, str]] = []
         consents: list[tuple[Any, ...]] = []
-        for h in batch:
+        for h in households:
             home = next(household_ids) if h.is_household else None
             for i, r in enumerate(h.members):
                 pk = next(person_ids)
@@ -293,18 +325,137 @@ class _PeopleWriter:
         self.consents.write(consents)
         report.persons += len(persons)
         report.households += len(homes)
+        return ids
 
 
-def _write_people(households: Iterable[HouseholdRow], network_ids: Mapping[int, int],
+_CASE_FIELDS = [
+    "id", "person", "subdistrict", "province_code", "district_code", "status", "urgent",
+    "urgent_reasons", "reference", "source", "summary", "reporter_name", "reporter_phone",
+    "coverage_hole", "next_visit_due", "close_reason", "duplicate_of", "network", "volunteer",
+    "opened_by", "opened_at", "closed_at", "version",
+]
+
+
+class _CaseWriter:
+    """Cases, their routing, history, visits, and the forums that decided them."""
+
+    def __init__(self, network_ids: Mapping[int, int], volunteer_ids: Sequence[int]) -> None:
+        self.network_ids = network_ids
+        self.volunteer_ids = volunteer_ids
+        self.needs = _national_ids(Need)
+        self.cases = TableWriter(Case, _CASE_FIELDS)
+        self.routed = TableWriter(Case.routed_networks.through, ["case", "network"])
+        # No one signed in took these steps: the user columns (actor, created_by,
+        # decided_by) are left out, NULL, which also keeps the rows narrow.
+        self.events = TableWriter(CaseEvent, ["case", "at", "actor_label", "action",
+                                              "from_status", "to_status", "note", "detail"])
+        self.visits = TableWriter(Visit, ["id", "case", "visited_on", "volunteer", "done",
+                                          "next_visit_on", "created_at"])
+        self.visit_needs = TableWriter(VisitNeed, ["visit", "need", "change"])
+        self.forums = TableWriter(Forum, ["id", "organiser", "subdistrict", "village",
+                                          "province_code", "district_code", "held_on", "place",
+                                          "minutes", "created_at"])
+        self.attendance = TableWriter(ForumAttendance, ["forum", "partner_type", "count"])
+        self.agenda = TableWriter(AgendaItem, ["forum", "case", "decision", "decided_at"])
+        self.labels: dict[int, str] = {}  # forum id → how notes name it
+
+    def flush(self, batch: list[SubdistrictWork], person_ids: Sequence[int],
+              report: ProvinceReport) -> None:
+        cases = [c for work in batch for c in work.cases]
+        forums = [f for work in batch for f in work.forums]
+        for case, pk in zip(cases, reserve_ids(Case, len(cases)), strict=True):
+            case.pk = pk
+        for forum, pk in zip(forums, reserve_ids(Forum, len(forums)), strict=True):
+            forum.pk = pk
+        visits = [v for c in cases for v in c.visits]
+        for visit, pk in zip(visits, reserve_ids(Visit, len(visits)), strict=True):
+            visit.pk = pk
+        self.labels = {f.pk: f"เวทีประชาคมเลขที่ {f.pk} {f.area_label} "
+                              f"{format_date(f.held_on, 'th')}" for f in forums}
+        self._write_forums(forums)
+        report.events += self._write_cases(cases, person_ids)
+        report.cases += len(cases)
+        report.visits += len(visits)
+        report.forums += len(forums)
+
+    def _write_forums(self, forums: list[ForumRow]) -> None:
+        nets = self.network_ids
+        self.forums.write((f.pk, nets[f.organiser_key], f.subdistrict, f.village,
+                           f.subdistrict[:2], f.subdistrict[:4], f.held_on, f.place,
+                           f.minutes, f.created_at) for f in forums)
+        self.attendance.write((f.pk, kind, count) for f in forums for kind, count in f.attendance)
+        self.agenda.write((f.pk, a.case.pk, a.decision, a.decided_at)
+                          for f in forums for a in f.agenda)
+
+    def _write_cases(self, cases: list[CaseRow], person_ids: Sequence[int]) -> int:
+        """Returns how many events were written."""
+        nets, vols, needs = self.network_ids, self.volunteer_ids, self.needs
+        rows: list[tuple[Any, ...]] = []
+        routed: list[tuple[int, int]] = []
+        events: list[tuple[Any, ...]] = []
+        visits: list[tuple[Any, ...]] = []
+        visit_needs: list[tuple[int, int, str]] = []
+        for c, person in zip(cases, person_ids, strict=True):
+            pk = c.pk
+            sd = c.subdistrict
+            network = nets[c.network_key] if c.network_key is not None else None
+            volunteer = vols[c.volunteer_key] if c.volunteer_key is not None else None
+            rows.append((
+                pk, person, sd, sd[:2], sd[:4], c.status, c.urgent, c.urgent_reasons,
+                c.reference, c.source, c.summary, c.reporter_name, c.reporter_phone,
+                c.coverage_hole, c.next_visit_due, c.close_reason,
+                c.duplicate_of.pk if c.duplicate_of is not None else None, network, volunteer,
+                c.opened_by, c.opened_at, c.closed_at, c.version))
+            routed.extend((pk, nets[k]) for k in c.routed)
+            for e in c.events:
+                events.append((pk, e.at, ACTOR, e.action, e.from_status, e.to_status,
+                               self._note(e), self._detail(c, e, network, volunteer)))
+            for v in c.visits:
+                visits.append((v.pk, pk, v.visited_on, volunteer if v.by_volunteer else None,
+                               v.done, v.next_visit_on, v.created_at))
+                visit_needs.extend((v.pk, needs[n], change) for n, change in v.needs)
+        self.cases.write(rows)
+        self.routed.write(routed)
+        self.events.write(events)
+        self.visits.write(visits)
+        self.visit_needs.write(visit_needs)
+        return len(events)
+
+    def _note(self, e: EventRow) -> str:
+        if e.forum is None:
+            return e.note
+        return e.note.replace("{forum}", self.labels[e.forum.pk])
+
+    def _detail(self, c: CaseRow, e: EventRow, network: int | None,
+                volunteer: int | None) -> dict[str, Any]:
+        """What each service puts in the event's detail."""
+        if e.action == "open":
+            return {"routed_to": [self.network_ids[k] for k in c.routed],
+                    "coverage_hole": c.coverage_hole}
+        if e.visit is not None:
+            v = e.visit
+            return {"visit": v.pk, "visited_on": v.visited_on.isoformat(),
+                    "next_visit_on": v.next_visit_on.isoformat() if v.next_visit_on else None}
+        if e.action == "forum_more_info":
+            return {"forum": e.forum.pk if e.forum else None}
+        return {"reason": e.reason,
+                "duplicate_of": e.duplicate_of.pk if e.duplicate_of is not None else None,
+                "network": network if e.carer else None,
+                "volunteer": volunteer if e.carer else None,
+                "over_capacity": list(e.over_capacity)}
+
+
+def _write_people(chunks: Iterable[SubdistrictWork], cases: _CaseWriter,
                   report: ProvinceReport, batch_size: int) -> None:
-    writer = _PeopleWriter(network_ids)
-    pending: list[HouseholdRow] = []
+    """Whole subdistricts at a time, about ``batch_size`` persons a batch."""
+    writer = _PeopleWriter(cases.network_ids)
+    pending: list[SubdistrictWork] = []
     size = 0
-    for household in households:
-        pending.append(household)
-        size += len(household.members)
+    for work in chunks:
+        pending.append(work)
+        size += len(work.cases)
         if size >= batch_size:
-            writer.flush(pending, report)
+            cases.flush(pending, writer.flush(pending, report), report)
             pending, size = [], 0
     if pending:
-        writer.flush(pending, report)
+        cases.flush(pending, writer.flush(pending, report), report)

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 
+from lnob.cases.models import Case, CaseEvent, Forum, Visit
 from lnob.core.models import User
 from lnob.geo.models import Village
 from lnob.networks.models import Fund, Network, Volunteer
@@ -45,7 +46,8 @@ def test_running_the_demo_again_duplicates_nothing(capsys: pytest.CaptureFixture
     def counts() -> tuple[int, ...]:
         return (Person.objects.count(), Household.objects.count(), Network.objects.count(),
                 Volunteer.objects.count(), Fund.objects.count(), Village.objects.count(),
-                User.objects.count())
+                User.objects.count(), Case.objects.count(), CaseEvent.objects.count(),
+                Forum.objects.count(), Visit.objects.count())
 
     before = counts()
     out = demo(capsys, "--persons", "150", "--seed", "1")
@@ -53,17 +55,34 @@ def test_running_the_demo_again_duplicates_nothing(capsys: pytest.CaptureFixture
     assert counts() == before
 
 
-def test_the_same_seed_gives_the_same_people_through_the_command(
+def _generated() -> list[tuple[Any, ...]]:
+    return list(Person.objects.order_by("external_ref").values_list(
+        "first_name", "last_name", "citizen_id", "birth_date", "status", "cases__reference",
+        "cases__status", "cases__version", "cases__urgent", "cases__opened_at",
+        "cases__next_visit_due"))
+
+
+def _wipe_generated() -> None:
+    """Only to run the demo again in the same test database."""
+    Forum.objects.all().delete()
+    Case.objects.update(duplicate_of=None)
+    Case.objects.all().delete()
+    Person.objects.all().delete()
+    Household.objects.all().delete()
+    Volunteer.objects.all().delete()
+    Fund.objects.all().delete()
+    Network.objects.all().delete()
+
+
+def test_the_same_seed_gives_the_same_people_and_cases_through_the_command(
         capsys: pytest.CaptureFixture[str]) -> None:
     demo(capsys, "--persons", "120", "--seed", "99")
-    first = list(Person.objects.order_by("external_ref")
-                 .values_list("first_name", "last_name", "citizen_id", "birth_date"))
-    Person.objects.all().delete()  # only to run it again in the same test database
-    Household.objects.all().delete()
+    first = _generated()
+    _wipe_generated()
     demo(capsys, "--persons", "120", "--seed", "99")
-    again = list(Person.objects.order_by("external_ref")
-                 .values_list("first_name", "last_name", "citizen_id", "birth_date"))
+    again = _generated()
     assert first == again and len(first) == 120
+    assert len({row[5] for row in first}) == 120
 
 
 def test_the_demo_volunteer_works_in_ko_tao_and_the_coordinator_leads_a_network(
@@ -77,10 +96,12 @@ def test_the_demo_volunteer_works_in_ko_tao_and_the_coordinator_leads_a_network(
     leads = Network.objects.filter(is_lead=True, subdistricts__district_id="8405").distinct()
     assert leads.count() == 1
     assert leads.get().leader_name == "มานพ รักถิ่น"
-    # Ko Tao is never one of the holes, and the volunteer sees the people they entered.
+    # Ko Tao is never one of the holes, and the volunteer sees the people they
+    # entered and those whose case is theirs.
     assert Network.objects.filter(subdistricts="840503").count() >= 2
     user = User.objects.get(username="volunteer.kotao")
-    assert set(persons_visible_to(user)) == set(Person.objects.filter(entered_by=user))
+    assert set(persons_visible_to(user)) == set(Person.objects.filter(entered_by=user)) | set(
+        Person.objects.filter(cases__volunteer=volunteer))
     officer = User.objects.get(username="officer.surat")
     assert Person.objects.filter(entered_by=officer).exists()
 
