@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 
+from lnob.cases.access import cases_visible_to
+from lnob.cases.inbox import inbox_for
 from lnob.cases.models import Case, CaseEvent, Forum, Visit
 from lnob.core.models import User
 from lnob.geo.models import Village
@@ -34,7 +36,7 @@ def demo(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 def test_the_demo_generates_surat_thani_and_prints_the_logins(
         capsys: pytest.CaptureFixture[str]) -> None:
     out = demo(capsys, "--persons", "200")
-    assert "84: 200 persons" in out
+    assert "84: 200 persons" in out and "200 cases" in out
     assert "officer.surat" in out and "lnob-demo-2549" in out
     assert Person.objects.filter(province_code="84").count() == 200
     assert not Person.objects.exclude(province_code="84").exists()
@@ -106,6 +108,30 @@ def test_the_demo_volunteer_works_in_ko_tao_and_the_coordinator_leads_a_network(
     assert Person.objects.filter(entered_by=officer).exists()
 
 
+def test_the_demo_volunteer_has_a_few_cases_of_ko_tao_one_visit_overdue(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    demo(capsys, "--persons", "300")
+    user = User.objects.get(username="volunteer.kotao")
+    volunteer = Volunteer.objects.get(user=user)
+    cases = list(cases_visible_to(user))
+    assert 3 <= len(cases) <= volunteer.capacity
+    assert {c.volunteer_id for c in cases} == {volunteer.pk}
+    assert {c.subdistrict_id for c in cases} == {"840503"}
+    assert {c.status for c in cases} <= {"assigned", "in_care"}
+    assert sum(c.visit_overdue for c in cases) == 1
+    assert all(c.network_id == volunteer.network_id for c in cases)
+    assert {s.key for s in inbox_for(user)} == {"overdue"}
+
+
+@pytest.mark.parametrize("username", ["coordinator.phangan", "officer.surat"])
+def test_the_coordinator_and_the_officer_have_something_in_every_inbox_section(
+        capsys: pytest.CaptureFixture[str], username: str) -> None:
+    demo(capsys, "--persons", "300")
+    sections = {s.key: s.count for s in inbox_for(User.objects.get(username=username))}
+    assert {"new", "forum", "unassigned", "overdue"} <= set(sections)
+    assert all(sections[key] > 0 for key in ("new", "forum", "unassigned", "overdue"))
+
+
 def test_an_unknown_province_is_refused() -> None:
     with pytest.raises(CommandError, match="Unknown province code '99'"):
         call_command("demo", "--province", "99", "--persons", "10")
@@ -135,4 +161,4 @@ def test_all_provinces_spreads_the_persons_by_subdistricts(
     by_province = dict(Person.objects.values_list("province_code").annotate(n=Count("id"))
                        .values_list("province_code", "n"))
     assert by_province == {"81": 106, "84": 262, "75": 72}
-    assert "440 persons generated" in out
+    assert "440 persons and 440 cases generated" in out

@@ -2,7 +2,8 @@
 what exists and only adds what is missing.
 
 Besides the demo accounts it generates a synthetic province on the real
-geography (planned by ``lnob.demo.generator``, written by ``lnob.demo.writer``):
+geography (planned by ``lnob.demo.generator`` and ``lnob.demo.casework``,
+written by ``lnob.demo.writer``) — persons with their cases, forums and visits:
 ``--province 84 --persons 2000`` by default, or the whole country with
 ``--all-provinces`` (``--persons`` is then the national total, spread in
 proportion to each province's subdistricts).
@@ -23,6 +24,7 @@ from lnob.core import audit
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import Role
 from lnob.core.services import role_grant
+from lnob.demo.generator import VolunteerAccount
 from lnob.demo.writer import ProvinceReport, generate_country, generate_province
 from lnob.geo.models import Province, Subdistrict, Village
 from lnob.geo.services import village_create
@@ -127,20 +129,35 @@ class Command(BaseCommand):
                 enterers.setdefault(area, []).append(users[username])
         today = timezone.localdate()
         keep = [VOLUNTEER_AREA]  # the demo volunteer's subdistrict is never a hole
+        accounts = self._volunteer_accounts()
         if everywhere:
             self.stdout.write(f"Generating {persons:,} persons over all provinces "
                               f"(seed {seed})…")
             reports = generate_country(persons, seed=seed, today=today, enterers=enterers,
-                                       never_holes=keep, progress=self._report)
+                                       never_holes=keep, accounts=accounts,
+                                       progress=self._report)
             made = sum(r.persons for r in reports)
+            cases = sum(r.cases for r in reports)
             seconds = sum(r.seconds for r in reports)
             skipped = sum(r.skipped for r in reports)
-            self.stdout.write(f"{made:,} persons generated in {seconds:,.1f} s"
+            self.stdout.write(f"{made:,} persons and {cases:,} cases generated in "
+                              f"{seconds:,.1f} s"
                               + (f"; {skipped} provinces skipped (already generated)."
                                  if skipped else "."))
         else:
             self._report(generate_province(province, persons, seed=seed, today=today,
-                                           enterers=enterers, never_holes=keep))
+                                           enterers=enterers, never_holes=keep,
+                                           accounts=accounts))
+
+    def _volunteer_accounts(self) -> list[VolunteerAccount]:
+        """The demo volunteer, planned as a volunteer of Ko Tao with cases of their
+        own (unless they already are one)."""
+        user = User.objects.get(username=VOLUNTEER_USER)
+        if hasattr(user, "volunteer"):
+            return []
+        return [VolunteerAccount(user=user.pk, first_name=user.first_name,
+                                 last_name=user.last_name, phone=_digits(user.phone),
+                                 subdistrict=VOLUNTEER_AREA, needs=("daily_care", "health"))]
 
     def _report(self, r: ProvinceReport) -> None:
         if r.skipped:
@@ -150,11 +167,13 @@ class Command(BaseCommand):
             f"  {r.province}: {r.persons:,} persons in {r.households:,} households, "
             f"{r.villages:,} villages added, {r.networks:,} networks, {r.volunteers:,} "
             f"volunteers, {r.funds:,} funds, {r.committees:,} committees, {r.holes:,} "
-            f"subdistricts left uncovered ({r.seconds:,.1f} s)")
+            f"subdistricts left uncovered; {r.cases:,} cases with {r.events:,} steps, "
+            f"{r.visits:,} visits, {r.forums:,} community forums ({r.seconds:,.1f} s)")
 
     def _care_accounts(self) -> None:
         """The coordinator's district has a lead network led by them, and the demo
-        volunteer account is a Volunteer in Ko Tao."""
+        volunteer account is a Volunteer in Ko Tao (made here when Surat Thani
+        was not generated, so without cases)."""
         from lnob.networks.models import Network, Volunteer
         from lnob.registry.taxonomy import Need
 
