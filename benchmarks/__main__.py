@@ -145,6 +145,16 @@ def bench_synthetic_thailand() -> None:
 
     from django.db import transaction
 
+    from lnob.cases.models import (
+        AgendaItem,
+        Case,
+        CaseEvent,
+        Forum,
+        ForumAttendance,
+        Visit,
+        VisitNeed,
+    )
+    from lnob.demo.casework import plan_casework
     from lnob.demo.generator import BATCH, national_split, plan_province
     from lnob.demo.writer import generate_country, load_geo, subdistricts_per_province
     from lnob.geo.models import Subdistrict
@@ -155,12 +165,12 @@ def bench_synthetic_thailand() -> None:
           f"(LNOB_BENCH_PERSONS)")
     codes = sorted(national_split(persons, subdistricts_per_province()).items())
 
-    # Baseline 1: the same rows planned in memory, nothing written.
+    # Baseline 1: the same rows (persons and their cases) planned in memory, nothing written.
     start = time.perf_counter()
     planned = 0
     for code, n in codes:
         plan = plan_province(load_geo(code), n, seed=seed, today=today)
-        planned += sum(len(h.members) for h in plan.households)
+        planned += sum(len(w.cases) for w in plan_casework(plan, seed=seed, today=today))
     plan_s = time.perf_counter() - start
     assert planned == persons
 
@@ -185,11 +195,15 @@ def bench_synthetic_thailand() -> None:
     assert sum(r.persons for r in reports) == persons
     rows = (persons + Household.objects.count() + PersonNeed.objects.count()
             + Person.target_groups.through.objects.count() + Consent.objects.count())
-    row(f"generate {persons:,} persons (--all-provinces)", generate_s, "s", bare_s,
-        "bulk_create of bare Person rows")
-    row("  persons per second", persons / generate_s, "/s", persons / plan_s,
-        "planned in memory, not written")
-    row(f"  registry rows per second ({rows:,} rows)", rows / generate_s, "/s")
+    case_rows = sum(model.objects.count() for model in (
+        Case, Case.routed_networks.through, CaseEvent, Visit, VisitNeed, Forum,
+        ForumAttendance, AgendaItem))
+    row(f"generate {persons:,} persons and their cases (--all-provinces)", generate_s, "s",
+        bare_s, "bulk_create of bare Person rows")
+    row("  persons (with their case) per second", persons / generate_s, "/s",
+        persons / plan_s, "planned in memory, not written")
+    row(f"  rows per second ({rows:,} registry + {case_rows:,} case rows)",
+        (rows + case_rows) / generate_s, "/s")
     row("  peak memory (max RSS of the process)", rss_after, "MB", rss_before,
         "before generating")
     print()
