@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "lnob.cases",
     "lnob.coverage",
     "lnob.matching",
+    "lnob.learning",
     "django_tasks",
     "django_tasks_db",
     "lnob.web",

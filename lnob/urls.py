@@ -17,6 +17,8 @@ urlpatterns = [
     path("transfers/", include("lnob.cases.transfers.urls")),
     path("coverage/", include("lnob.coverage.urls")),
     path("matching/", include("lnob.matching.urls")),
+    path("learning/", include("lnob.learning.urls")),
+    path("stories/", include("lnob.learning.public_urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -14,6 +14,7 @@ from lnob.core.roles import (
     PERSONAL_DATA_ROLES,
     REPORTER_ROLES,
 )
+from lnob.learning.access import AAR_READERS
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -27,4 +28,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_imports": bool(grants_of(user, IMPORT_ROLES)),
         "nav_report": bool(grants_of(user, REPORTER_ROLES)),
         "nav_matching": bool(grants_of(user, MATCHING_ROLES)),
+        "nav_learning": bool(grants_of(user, AAR_READERS)),
     }
