@@ -8,6 +8,7 @@ from lnob.api.cases import router as cases_router
 from lnob.api.coverage import router as coverage_router
 from lnob.api.forums import router as forums_router
 from lnob.api.geo import router as geo_router
+from lnob.api.learning import router as learning_router
 from lnob.api.matching import router as matching_router
 from lnob.api.me import router as me_router
 from lnob.api.networks import router as networks_router
@@ -47,4 +48,5 @@ api.add_router("/inbox", inbox_router)
 api.add_router("/transfers", transfers_router)
 api.add_router("/coverage", coverage_router)
 api.add_router("/matching", matching_router)
+api.add_router("/learning", learning_router)
 api.add_router("", networks_router)  # /networks, /volunteers, /funds, /committees

@@ -138,6 +138,8 @@ def test_api_operations_need_authentication_unless_declared_public(client: Clien
         "POST /api/v1/reports/public", "GET /api/v1/reports/public/{reference}",
         # Coverage: aggregates with small counts suppressed.
         "GET /api/v1/coverage/public", "GET /api/v1/coverage/public/{code}",
+        # Good stories once published.
+        "GET /api/v1/learning/public/stories", "GET /api/v1/learning/public/stories/{story_id}",
     }
     assert "GET /api/v1/me" in guarded
 
