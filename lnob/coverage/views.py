@@ -80,8 +80,21 @@ def _not_built() -> dict[str, Any]:
         return {"not_built": False}
     from lnob.coverage.tasks import rebuild_rollups
 
-    rebuild_rollups.enqueue()
+    if not _rebuild_waiting():
+        rebuild_rollups.enqueue()
     return {"not_built": True}
+
+
+def _rebuild_waiting() -> bool:
+    """A rebuild already asked for and not finished (one is enough)."""
+    try:
+        from django_tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # another task backend: ask again, it is idempotent
+        return False
+    return DBTaskResult.objects.filter(
+        task_path="lnob.coverage.tasks.rebuild_rollups",
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]).exists()
 
 
 # ------------------------------------------------------------------ public

@@ -132,3 +132,15 @@ def test_api_refuses_a_stranger(client: Client, stranger: User, data: None) -> N
     _token, raw = api_token_create(actor=stranger, name="t")
     auth = {"Authorization": f"Bearer {raw}"}
     assert client.get("/api/v1/coverage/figures?area=84", headers=auth).status_code == 403
+
+
+def test_a_page_finding_no_roll_up_asks_the_worker_to_build_it(client: Client,
+                                                                data: None) -> None:
+    from lnob.coverage.models import AreaRollup
+    from lnob.coverage.rollup import is_built
+
+    AreaRollup.objects.all().delete()
+    assert not is_built()
+    response = client.get("/coverage/public/")
+    assert response.status_code == 200
+    assert is_built()  # the tests' task backend runs the rebuild at once
