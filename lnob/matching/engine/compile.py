@@ -139,19 +139,38 @@ def _codes(values: Any, ids: Sequence[Any], record: str, field: str,
     if required and missing.any():
         i = int(np.flatnonzero(missing)[0])
         raise _error(record, ids[i], field, "missing", "is missing", "ไม่มีค่า")
-    length = np.char.str_len(text)
-    digits = np.char.strip(text, "0123456789") == ""
-    bad = ~missing & (~digits | ~np.isin(length, lengths) | (np.char.str_len(text) > 0)
-                      & np.char.startswith(text, "0"))
+    length, value, digits = _digits(text)
+    bad = ~missing & (~digits | ~np.isin(length, lengths)
+                      | (value < 10 ** np.maximum(length - 1, 0)))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         shape = " or ".join(str(n) for n in lengths)
         raise _error(record, ids[i], field, "bad_code",
                      f"{text[i]!r} is not a DOPA code of {shape} digits",
                      f"{text[i]!r} ไม่ใช่รหัสพื้นที่ของกรมการปกครองแบบ {shape} หลัก")
-    codes = np.full(arr.size, -1, dtype=np.int64)
-    codes[~missing] = text[~missing].astype(np.int64)
-    return codes, np.where(missing, 0, length)
+    return np.where(missing, -1, value), np.where(missing, 0, length)
+
+
+def _digits(text: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(length, value, all ASCII digits) of each string, from its code points."""
+    width = text.dtype.itemsize // 4
+    if text.size == 0 or width == 0 or width > 18:
+        length = np.char.str_len(text)
+        ok = (np.char.strip(text, "0123456789") == "") & (length > 0) & (length <= 18)
+        value = np.zeros(text.size, dtype=np.int64)
+        value[ok] = text[ok].astype(np.int64)
+        return length, value, ok
+    points = np.ascontiguousarray(text).view(np.uint32).reshape(-1, width)
+    used = points != 0
+    length = used.sum(axis=1)
+    is_digit = (points >= 48) & (points <= 57)
+    # Digits only, and the padding only at the end.
+    ok = (is_digit | ~used).all(axis=1) & (used.sum(axis=1) == np.argmin(
+        np.hstack([used, np.zeros((used.shape[0], 1), dtype=bool)]), axis=1))
+    weights = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    digits = np.where(is_digit, points.astype(np.int64) - 48, 0)
+    value = (digits @ weights) // 10 ** (width - length)
+    return length, value, ok
 
 
 def _counts(values: Any, ids: Sequence[Any], record: str) -> np.ndarray:
@@ -314,17 +333,19 @@ def compile_problem(problem: Problem) -> Compiled:
                      f"of need {p_text[i]!r} must be 1–5 (got {sev[i]})",
                      f"ของ {p_text[i]!r} ต้องอยู่ระหว่าง 1–5 (ได้ {sev[i]})")
 
-    vocabulary = np.unique(np.concatenate([p_text, s_text])) if p_text.size + s_text.size \
-        else np.zeros(0, dtype=str)
+    p_list, s_list = p_text.tolist(), s_text.tolist()
+    vocabulary = np.asarray(sorted(set(p_list) | set(s_list)), dtype=str)
+    index = {code: i for i, code in enumerate(vocabulary.tolist())}
     words = max(1, -(-vocabulary.size // 64))
-    p_need_index = np.searchsorted(vocabulary, p_text).astype(np.int64)
+    p_need_index = np.fromiter((index[x] for x in p_list), dtype=np.int64, count=len(p_list))
     p_needs = _masks(p_need_index, p_owner, n, words)
     twice = popcount(p_needs) != np.diff(n_off)
     if twice.any():
         i = int(np.flatnonzero(twice)[0])
         raise _error("person", p_ids[i], "needs", "duplicate", "lists a need twice",
                      "มีความต้องการเดียวกันซ้ำ")
-    v_serve = _masks(np.searchsorted(vocabulary, s_text).astype(np.int64), s_owner, m, words)
+    v_serve = _masks(np.fromiter((index[x] for x in s_list), dtype=np.int64, count=len(s_list)),
+                     s_owner, m, words)
     starts = n_off[:-1]
     p_sev = np.maximum.reduceat(sev, starts) if n else np.zeros(0, dtype=np.int64)
     # Main need: the most severe; between equals, the first code in sorted order.

@@ -171,11 +171,16 @@ def groups(c: Compiled, loc: Locations, cur: np.ndarray, enabled: bool = True,
 
 def covers(cand: Candidates, loc: np.ndarray, vol: np.ndarray, m: int) -> np.ndarray:
     """Whether each ``vol`` (or -1) is among the candidates of ``loc``."""
+    out = np.zeros(vol.size, dtype=bool)
+    rows = np.flatnonzero(vol >= 0)
+    if rows.size == 0 or cand.vol.size == 0:
+        return out
     key = np.repeat(np.arange(cand.ptr.size - 1, dtype=np.int64), np.diff(cand.ptr)) \
         * max(m, 1) + cand.vol
-    want = loc * max(m, 1) + vol
-    pos = np.minimum(np.searchsorted(key, want), max(key.size - 1, 0))
-    return (vol >= 0) & (key[pos] == want) if key.size else np.zeros(vol.size, dtype=bool)
+    want = loc[rows] * max(m, 1) + vol[rows]
+    pos = np.minimum(np.searchsorted(key, want), key.size - 1)
+    out[rows] = key[pos] == want
+    return out
 
 
 def components(size: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -398,36 +398,42 @@ class Result:
     def assignments(self) -> dict[Id, Assignment]:
         """Person id → their placement (placed people only)."""
         people, volunteers = self.problem.people, self.problem.volunteers
-        current = people.current_givers
-        out: dict[Id, Assignment] = {}
-        for i in np.flatnonzero(self.volunteer_index >= 0).tolist():
-            v = int(self.volunteer_index[i])
-            prev = current[i]
-            out[_plain(people.ids[i])] = Assignment(
-                person=_plain(people.ids[i]), volunteer=_plain(volunteers.ids[v]),
-                network=_plain(volunteers.networks[v]),
-                cost=int(self.person_cost2[i]) / 2,
-                previous=None if prev is None or prev == "" else _plain(prev))
-        return out
+        rows = np.flatnonzero(self.volunteer_index >= 0)
+        vols = self.volunteer_index[rows]
+        previous = _pick(people.current_givers, rows)
+        return {person: Assignment(person=person, volunteer=vol, network=net, cost=cost,
+                                   previous=None if prev == "" else prev)
+                for person, vol, net, cost, prev in zip(
+                    _pick(people.ids, rows), _pick(volunteers.ids, vols),
+                    _pick(volunteers.networks, vols),
+                    (self.person_cost2[rows] / 2).tolist(), previous, strict=True)}
 
     def unplaced(self) -> list[Unplaced]:
         """Every person left unplaced, with the reason (in input order)."""
         people, volunteers = self.problem.people, self.problem.volunteers
-        out = []
-        for i in np.flatnonzero(self.volunteer_index < 0).tolist():
-            lo, hi = int(self.full_offsets[i]), int(self.full_offsets[i + 1])
-            village = people.villages[i]
-            prev = people.current_givers[i]
-            out.append(Unplaced(
-                person=_plain(people.ids[i]), reason=REASON_ORDER[int(self.reason_index[i])],
-                subdistrict=str(people.subdistricts[i]),
-                village=str(village) if village else None,
-                main_need=str(self.need_codes[self.main_need[i]]), severity=int(self.severity[i]),
-                full_givers=tuple(_plain(volunteers.ids[v])
-                                  for v in self.full_volunteers[lo:hi].tolist()),
-                more_full_givers=int(self.full_more[i]),
-                previous=None if prev is None or prev == "" else _plain(prev)))
-        return out
+        rows = np.flatnonzero(self.volunteer_index < 0)
+        lo, hi = self.full_offsets[rows].tolist(), self.full_offsets[rows + 1].tolist()
+        full_ids = _pick(volunteers.ids, self.full_volunteers)
+        start = int(self.full_offsets[rows[0]]) if rows.size else 0
+        needs = self.need_codes.tolist()
+        return [Unplaced(person=person, reason=REASON_ORDER[why], subdistrict=str(sd),
+                         village=str(village) if village else None, main_need=needs[main],
+                         severity=severity,
+                         full_givers=tuple(full_ids[a - start:b - start]) if b > a else (),
+                         more_full_givers=more, previous=None if prev == "" else prev)
+                for person, why, sd, village, main, severity, a, b, more, prev in zip(
+                    _pick(people.ids, rows), self.reason_index[rows].tolist(),
+                    _pick(people.subdistricts, rows), _pick(people.villages, rows),
+                    self.main_need[rows].tolist(), self.severity[rows].tolist(), lo, hi,
+                    self.full_more[rows].tolist(), _pick(people.current_givers, rows),
+                    strict=True)]
+
+
+def _pick(column: Any, rows: np.ndarray) -> list[Any]:
+    """column[rows] as plain Python values (ints and strs, not NumPy scalars)."""
+    if isinstance(column, np.ndarray):
+        return column[rows].tolist()
+    return [_plain(column[i]) for i in rows.tolist()]
 
 
 def _plain(value: Any) -> Any:
