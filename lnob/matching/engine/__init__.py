@@ -24,6 +24,10 @@ Runs::
           progress=None) -> Result          # optimal, min-cost flow
     greedy(problem, params=None, *, workers=1, progress=None) -> Result   # baseline
 
+``workers`` > 1 solves independent parts in that many "spawn" processes (the
+calling script needs the usual ``if __name__ == "__main__":`` guard);
+``progress(done, total)`` is called as parts finish.
+
 Output (:class:`Result`)::
 
     result.assignments() -> dict[id, Assignment(person, volunteer, network, cost,
@@ -39,9 +43,13 @@ Output (:class:`Result`)::
     result.volunteer_index, result.reason_index    # NumPy, per person (bulk use)
     result.stats                                   # sizes and seconds per phase
 
-Reasons (:class:`Reason`): ``no_coverage``, ``no_need_served``, ``all_full``,
-``too_costly`` (the last only with weights where leaving someone unplaced is
-cheaper than an available placement).
+Reasons (:class:`Reason`): ``no_coverage``, ``no_need_served``, ``all_full``
+(naming the first full volunteers, nearest first), ``too_costly`` (only with
+weights where leaving someone unplaced is cheaper than an available placement).
+
+Modules: ``model`` (types), ``compile`` (checks, integer columns), ``graph``
+(places, candidates, groups, components, blocks), ``network`` (the flow network
+of a block), ``solver`` (runs), ``explain`` (reasons, totals per subdistrict).
 
 Bad input raises :class:`MatchingInputError` (``record``, ``record_id``,
 ``field``, ``code``, ``message_en``, ``message_th``) before anything is solved.
