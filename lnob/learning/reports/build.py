@@ -185,8 +185,9 @@ def national_data(report: Report) -> dict[str, Any]:
         "rows": rows,
         "provinces": Province.objects.count(),
         "started": len(started),
+        # The launched provinces furthest from all five ก.
         "behind": sorted(
-            ({"name": r["name"], "five_k_pct": r["five_k_pct"]} for r in rows
+            ({"name": r["name"], "five_k_pct": r["five_k_pct"]} for r in started
              if r["five_k_pct"] is not None),
             key=lambda r: r["five_k_pct"])[:5],
         **_learning(report),
