@@ -206,3 +206,14 @@ def test_the_owner_marks_an_action_done_from_their_list(client: Client, officer:
     client.post(f"/learning/actions/{action.pk}/close/", {"status": "done", "next": "mine"})
     action.refresh_from_db()
     assert action.status == "done" and action.closed_by == coordinator
+
+
+def test_the_demo_writes_reviews_and_published_stories_once(officer: User) -> None:
+    from lnob.learning.demo import demo_learning
+    from lnob.learning.models import Story
+
+    assert demo_learning("84") == 2
+    assert AfterActionReview.objects.filter(province_code="84").count() == 2
+    assert Story.objects.filter(status="published").count() == 2
+    assert FollowUpAction.objects.filter(owner=officer).count() == 2
+    assert demo_learning("84") == 0
