@@ -18,7 +18,13 @@ from lnob.core.access import area_codes, covers, public, require_area, requires_
 from lnob.core.i18n import thai_active
 from lnob.core.models import AuditAction
 from lnob.core.roles import Role
-from lnob.core.thaidates import ThaiDateError, parse_date
+from lnob.core.thaidates import (
+    ENGLISH_MONTHS_ABBR,
+    THAI_MONTHS_ABBR,
+    ThaiDateError,
+    be_year,
+    parse_date,
+)
 from lnob.coverage import roadmap as rm
 from lnob.coverage import selectors as sel
 from lnob.coverage.models import MILESTONE_MONTHS, Indicator
@@ -190,6 +196,14 @@ def national(request: HttpRequest) -> HttpResponse:
     return render(request, "coverage/national.html", context)
 
 
+def _month_label(month: str) -> str:
+    """"2026-11" → "พ.ย. 2569" on Thai pages, "Nov 2026" on English ones."""
+    year, number = int(month[:4]), int(month[5:7])
+    if thai_active():
+        return f"{THAI_MONTHS_ABBR[number - 1]} {be_year(year)}"
+    return f"{ENGLISH_MONTHS_ABBR[number - 1]} {year}"
+
+
 def _scoped(request: HttpRequest, code: str) -> None:
     if len(code) not in (2, 4, 6) or not code.isdigit():
         raise Http404
@@ -235,12 +249,13 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
     if len(code) <= 2:
         trend = sel.trend(code, context["area"].row)
         context["trend"] = trend
-        context["trend_data"] = {"months": trend.months, "series": trend.series, "labels": {
+        labels = [_month_label(m) for m in trend.months]
+        context["trend_data"] = {"months": labels, "series": trend.series, "labels": {
             "found": _("People found"), "verified": _("Verified"),
             "care_started": _("Care started"), "in_care": _("In care (snapshots)")}}
         context["trend_rows"] = [(m, *[trend.series[k][i] for k in
                                        ("found", "verified", "care_started", "in_care")])
-                                 for i, m in enumerate(trend.months)]
+                                 for i, m in enumerate(labels)]
     if len(code) == 6:
         context.update(_subdistrict_parts(request, code))
     return render(request, "coverage/area.html", context)
