@@ -152,6 +152,22 @@ def holes_table(found: list[Hole]) -> Table:
                  [h.code for h in found], [h.name for h in found])
 
 
+def roadmap_table(milestones: list[Any]) -> Table:
+    """Each milestone's indicators: target, actual, Thailand, progress."""
+    rows: list[list[Value]] = []
+    codes: list[str] = []
+    for m in milestones:
+        for p in m.rows:
+            rows.append([str(p.indicator.name), m.month,
+                         m.due.isoformat() if m.due else None, p.target, p.actual, p.national,
+                         str(p.status_label) if p.status else None])
+            codes.append(p.indicator.code)
+    return Table(_("Roadmap"), [_("Indicator"), _("Month"), _("Due"), _("Target"), _("Actual"),
+                                _("Thailand"), _("Progress")],
+                 ["month", "due", "target", "actual", "national", "status"], rows, codes,
+                 [str(r[0]) for r in rows])
+
+
 # ------------------------------------------------------------------ tiles
 
 @dataclass

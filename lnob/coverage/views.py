@@ -38,6 +38,7 @@ from lnob.coverage.tables import (
     public_cells,
     public_table,
     public_value,
+    roadmap_table,
     tile_map,
 )
 from lnob.exports.responses import download, export_format, filename
@@ -47,7 +48,7 @@ from lnob.networks.models import Network, Volunteer
 
 ALL_ROLES = tuple(Role)
 FORUM_ROLES = (Role.PROVINCIAL_OFFICER, Role.NETWORK_COORDINATOR, Role.SYSTEM_ADMIN)
-TABLES = ("children", "subdistricts", "five_k", "holes")
+TABLES = ("children", "subdistricts", "five_k", "holes", "roadmap")
 
 
 def _indicator(request: HttpRequest, chosen: list[Indicator]) -> Indicator | None:
@@ -294,6 +295,10 @@ def area_export(request: HttpRequest, code: str) -> HttpResponseBase:
     if table_name not in TABLES:
         raise Http404
     fmt = export_format(request.GET.get("format", "csv"))
+    if table_name == "roadmap":
+        if len(code) != 2:
+            raise Http404
+        return _download(request, roadmap_table(rm.progress(code)), code, table_name, fmt)
     tables = _area_tables(code, sel.today(), _wait_days(request))["tables"]
     table = tables.get(table_name)
     if table is None:

@@ -118,3 +118,13 @@ def test_national_targets_are_for_national_editors(officer: User,
     assert rm.national_targets_update(actor=analyst, targets={(3, "five_k_pct"): 20}) == 1
     with pytest.raises(ValidationError):
         rm.national_targets_update(actor=analyst, targets={(5, "five_k_pct"): 20})
+
+
+def test_the_milestones_download_as_csv(client: Client, officer: User) -> None:
+    rm.roadmap_update(actor=officer, province_code="84", d_day=datetime.date(2026, 1, 1),
+                      targets={})
+    client.force_login(officer)
+    response = client.get("/coverage/84/export/?table=roadmap&format=csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    assert "lead_network_pct" in text and "2026-04-01" in text
+    assert client.get("/coverage/8405/export/?table=roadmap&format=csv").status_code == 404
