@@ -73,7 +73,7 @@ class FlowNetwork:
     caps: np.ndarray
     costs2: np.ndarray
     supplies: np.ndarray
-    layer: np.ndarray       # per node: GROUP, ENTRY, HUB, VOLUNTEER or OTHER
+    layer: np.ndarray       # per node: GROUP, ENTRY + level, HUB, VOLUNTEER or OTHER
     vol_base: int
     unplaced_severity: np.ndarray   # the first arcs are group → sink, one per severity
     solver_node: np.ndarray         # node → the number the solver sees
@@ -86,7 +86,7 @@ class FlowNetwork:
         return out
 
 
-GROUP, ENTRY, HUB, VOLUNTEER, OTHER = 0, 1, 2, 3, 4
+GROUP, ENTRY, HUB, VOLUNTEER, OTHER = 0, 1, 1 + LEVELS, 2 + LEVELS, 3 + LEVELS
 # Choosing how an (area, needs) reaches its volunteers: shared nodes make the solver
 # work harder per arc, so they must save this many times the arcs to be used.
 # (Any choice gives the same optimum; the tests force each one in turn.)
@@ -110,8 +110,10 @@ class _Arcs:
 
 def build(b: BlockInput) -> FlowNetwork:
     """Per level and per (area, needs) of the block's groups, the cheapest of:
-    direct arcs to the volunteers, arcs to the hubs, or one arc to a shared entry
-    node that has the arcs to the hubs."""
+    direct arcs to the volunteers, arcs to the hubs, or a shared entry node that
+    has the arcs to the hubs. A group reaches its nearest entry node; each entry
+    node passes on to the group's next one up (same needs, the area above), so a
+    group needs one arc for all its entry levels."""
     n_g, n_v, n_n = b.g_size.size, b.v_cap.size, b.n_cap.size
     tier = np.asarray(b.costs[:4], dtype=np.int64)
     unmet, threshold, unplaced = b.costs[4], b.costs[5], b.costs[6]
@@ -125,7 +127,8 @@ def build(b: BlockInput) -> FlowNetwork:
     # Node ids are assigned at the end; collect (kind, local id) pieces first.
     group_arcs = _Arcs([], [], [], [])      # group → volunteer (heads: volunteer)
     to_hub: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []    # group → hub
-    to_entry: list[tuple[np.ndarray, np.ndarray]] = []              # group → entry
+    entry_at = np.full((LEVELS, n_g), -1, dtype=np.int64)          # group's entry per level
+    entry_start = [0] * (LEVELS + 1)
     entry_hub: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # entry → hub
     hub_vol: list[tuple[np.ndarray, np.ndarray]] = []
     n_entry = n_hub = 0
@@ -134,6 +137,7 @@ def build(b: BlockInput) -> FlowNetwork:
         first, _ = unique_rows(c_area[level][at], b.cand_vol[at])
         cov_area, cov_vol = c_area[level][at][first], b.cand_vol[at][first]
         if cov_area.size == 0:
+            entry_start[level + 1] = n_entry
             continue
         areas, per_area = np.unique(cov_area, return_counts=True)
         groups = np.flatnonzero(g_area[level] >= 0)
@@ -183,11 +187,12 @@ def build(b: BlockInput) -> FlowNetwork:
         e_local = np.full(e_first.size, -1, dtype=np.int64)
         e_local[entries] = n_entry + np.arange(entries.size)
         g_shared = groups[mode[e_of] == 2]
-        to_entry.append((g_shared, e_local[e_of[mode[e_of] == 2]]))
+        entry_at[level, g_shared] = e_local[e_of[mode[e_of] == 2]]
         shared_e = mode[ei] == 2
         entry_hub.append((e_local[ei[shared_e]], n_hub + h_of[shared_e], s_cost2[shared_e]))
         n_entry += entries.size
         n_hub += h_area.size
+        entry_start[level + 1] = n_entry
 
     entry_base = n_g
     hub_base = entry_base + n_entry
@@ -219,8 +224,16 @@ def build(b: BlockInput) -> FlowNetwork:
     arcs.add(cur_g, vol_base + cur_v, b.g_size[cur_g], cur_cost2)
     for g, h, cost in to_hub:
         arcs.add(g, hub_base + h, b.g_size[g], cost)
-    for g, e in to_entry:
-        arcs.add(g, entry_base + e, b.g_size[g], 0)
+    last = np.full(n_g, -1, dtype=np.int64)   # the group's entry node so far
+    for level in range(LEVELS):
+        g = np.flatnonzero(entry_at[level] >= 0)
+        e = entry_at[level, g]
+        first = last[g] < 0
+        arcs.add(g[first], entry_base + e[first], b.g_size[g[first]], 0)
+        per = n_entry + 1
+        pairs = np.unique(last[g[~first]] * per + e[~first])
+        arcs.add(entry_base + pairs // per, entry_base + pairs % per, big, 0)
+        last[g] = e
     for e, h, cost in entry_hub:
         arcs.add(entry_base + e, hub_base + h, big, cost)
     for h, v in hub_vol:
@@ -234,7 +247,9 @@ def build(b: BlockInput) -> FlowNetwork:
     supplies[sink] = -int(b.g_size.sum())
     layer = np.full(sink + 1, OTHER, dtype=np.int64)
     layer[:n_g] = GROUP
-    layer[entry_base:hub_base] = ENTRY
+    for level in range(LEVELS):
+        layer[entry_base + entry_start[level]:entry_base + entry_start[level + 1]] = \
+            ENTRY + level
     layer[hub_base:vol_base] = HUB
     layer[vol_base:net_base] = VOLUNTEER
     tails, heads = np.concatenate(arcs.tails), np.concatenate(arcs.heads)
@@ -271,7 +286,7 @@ def paths(net: FlowNetwork, flows: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     layer = net.layer
     start = layer[tails] == GROUP
     seg_origin, seg_node, seg_count = tails[start], heads[start], flow[start]
-    for current in (ENTRY, HUB):  # in this order, all of a node's inflow is known
+    for current in (*range(ENTRY, ENTRY + LEVELS), HUB):  # all of a node's inflow is known
         here = layer[seg_node] == current
         s_order = np.flatnonzero(here)
         s_order = s_order[np.argsort(seg_node[s_order], kind="stable")]
