@@ -63,8 +63,6 @@ def inbox_for(user: Any) -> list[Section]:
     incoming = transfers_to_accept(user)
     sections.append(Section("transfers", _("Transfers to accept"), incoming.count(),
                             list(incoming[:SHOWN])))
-    from lnob.learning.aar.selectors import followups_of  # the user's open AAR actions
-    actions = followups_of(user)
-    sections.append(Section("followups", _("Follow-up actions due"), actions.count(),
-                            list(actions[:SHOWN])))
+    from lnob.learning.inbox import followups_section  # the user's open AAR actions
+    sections.append(followups_section(user, Section, SHOWN))
     return [s for s in sections if s.count]

@@ -95,7 +95,7 @@ def test_an_action_goes_to_its_owners_inbox_until_done(
         text="นัดเวทีตำบลภายในสองสัปดาห์", owner_id=coordinator.pk, due_on=TODAY,
         lesson_id=lesson.pk))
     sections = {s.key: s for s in inbox_for(coordinator)}
-    assert sections["followups"].rows == [action]
+    assert [row.action for row in sections["followups"].rows] == [action]
     action_close(actor=coordinator, action=action, status=ActionStatus.DONE)
     assert "followups" not in {s.key for s in inbox_for(coordinator)}
 
@@ -217,3 +217,14 @@ def test_the_demo_writes_reviews_and_published_stories_once(officer: User) -> No
     assert Story.objects.filter(status="published").count() == 2
     assert FollowUpAction.objects.filter(owner=officer).count() == 2
     assert demo_learning("84") == 0
+
+
+def test_the_inbox_api_labels_a_follow_up_with_its_text(client: Client, officer: User,
+                                                        aar: AfterActionReview) -> None:
+    action = action_add(actor=officer, aar=aar, data=ActionData(
+        text="โทรหาผู้ใหญ่บ้าน", owner_id=officer.pk, due_on=TODAY - datetime.timedelta(1)))
+    client.force_login(officer)
+    assert client.get("/").status_code == 200
+    sections = {s["key"]: s for s in client.get("/api/v1/inbox").json()}
+    assert sections["followups"]["rows"] == [
+        {"id": action.pk, "urgent": True, "label": "โทรหาผู้ใหญ่บ้าน"}]
