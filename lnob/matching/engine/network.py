@@ -4,23 +4,25 @@
 A direct arc from every group to every covering volunteer would need
 groups × candidates arcs (tens of millions in a dense province). The costs only
 depend on the area level and on which of the group's needs the volunteer serves,
-so the same choices are offered through shared nodes instead:
+so for each level (village, subdistrict, district, province) and each (area,
+needs) of the block's groups the cheapest in arcs of three shapes is used:
 
-* entry node ``E(area, needs)`` per level (village, subdistrict, district,
-  province): all groups living in ``area`` with the same needs. A group enters at
-  its village (or subdistrict when it has none); ``E`` passes on to the next level
-  up at no cost.
-* hub node ``H(area, S)``: the volunteers covering ``area`` at that level who serve
-  at least the needs ``S``. ``E(area, N) → H(area, S)`` costs the level's tier plus
-  ``unmet_need_cost × |N \\ S|``; there is one for every ``S = N ∩ served(v)`` of a
-  volunteer ``v`` there. ``H → v`` is free.
+* direct arcs ``group → v`` to the area's volunteers;
+* arcs ``group → H(area, S)`` to hub nodes: ``H(area, S)`` leads (free) to the
+  volunteers covering ``area`` at that level who serve at least the needs ``S``;
+  the arc costs the level's tier plus ``unmet_need_cost × |N \\ S|``, and there is
+  one for every ``S = N ∩ served(v)`` of a volunteer ``v`` there;
+* an entry node ``E(area, N)`` shared by the groups with needs ``N`` in ``area``,
+  which has those arcs to the hubs. A group has one arc to its nearest entry node;
+  each entry node passes on (free) to the group's next one up, the same needs in
+  the area above.
 
 The cheapest route from a group to a volunteer costs exactly the direct arc's cost
 (via ``S = N ∩ served(v)`` at the nearest level), and any dearer route is never
 used by an optimal flow (the cheaper one is uncapacitated), so the optimum is the
-same as with direct arcs. A current giver keeps a direct arc with the continuity
-bonus. ``solver`` re-prices every placement and checks the total against the
-solver's optimum.
+same as with direct arcs only. A current giver keeps a direct arc with the
+continuity bonus. ``solver`` re-prices every placement and checks the total
+against the solver's optimum.
 """
 
 from __future__ import annotations
