@@ -114,11 +114,11 @@ class AarDetailOut(AarOut):
 
     @staticmethod
     def resolve_lessons(obj: AfterActionReview) -> list[Any]:
-        return aar_selectors.lessons_of(obj)
+        return getattr(obj, "shown_lessons", None) or aar_selectors.lessons_of(obj)
 
     @staticmethod
     def resolve_actions(obj: AfterActionReview) -> list[FollowUpAction]:
-        return list(aar_selectors.actions_of(obj))
+        return getattr(obj, "shown_actions", None) or list(aar_selectors.actions_of(obj))
 
 
 class AarIn(Schema):
@@ -190,7 +190,7 @@ def aar_create(request: HttpRequest, payload: AarIn) -> Status:
 @router.get("/aars/{aar_id}", response=AarDetailOut)
 def aar(request: HttpRequest, aar_id: int) -> AfterActionReview:
     user = _user(request, AAR_READERS, _("Your role does not read after action reviews."))
-    return aar_for(user, aar_id)
+    return aar_selectors.shown_to(user, aar_for(user, aar_id))
 
 
 @router.put("/aars/{aar_id}", response=AarDetailOut)

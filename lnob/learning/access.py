@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from lnob.core.access import area_q, covers, grants_of
-from lnob.core.roles import Role
+from lnob.core.roles import PERSONAL_DATA_ROLES, Role
 from lnob.learning.models import AfterActionReview, FollowUpAction, Report, Story, StoryStatus
 
 AAR_READERS = (Role.PROVINCIAL_OFFICER, Role.NETWORK_COORDINATOR, Role.COMMITTEE_MEMBER,
@@ -46,6 +46,12 @@ def aar_for(user: Any, pk: int) -> AfterActionReview:
 
 def may_write_aar(user: Any, area_code: str) -> bool:
     return covers(user, area_code, AAR_WRITERS)
+
+
+def sees_personal_data(user: Any, area_code: str) -> bool:
+    """Whether the user works with named people in this area (else names and
+    IDs typed into a review are hidden from them)."""
+    return covers(user, area_code, PERSONAL_DATA_ROLES)
 
 
 def may_own_action(user: Any, aar: AfterActionReview) -> bool:

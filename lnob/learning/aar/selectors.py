@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from lnob.core.models import RoleGrant, User
-from lnob.learning.access import AAR_READERS, aars_visible_to
+from lnob.learning.access import AAR_READERS, aars_visible_to, sees_personal_data
 from lnob.learning.models import (
     ActionStatus,
     Activity,
@@ -18,7 +18,10 @@ from lnob.learning.models import (
     FollowUpAction,
     Tag,
 )
+from lnob.learning.redact import name_patterns, redact
 from lnob.networks.models import PartnerType
+
+QUESTIONS = ("expected", "happened", "difference", "next_steps")
 
 
 @dataclass
@@ -106,3 +109,21 @@ def milestone_aars(user: Any, province_code: str) -> dict[int, list[AfterActionR
 
 def overdue_count(user: Any) -> int:
     return followups_of(user).filter(due_on__lt=timezone.localdate()).count()
+
+
+def shown_to(user: Any, aar: AfterActionReview) -> AfterActionReview:
+    """The review as this user may read it, never to be saved: for the roles
+    that see no personal data (committee members, analysts), citizen IDs and
+    the names of registry people the writers typed are hidden in its title,
+    answers, lessons and actions. Lessons and actions come with it as
+    ``shown_lessons`` and ``shown_actions``."""
+    lessons, actions = lessons_of(aar), list(actions_of(aar))
+    if not sees_personal_data(user, aar.area_code):
+        patterns = name_patterns(aar.named_person_ids or [])
+        for key in ("title", "activity_note", *QUESTIONS):
+            setattr(aar, key, redact(getattr(aar, key), patterns))
+        for item in (*lessons, *actions):
+            item.text = redact(item.text, patterns)
+    aar.shown_lessons = lessons  # type: ignore[attr-defined]
+    aar.shown_actions = actions  # type: ignore[attr-defined]
+    return aar

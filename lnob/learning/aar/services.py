@@ -33,6 +33,8 @@ from lnob.learning.models import (
     FollowUpAction,
     Lesson,
 )
+from lnob.learning.stories import consent
+from lnob.registry.access import persons_visible_to
 
 MAX_TITLE = 200
 MAX_ANSWER = 10_000
@@ -143,6 +145,14 @@ def _write_participation(aar: AfterActionReview, counts: dict[str, int]) -> None
         [AarParticipation(aar=aar, partner_type=k, count=v) for k, v in counts.items()])
 
 
+def _find_names(actor: User, aar: AfterActionReview) -> None:
+    """The registry people of the province (that the writer may see) whom the
+    review names in full."""
+    text = "\n".join(getattr(aar, key) for key in ("title", *QUESTIONS))
+    aar.named_person_ids = consent.named_in(text, persons_visible_to(actor).filter(
+        province_code=aar.province_code))
+
+
 def _refresh_indicators(aar: AfterActionReview) -> None:
     aar.indicators = [v.as_dict() for v in indicators_at(aar.area_code, aar.held_on)]
     aar.indicators_on = aar.held_on if aar.indicators else None
@@ -154,6 +164,7 @@ def aar_create(*, actor: User, data: AarData, request: HttpRequest | None = None
     clean = _validate(actor, data)
     aar = AfterActionReview(**clean.fields, created_by=actor)
     _refresh_indicators(aar)
+    _find_names(actor, aar)
     aar.save()
     _write_participation(aar, clean.participation)
     audit.record(AuditAction.CREATE, actor=actor, request=request, obj=aar,
@@ -172,6 +183,7 @@ def aar_update(*, actor: User, aar: AfterActionReview, data: AarData,
         setattr(aar, name, value)
     if (aar.area_code, aar.held_on) != before:
         _refresh_indicators(aar)
+    _find_names(actor, aar)
     aar.updated_at = timezone.now()
     aar.save()
     _write_participation(aar, clean.participation)

@@ -36,7 +36,9 @@ from lnob.learning.access import (
     may_write_aar,
 )
 from lnob.learning.models import Activity, AfterActionReview
+from lnob.learning.redact import has_citizen_id
 from lnob.networks.access import provinces_of, works_in_province
+from lnob.registry.models import Person
 
 
 def _provinces(user: Any, roles: Any) -> list[tuple[str, str]]:
@@ -147,12 +149,18 @@ def _detail(request: HttpRequest, aar: AfterActionReview, *, lesson_form: Lesson
 
     user = request.user
     writes = may_write_aar(user, aar.area_code)
+    answers = [getattr(aar, key) for key in services.QUESTIONS]
+    aar = selectors.shown_to(user, aar)
     return render(request, "learning/aar_detail.html", {
         "aar": aar, "area": area_by_code(aar.area_code), "writes": writes,
         "participation": [row for row in selectors.participation_of(aar) if row[2]],
-        "lessons": selectors.lessons_of(aar), "actions": selectors.actions_of(aar),
+        "lessons": aar.shown_lessons, "actions": aar.shown_actions,  # type: ignore[attr-defined]
         "questions": [(label, getattr(aar, key))
                       for key, label in services.question_labels().items()],
+        # The writers are told what personal data they typed.
+        "named": list(Person.objects.filter(pk__in=aar.named_person_ids or []))
+        if writes else [],
+        "typed_id": writes and any(has_citizen_id(a) for a in answers),
         "indicators": [figures.IndicatorValue(**row) for row in aar.indicators],
         "case_visible": aar.case_id is not None and cases_visible_to(user).filter(
             pk=aar.case_id).exists(),

@@ -65,6 +65,9 @@ class AfterActionReview(models.Model):
     # still says what the figures were when it was held.
     indicators = models.JSONField(_("indicators"), default=list, blank=True)
     indicators_on = models.DateField(null=True, blank=True)
+    # Registry people whose full name the answers mention (found when saved):
+    # hidden from the roles that see no personal data, and the writer warned.
+    named_person_ids = models.JSONField(default=list, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

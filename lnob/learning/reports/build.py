@@ -9,7 +9,6 @@ of the province's registry people before they are copied in."""
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,16 +26,13 @@ from lnob.learning.models import (
     Story,
     StoryStatus,
 )
+from lnob.learning.redact import name_patterns, redact
 from lnob.learning.stories import consent
-from lnob.registry.models import TITLES, Person
+from lnob.registry.models import Person
 
 AARS_SHOWN = 8
 STORIES_SHOWN = 3
 EXCERPT = 400
-HIDDEN = "•••"
-# 13 digits, with or without the usual dashes or spaces (1-2345-67890-12-3).
-CITIZEN_ID = re.compile(r"(?<!\d)\d[-\s]?\d{4}[-\s]?\d{5}[-\s]?\d{2}[-\s]?\d(?!\d)")
-THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
 
 class Scrubber:
@@ -52,18 +48,10 @@ class Scrubber:
         for province, chunk in by_province.items():
             ids += consent.named_in("\n".join(chunk),
                                     Person.objects.filter(province_code=province))
-        titles = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
-        self.patterns = [
-            re.compile(f"(?:{titles})?" + re.escape(first.strip()) + r"\s+"
-                       + re.escape(last.strip()), re.IGNORECASE)
-            for first, last in Person.objects.filter(pk__in=ids).values_list(
-                "first_name", "last_name")]
+        self.patterns = name_patterns(ids)
 
     def __call__(self, text: str) -> str:
-        text = CITIZEN_ID.sub(HIDDEN, text or "")
-        for pattern in self.patterns:
-            text = pattern.sub(HIDDEN, text)
-        return text
+        return redact(text, self.patterns)
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:

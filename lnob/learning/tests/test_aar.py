@@ -228,3 +228,23 @@ def test_the_inbox_api_labels_a_follow_up_with_its_text(client: Client, officer:
     sections = {s["key"]: s for s in client.get("/api/v1/inbox").json()}
     assert sections["followups"]["rows"] == [
         {"id": action.pk, "urgent": True, "label": "โทรหาผู้ใหญ่บ้าน"}]
+
+
+def test_names_and_ids_typed_into_a_review_are_hidden_from_roles_without_personal_data(
+        client: Client, officer: User, committee: User, analyst: User) -> None:
+    from lnob.learning.tests.conftest import SECRET_FIRST, SECRET_ID, SECRET_LAST, make_person
+
+    make_person(officer, first=SECRET_FIRST, last=SECRET_LAST, citizen_id=SECRET_ID)
+    aar = aar_create(actor=officer, data=aar_data(
+        happened=f"เยี่ยมนาย{SECRET_FIRST} {SECRET_LAST} ({SECRET_ID}) แล้ว"))
+    lesson_add(actor=officer, aar=aar, text=f"{SECRET_FIRST} {SECRET_LAST} ต้องการรถเข็น")
+    assert len(aar.named_person_ids) == 1
+    client.force_login(officer)  # the writer sees it, and is warned
+    body = client.get(f"/learning/aars/{aar.pk}/").content.decode()
+    assert 'id="privacy-warning"' in body and SECRET_ID in body
+    for reader in (committee, analyst):
+        client.force_login(reader)
+        body = client.get(f"/learning/aars/{aar.pk}/").content.decode()
+        assert SECRET_FIRST not in body and SECRET_ID not in body and "•••" in body
+        api = str(client.get(f"/api/v1/learning/aars/{aar.pk}").json())
+        assert SECRET_FIRST not in api and SECRET_ID not in api
