@@ -65,23 +65,27 @@ class _Local(Func):
     sqlite_format = ""
     postgresql_format = ""
 
+    # The formats go as parameters: a literal "%Y" in the SQL would break
+    # Django's logging of the query (``sql % params``).
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template=(
-            f"strftime('{self.sqlite_format}', %(expressions)s, '+7 hours')"), **extra)
+        sql, params = self.as_sql(compiler, connection,
+                                  template="strftime(%%s, %(expressions)s, %%s)", **extra)
+        return sql, (self.sqlite_format, *params, "+7 hours")
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template=(
-            f"to_char(%(expressions)s AT TIME ZONE '{settings.TIME_ZONE}', "
-            f"'{self.postgresql_format}')"), **extra)
+        sql, params = self.as_sql(compiler, connection,
+                                  template="to_char(%(expressions)s AT TIME ZONE %%s, %%s)",
+                                  **extra)
+        return sql, (*params, settings.TIME_ZONE, self.postgresql_format)
 
 
 class LocalDay(_Local):
-    sqlite_format = "%%Y-%%m-%%d"
+    sqlite_format = "%Y-%m-%d"
     postgresql_format = "YYYY-MM-DD"
 
 
 class LocalMonth(_Local):
-    sqlite_format = "%%Y-%%m"
+    sqlite_format = "%Y-%m"
     postgresql_format = "YYYY-MM"
 
 
