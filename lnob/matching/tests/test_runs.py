@@ -19,7 +19,7 @@ from lnob.core.models import AuditEvent, User
 from lnob.core.roles import Role
 from lnob.geo.models import Subdistrict
 from lnob.matching.models import HoleRow, MatchingRun, ProposalRow, RunStatus
-from lnob.matching.services import run_execute, run_start, rows_accept
+from lnob.matching.services import rows_accept, run_execute, run_start
 from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Need
 
