@@ -5,7 +5,8 @@ incremental update after one case change ≤ 20 ms).
 Runs on SQLite in a temporary folder, or on PostgreSQL when DATABASE_URL is
 set (``make bench`` runs it both ways). Beside the pages it prints the time
 of computing the same national table straight from the person table in the
-same run. ``LNOB_BENCH_PERSONS=100000`` to try smaller.
+same run. ``LNOB_BENCH_PERSONS=100000`` to try smaller; ``LNOB_BENCH_VAR_DIR``
+to reuse the SQLite folder of an earlier run instead of generating again.
 """
 
 from __future__ import annotations
@@ -42,7 +43,10 @@ def main() -> None:
     os.environ.update({"DJANGO_SETTINGS_MODULE": "lnob.settings", "LOG_LEVEL": "WARNING",
                        "ALLOWED_HOSTS": "testserver", "LNOB_PLAIN_STATIC": "1"})
     if not os.environ.get("DATABASE_URL"):
-        os.environ["LNOB_VAR_DIR"] = tempfile.mkdtemp(prefix="lnob-bench-coverage-")
+        # LNOB_BENCH_VAR_DIR: reuse the folder of an earlier run (its persons
+        # are kept: the generator skips provinces it already made).
+        os.environ["LNOB_VAR_DIR"] = os.environ.get("LNOB_BENCH_VAR_DIR") or tempfile.mkdtemp(
+            prefix="lnob-bench-coverage-")
     import django
 
     django.setup()
