@@ -128,3 +128,14 @@ def test_the_milestones_download_as_csv(client: Client, officer: User) -> None:
     text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     assert "lead_network_pct" in text and "2026-04-01" in text
     assert client.get("/coverage/8405/export/?table=roadmap&format=csv").status_code == 404
+
+
+def test_the_admin_refuses_a_formula_it_cannot_evaluate() -> None:
+    from lnob.coverage.admin import IndicatorForm
+
+    data = {"code": "x", "name_th": "x", "name_en": "x", "formula": "found ** 2",
+            "unit": "%", "direction": "up", "people_inputs": "[]", "sort": 1, "active": True}
+    form = IndicatorForm(data)
+    assert not form.is_valid() and "formula" in form.errors
+    data["formula"] = "100 * in_care / found"
+    assert IndicatorForm(data).is_valid()
