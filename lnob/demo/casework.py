@@ -37,6 +37,7 @@ verified without a carer, overdue).
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -168,7 +169,7 @@ _TWO = [a + b for a in _ALPHABET for b in _ALPHABET]
 
 def _round_keys(seed: int) -> tuple[int, ...]:
     rng = random.Random(f"lnob-demo:{seed}:references")  # noqa: S311 — synthetic data
-    return tuple(rng.randrange(1, _HALF) for _ in range(4))
+    return tuple(rng.randrange(1, _HALF) for _ in range(3))
 
 
 def reference_for(keys: Sequence[int], province: str, serial: int) -> str:
@@ -219,6 +220,7 @@ _CLOSE_NOTES = {
     "transferred": "ส่งต่อหน่วยงานที่ดูแลเฉพาะด้าน",
 }
 _INTERVALS = (14, 30, 30, 30, 45, 60)  # days between visits
+_AFTERNOON = time(15)  # when forums decide
 # Who comes to a forum, by partner type: (odds, fewest, most).
 _ATTENDANCE = (("community", 1.0, 15, 80), ("local_government", 0.9, 2, 8),
                ("volunteer_group", 0.8, 3, 20), ("health", 0.7, 1, 5),
@@ -411,11 +413,11 @@ class _Planner:
 
     # -- time
 
-    def after(self, t: datetime, mean_days: float, by: datetime | None = None) -> datetime:
+    def after(self, t: datetime, mean_days: float) -> datetime:
         """A moment some days after ``t`` (on average ``mean_days``), at least a
-        few minutes later, and before ``by`` (the start of today) — keeping room
-        for the steps that follow."""
-        by = by or self.end
+        few minutes later, and before the start of today — keeping room for the
+        steps that follow."""
+        by = self.end
         room = (by - t).total_seconds()
         gap = min(self.rng.expovariate(1 / mean_days) * 86400, room / 2)
         moment = t + timedelta(seconds=max(gap, min(300.0, room / 3)))
@@ -434,10 +436,12 @@ class _Planner:
         return t if t > after else after + timedelta(minutes=5 + int(self.rng.random() * 85))
 
     def forum_after(self, t: datetime, deadline_days: int) -> date | None:
-        last = self.today - timedelta(days=deadline_days)
-        for day in self.past:
-            if day > t.date():
-                return day if day < last else None
+        """The first forum after the day of ``t``, if it was held
+        ``deadline_days`` before today or earlier (room for the next steps)."""
+        past = self.past
+        i = bisect_right(past, t.date())
+        if i < len(past) and past[i] < self.today - timedelta(days=deadline_days):
+            return past[i]
         return None
 
     # -- steps
@@ -481,8 +485,8 @@ class _Planner:
         """The forum of ``day`` (after the case's last step) decides the case
         in the afternoon."""
         forum = self.forum(day)
-        at = datetime.combine(day, time(15), tzinfo=TZ) + timedelta(
-            minutes=self.rng.randrange(120))
+        at = datetime.combine(day, _AFTERNOON, tzinfo=TZ) + timedelta(
+            seconds=int(self.rng.random() * 7200))
         forum.agenda.append(AgendaRow(case, decision, at))
         return at, forum
 
@@ -586,13 +590,13 @@ class _Planner:
         assigned = case.events[-1].at
         if rng.random() < 0.1:
             self.step(case, EventRow(self.after(assigned, 2), "start_care", "", "in_care"))
-        interval = rng.choice(_INTERVALS)
+        interval = _INTERVALS[int(rng.random() * len(_INTERVALS))]
         first = self.after(case.events[-1].at, 5)
         # Visits until: closing (some days before today), a lag (overdue), or today.
         if closing:
-            stop = first + (self.end - first) * rng.uniform(0.3, 0.9)
+            stop = first + (self.end - first) * (0.3 + 0.6 * rng.random())
         elif overdue:
-            stop = self.end - timedelta(days=rng.randint(1, 45))
+            stop = self.end - timedelta(days=1 + int(rng.random() * 45))
         else:
             stop = self.end
         stop = max(stop, first)
@@ -602,7 +606,7 @@ class _Planner:
         while len(days) < MAX_VISITS and days[-1] + timedelta(days=step_days) < stop.date():
             days.append(days[-1] + timedelta(days=step_days))
         if closing:
-            days = days[:rng.randint(1, 4)]
+            days = days[:1 + int(rng.random() * MAX_VISITS)]
         by_volunteer = case.volunteer_key is not None
         met: set[str] = set()
         t = case.events[-1].at
@@ -631,7 +635,9 @@ class _Planner:
                                          note=visit.done))
             case.next_visit_due = following
         if closing:
-            reason = rng.choices(_CLOSE_REASONS, cum_weights=_CLOSE_CUM)[0]
+            roll = rng.random() * _CLOSE_CUM[-1]
+            reason = next(r for r, cum in zip(_CLOSE_REASONS, _CLOSE_CUM, strict=True)
+                          if roll < cum)
             at = self.after(t, 10)
             self.step(case, EventRow(at, "close", "", "closed", reason=reason,
                                      note=_CLOSE_NOTES[reason]))
