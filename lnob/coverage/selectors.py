@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from lnob.core.i18n import localised
 from lnob.coverage import histograms as hist
 from lnob.coverage.compute import VISIT_DUE, five_k
 from lnob.coverage.indicators import evaluate, variables
@@ -93,8 +94,8 @@ def rollup_of(code: str) -> Rollup | None:
 
 
 def _names(model: Any, **filters: Any) -> dict[str, str]:
-    return {a.code: a.name for a in model.objects.filter(**filters).only(
-        "code", "name_th", "name_en")}
+    return {code: localised(th, en) for code, th, en in model.objects.filter(**filters)
+            .order_by().values_list("code", "name_th", "name_en")}
 
 
 def _rows(rows: Sequence[Rollup], names: dict[str, str], on: datetime.date) -> list[AreaRow]:

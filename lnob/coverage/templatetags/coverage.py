@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from lnob.coverage import suppression
 from lnob.coverage.tables import Table, show
 
 register = template.Library()
@@ -45,17 +46,23 @@ def table_body(table: Table, link_prefix: str = "", sortable: bool = False, sort
                     f"{text}{mark}</a>")
         out.append(f'<th scope="col">{text}</th>')
     out.append("</tr></thead><tbody>")
-    for code, cells in table.display():
-        out.append("<tr>")
-        for i, (label, value, number) in enumerate(cells):
-            lab, val = escape(label), escape(value)
-            if i == 0:
-                if link_prefix:
-                    val = f'<a href="{escape(link_prefix)}{escape(code)}/">{val}</a>'
-                out.append(f'<th scope="row" data-label="{lab}">{val}</th>')
+    # Labels escaped once per table; numbers need no escaping (digits, commas,
+    # a point, "–"); text cells and "<5" do.
+    labels = [escape(str(h)) for h in table.header]
+    hidden = (suppression.SMALL, suppression.HIDDEN)
+    prefix = escape(link_prefix)
+    for code, row in zip(table.codes, table.rows, strict=True):
+        name = escape(show(row[0]))
+        if link_prefix:
+            name = f'<a href="{prefix}{escape(code)}/">{name}</a>'
+        out.append(f'<tr><th scope="row" data-label="{labels[0]}">{name}</th>')
+        for i in range(1, len(row)):
+            value = row[i]
+            if isinstance(value, str):
+                cls = ' class="num"' if value in hidden else ""
+                out.append(f'<td data-label="{labels[i]}"{cls}>{escape(value)}</td>')
             else:
-                cls = ' class="num"' if number else ""
-                out.append(f'<td data-label="{lab}"{cls}>{val}</td>')
+                out.append(f'<td data-label="{labels[i]}" class="num">{show(value)}</td>')
         out.append("</tr>")
     out.append("</tbody>")
     total = table.display_total()
