@@ -238,9 +238,14 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
     on = sel.today()
     wait = _wait_days(request)
     sort, descending = _sort(request)
+    place = geo.area_by_code(code)
+    if place is None:
+        raise Http404
+    if sel.rollup_of(code) is None:  # never built: say so rather than "not found"
+        return render(request, "coverage/area_pending.html", {
+            "area": place, "parents": geo.ancestors(place), **_not_built()})
     context = _area_tables(code, on, wait, sort, descending)
     chosen = sel.indicators()
-    place = geo.area_by_code(code)
     context.update(on=on, wait=wait, wait_str=str(wait), sort=sort, descending=descending,
                    five_k=sel.FIVE_K,
                    parents=geo.ancestors(place) if place is not None else [],

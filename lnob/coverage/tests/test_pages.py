@@ -144,3 +144,16 @@ def test_a_page_finding_no_roll_up_asks_the_worker_to_build_it(client: Client,
     response = client.get("/coverage/public/")
     assert response.status_code == 200
     assert is_built()  # the tests' task backend runs the rebuild at once
+
+
+def test_an_area_page_before_any_roll_up_says_the_figures_are_coming(
+        client: Client, officer: User, data: None) -> None:
+    from lnob.coverage.models import AreaRollup, SubdistrictSummary
+
+    AreaRollup.objects.all().delete()
+    SubdistrictSummary.objects.all().delete()
+    client.force_login(officer)
+    response = client.get("/coverage/84/")
+    assert response.status_code == 200
+    assert b'class="card notice"' in response.content
+    assert client.get("/coverage/84/").status_code == 200  # built by then
