@@ -13,6 +13,12 @@ In one run, on the same rows:
    (and the tables vacuumed on PostgreSQL) so that the import finds them as
    before. The same for the person table alone, for comparison;
 3. the import: read, check and write in one transaction, committed.
+
+Each figure is wall-clock time, and beside it the CPU time spent on it: this
+process's, plus on PostgreSQL the server process's of this connection (read
+from /proc: the benchmark's server runs on the same machine). On a machine
+shared with other work, wall-clock time grows with the load; the CPU time
+much less, and it is what the same work would take on an idle machine.
 """
 
 from __future__ import annotations
@@ -33,6 +39,39 @@ PROVINCE = "30"
 
 def max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Clock:
+    """Wall-clock and CPU seconds (this process, and PostgreSQL's backend of
+    this connection when its /proc entry is readable) since ``start()``."""
+
+    def __init__(self) -> None:
+        self.backend: Path | None = None
+
+    def start(self) -> Clock:
+        from django.db import connection
+
+        if connection.vendor == "postgresql" and self.backend is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+            self.backend = stat if stat.exists() else None
+        self.wall, self.cpu = time.perf_counter(), self._cpu()
+        return self
+
+    def _cpu(self) -> float:
+        cpu = time.process_time()
+        if self.backend is not None:
+            try:
+                fields = self.backend.read_text().rsplit(")", 1)[1].split()
+                cpu += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except (OSError, IndexError, ValueError):
+                self.backend = None
+        return cpu
+
+    def lap(self) -> tuple[float, float]:
+        """(wall, CPU) seconds since start()."""
+        return time.perf_counter() - self.wall, self._cpu() - self.cpu
 
 
 def write_file(path: Path, subdistricts: list[str], rows: int) -> None:
@@ -59,8 +98,10 @@ def write_file(path: Path, subdistricts: list[str], rows: int) -> None:
             ])
 
 
-def plain_load(valid: list[Any], actor: Any, *, persons_only: bool = False) -> float:
-    """Seconds to write the checked rows with no reading or checking, rolled back."""
+def plain_load(valid: list[Any], actor: Any, *,
+               persons_only: bool = False) -> tuple[float, float]:
+    """(Wall, CPU) seconds to write the checked rows with no reading or
+    checking, rolled back."""
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -68,7 +109,7 @@ def plain_load(valid: list[Any], actor: Any, *, persons_only: bool = False) -> f
     from lnob.imports.services import BATCH, IMPORTED, PERSON_COLUMNS
     from lnob.registry.models import Person, PersonChange, PersonNeed
 
-    start = time.perf_counter()
+    clock = Clock().start()
     with transaction.atomic():
         ids = reserve_ids(Person, len(valid))
         now = timezone.now()
@@ -90,7 +131,7 @@ def plain_load(valid: list[Any], actor: Any, *, persons_only: bool = False) -> f
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        seconds = time.perf_counter() - start
+        seconds = clock.lap()
         transaction.set_rollback(True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -123,37 +164,40 @@ def main() -> None:
     print(f"LNOB import benchmark — {connection.vendor}, {ROWS:,} rows, "
           f"{path.stat().st_size / 1e6:.1f} MB CSV, Python {sys.version.split()[0]}")
 
-    start = time.perf_counter()
+    clock = Clock().start()
     checked = check_file(path, PROVINCE)
-    preview_s = time.perf_counter() - start
+    preview = clock.lap()
     assert not checked.errors, checked.errors[:3]
 
-    bare_persons_s = plain_load(checked.valid, actor, persons_only=True)
-    bare_s = plain_load(checked.valid, actor)
+    bare_persons = plain_load(checked.valid, actor, persons_only=True)
+    bare = plain_load(checked.valid, actor)
     del checked
 
-    start = time.perf_counter()
+    clock.start()
     with transaction.atomic():
         checked = check_file(path, PROVINCE)
-        checked_at = time.perf_counter()
+        checked_at = clock.lap()
         created, _updated = write_persons(checked, actor=actor)
-        written_at = time.perf_counter()
-    import_s = time.perf_counter() - start
+        written_at = clock.lap()
+    done = clock.lap()
     assert created == ROWS
-    check_s, write_s = checked_at - start, written_at - checked_at
-    commit_s = import_s - check_s - write_s
 
-    print(f"  preview (read + check every row)        {preview_s:6.1f} s")
-    print(f"  plain load, persons only                {bare_persons_s:6.1f} s "
-          f"{ROWS / bare_persons_s:9,.0f} rows/s")
-    print(f"  plain load, persons + history, groups, needs{bare_s:6.1f} s "
-          f"{ROWS / bare_s:9,.0f} rows/s  (no reading, no checks"
-          f"{'; FK checks run' if connection.vendor == 'postgresql' else ''}; rolled back)")
-    print(f"  import (read, check, write, commit)     {import_s:6.1f} s "
-          f"{ROWS / import_s:9,.0f} rows/s  ×{import_s / bare_s:.2f} of the plain load")
-    print(f"    of which read + check {check_s:.1f} s, write {write_s:.1f} s, "
-          f"commit {commit_s:.1f} s")
-    print(f"  peak memory (max RSS of the whole run)  {max_rss_mb():6.0f} MB")
+    def line(name: str, seconds: tuple[float, float], rate: bool = True) -> str:
+        wall, cpu = seconds
+        per_second = f"{ROWS / wall:9,.0f} rows/s (CPU {ROWS / cpu:7,.0f})" if rate else ""
+        return f"  {name:<46} {wall:6.1f} s  CPU {cpu:5.1f} s {per_second}"
+
+    print(line("preview (read + check every row)", preview, rate=False))
+    print(line("plain load, persons only", bare_persons))
+    print(line("plain load, persons + history, groups, needs", bare))
+    print("    (the checked rows, no reading, no checks; "
+          f"{'foreign keys checked; ' if connection.vendor == 'postgresql' else ''}"
+          "rolled back)")
+    print(line("import (read, check, write, commit)", done))
+    print(f"    ×{done[0] / bare[0]:.2f} of the plain load (CPU ×{done[1] / bare[1]:.2f}); "
+          f"read + check {checked_at[0]:.1f} s, write {written_at[0] - checked_at[0]:.1f} s, "
+          f"commit {done[0] - written_at[0]:.1f} s")
+    print(f"  peak memory (max RSS of the whole run)         {max_rss_mb():6.0f} MB")
 
 
 if __name__ == "__main__":
