@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
+from django.utils.translation import gettext
 
 from lnob.cases.models import Case
 from lnob.cases.services import case_step
@@ -96,7 +97,8 @@ def test_a_case_changed_after_the_run_is_not_applied(
               reason="moved_away")
     assert rows_accept(actor=officer, run=run) == {"accepted": 0, "failed": 1}
     row = run.rows.get()
-    assert row.decision == "failed" and "changed" in row.decision_note
+    assert row.decision == "failed"
+    assert row.decision_note == gettext("The case changed after the run.")
     assert Case.objects.get(pk=case.pk).status == "closed"
 
 
