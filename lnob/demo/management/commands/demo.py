@@ -91,6 +91,14 @@ class Command(BaseCommand):
             self._generate(persons, province, options["seed"], options["all_provinces"])
         with transaction.atomic():
             self._care_accounts()
+        # The coverage pages read roll-ups and snapshots; the learning pages
+        # have a few reviews and stories to show.
+        call_command("rollup", full=True, stdout=self.stdout)
+        call_command("snapshot", all=True, stdout=self.stdout)
+        if not options["all_provinces"]:
+            from lnob.learning.demo import demo_learning
+
+            demo_learning(province)
         self.stdout.write(self.style.SUCCESS(
             f"Demo ready ({created} new accounts). Open http://127.0.0.1:8000 and sign in:"))
         width = max(len(u[0]) for u in DEMO_USERS)
