@@ -45,6 +45,7 @@ bench: setup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.imports
 	$(BIN)/python -m benchmarks.coverage
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.coverage
+	$(BIN)/python -m benchmarks.matching
 
 setup: $(VENV)/.installed node_modules/.installed $(MO)
 
