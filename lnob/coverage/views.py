@@ -368,7 +368,7 @@ def roadmap(request: HttpRequest, code: str) -> HttpResponse:
                   request.POST.get(f"target_{m}_{i.code}") if errors else None)
                  for m in MILESTONE_MONTHS]) for i in chosen]
     return render(request, "coverage/roadmap.html", {
-        "area": sel.AreaRow(code, sel.area_name(code), None, {}),  # type: ignore[arg-type]
+        "area": {"code": code, "name": sel.area_name(code)},
         "roadmap": road, "milestones": rm.progress(code), "may_edit": may_edit,
         "may_approve": rm.may_approve(request.user, code), "grid": grid, "errors": errors,
         "months": MILESTONE_MONTHS, "posted_d_day": request.POST.get("d_day") if errors
