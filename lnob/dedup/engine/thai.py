@@ -187,17 +187,20 @@ def parse_title(text: str) -> TitleCode | None:
     return _TITLE_FIELD.get(key, "other")
 
 
-_ABOVE_BELOW = "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47"
+# pythainlp's classes: vowels above and below (nikhahit and maitaikhu count as above),
+# tone marks, vowels that follow, and other signs.
+_ABOVE_BELOW = "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e4d\u0e47\u0e38\u0e39"
 _TONES = "\u0e48\u0e49\u0e4a\u0e4b"
 _FOLLOW = "\u0e30\u0e32\u0e33\u0e45"
-_MARKS = _ABOVE_BELOW + _TONES + "\u0e4c\u0e4d\u0e4e"
+_SIGNS = "\u0e3a\u0e4c\u0e4d\u0e4e"
+_MARKS = _ABOVE_BELOW + _TONES + _SIGNS
 # pythainlp.util.normalize's rules, as a few compiled patterns (it runs a hundred
 # re.sub calls per name, which dominates a million records).
 _TONE_BEFORE_VOWEL = re.compile(f"([{_TONES}\u0e4c]+)([{_ABOVE_BELOW}]+)")
 _NIKHAHIT_AA = re.compile(f"\u0e4d([{_TONES}]*)\u0e32")
 _FOLLOW_BEFORE_TONE = re.compile(f"([{_FOLLOW}]+)([{_TONES}]+)")
 _LAKKHANGYAO = re.compile("([^\u0e24\u0e26])\u0e45")
-_REPEATED = re.compile(f"([{_FOLLOW}\u0e40-\u0e44{_ABOVE_BELOW}\u0e4c\u0e4d\u0e4e])\\1+")
+_REPEATED = re.compile(f"([{_FOLLOW}\u0e40-\u0e44{_ABOVE_BELOW}{_SIGNS}])\\1+")
 _TONE_RUN = re.compile(f"[{_TONES}]{{2,}}")
 _DANGLING = re.compile(f"^[{_MARKS}]+")
 # Any of the above but the repeats: most names need none, and two searches are cheaper
