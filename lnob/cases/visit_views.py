@@ -18,7 +18,7 @@ from lnob.cases.care import visit_log
 from lnob.cases.models import Case, NeedChange
 from lnob.cases.services import CaseChanged
 from lnob.core.access import requires_roles
-from lnob.core.forms import ThaiDateField
+from lnob.core.forms import ThaiDateField, add_service_errors
 from lnob.core.models import User
 
 
@@ -60,9 +60,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
                           expected_version=d["version"], request=request)
                 return redirect("case_detail", pk=case.pk)
             except ValidationError as err:
-                for name, messages in err.message_dict.items():
-                    for message in messages:
-                        form.add_error(name if name in form.fields else None, message)
+                add_service_errors(form, err)
             except CaseChanged:
                 form.add_error(None, _("This case changed after you opened it. Check the "
                                        "case, then log the visit again."))

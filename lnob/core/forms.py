@@ -71,3 +71,23 @@ class ThaiDateField(forms.Field):
             year = be_year(value.year) if thai_active() else value.year
             return f"{value.day}/{value.month}/{year}"
         return value
+
+
+def add_service_errors(form: forms.Form, error: ValidationError,
+                       rename: Any = None) -> None:
+    """Puts a service's ``ValidationError({key: messages})`` under the form's
+    fields. ``rename`` maps a service key to the form's field name (a mapping,
+    or a function); keys that are not fields become errors of the whole form."""
+    for key, messages in error.message_dict.items():
+        name = (rename(key) if callable(rename) else (rename or {}).get(key, key))
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+class ServiceErrorsMixin:
+    """Forms whose services name fields: ``SERVICE_FIELDS`` renames keys."""
+
+    SERVICE_FIELDS: Any = None
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        add_service_errors(self, error, self.SERVICE_FIELDS)  # type: ignore[arg-type]

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -92,14 +91,6 @@ def area_filter_choices(user: Any, roles: Iterable[Role]) -> Choices:
         else:
             choices += [(s.code, s.name) for s in Subdistrict.objects.filter(code=code)]
     return choices
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Puts a service's ``ValidationError({field: message})`` under the form's
-    fields; keys that are not fields become errors of the whole form."""
-    for key, messages in error.message_dict.items():
-        for message in messages:
-            form.add_error(key if key in form.fields else None, message)
 
 
 class CoverageForm(forms.Form):

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lnob.core.access import area_codes
-from lnob.core.forms import CitizenIdField, ThaiDateField
+from lnob.core.forms import CitizenIdField, ThaiDateField, add_service_errors
 from lnob.core.thaidates import ThaiDateError, parse_date
 from lnob.geo.models import Subdistrict
 from lnob.registry.access import EDITORS
@@ -151,12 +151,7 @@ class PersonForm(forms.Form):
                            purposes=list(c.get("purposes") or []))
 
     def add_service_errors(self, error: ValidationError) -> None:
-        for key, messages in error.message_dict.items():
-            field = ERROR_FIELDS.get(key, key)
-            if field is not None and field not in self.fields:
-                field = None
-            for message in messages:
-                self.add_error(field, message)
+        add_service_errors(self, error, ERROR_FIELDS)
 
 
 def initial_for_household(household: Any) -> dict[str, Any]:

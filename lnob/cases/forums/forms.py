@@ -16,7 +16,7 @@ from lnob.cases.forums.access import ROLES
 from lnob.cases.forums.selectors import organisers_for
 from lnob.cases.forums.services import ForumData
 from lnob.cases.models import Forum
-from lnob.core.forms import ThaiDateField
+from lnob.core.forms import ThaiDateField, add_service_errors
 from lnob.networks.forms import subdistricts_for
 from lnob.networks.models import PartnerType
 
@@ -68,11 +68,8 @@ class ForumEditForm(forms.Form):
             village_code=self._village_code(self.subdistrict_code))
 
     def add_service_errors(self, error: ValidationError) -> None:
-        """Puts a service's errors under the fields they are about."""
-        for key, messages in error.message_dict.items():
-            name = SERVICE_FIELDS.get(key, key.replace("attendance.", "attendance_"))
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
+        add_service_errors(self, error, lambda key: SERVICE_FIELDS.get(
+            key, key.replace("attendance.", "attendance_")))
 
 
 def forum_initial(forum: Forum, attendance: list[tuple[str, str, int]]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from lnob.cases.intake import services as intake
 from lnob.cases.intake.forms import HotlineReportForm, PublicReportForm, ReportForm, StatusForm
 from lnob.core import audit
 from lnob.core.access import public, requires_roles
+from lnob.core.forms import add_service_errors
 from lnob.core.models import AuditAction, User
 
 # A public report is a few fields of text: anything bigger is not a report.
@@ -33,10 +34,7 @@ def _file(request: HttpRequest, form: ReportForm, actor: User | None) -> Any:
     try:
         return intake.report_file(actor=actor, report=form.report(), request=request)
     except ValidationError as err:
-        for name, messages in err.message_dict.items():
-            target = name if name in form.fields else ("place" if name == "subdistrict" else None)
-            for message in messages:
-                form.add_error(target, message)
+        add_service_errors(form, err, {"subdistrict": "place"})
     return None
 
 

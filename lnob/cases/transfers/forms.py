@@ -6,19 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-
-class ServiceErrorsMixin:
-    """Puts a service's ValidationError on the form: under the field it
-    names, or above the form for the case or the transfer as a whole."""
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        form: Any = self
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
+from lnob.core.forms import ServiceErrorsMixin
 
 
 class TransferRequestForm(ServiceErrorsMixin, forms.Form):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lnob.cases.forums.access import forums_visible_to
-from lnob.core.forms import ThaiDateField
+from lnob.core.forms import ThaiDateField, add_service_errors
 from lnob.core.thaidates import format_date
 from lnob.learning.aar.selectors import owner_choices, participation_of
 from lnob.learning.aar.services import MILESTONE_MONTHS, AarData, ActionData
@@ -33,12 +33,8 @@ def _textarea(rows: int = 4) -> forms.Textarea:
 
 class ServiceErrorsMixin:
     def add_service_errors(self, error: ValidationError) -> None:
-        """Puts a service's errors under the fields they are about."""
-        form: Any = self
-        for key, messages in error.message_dict.items():
-            name = SERVICE_FIELDS.get(key, key.replace("participation.", "participation_"))
-            for message in messages:
-                form.add_error(name if name in form.fields else None, message)
+        add_service_errors(self, error, lambda key: SERVICE_FIELDS.get(  # type: ignore[arg-type]
+            key, key.replace("participation.", "participation_")))
 
 
 class AarForm(ServiceErrorsMixin, forms.Form):

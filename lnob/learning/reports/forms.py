@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from lnob.core.forms import ThaiDateField
+from lnob.core.forms import ThaiDateField, add_service_errors
 from lnob.learning.common import set_choices
 from lnob.learning.models import ReportKind
 from lnob.learning.reports.services import ReportData
@@ -50,7 +50,4 @@ class ReportForm(forms.Form):
                           language=c.get("language", "th"), story_ids=c.get("stories", []))
 
     def add_service_errors(self, error: ValidationError) -> None:
-        for key, messages in error.message_dict.items():
-            name = SERVICE_FIELDS.get(key, key)
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
+        add_service_errors(self, error, SERVICE_FIELDS)

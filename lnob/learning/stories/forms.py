@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lnob.core.forms import add_service_errors
 from lnob.learning.access import STORY_WRITERS
 from lnob.learning.common import set_choices
 from lnob.learning.models import Story, StoryPerson
@@ -64,10 +65,7 @@ class StoryForm(forms.Form):
                          tags=c.get("tags", ""), person_ids=c.get("persons", []))
 
     def add_service_errors(self, error: ValidationError) -> None:
-        for key, messages in error.message_dict.items():
-            name = SERVICE_FIELDS.get(key, key)
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
+        add_service_errors(self, error, SERVICE_FIELDS)
 
 
 def story_initial(story: Story) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lnob.core.access import grants_of, requires_roles
+from lnob.core.forms import add_service_errors
 from lnob.core.models import User
 from lnob.geo.selectors import area_by_code
 from lnob.networks import access, services
@@ -20,7 +21,6 @@ from lnob.networks.forms import (
     CommitteeForm,
     MeetingForm,
     MemberForm,
-    add_service_errors,
     area_filter_choices,
 )
 from lnob.networks.models import Committee, CommitteeLevel, CommitteeMember, CommitteeRole

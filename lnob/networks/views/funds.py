@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lnob.core.access import grants_of, requires_roles
+from lnob.core.forms import add_service_errors
 from lnob.core.models import User
 from lnob.networks import access, services
-from lnob.networks.forms import FundForm, TransactionForm, add_service_errors, area_filter_choices
+from lnob.networks.forms import FundForm, TransactionForm, area_filter_choices
 from lnob.networks.models import Fund, FundKind, FundTransaction
 from lnob.networks.selectors import FundFilters, balance_history, fund_list
 from lnob.networks.views import common

@@ -10,13 +10,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from lnob.core.access import grants_of, requires_roles
+from lnob.core.forms import add_service_errors
 from lnob.core.models import User
 from lnob.exports.capacity import export_networks
 from lnob.exports.responses import export_format
 from lnob.networks import access, services
 from lnob.networks.forms import (
     NetworkForm,
-    add_service_errors,
     area_filter_choices,
     network_initial,
 )

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 
 from lnob.core import audit
 from lnob.core.access import requires_roles
+from lnob.core.forms import add_service_errors
 from lnob.core.models import AuditAction, User
 from lnob.exports.capacity import export_volunteers
 from lnob.exports.responses import export_format
 from lnob.networks import access, services
 from lnob.networks.forms import (
     VolunteerForm,
-    add_service_errors,
     area_filter_choices,
     volunteer_initial,
 )
