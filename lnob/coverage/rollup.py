@@ -302,8 +302,9 @@ def _refresh(codes: list[str], capacity: bool) -> int:
         else:
             rebuild_parents = True
     changed = [_summary(row, now) for code, row in new.items() if code in old]
-    if changed:
-        _update(SubdistrictSummary, changed, SUBDISTRICT_FIELDS)
+    _update_changed(SubdistrictSummary, changed, {code: _stored(s, SUBDISTRICT_FIELDS)
+                                                  for code, s in old.items()},
+                    SUBDISTRICT_FIELDS)
     missing = [_summary(row, now) for code, row in new.items() if code not in old]
     if missing:
         SubdistrictSummary.objects.bulk_create(missing)
@@ -314,6 +315,7 @@ def _refresh(codes: list[str], capacity: bool) -> int:
     if rebuild_parents or len(areas) < len(districts) + len(provinces) + 1:
         _rebuild_parents(districts, provinces, now)
         return len(new)
+    before = {code: _stored(a, AREA_FIELDS) for code, a in areas.items()}
     # Districts: the subdistricts' difference, and their own distinct counts.
     d_distinct = district_distinct(districts) if capacity else {
         d: {n: getattr(areas[d], n) for n in DISTINCT_FIELDS} for d in districts}
@@ -343,8 +345,23 @@ def _refresh(codes: list[str], capacity: bool) -> int:
     values = accumulate({**_area_values(nation),
                          **{n: getattr(nation, n) for n in DISTINCT_FIELDS}}, nation_delta)
     _set(nation, values, now)
-    _update(AreaRollup, list(areas.values()), AREA_FIELDS)
+    _update_changed(AreaRollup, list(areas.values()), before, AREA_FIELDS)
     return len(new)
+
+
+def _update_changed(model: type[Model], objects: list[Any], before: dict[str, dict[str, Any]],
+                    names: Iterable[str]) -> None:
+    """Writes only the fields that changed (and the time): a case step
+    changes a few counts and histograms, not the nation's forum dates, and
+    encoding and sending unchanged JSON was most of a refresh's writing."""
+    groups: dict[tuple[str, ...], list[Any]] = defaultdict(list)
+    for obj in objects:
+        old = before.get(obj.pk, {})
+        fields = tuple(n for n in names
+                       if n == "computed_at" or n not in old or old[n] != getattr(obj, n))
+        groups[fields].append(obj)
+    for fields, group in groups.items():
+        _update(model, group, fields)
 
 
 def _update(model: type[Model], objects: list[Any], names: Iterable[str]) -> None:
