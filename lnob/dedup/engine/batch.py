@@ -9,7 +9,9 @@ pairs for a person to review, each explainable with :meth:`Model.score`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable, Mapping
+import multiprocessing
+from collections.abc import Callable, Collection, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,9 +47,9 @@ __all__ = [
 # What the comparisons and blocking rules read (the rest stays out of DuckDB), and what a
 # batch run keeps besides.
 SPLINK_COLUMNS = ("rid", "title", "sex", "first_fold", "first_sound", "last_fold",
-                  "last_sound", "dob_y", "dob_m", "dob_d", "dob_year_only", "dob_key", "cid",
-                  "cid_ok", "phone", "sd", "district", "village", "house")
-BATCH_COLUMNS = (*SPLINK_COLUMNS, "record_id", "thin")
+                  "last_sound", "dob_y", "dob_m", "dob_d", "dob_year_only", "cid", "cid_ok",
+                  "phone", "sd", "district", "village", "house")
+BATCH_COLUMNS = (*SPLINK_COLUMNS, "dob_key", "record_id", "thin")
 CHUNK_ABOVE = 500_000
 PAIR_SCHEMA = pa.schema([("rid_l", pa.int64()), ("rid_r", pa.int64()),
                          ("match_weight", pa.float64()), ("match_probability", pa.float64())])
@@ -249,44 +251,90 @@ def cluster(pairs: Iterable[tuple[str, str, float]], threshold: float, *,
 
 @dataclass
 class DedupResult:
-    """The outcome of a batch run over ``record_ids`` (position = rid)."""
+    """The outcome of a batch run: records are numbered by position (rid) in ``ids``."""
 
-    record_ids: list[str]
+    ids: pa.Array  # rid → record id
     cluster_of: np.ndarray  # rid → smallest rid of its cluster
     pairs: pa.Table  # rid_l, rid_r, match_weight, match_probability (≥ review threshold)
     thin: np.ndarray  # rid → too thin to merge automatically
     model: Model
 
+    @property
+    def record_ids(self) -> list[str]:
+        return list(self.ids.to_pylist())
+
     def clusters(self) -> list[list[str]]:
-        """Groups of record ids to merge (two or more records each)."""
+        """Groups of record ids to merge (two or more records each), smallest rid first."""
+        sizes = np.bincount(self.cluster_of, minlength=len(self.cluster_of))
+        members = np.flatnonzero(sizes[self.cluster_of] > 1)
+        names = self.ids.take(pa.array(members)).to_pylist()
         groups: dict[int, list[str]] = {}
-        for rid, root in enumerate(self.cluster_of.tolist()):
-            groups.setdefault(root, []).append(self.record_ids[rid])
-        return [g for g in groups.values() if len(g) > 1]
+        for rid, name in zip(members.tolist(), names, strict=True):
+            groups.setdefault(int(self.cluster_of[rid]), []).append(name)
+        return list(groups.values())
 
     def review(self) -> list[tuple[str, str, float]]:
         """Pairs for a person to look at: above the review threshold but not merged
         (below the merge threshold, a thin record, or a conflicting citizen ID)."""
-        rows = zip(self.pairs.column("rid_l").to_pylist(),
-                   self.pairs.column("rid_r").to_pylist(),
-                   self.pairs.column("match_probability").to_pylist(), strict=True)
-        cluster_of = self.cluster_of
-        return [(self.record_ids[i], self.record_ids[j], p) for i, j, p in rows
-                if cluster_of[i] != cluster_of[j]]
+        left = self.pairs.column("rid_l").to_numpy()
+        right = self.pairs.column("rid_r").to_numpy()
+        open_ = self.cluster_of[left] != self.cluster_of[right]
+        names_l = self.ids.take(pa.array(left[open_])).to_pylist()
+        names_r = self.ids.take(pa.array(right[open_])).to_pylist()
+        prob = self.pairs.column("match_probability").to_numpy()[open_].tolist()
+        return list(zip(names_l, names_r, prob, strict=True))
 
 
-def batch_features(batches: Iterable[pa.Table | pa.RecordBatch]) -> pa.Table:
+def batch_features(batches: Iterable[pa.Table | pa.RecordBatch], *,
+                   rows_at_once: int = 400_000, workers: int = 1) -> pa.Table:
     """Features for a batch run from tables of records (:data:`RECORD_SCHEMA`), numbered
-    in order, with only the columns the run needs (see :data:`BATCH_COLUMNS`); the name
-    caches and Arrow's unused memory are released afterwards."""
-    parts, rid = [], 0
+    in order, with only the columns the run needs (see :data:`BATCH_COLUMNS`).
+
+    Records are normalised ``rows_at_once`` at a time (each distinct name is worked out
+    once, and remembered for the next ones); with ``workers`` > 1 the names are shared out
+    between that many processes (forked at once, while this one is still small). The
+    name caches and Arrow's unused memory are released afterwards."""
+    if workers > 1:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+
+            def mapper(fn: Callable[[str], Any], values: list[str]
+                       ) -> Callable[[], list[Any]]:
+                size = max(1, len(values) // (workers * 4))
+                results = pool.map(fn, values, chunksize=size)  # submitted at once
+                return lambda: list(results)
+
+            return _batch_features(batches, rows_at_once, mapper)
+    return _batch_features(batches, rows_at_once, None)
+
+
+def _batch_features(batches: Iterable[pa.Table | pa.RecordBatch], rows_at_once: int,
+                    mapper: Any) -> pa.Table:
+    parts: list[pa.Table] = []
+    waiting: list[pa.Table] = []
+    rid = waiting_rows = 0
+
+    def flush() -> None:
+        nonlocal rid, waiting_rows
+        if waiting:
+            table = pa.concat_tables(waiting, promote_options="permissive")
+            features = normalise_table(table, first_rid=rid, mapper=mapper) if mapper \
+                else normalise_table(table, first_rid=rid)
+            parts.append(features.select(BATCH_COLUMNS))
+            rid += table.num_rows
+            waiting.clear()
+            waiting_rows = 0
+
     for batch in batches:
         table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
-        parts.append(normalise_table(table, first_rid=rid).select(BATCH_COLUMNS))
-        rid += table.num_rows
+        waiting.append(table)
+        waiting_rows += table.num_rows
+        if waiting_rows >= rows_at_once:
+            flush()
+    flush()
     features = pa.concat_tables(parts) if parts else normalise_table(
         pa.table({}, schema=RECORD_SCHEMA)).select(BATCH_COLUMNS)
-    del parts
+    parts.clear()
     clear_caches()
     pa.default_memory_pool().release_unused()
     return features
@@ -332,4 +380,5 @@ def find_duplicates_in_table(table: pa.Table, model: Model, *,
                               pairs.column("rid_r").to_numpy(),
                               pairs.column("match_probability").to_numpy(),
                               model.merge_threshold, thin=thin, valid_ids=valid)
-    return DedupResult(table.column("record_id").to_pylist(), cluster_of, pairs, thin, model)
+    return DedupResult(table.column("record_id").combine_chunks(), cluster_of, pairs, thin,
+                       model)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import operator
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -309,17 +309,40 @@ def records_table(records: Iterable[PersonRecord]) -> pa.Table:
                     schema=RECORD_SCHEMA)
 
 
-def _by_value(column: pa.ChunkedArray | pa.Array, fn: Any, types: Sequence[pa.DataType]
-              ) -> list[pa.Array]:
+# mapper(fn, values) starts working out fn of each value and returns a function that
+# waits for the results: the names can be worked out elsewhere while this process goes on.
+Mapper = Callable[[Callable[[str], Any], list[str]], Callable[[], list[Any]]]
+
+
+def _map(fn: Callable[[str], Any], values: list[str]) -> Callable[[], list[Any]]:
+    results = [fn(v) for v in values]
+    return lambda: results
+
+
+def _by_value(column: pa.ChunkedArray | pa.Array, fn: Any, types: Sequence[pa.DataType],
+              mapper: Mapper = _map) -> Callable[[], list[pa.Array]]:
     """``fn`` (returning a tuple matching ``types``) of each value of a string column,
-    computed once per distinct value (None and "" alike as "")."""
+    computed once per distinct value (None and "" alike as ""), by ``mapper``; returns a
+    function that waits for the columns."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
     encoded = pc.dictionary_encode(pc.fill_null(column, ""))
-    results = [fn(v) for v in encoded.dictionary.to_pylist()]
-    parts = list(zip(*results, strict=True)) if results else [()] * len(types)
-    return [pc.take(pa.array(part, type=t), encoded.indices)
-            for part, t in zip(parts, types, strict=True)]
+    pending = mapper(fn, encoded.dictionary.to_pylist())
+
+    def columns() -> list[pa.Array]:
+        results = pending()
+        parts = list(zip(*results, strict=True)) if results else [()] * len(types)
+        return [pc.take(pa.array(part, type=t), encoded.indices)
+                for part, t in zip(parts, types, strict=True)]
+
+    return columns
+
+
+def _each(column: pa.ChunkedArray | pa.Array, fn: Callable[[str], Any],
+          type_: pa.DataType) -> pa.Array:
+    """``fn`` of each value, once per distinct value, here and now."""
+    (out,) = _by_value(column, lambda v: (fn(v),), [type_])()
+    return out
 
 
 def _digits(column: pa.Array) -> pa.Array:
@@ -360,11 +383,15 @@ def _phones(column: pa.Array) -> pa.Array:
     return pc.if_else(valid, digits, pa.scalar(None, pa.string()))
 
 
-def normalise_table(table: pa.Table, *, first_rid: int = 0) -> pa.Table:
+def normalise_table(table: pa.Table, *, first_rid: int = 0, mapper: Mapper = _map
+                    ) -> pa.Table:
     """:func:`normalise` for a whole table of records (:data:`RECORD_SCHEMA`; missing
     columns are empty), column by column: each distinct name, title or code is worked
     out once, the rest is Arrow compute. Gives exactly
-    ``features_table([normalise(r) for r in rows], first_rid=first_rid)``."""
+    ``features_table([normalise(r) for r in rows], first_rid=first_rid)``.
+
+    ``mapper(fn, names)`` works out the distinct names (the costly part); a process
+    pool's ``map`` can share it between cores."""
     n = table.num_rows
     string, boolean = pa.string(), pa.bool_()
 
@@ -374,14 +401,11 @@ def normalise_table(table: pa.Table, *, first_rid: int = 0) -> pa.Table:
         column = table.column(name).combine_chunks()
         return column if pa.types.is_string(column.type) else pc.cast(column, string)
 
-    glued, first, first_fold, first_sound, first_ok = _by_value(
-        text("first_name"), first_name_parts, [string] * 4 + [boolean])
-    last, last_fold, last_sound = _by_value(text("last_name"), last_name_parts, [string] * 3)
-    (typed_title,) = _by_value(text("title"), lambda v: (parse_title(v),), [string])
-    title = pc.coalesce(typed_title, glued)
-    (typed_sex,) = _by_value(text("sex"), lambda v: (_sex(v, None),), [string])
-    (title_sex,) = _by_value(title, lambda v: (TITLE_SEX.get(v),), [string])
-    sex = pc.coalesce(typed_sex, title_sex)
+    # The names first (perhaps elsewhere), the rest meanwhile.
+    firsts = _by_value(text("first_name"), first_name_parts, [string] * 4 + [boolean], mapper)
+    lasts = _by_value(text("last_name"), last_name_parts, [string] * 3, mapper)
+    typed_title = _each(text("title"), parse_title, string)
+    typed_sex = _each(text("sex"), lambda v: _sex(v, None), string)
 
     if "birth_date" in table.column_names:
         born = table.column("birth_date").combine_chunks()
@@ -411,11 +435,16 @@ def normalise_table(table: pa.Table, *, first_rid: int = 0) -> pa.Table:
                      pa.scalar(None, string))
     cid_ok = _check_digits(cid)
     phone = _phones(text("phone"))
-    (sd,) = _by_value(text("subdistrict"), lambda v: (_code(v, 6),), [string])
-    (village,) = _by_value(text("village"), lambda v: (_code(v, 8),), [string])
+    sd = _each(text("subdistrict"), lambda v: _code(v, 6), string)
+    village = _each(text("village"), lambda v: _code(v, 8), string)
     elsewhere = pc.fill_null(pc.not_equal(pc.utf8_slice_codeunits(village, 0, 6), sd), False)
     village = pc.if_else(elsewhere, pa.scalar(None, string), village)
-    (house,) = _by_value(text("house_number"), lambda v: (_house(v),), [string])
+    house = _each(text("house_number"), _house, string)
+
+    glued, first, first_fold, first_sound, first_ok = firsts()
+    last, last_fold, last_sound = lasts()
+    title = pc.coalesce(typed_title, glued)
+    sex = pc.coalesce(typed_sex, _each(title, lambda v: TITLE_SEX.get(v), string))
 
     has_cid = pc.is_valid(cid).to_numpy(zero_copy_only=False)
     dob_points = np.where(pc.is_valid(year).to_numpy(zero_copy_only=False),

@@ -50,7 +50,9 @@ class BlockingIndex:
         self._reset(table if table is not None else features_table([]))
 
     def _reset(self, table: pa.Table) -> None:
-        self._table = table
+        # One chunk per column: take() on many chunks costs time in proportion to the
+        # table, on one chunk in proportion to the rows taken.
+        self._table = table.combine_chunks()
         self._keys = np.empty(0, dtype=np.int64)
         self._positions = np.empty(0, dtype=np.int64)
         self._id_hashes = np.empty(0, dtype=np.int64)

@@ -164,7 +164,8 @@ def test_thin_records_are_flagged_not_merged_but_reviewed(data: SyntheticSet,
     sizes = Counter(result.cluster_of.tolist())
     for i in thin:  # alone in its cluster
         assert sizes[int(result.cluster_of[i])] == 1, data.rows[i]
-    thin_ids = {result.record_ids[i] for i in thin}
+    ids = result.record_ids
+    thin_ids = {ids[i] for i in thin}
     reviewed = {r for pair in result.review() for r in pair[:2]}
     assert thin_ids & reviewed  # the thin duplicates that score high wait for a person
 

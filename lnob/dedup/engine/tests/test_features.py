@@ -161,9 +161,12 @@ def test_table_and_rows_agree_on_any_input(records: list[PersonRecord]) -> None:
 
 def test_batch_features_number_rows_across_batches(data: SyntheticSet) -> None:
     table = records_table(data.records[:500])
-    features = batch_features([table.slice(0, 200), table.slice(200, 300).to_batches()[0]])
+    batches = [table.slice(0, 200), table.slice(200, 300).to_batches()[0]]
+    features = batch_features(batches, rows_at_once=150)
     assert features.column("rid").to_pylist() == list(range(500))
     assert features.column("record_id").to_pylist() == [r.record_id for r in data.records[:500]]
+    # Names shared out between two processes give the same features.
+    assert batch_features(batches, workers=2).equals(features)
 
 
 def test_blocking_keys_find_exactly_splinks_blocked_pairs(feats: list[Features],
