@@ -124,8 +124,11 @@ def bulk_load() -> Iterator[None]:
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before):d}")
+        # On the driver's connection: Django refuses queries in a transaction
+        # marked for rollback, and this must not hide the error that did it.
+        raw = connection.connection
+        if raw is not None:
+            raw.execute(f"PRAGMA cache_size = {int(before):d}")
 
 
 def _prep(field: Any) -> Callable[[Any], Any]:

@@ -105,6 +105,15 @@ def test_a_bulk_load_gives_the_page_cache_back() -> None:
             assert cursor.fetchone()[0] == -bulk.BULK_CACHE_KIB
         cursor.execute("PRAGMA cache_size")
         assert cursor.fetchone()[0] == before
+    # Also when the load fails in a transaction that is to be rolled back: the
+    # load's own error is the one raised.
+    failing = pytest.raises(RuntimeError, match="disk full")
+    with failing, transaction.atomic(), bulk.bulk_load():
+        transaction.set_rollback(True)
+        raise RuntimeError("disk full")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == before
 
 
 def test_a_csv_with_a_byte_order_mark_but_not_utf8_is_refused(tmp_path: Path) -> None:
