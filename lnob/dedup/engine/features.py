@@ -305,8 +305,15 @@ def records_table(records: Iterable[PersonRecord]) -> pa.Table:
     """Records as an Arrow table with :data:`RECORD_SCHEMA` (the input of
     :func:`normalise_table`)."""
     rows = list(records)
-    return pa.table({name: [getattr(r, name) for r in rows] for name in RECORD_SCHEMA.names},
-                    schema=RECORD_SCHEMA)
+    columns = {name: [getattr(r, name) for r in rows] for name in RECORD_SCHEMA.names}
+    columns["record_id"] = [str(v) for v in columns["record_id"]]
+    columns["birth_date"] = [datetime.date.fromisoformat(v[:10]) if isinstance(v, str) and v
+                             else (v or None) for v in columns["birth_date"]]
+    for name in ("first_name", "last_name", "title", "sex", "citizen_id", "phone",
+                 "subdistrict", "village", "house_number"):
+        columns[name] = [v if v is None or isinstance(v, str) else str(v)
+                         for v in columns[name]]
+    return pa.table(columns, schema=RECORD_SCHEMA)
 
 
 # mapper(fn, values) starts working out fn of each value and returns a function that

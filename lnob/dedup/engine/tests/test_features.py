@@ -129,6 +129,18 @@ def test_mappings_and_missing_keys() -> None:
     assert f.thin
 
 
+def test_find_duplicates_takes_mappings_as_django_gives_them(model: Model) -> None:
+    from lnob.dedup.engine.batch import find_duplicates
+
+    rows = [{"record_id": 1, "first_name": "สมชาย", "last_name": "ใจดี", "title": "นาย",
+             "birth_date": "1950-03-02", "citizen_id": "3840500012349", "subdistrict": 840503,
+             "extra": "ignored"},
+            {"record_id": 2, "first_name": "สมชาย", "last_name": "ใจดี", "title": "นาย",
+             "birth_date": datetime.date(1950, 3, 2), "citizen_id": "3840500012349",
+             "subdistrict": "840503"}]
+    assert find_duplicates(rows, model).clusters() == [["1", "2"]]
+
+
 def test_whole_table_gives_what_each_record_gives(data: SyntheticSet) -> None:
     records = data.records[:3000]
     by_row = features_table([normalise(r) for r in records], first_rid=10)
