@@ -295,6 +295,12 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
     finally:
         if live is not None:
             live.close()
+    # Bulk writes send no areas_changed: bring the province's coverage figures up to date.
+    from lnob.coverage.rollup import rollup_refresh
+    from lnob.geo.models import Subdistrict
+
+    rollup_refresh(list(Subdistrict.objects.filter(province_id=job.province_code)
+                        .values_list("code", flat=True)))
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.DONE, created_count=created, updated_count=updated,
         done_rows=len(checked.valid), finished_at=timezone.now(), problem="")
