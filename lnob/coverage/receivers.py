@@ -18,7 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import receiver
 
-from lnob.cases.models import Case, Transfer
+from lnob.cases.models import Case, Forum, Transfer
 from lnob.core.signals import areas_changed
 from lnob.coverage.rollup import rollup_refresh
 from lnob.registry.models import Person
@@ -45,7 +45,9 @@ class _Pending:
 
 
 _ATTR = "_lnob_rollup_pending"
-_PEOPLE_SENDERS = (Person, Case, Transfer)
+# Senders whose changes cannot change care capacity (networks, volunteers,
+# funds, committees): their refresh skips the capacity queries.
+_PEOPLE_SENDERS: tuple[type, ...] = (Person, Case, Transfer, Forum)
 
 
 @receiver(areas_changed, dispatch_uid="coverage_rollup")
@@ -53,7 +55,6 @@ def _areas_changed(sender: Any, codes: Any = (), **kwargs: Any) -> None:
     wanted = {str(c) for c in codes or () if c}
     if not wanted:
         return
-    # Persons, cases and transfers cannot change care capacity.
     capacity = sender not in _PEOPLE_SENDERS
     connection = transaction.get_connection()
     if not connection.in_atomic_block:

@@ -26,6 +26,7 @@ from lnob.cases.services import CaseChanged, case_comment, case_step
 from lnob.core import audit
 from lnob.core.access import grants_of
 from lnob.core.models import AuditAction, User
+from lnob.core.signals import areas_changed
 from lnob.core.thaidates import format_date
 from lnob.geo.models import Subdistrict, Village
 from lnob.networks.models import Network, PartnerType
@@ -208,6 +209,8 @@ def forum_create(*, actor: User, data: ForumData, request: HttpRequest | None = 
     forum.full_clean()
     forum.save()
     _write_attendance(forum, counts)
+    # The subdistrict's forum count and dates (ก.2) follow on commit.
+    areas_changed.send(sender=Forum, codes={forum.subdistrict_id})
     audit.record(AuditAction.CREATE, actor=actor, request=request, obj=forum,
                  area_code=forum.area_code,
                  detail={"organiser": organiser.pk, "held_on": data.held_on.isoformat(),
@@ -242,6 +245,8 @@ def forum_update(*, actor: User, forum: Forum, data: ForumData,
     forum.full_clean()
     forum.save(update_fields=["held_on", "place", "minutes", "village"])
     _write_attendance(forum, counts)
+    if before["held_on"] != forum.held_on:
+        areas_changed.send(sender=Forum, codes={forum.subdistrict_id})
     after = {"held_on": forum.held_on, "place": forum.place, "minutes": forum.minutes,
              "village": forum.village_id}
     audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=forum,

@@ -145,3 +145,30 @@ def test_fund_rows_are_counted_once_per_area(built: None) -> None:
     rollup_full()
     assert AreaRollup.objects.get(code="").funds == 1
     assert row().has_fund
+
+
+def test_a_new_forum_counts_at_once_and_a_changed_date_moves_it(
+        network: Network, built: None, officer: User, commit: Callable[[], Any]) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from lnob.cases.forums.services import ForumData, forum_create, forum_update
+
+    today = timezone.localdate()
+    with commit():
+        forum = forum_create(actor=officer, data=ForumData(
+            subdistrict_code=KO_TAO, organiser_id=network.pk, held_on=today,
+            place="ศาลาวัด", attendance={"community": 30}))
+    assert (row().forums, row().forum_dates, row().first_forum_on) == (
+        1, {today.isoformat(): 1}, today)
+    for code in ("8405", "84", ""):
+        area = AreaRollup.objects.get(code=code)
+        assert (area.forums, area.k2_dates) == (1, {today.isoformat(): 1}), code
+    later = today + datetime.timedelta(days=7)
+    with commit():
+        forum_update(actor=officer, forum=forum, data=ForumData(
+            held_on=later, place="ศาลาวัด", attendance={"community": 30}))
+    assert row().first_forum_on == later
+    assert AreaRollup.objects.get(code="").k2_dates == {later.isoformat(): 1}
+    assert rollup_verify() == []
