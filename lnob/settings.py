@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "lnob.coverage",
     "lnob.matching",
     "lnob.learning",
+    "lnob.dedup",
     "django_tasks",
     "django_tasks_db",
     "lnob.web",

@@ -16,6 +16,10 @@ from lnob.core.models import AuditAction
 
 # Sent with ``codes``: the subdistrict codes (6 digits) whose figures changed.
 areas_changed = Signal()
+# Sent with ``ids`` (person ids) when persons were created or changed one by one,
+# or with ``province_code`` after a bulk write (an import) has committed: the
+# duplicate index (lnob.dedup) brings their features up to date.
+persons_changed = Signal()
 
 
 @receiver(user_logged_in)

@@ -25,6 +25,7 @@ from lnob.core.access import covers
 from lnob.core.bulk import TableWriter, batches, bulk_load, reserve_ids
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import IMPORT_ROLES
+from lnob.core.signals import persons_changed
 from lnob.exports import columns as exported
 from lnob.imports.models import ImportJob, ImportKind, ImportStatus
 from lnob.imports.networks import NetworkChecker, write_networks
@@ -301,6 +302,8 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
 
     rollup_refresh(list(Subdistrict.objects.filter(province_id=job.province_code)
                         .values_list("code", flat=True)))
+    if job.kind == ImportKind.PERSONS:  # and the duplicate index of its persons
+        persons_changed.send(sender=ImportJob, province_code=job.province_code)
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.DONE, created_count=created, updated_count=updated,
         done_rows=len(checked.valid), finished_at=timezone.now(), problem="")

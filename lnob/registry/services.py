@@ -17,7 +17,7 @@ from lnob.core import audit
 from lnob.core.access import covers
 from lnob.core.citizen_id import CitizenIdError, mask_citizen_id, normalise_citizen_id
 from lnob.core.models import AuditAction, User
-from lnob.core.signals import areas_changed
+from lnob.core.signals import areas_changed, persons_changed
 from lnob.geo.models import Subdistrict, Village
 from lnob.registry.access import EDITORS, TAXONOMY_EDITORS
 from lnob.registry.models import (
@@ -217,6 +217,7 @@ def person_create(*, actor: User | None, data: PersonData, consent: ConsentData 
     audit.record(AuditAction.CREATE, actor=actor, request=request, obj=person,
                  area_code=person.area_code)
     areas_changed.send(sender=Person, codes={person.area_code})
+    persons_changed.send(sender=Person, ids=[person.pk])
     return person
 
 
@@ -238,6 +239,7 @@ def person_update(*, actor: User, person: Person, data: PersonData, expected_ver
     person.refresh_from_db()
     _write_links(person, clean)
     areas_changed.send(sender=Person, codes={moved_from, person.area_code})
+    persons_changed.send(sender=Person, ids=[person.pk])
     after = {name: shown_in_history(name, getattr(person, name)) for name in clean.fields}
     after.update(_links_snapshot(person))
     changes = {name: [before[name], after[name]] for name in after

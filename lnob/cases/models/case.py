@@ -129,6 +129,7 @@ EVENT_LABELS = {
     "forum_more_info": _("Forum: needs more information"),
     "transfer_request": _("Transfer asked for"), "transfer_accept": _("Transfer accepted"),
     "transfer_decline": _("Transfer declined"), "transfer_cancel": _("Transfer cancelled"),
+    "merge": _("Records merged"), "unmerge": _("Merge undone"),
 }
 
 

@@ -1,0 +1,105 @@
+"""Likely duplicates of a person being entered, shown before saving (the registry
+form, the hotline and networks' report forms, the API, the import preview).
+
+The candidates are the persons sharing a blocking key with the new record, found in
+the key table by index; each is scored with the model's weights (``Model.score``) and
+the live frequency of its first name. A candidate the user may not see is shown
+without any personal data: only that a likely record exists, and in which province."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count
+
+from lnob.dedup.engine import Features, Match, PersonRecord, blocking_keys, normalise
+from lnob.dedup.engine.features import features_from_row
+from lnob.dedup.engine.model import Model, TermFrequencies, default_model
+from lnob.dedup.models import BlockingKey, PersonFeatures
+from lnob.dedup.store import STORED, key_hash, merged_away
+from lnob.registry.models import Person
+
+# A key shared by more persons than this says little (a very common name in a
+# large subdistrict); the look-up reads at most this many candidates in all.
+MAX_CANDIDATES = 2000
+_TOTAL_TTL = 300.0  # seconds a count of all first names is reused
+_total_cache: dict[str, tuple[float, int]] = {}
+
+
+@dataclass(frozen=True)
+class Hint:
+    person_id: int
+    match: Match
+    person: Person | None  # None when the user may not see this record
+    province_code: str
+
+    @property
+    def sure(self) -> bool:
+        return self.match.decision == "merge"
+
+
+def _first_name_total() -> int:
+    now = time.monotonic()
+    cached = _total_cache.get("first_fold")
+    if cached and now - cached[0] < _TOTAL_TTL:
+        return cached[1]
+    total = PersonFeatures.objects.exclude(first_fold=None).count()
+    _total_cache["first_fold"] = (now, total)
+    return total
+
+
+def term_frequencies(values: set[str]) -> TermFrequencies:
+    """How common each of these first names is among all stored persons."""
+    counts: dict[str, int] = {
+        name: n for name, n in PersonFeatures.objects.filter(first_fold__in=values)
+        .values_list("first_fold").annotate(n=Count("person_id")).values_list("first_fold", "n")
+        if name is not None}
+    return TermFrequencies({"first_fold": counts}, {"first_fold": _first_name_total()})
+
+
+def candidate_features(f: Features, exclude: int | None = None) -> list[Features]:
+    hashes = [key_hash(rule, key) for rule, key in blocking_keys(f)]
+    if not hashes:
+        return []
+    ids = BlockingKey.objects.filter(key__in=hashes).values_list("person_id", flat=True)
+    if exclude is not None:
+        ids = ids.exclude(person_id=exclude)
+    chosen = list(ids.distinct()[:MAX_CANDIDATES])
+    rows = PersonFeatures.objects.filter(person_id__in=chosen).values("person_id", *STORED)
+    found = []
+    for row in rows:
+        row["record_id"] = str(row.pop("person_id"))
+        found.append(features_from_row(row))
+    return found
+
+
+def likely_duplicates(record: PersonRecord | Mapping[str, Any], *, user: Any,
+                      exclude: int | None = None, limit: int = 5,
+                      model: Model | None = None) -> list[Hint]:
+    """The persons most likely to be ``record``, at least at the model's review
+    threshold, most likely first. ``exclude``: the record's own id, when editing."""
+    from lnob.registry.access import persons_visible_to
+
+    model = model or default_model()
+    f = normalise(record)
+    candidates = candidate_features(f, exclude)
+    if not candidates:
+        return []
+    tf = term_frequencies({c.first_fold for c in candidates if c.first_fold}
+                          | ({f.first_fold} if f.first_fold else set()))
+    scored = [model.score(f, c, tf) for c in candidates]
+    scored = [s for s in scored if s.probability >= model.review_threshold]
+    scored.sort(key=lambda s: (-s.match_weight, int(s.right_id)))
+    ids = [int(s.right_id) for s in scored]
+    away = set(merged_away().filter(merged_id__in=ids).values_list("merged_id", flat=True))
+    scored = [s for s in scored if int(s.right_id) not in away][:limit]
+    ids = [int(s.right_id) for s in scored]
+    visible = {p.pk: p for p in (persons_visible_to(user).filter(pk__in=ids)
+                                 .select_related("subdistrict", "village")
+               if user is not None and user.is_authenticated else [])}
+    provinces = dict(Person.objects.filter(pk__in=ids).values_list("pk", "province_code"))
+    return [Hint(int(s.right_id), s, visible.get(int(s.right_id)),
+                 provinces.get(int(s.right_id), "")) for s in scored]

@@ -1,0 +1,325 @@
+"""Merging two records of one person, and undoing it.
+
+A merge keeps everything: the record merged away stays (status "duplicate", pointing
+to the record kept) and its cases, visits (they belong to the cases), history,
+consents, needs, target groups and story links move to the record kept; fields empty
+in the record kept are filled from the other. Where both records have a consent, the
+stricter one is the current consent of the person. Every row moved and every value
+changed is listed in ``Merge.moved``, so that an undo puts each back.
+
+Refused, with a message naming the record: a record with itself; a record already
+merged into another (so no merge can go round in a circle); either record outside
+the areas where the user may merge (PermissionError: the pages answer 404); a record
+changed since the user looked at it; a pair someone marked "not the same person"."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lnob.cases import workflow as wf
+from lnob.cases.models import Case, CaseEvent
+from lnob.core import audit
+from lnob.core.access import covers
+from lnob.core.models import AuditAction, User
+from lnob.core.roles import Role
+from lnob.core.signals import areas_changed
+from lnob.dedup.models import CandidatePair, Merge, PairStatus
+from lnob.dedup.store import index_persons, unindex_person
+from lnob.learning.models import StoryPerson
+from lnob.registry.models import (
+    Consent,
+    ConsentStatus,
+    Household,
+    Person,
+    PersonChange,
+    PersonNeed,
+    Status,
+)
+from lnob.registry.services import shown_in_history
+
+# Who may merge, decide pairs and start duplicate searches, in their areas.
+MERGERS = (Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN)
+# Fields filled in the record kept when it has none and the other record has one.
+FILLED = ("title", "sex", "birth_date", "birth_year_only", "citizen_id",
+          "no_citizen_id_reason", "phone", "village_id", "house_number", "address_text",
+          "household_id", "source_network_id")
+# The stricter consent wins: a refusal over an inability over a consent given.
+STRICTNESS: dict[str, int] = {ConsentStatus.GIVEN: 0, ConsentStatus.UNABLE: 1,
+                              ConsentStatus.REFUSED: 2}
+
+
+def _empty(field: str, value: Any) -> bool:
+    if field == "sex":
+        return value in ("", "X", None)
+    if field == "birth_year_only":
+        return False  # follows birth_date
+    return value in ("", None)
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def _unjson(field: str, value: Any) -> Any:
+    if field == "birth_date" and isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def active_merge_of(person_id: int) -> Merge | None:
+    return Merge.objects.filter(merged_id=person_id, undone_at=None).select_related(
+        "kept").first()
+
+
+def _check(actor: User, kept: Person, merged: Person) -> None:
+    if kept.pk == merged.pk:
+        raise ValidationError({"merged": _("A record cannot be merged with itself.")})
+    for person in (kept, merged):
+        if not covers(actor, person.area_code, MERGERS):
+            raise PermissionError("record outside the actor's merge areas")
+    for person in (merged, kept):
+        earlier = active_merge_of(person.pk)
+        if earlier is not None:
+            raise ValidationError({"merged": _(
+                "Record #%(id)s has already been merged into record #%(into)s: use that "
+                "record.") % {"id": person.pk, "into": earlier.kept_id}})
+
+
+def _stricter_consent(kept: Person, merged: Person) -> Consent | None:
+    """The consent the person has after the merge, when it differs from the one the
+    kept record would show by date alone (a new row is then recorded)."""
+    mine, theirs = kept.consents.first(), merged.consents.first()
+    if mine is None or theirs is None:
+        return None
+    strict = max((mine, theirs), key=lambda c: (STRICTNESS.get(c.status, 0), c.recorded_at))
+    purposes = sorted(set(mine.purposes) & set(theirs.purposes)) if (
+        mine.status == theirs.status == ConsentStatus.GIVEN) else list(strict.purposes)
+    latest = max((mine, theirs), key=lambda c: (c.recorded_at, c.pk))
+    if latest.status == strict.status and sorted(latest.purposes) == purposes:
+        return None
+    return Consent(status=strict.status, purposes=purposes, lawful_basis=strict.lawful_basis,
+                   note=_("Kept on merging two records: the stricter answer of the two."))
+
+
+def _close_second_open_case(kept: Person, moved: list[int], actor: User) -> list[dict[str, Any]]:
+    """One person has one open case: when both records had one, the moved one is
+    marked a duplicate of the kept record's open case."""
+    open_kept = Case.objects.filter(person=kept, status__in=wf.OPEN_STATES).exclude(
+        pk__in=moved).order_by("opened_at", "pk").first()
+    if open_kept is None:
+        return []
+    closed = []
+    for case in Case.objects.filter(pk__in=moved, status__in=wf.OPEN_STATES):
+        closed.append({"case": case.pk, "status": case.status,
+                       "duplicate_of": case.duplicate_of_id})
+        Case.objects.filter(pk=case.pk).update(status=wf.DUPLICATE, duplicate_of=open_kept,
+                                               version=F("version") + 1)
+        CaseEvent.objects.create(case=case, actor=actor, actor_label=actor.get_username(),
+                                 action="merge", from_status=case.status,
+                                 to_status=wf.DUPLICATE,
+                                 detail={"duplicate_of": open_kept.pk})
+    return closed
+
+
+def _status_from_cases(person: Person, default: str) -> str:
+    """The person's status mirrors their open case, else their latest one."""
+    cases = Case.objects.filter(person=person).order_by("-opened_at", "-pk")
+    latest = (cases.filter(status__in=wf.OPEN_STATES).first()
+              or cases.exclude(status=wf.DUPLICATE).first() or cases.first())
+    return latest.status if latest is not None else default
+
+
+def _history(person: Person, actor: User, action: str, changes: dict[str, Any]) -> None:
+    PersonChange.objects.create(person=person, actor=actor, actor_label=actor.get_username(),
+                                action=action, changes=changes)
+
+
+@transaction.atomic
+def merge(*, actor: User, kept: Person, merged: Person, pair: CandidatePair | None = None,
+          expected_versions: tuple[int, int] | None = None, request: Any = None) -> Merge:
+    """Merges ``merged`` into ``kept``. ``expected_versions``: the two records'
+    versions as the user saw them (kept, merged)."""
+    _check(actor, kept, merged)
+    locked = {p.pk: p for p in Person.objects.select_for_update().filter(
+        pk__in=[kept.pk, merged.pk])}
+    kept, merged = locked[kept.pk], locked[merged.pk]
+    if expected_versions is not None and (kept.version, merged.version) != expected_versions:
+        raise ValidationError({"version": _("One of the two records was changed after you "
+                                            "opened them. Look at them again.")})
+    if pair is None:
+        pair = CandidatePair.objects.filter(left=min(kept.pk, merged.pk),
+                                            right=max(kept.pk, merged.pk)).first()
+    if pair is not None and pair.status == PairStatus.DISTINCT:
+        raise ValidationError({"merged": _("These records were marked as two different "
+                                           "people. Reopen the pair before merging.")})
+    moved: dict[str, Any] = {"fields": {}, "merged_status": merged.status,
+                             "kept_status": kept.status, "kept_severity": kept.severity}
+    # Fields the kept record lacks.
+    filled = {}
+    for field in FILLED:
+        mine, theirs = getattr(kept, field), getattr(merged, field)
+        if _empty(field, mine) and not _empty(field, theirs):
+            filled[field] = theirs
+            moved["fields"][field] = [_json(mine), _json(theirs)]
+            if field == "birth_date":
+                filled["birth_year_only"] = merged.birth_year_only
+                moved["fields"]["birth_year_only"] = [kept.birth_year_only,
+                                                      merged.birth_year_only]
+    # Cases (and with them their visits, forums, transfers), history, stories.
+    moved["cases"] = list(Case.objects.filter(person=merged).values_list("pk", flat=True))
+    Case.objects.filter(pk__in=moved["cases"]).update(person=kept)
+    moved["closed_cases"] = _close_second_open_case(kept, moved["cases"], actor)
+    moved["changes"] = list(PersonChange.objects.filter(person=merged).values_list(
+        "pk", flat=True))
+    PersonChange.objects.filter(pk__in=moved["changes"]).update(person=kept)
+    shared_stories = StoryPerson.objects.filter(person=kept).values("story_id")
+    moved["stories"] = list(StoryPerson.objects.filter(person=merged).exclude(
+        story_id__in=shared_stories).values_list("pk", flat=True))
+    StoryPerson.objects.filter(pk__in=moved["stories"]).update(person=kept)
+    moved["heads"] = list(Household.objects.filter(head=merged).values_list("pk", flat=True))
+    Household.objects.filter(pk__in=moved["heads"]).update(head=kept)
+    # Needs: the other record's needs join; a need both have keeps the higher severity.
+    mine = {pn.need_id: pn for pn in PersonNeed.objects.filter(person=kept)}
+    moved["needs"], moved["severities"] = [], {}
+    for pn in PersonNeed.objects.filter(person=merged):
+        if pn.need_id not in mine:
+            moved["needs"].append(pn.pk)
+        elif pn.severity > mine[pn.need_id].severity:
+            moved["severities"][str(mine[pn.need_id].pk)] = mine[pn.need_id].severity
+            PersonNeed.objects.filter(pk=mine[pn.need_id].pk).update(severity=pn.severity)
+    PersonNeed.objects.filter(pk__in=moved["needs"]).update(person=kept)
+    groups_before = set(kept.target_groups.values_list("pk", flat=True))
+    added = set(merged.target_groups.values_list("pk", flat=True)) - groups_before
+    kept.target_groups.add(*added)
+    moved["groups"] = sorted(added)
+    # Consents: all move; the stricter answer is the person's current one.
+    stricter = _stricter_consent(kept, merged)
+    moved["consents"] = list(Consent.objects.filter(person=merged).values_list("pk",
+                                                                              flat=True))
+    Consent.objects.filter(pk__in=moved["consents"]).update(person=kept)
+    if stricter is not None:
+        stricter.person, stricter.recorded_by = kept, actor
+        stricter.save()
+        moved["added_consent"] = stricter.pk
+    # The two records themselves.
+    status = _status_from_cases(kept, kept.status)
+    severity = max(kept.severity, merged.severity)
+    Person.objects.filter(pk=kept.pk).update(**filled, status=status, severity=severity,
+                                             version=F("version") + 1,
+                                             updated_at=timezone.now())
+    Person.objects.filter(pk=merged.pk).update(status=Status.DUPLICATE,
+                                               version=F("version") + 1,
+                                               updated_at=timezone.now())
+    record = Merge.objects.create(kept=kept, merged=merged, pair=pair, moved=moved,
+                                  actor=actor)
+    if pair is not None:
+        CandidatePair.objects.filter(pk=pair.pk).update(
+            status=PairStatus.MERGED, decided_by=actor, decided_at=timezone.now())
+    _history(kept, actor, "merge", {
+        "merged_record": ["", f"#{merged.pk} {merged.full_name}"],
+        **{f: [shown_in_history(f, a), shown_in_history(f, b)]
+           for f, (a, b) in moved["fields"].items()}})
+    _history(merged, actor, "merge", {"merged_into": ["", f"#{kept.pk} {kept.full_name}"]})
+    for person, other in ((kept, merged), (merged, kept)):
+        audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=person,
+                     area_code=person.area_code,
+                     detail={"action": "merge", "merge": record.pk, "other": other.pk})
+    unindex_person(merged.pk)
+    index_persons([kept.pk])
+    areas_changed.send(sender=Person, codes={kept.area_code, merged.area_code})
+    return record
+
+
+@transaction.atomic
+def merge_undo(*, actor: User, record: Merge, request: Any = None) -> Merge:
+    """Puts back everything the merge moved or changed (a field edited since keeps
+    its new value)."""
+    record = Merge.objects.select_for_update().get(pk=record.pk)
+    if record.undone_at is not None:
+        raise ValidationError({"merge": _("This merge has already been undone.")})
+    kept, merged = record.kept, record.merged
+    for person in (kept, merged):
+        if not covers(actor, person.area_code, MERGERS):
+            raise PermissionError("record outside the actor's merge areas")
+    later = active_merge_of(kept.pk)
+    if later is not None:
+        raise ValidationError({"merge": _(
+            "Record #%(id)s has since been merged into record #%(into)s: undo that merge "
+            "first.") % {"id": kept.pk, "into": later.kept_id}})
+    moved = record.moved
+    for entry in moved.get("closed_cases", []):
+        case = Case.objects.filter(pk=entry["case"], status=wf.DUPLICATE).first()
+        if case is None:
+            continue  # someone moved it on since: leave it
+        Case.objects.filter(pk=case.pk).update(status=entry["status"],
+                                               duplicate_of_id=entry["duplicate_of"],
+                                               version=F("version") + 1)
+        CaseEvent.objects.create(case=case, actor=actor, actor_label=actor.get_username(),
+                                 action="unmerge", from_status=wf.DUPLICATE,
+                                 to_status=entry["status"])
+    Case.objects.filter(pk__in=moved.get("cases", []), person=kept).update(person=merged)
+    PersonChange.objects.filter(pk__in=moved.get("changes", [])).update(person=merged)
+    StoryPerson.objects.filter(pk__in=moved.get("stories", [])).update(person=merged)
+    Household.objects.filter(pk__in=moved.get("heads", []), head=kept).update(head=merged)
+    PersonNeed.objects.filter(pk__in=moved.get("needs", [])).update(person=merged)
+    for pk, severity in moved.get("severities", {}).items():
+        PersonNeed.objects.filter(pk=int(pk)).update(severity=severity)
+    kept.target_groups.remove(*moved.get("groups", []))
+    Consent.objects.filter(pk__in=moved.get("consents", [])).update(person=merged)
+    if moved.get("added_consent"):
+        Consent.objects.filter(pk=moved["added_consent"]).delete()
+    kept.refresh_from_db()
+    restored = {}
+    for field, (before, after) in moved.get("fields", {}).items():
+        if _json(getattr(kept, field)) == after:
+            restored[field] = _unjson(field, before)
+    Person.objects.filter(pk=kept.pk).update(
+        **restored, status=_status_from_cases(kept, moved.get("kept_status", kept.status)),
+        severity=moved.get("kept_severity", kept.severity), version=F("version") + 1,
+        updated_at=timezone.now())
+    Person.objects.filter(pk=merged.pk).update(
+        status=_status_from_cases(merged, moved.get("merged_status", Status.REPORTED)),
+        version=F("version") + 1, updated_at=timezone.now())
+    record.undone_at, record.undone_by = timezone.now(), actor
+    record.save(update_fields=["undone_at", "undone_by"])
+    if record.pair_id is not None:
+        CandidatePair.objects.filter(pk=record.pair_id).update(
+            status=PairStatus.PENDING, decided_by=actor, decided_at=timezone.now())
+    _history(kept, actor, "unmerge", {"merged_record": [f"#{merged.pk}", ""]})
+    _history(merged, actor, "unmerge", {"merged_into": [f"#{kept.pk}", ""]})
+    for person, other in ((kept, merged), (merged, kept)):
+        audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=person,
+                     area_code=person.area_code,
+                     detail={"action": "unmerge", "merge": record.pk, "other": other.pk})
+    index_persons([kept.pk, merged.pk])
+    areas_changed.send(sender=Person, codes={kept.area_code, merged.area_code})
+    return record
+
+
+@transaction.atomic
+def pair_decide(*, actor: User, pair: CandidatePair, decision: str,
+                request: Any = None) -> CandidatePair:
+    """Not the same person (remembered), decide later, or reopen (back to the queue)."""
+    if decision not in (PairStatus.DISTINCT, PairStatus.LATER, PairStatus.PENDING):
+        raise ValidationError({"decision": _("Choose a decision.")})
+    for person in (pair.left, pair.right):
+        if not covers(actor, person.area_code, MERGERS):
+            raise PermissionError("record outside the actor's merge areas")
+    if pair.status == PairStatus.MERGED:
+        raise ValidationError({"decision": _("These records have been merged: undo the "
+                                             "merge instead.")})
+    before = pair.status
+    pair.status, pair.decided_by, pair.decided_at = decision, actor, timezone.now()
+    pair.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=pair,
+                 area_code=pair.left.area_code,
+                 detail={"from": before, "to": decision, "persons": [pair.left_id,
+                                                                     pair.right_id]})
+    return pair

@@ -1,0 +1,157 @@
+"""Batch searches for duplicates in a province or the whole country.
+
+A run brings the stored features up to date, scores every pair the blocking rules
+propose with Splink (``engine.find_duplicates_in_table``), and fills the review
+queue: each pair above the review threshold, explained, with the engine's
+suggestion ("merge" for pairs it would cluster, never through a thin record).
+Pairs a person marked "not the same person", and pairs already merged, are never
+proposed again. Nothing is merged by the run itself: a person decides (a page lets
+an officer merge all the sure pairs at once). The queue is written in one
+transaction at the end, so a failed run leaves none of its pairs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pyarrow.compute as pc
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lnob.core import audit
+from lnob.core.access import area_codes, covers
+from lnob.core.models import AuditAction, User
+from lnob.dedup.engine import find_duplicates_in_table
+from lnob.dedup.engine.features import features_from_row
+from lnob.dedup.engine.model import Model, TermFrequencies, default_model
+from lnob.dedup.merge import MERGERS
+from lnob.dedup.models import CandidatePair, DedupRun, PairStatus, RunStatus
+from lnob.dedup.store import features_of_scope, index_scope, stale_ids
+
+Progress = Callable[[int, str], None]
+
+
+def runs_visible_to(user: Any) -> QuerySet[DedupRun]:
+    codes = area_codes(user, MERGERS)
+    if "" in codes:
+        return DedupRun.objects.all()
+    return DedupRun.objects.filter(scope_code__in={c[:2] for c in codes if len(c) >= 2})
+
+
+def run_start(*, actor: User | None, scope_code: str, request: Any = None) -> DedupRun:
+    if scope_code and (len(scope_code) != 2 or not scope_code.isdigit()):
+        raise ValidationError({"scope_code": _("Give a 2-digit province code, or none for "
+                                               "the whole country.")})
+    if actor is not None and not covers(actor, scope_code, MERGERS):
+        raise PermissionError("not a merger of this area")
+    run = DedupRun.objects.create(scope_code=scope_code, started_by=actor)
+    audit.record(AuditAction.CREATE, actor=actor, request=request, obj=run,
+                 area_code=scope_code)
+    return run
+
+
+def _progress_saver(run: DedupRun) -> Progress:
+    def save(percent: int, phase: str) -> None:
+        DedupRun.objects.filter(pk=run.pk).update(progress=percent, phase=phase)
+    return save
+
+
+def run_execute(run: DedupRun, *, model: Model | None = None,
+                progress: Progress | None = None) -> DedupRun:
+    """Runs a queued run to the end (in the worker, or in the terminal)."""
+    model = model or default_model()
+    save = _progress_saver(run)
+
+    def report(percent: int, phase: str) -> None:
+        save(percent, phase)
+        if progress is not None:
+            progress(percent, phase)
+
+    DedupRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    timings: dict[str, float] = {}
+    try:
+        start = time.perf_counter()
+        report(5, "features")
+        stale = len(stale_ids(run.scope_code))
+        index_scope(run.scope_code)
+        timings["features_s"] = time.perf_counter() - start
+        report(30, "reading")
+        start = time.perf_counter()
+        table = features_of_scope(run.scope_code)
+        timings["read_s"] = time.perf_counter() - start
+        report(45, "scoring")
+        start = time.perf_counter()
+        result = find_duplicates_in_table(table, model)
+        timings["score_s"] = time.perf_counter() - start
+        report(80, "queue")
+        start = time.perf_counter()
+        figures = _fill_queue(run, table, result, model)
+        timings["queue_s"] = time.perf_counter() - start
+    except Exception as err:  # the run is marked failed; its queue was never written
+        DedupRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(), error=str(err)[:500])
+        raise
+    figures.update(records=table.num_rows, reindexed=stale,
+                   **{k: round(v, 2) for k, v in timings.items()})
+    DedupRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, progress=100,
+                                              phase="", figures=figures,
+                                              finished_at=timezone.now())
+    report(100, "done")
+    run.refresh_from_db()
+    return run
+
+
+@transaction.atomic
+def _fill_queue(run: DedupRun, table: Any, result: Any, model: Model) -> dict[str, float]:
+    pairs = result.pairs
+    left = pairs.column("rid_l").to_numpy()
+    right = pairs.column("rid_r").to_numpy()
+    ids = table.column("record_id")
+    provinces = table.column("sd")
+    counts = pc.value_counts(table.column("first_fold").drop_null())
+    tf = TermFrequencies({"first_fold": dict(zip(counts.field("values").to_pylist(),
+                                                 counts.field("counts").to_pylist(),
+                                                 strict=True))},
+                         {"first_fold": int(pc.sum(counts.field("counts")).as_py() or 0)})
+    known = {(p.left_id, p.right_id): p for p in CandidatePair.objects.filter(
+        left_id__in=[int(ids[int(i)].as_py()) for i in left])}
+    needed = sorted(set(left.tolist()) | set(right.tolist()))
+    rows = table.take(needed).to_pylist() if needed else []
+    features = {rid: features_from_row(row) for rid, row in zip(needed, rows, strict=True)}
+    new, updated, skipped, sure, thin = [], [], 0, 0, 0
+    for i, j in zip(left.tolist(), right.tolist(), strict=True):
+        a, b = int(ids[i].as_py()), int(ids[j].as_py())
+        lo, hi = (i, j) if a < b else (j, i)
+        key = (min(a, b), max(a, b))
+        existing = known.get(key)
+        if existing is not None and existing.status in (PairStatus.DISTINCT,
+                                                        PairStatus.MERGED):
+            skipped += 1
+            continue
+        match = model.score(features[lo], features[hi], tf)
+        suggestion = "merge" if (result.cluster_of[i] == result.cluster_of[j]
+                                 and match.decision == "merge") else "review"
+        sure += suggestion == "merge"
+        thin += bool(match.thin)
+        values = {"probability": match.probability, "match_weight": match.match_weight,
+                  "suggestion": suggestion, "thin": bool(match.thin),
+                  "evidence": match.as_dict(), "run": run}
+        if existing is not None:
+            for name, value in values.items():
+                setattr(existing, name, value)
+            updated.append(existing)
+        else:
+            new.append(CandidatePair(left_id=key[0], right_id=key[1],
+                                     left_province=(provinces[lo].as_py() or "")[:2],
+                                     right_province=(provinces[hi].as_py() or "")[:2],
+                                     **values))
+    CandidatePair.objects.bulk_create(new, batch_size=1000)
+    CandidatePair.objects.bulk_update(updated, ["probability", "match_weight", "suggestion",
+                                                "thin", "evidence", "run"], batch_size=1000)
+    return {"pairs": len(new) + len(updated), "new": len(new), "again": len(updated),
+            "not_proposed_again": skipped, "sure": sure, "thin": thin,
+            "clusters": len(result.clusters())}
