@@ -6,6 +6,7 @@ from lnob.api import errors
 from lnob.api.auth import API_AUTH
 from lnob.api.cases import router as cases_router
 from lnob.api.coverage import router as coverage_router
+from lnob.api.dedup import router as dedup_router
 from lnob.api.forums import router as forums_router
 from lnob.api.geo import router as geo_router
 from lnob.api.learning import router as learning_router
@@ -49,4 +50,5 @@ api.add_router("/transfers", transfers_router)
 api.add_router("/coverage", coverage_router)
 api.add_router("/matching", matching_router)
 api.add_router("/learning", learning_router)
+api.add_router("/duplicates", dedup_router)
 api.add_router("", networks_router)  # /networks, /volunteers, /funds, /committees

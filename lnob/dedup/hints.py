@@ -17,9 +17,10 @@ from django.db.models import Count
 
 from lnob.dedup.engine import Features, Match, PersonRecord, blocking_keys, normalise
 from lnob.dedup.engine.features import features_from_row
-from lnob.dedup.engine.model import Model, TermFrequencies, default_model
+from lnob.dedup.engine.model import Model, TermFrequencies
 from lnob.dedup.models import BlockingKey, PersonFeatures
 from lnob.dedup.store import STORED, key_hash, merged_away
+from lnob.dedup.trained import current_model
 from lnob.registry.models import Person
 
 # A key shared by more persons than this says little (a very common name in a
@@ -39,6 +40,15 @@ class Hint:
     @property
     def sure(self) -> bool:
         return self.match.decision == "merge"
+
+    @property
+    def agreed(self) -> list[str]:
+        """What speaks for one person, in the user's language."""
+        from lnob.dedup.labels import FIELD_TITLES, LEVELS
+
+        return [f"{FIELD_TITLES.get(f.comparison, f.title)}: "
+                f"{LEVELS.get((f.comparison, f.level), f.description)}"
+                for f in self.match.agreed if f.comparison != "household"]
 
 
 def _first_name_total() -> int:
@@ -83,7 +93,7 @@ def likely_duplicates(record: PersonRecord | Mapping[str, Any], *, user: Any,
     threshold, most likely first. ``exclude``: the record's own id, when editing."""
     from lnob.registry.access import persons_visible_to
 
-    model = model or default_model()
+    model = model or current_model()
     f = normalise(record)
     candidates = candidate_features(f, exclude)
     if not candidates:
@@ -103,3 +113,76 @@ def likely_duplicates(record: PersonRecord | Mapping[str, Any], *, user: Any,
     provinces = dict(Person.objects.filter(pk__in=ids).values_list("pk", "province_code"))
     return [Hint(int(s.right_id), s, visible.get(int(s.right_id)),
                  provinces.get(int(s.right_id), "")) for s in scored]
+
+
+def record_from_entry(entry: Any) -> dict[str, Any]:
+    """The engine's record of what a form or the API is about to save (a registry
+    ``PersonData`` or an intake ``Report``: the same field names)."""
+    sd = getattr(entry, "subdistrict_code", "") or ""
+    village = getattr(entry, "village_number", None)
+    return {"record_id": "", "first_name": entry.first_name,
+            "last_name": getattr(entry, "last_name", ""), "title": getattr(entry, "title", ""),
+            "sex": getattr(entry, "sex", ""), "birth_date": getattr(entry, "birth_date", None),
+            "birth_year_only": getattr(entry, "birth_year_only", False),
+            "citizen_id": getattr(entry, "citizen_id", ""), "phone": getattr(entry, "phone", ""),
+            "subdistrict": sd, "village": f"{sd}{village:02d}" if sd and village else "",
+            "house_number": getattr(entry, "house_number", "")}
+
+
+def hints_before_saving(request: Any, entry: Any, *, exclude: int | None = None
+                        ) -> list[Hint]:
+    """Likely duplicates to show before a form saves ``entry`` — none when the user
+    has already seen them and chose to save (``checked_duplicates`` in the form)."""
+    if request.POST.get("checked_duplicates") == "1":
+        return []
+    return likely_duplicates(record_from_entry(entry), user=request.user, exclude=exclude)
+
+
+def likely_duplicates_of_rows(records: list[dict[str, Any]], *,
+                              exclude: list[int | None] | None = None,
+                              model: Model | None = None) -> list[tuple[int, int, Match]]:
+    """For many records at once (an import preview): (position, person id, match) of
+    the most likely registered person for each record that has one at least at the
+    review threshold. ``exclude[i]``: a person record i will update, not a duplicate.
+    The records are normalised together and their keys looked up by the thousand."""
+    from lnob.dedup.engine import normalise_table, records_table
+    from lnob.dedup.engine.features import keys_of
+
+    if not records:
+        return []
+    model = model or current_model()
+    # Record ids that no person id can equal (a pair of one record is refused).
+    table = normalise_table(records_table([PersonRecord(**{**r, "record_id": f"row{i}"})
+                                           for i, r in enumerate(records)]))
+    rows = [features_from_row(r) for r in table.to_pylist()]
+    wanted: dict[int, list[int]] = {}
+    for i, f in enumerate(rows):
+        for rule, key in keys_of(f.cid, f.first_fold, f.last_fold, f.first_sound,
+                                 f.last_sound, f.dob_key, f.sd):
+            wanted.setdefault(key_hash(rule, key), []).append(i)
+    by_record: dict[int, set[int]] = {}
+    hashes = list(wanted)
+    for start in range(0, len(hashes), 1000):
+        for hashed, person in BlockingKey.objects.filter(
+                key__in=hashes[start:start + 1000]).values_list("key", "person_id"):
+            for i in wanted[hashed]:
+                if exclude is None or exclude[i] != person:
+                    by_record.setdefault(i, set()).add(person)
+    if not by_record:
+        return []
+    people = sorted(set().union(*by_record.values()))
+    stored: dict[int, Features] = {}
+    for start in range(0, len(people), 1000):
+        for row in PersonFeatures.objects.filter(
+                person_id__in=people[start:start + 1000]).values("person_id", *STORED):
+            pk = row.pop("person_id")
+            stored[pk] = features_from_row({**row, "record_id": str(pk)})
+    tf = term_frequencies({f.first_fold for f in [*rows, *stored.values()] if f.first_fold})
+    found = []
+    for i, candidates in sorted(by_record.items()):
+        scored = [model.score(rows[i], stored[p], tf) for p in candidates if p in stored]
+        scored = [s for s in scored if s.probability >= model.review_threshold]
+        if scored:
+            best = max(scored, key=lambda s: (s.match_weight, -int(s.right_id)))
+            found.append((i, int(best.right_id), best))
+    return found

@@ -27,10 +27,11 @@ from lnob.core.access import area_codes, covers
 from lnob.core.models import AuditAction, User
 from lnob.dedup.engine import find_duplicates_in_table
 from lnob.dedup.engine.features import features_from_row
-from lnob.dedup.engine.model import Model, TermFrequencies, default_model
+from lnob.dedup.engine.model import Model, TermFrequencies
 from lnob.dedup.merge import MERGERS
 from lnob.dedup.models import CandidatePair, DedupRun, PairStatus, RunStatus
 from lnob.dedup.store import features_of_scope, index_scope, stale_ids
+from lnob.dedup.trained import current_model
 
 Progress = Callable[[int, str], None]
 
@@ -63,7 +64,7 @@ def _progress_saver(run: DedupRun) -> Progress:
 def run_execute(run: DedupRun, *, model: Model | None = None,
                 progress: Progress | None = None) -> DedupRun:
     """Runs a queued run to the end (in the worker, or in the terminal)."""
-    model = model or default_model()
+    model = model or current_model()
     save = _progress_saver(run)
 
     def report(percent: int, phase: str) -> None:

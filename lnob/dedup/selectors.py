@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from lnob.core.access import AREA_LEVEL_FIELDS, area_q
 from lnob.dedup.merge import MERGERS
@@ -102,3 +102,17 @@ def per_province_totals(rows: list[RateRow]) -> dict[str, int]:
         totals["waiting"] += r.waiting
     return dict(totals)
 
+
+
+def person_context(user: Any, person: Person) -> dict[str, Any]:
+    """What a person's page says about duplicates: the record this one was merged
+    into, the records merged into it, and the pairs waiting (for those who merge)."""
+    from lnob.core.access import covers
+
+    merges = Merge.objects.filter(undone_at=None).select_related("kept", "merged")
+    may_merge = covers(user, person.area_code, MERGERS)
+    pairs = (pairs_for(user).filter(status__in=(PairStatus.PENDING, PairStatus.LATER))
+             .filter(Q(left=person) | Q(right=person)) if may_merge else [])
+    return {"merged_into": merges.filter(merged=person).first(),
+            "merged_records": list(merges.filter(kept=person)),
+            "duplicate_pairs": list(pairs)}

@@ -37,6 +37,8 @@ class ImportJob(models.Model):
     # The first errors, for the page; all of them are in the error file.
     errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    # Valid rows that look like persons already registered: row, person, likelihood.
+    likely_duplicates = models.JSONField(default=list, blank=True)
     problem = models.TextField(_("problem"), blank=True)  # why the whole file was refused
     done_rows = models.PositiveIntegerField(default=0)  # progress while importing
     created_count = models.PositiveIntegerField(default=0)

@@ -220,10 +220,44 @@ def run_check(job: ImportJob) -> ImportJob:
     job.errors = [{"row": e.row, "column": e.column, "message": e.message}
                   for e in checked.errors[:ERRORS_SHOWN]]
     job.warnings = checked.warnings
+    if job.kind == ImportKind.PERSONS:
+        job.likely_duplicates, note = _likely_duplicates(checked)
+        if note:
+            job.warnings = [*job.warnings, note]
     job.done_rows = 0
     job.status = ImportStatus.CHECKED
     job.save()
     return job
+
+
+def _likely_duplicates(checked: Checked[Any]) -> tuple[list[dict[str, Any]], str]:
+    """Valid rows that look like persons already registered (not the ones the file
+    updates by its external reference), for the preview; a note instead when the
+    file is too large to look row by row (a duplicate search after the import then
+    finds them)."""
+    from django.conf import settings
+
+    from lnob.dedup.hints import likely_duplicates_of_rows
+
+    limit = getattr(settings, "IMPORT_DUPLICATE_ROWS", 20_000)
+    if len(checked.valid) > limit:
+        return [], _("The file has more than %(n)s valid rows: it was not compared with "
+                     "the persons already registered. Search the province for duplicates "
+                     "after importing it.") % {"n": f"{limit:,}"}
+    keys = ("title", "first_name", "last_name", "sex", "birth_date", "birth_year_only",
+            "citizen_id", "phone", "house_number")
+    records = []
+    for row in checked.valid:
+        fields = row.fields
+        records.append({**{k: fields[k] for k in keys},
+                        "subdistrict": fields["subdistrict_id"] or "",
+                        "village": fields["village_id"] or ""})
+    found = likely_duplicates_of_rows(records, exclude=[r.existing_id for r in checked.valid])
+    provinces = dict(Person.objects.filter(pk__in=[p for _i, p, _m in found]).values_list(
+        "pk", "province_code"))
+    return [{"row": checked.valid[i].row, "person": person, "province": provinces.get(person),
+             "probability": round(match.probability, 4), "sure": match.decision == "merge"}
+            for i, person, match in found[:ERRORS_SHOWN]], ""
 
 
 def bad_rows_csv(path: Path, checked: Checked[Any], *, sheet: str | None = None) -> bytes:

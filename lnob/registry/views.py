@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import cast
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +17,8 @@ from lnob.core import audit
 from lnob.core.access import area_codes, requires_roles
 from lnob.core.forms import int_or_none
 from lnob.core.models import AuditAction, User
+from lnob.dedup.hints import hints_before_saving
+from lnob.dedup.selectors import person_context as dedup_context
 from lnob.exports.persons import export_persons
 from lnob.exports.responses import export_format
 from lnob.registry import services
@@ -90,15 +92,20 @@ def person_new(request: HttpRequest) -> HttpResponse:
         if head.household is not None:
             initial = initial_for_household(head.household)
     form = PersonForm(request.POST or None, user=user, initial=initial)
+    hints: list[Any] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_create(actor=user, data=form.person_data(),
-                                            consent=form.consent_data(), request=request)
-        except ValidationError as err:
-            form.add_service_errors(err)
-        else:
-            return redirect("person_detail", pk=person.pk)
-    return render(request, "registry/person_form.html", {"form": form, "titles": TITLES},
+        # Likely duplicates are shown first; saving again after seeing them saves.
+        hints = hints_before_saving(request, form.person_data())
+        if not hints:
+            try:
+                person = services.person_create(actor=user, data=form.person_data(),
+                                                consent=form.consent_data(), request=request)
+            except ValidationError as err:
+                form.add_service_errors(err)
+            else:
+                return redirect("person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "titles": TITLES,
+                                                          "hints": hints},
                   status=400 if form.errors else 200)
 
 
@@ -131,6 +138,7 @@ def _detail(request: HttpRequest, person: Person, *, show_id: bool = False,
         "can_edit": can_edit(request.user, person),
         "consent_statuses": ConsentStatus.choices, "consent_purposes": ConsentPurpose.choices,
         "lawful_bases": LawfulBasis.choices, "consent_errors": consent_errors or {},
+        **dedup_context(request.user, person),
     }, status=status)
 
 

@@ -17,6 +17,7 @@ from lnob.core import audit
 from lnob.core.access import public, requires_roles
 from lnob.core.forms import add_service_errors
 from lnob.core.models import AuditAction, User
+from lnob.dedup.hints import hints_before_saving
 
 # A public report is a few fields of text: anything bigger is not a report.
 PUBLIC_MAX_BODY = 16 * 1024
@@ -97,20 +98,28 @@ def public_status(request: HttpRequest) -> HttpResponse:
 def report_new(request: HttpRequest) -> HttpResponse:
     """The fast form of hotline operators, networks and volunteers."""
     user = cast(User, request.user)
+    hints: list[Any] = []
     if request.method == "POST":
         form = HotlineReportForm(request.POST)
+        status = 400
         if form.is_valid():
-            try:
-                case = _file(request, form, user)
-            except PermissionError:
-                form.add_error("place", _("This subdistrict is outside the areas you work in."))
-                case = None
+            # Someone already registered is shown before a second record is made.
+            hints = hints_before_saving(request, form.report())
+            case = None
+            if hints:
+                status = 200
+            else:
+                try:
+                    case = _file(request, form, user)
+                except PermissionError:
+                    form.add_error("place",
+                                   _("This subdistrict is outside the areas you work in."))
             if case is not None:
                 return redirect("report_filed", reference=case.reference)
-        status = 400
     else:
         form, status = HotlineReportForm(), 200
-    return render(request, "intake/report_new.html", {"form": form}, status=status)
+    return render(request, "intake/report_new.html", {"form": form, "hints": hints},
+                  status=status)
 
 
 @requires_roles(*intake.REPORTER_ROLES)

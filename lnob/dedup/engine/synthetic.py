@@ -638,3 +638,13 @@ def synthetic_set(persons: int, *, seed: int = 2549, duplicate_share: float = 0.
                   ) -> SyntheticSet:
     """:func:`generate` collected in a :class:`SyntheticSet`."""
     return SyntheticSet(list(generate(persons, seed=seed, duplicate_share=duplicate_share)))
+
+
+NAME_MISTAKES = ("name_confusable", "name_vowel_length", "name_tone_mark",
+                 "name_thanthakhat", "name_letter_dropped", "name_letter_added")
+
+
+def misspell(rng: random.Random, name: str, kind: str | None = None) -> str:
+    """``name`` with one mistake a person makes writing it down (one of
+    :data:`NAME_MISTAKES`, chosen at random when not given)."""
+    return _misspell(rng, kind or rng.choice(NAME_MISTAKES), name)[0]

@@ -47,7 +47,7 @@ def test_an_officer_reviews_and_merges_a_pair(client: Client, officer: User,
     found.refresh_from_db()
     assert found.status == PairStatus.MERGED
     merge = Merge.objects.get()
-    assert "#%d" % merge.merged_id in client.get("/duplicates/merges/").content.decode()
+    assert f"#{merge.merged_id}" in client.get("/duplicates/merges/").content.decode()
     client.post(f"/duplicates/merges/{merge.pk}/undo/")
     right.refresh_from_db()
     assert right.status != Status.DUPLICATE
@@ -119,3 +119,36 @@ def test_rates_by_source_and_download(client: Client, found: CandidatePair,
     body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
     assert "สุราษฎร์ธานี" in body and ",3,0,1,33.3" in body
     assert AuditEvent.objects.filter(object_type="dedup.rates").count() == 2
+
+
+def test_the_registration_form_shows_a_likely_duplicate_before_saving(
+        client: Client, officer: User, make_person: Maker) -> None:
+    first = make_person()
+    client.force_login(officer)
+    form = {"title": "นาย", "first_name": "สมชาย", "last_name": "ใจดี", "sex": "M",
+            "citizen_id": "1-1017-00203-44-1", "subdistrict": "840503", "source": "officer",
+            "consent_status": "given", "lawful_basis": "consent", "purposes": ["care"]}
+    response = client.post("/persons/new/", form)
+    page = response.content.decode()
+    assert response.status_code == 200 and f'data-hint-person="{first.pk}"' in page
+    assert Person.objects.count() == 1  # nothing saved yet
+    response = client.post("/persons/new/", {**form, "checked_duplicates": "1"})
+    assert response.status_code == 302 and Person.objects.count() == 2
+
+
+def test_the_hotline_form_shows_a_likely_duplicate_before_filing(
+        client: Client, make_person: Maker, make_user: Callable[..., User]) -> None:
+    first = make_person()
+    client.force_login(make_user("hotline", Role.HOTLINE_OPERATOR, ""))
+    form = {"first_name": "สมชาย", "last_name": "ใจดี", "place": "840503",
+            "summary": "อยู่คนเดียว ไม่มีคนดูแล", "citizen_id": "1101700203441",
+            "reporter_name": "ผู้ใหญ่บ้าน"}
+    response = client.post("/cases/report/", form)
+    page = response.content.decode()
+    # The hotline may not open persons' records: it learns that one exists, where.
+    assert response.status_code == 200
+    assert 'data-hint-province="84"' in page and "data-hint-person" not in page
+    assert f"/persons/{first.pk}/" not in page
+    assert Person.objects.count() == 1
+    response = client.post("/cases/report/", {**form, "checked_duplicates": "1"})
+    assert response.status_code == 302 and Person.objects.count() == 2

@@ -96,9 +96,14 @@ class Command(BaseCommand):
         call_command("rollup", full=True, stdout=self.stdout)
         call_command("snapshot", all=True, stdout=self.stdout)
         if not options["all_provinces"]:
+            from lnob.dedup.demo import demo_dedup
             from lnob.learning.demo import demo_learning
 
             demo_learning(province)
+            repeated = demo_dedup(province, seed=options["seed"]) if persons else None
+            if repeated is not None:
+                self.stdout.write(f"{repeated} people reported a second time; searched for "
+                                  "duplicates.")
         self.stdout.write(self.style.SUCCESS(
             f"Demo ready ({created} new accounts). Open http://127.0.0.1:8000 and sign in:"))
         width = max(len(u[0]) for u in DEMO_USERS)
