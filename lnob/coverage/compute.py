@@ -20,6 +20,7 @@ from django.db.models import CharField, Count, F, Func, Max, Min, Q
 from lnob.cases.models import Case, CaseEvent, Forum, Visit
 from lnob.core.bulk import batches
 from lnob.coverage.histograms import median
+from lnob.coverage.models import SearchRound
 from lnob.geo.models import Subdistrict
 from lnob.networks.models import Committee, CommitteeLevel, Fund, Network, Volunteer
 from lnob.registry.models import Person, PersonNeed, Status
@@ -27,7 +28,8 @@ from lnob.registry.models import Person, PersonNeed, Status
 CHUNK = 400  # codes per IN (…) list: well under SQLite's variable limit
 COUNT_FIELDS = ("found", "reported", "verified", "assigned", "in_care", "closed", "rejected",
                 "duplicate", "network_capacity", "volunteer_capacity", "networks",
-                "lead_networks", "volunteers", "funds", "committees", "forums")
+                "lead_networks", "volunteers", "funds", "committees", "forums",
+                "search_rounds")
 HISTOGRAM_FIELDS = ("by_group", "need_demand", "need_capacity", "forum_dates",
                     "days_to_verify", "days_to_visit", "found_months", "verified_months",
                     "care_months")
@@ -41,24 +43,28 @@ Where = Callable[[str], dict[str, Any]]
 
 
 _SQL: dict[tuple[str, str, int], tuple[str, list[Any], list[int], list[str]]] = {}
+# The queries of persons, cases and forums (a refresh after such a change
+# runs these only), by name; each builds a ``values_list`` queryset given a
+# ``where(field)`` that restricts it to the subdistricts asked for.
+QUERIES: dict[str, Callable[[Where], Any]] = {}
+Fetched = dict[str, list[tuple[Any, ...]]]
 
 
-def _select(name: str, build: Callable[[Where], Any],
-            chunk: list[str] | None) -> Iterator[tuple[Any, ...]]:
-    """The rows of ``build(where)`` (a ``values_list`` queryset) as tuples,
-    run straight through the cursor.
+def _compiled(name: str, chunk: list[str] | None,
+              build: Callable[[Where], Any] | None = None) -> tuple[str, list[Any], list[str]]:
+    """The SQL of query ``name`` (or of ``build``, cached under that name) for
+    these codes (``None``: every subdistrict), its parameters, and the names
+    of the tuple's fields.
 
     The SQL is compiled once per shape (every subdistrict, or a chunk of n
     codes) and run again with new codes: building and compiling a queryset
-    costs ~1 ms, most of a one-subdistrict refresh; and the ORM's row
-    iterator costs seconds over the million rows of a full rebuild. Values
-    come as the database gives them (see ``_date`` and ``_iso``)."""
+    costs ~1 ms, most of a one-subdistrict refresh."""
     size = -1 if chunk is None else len(chunk)
     key = (name, connection.vendor, size)
     if key not in _SQL:
         marks = [f"\x00{name}{i}" for i in range(max(size, 0))]
-        qs = build((lambda field: {}) if chunk is None else
-                   (lambda field: {f"{field}__in": marks}))
+        qs = (build or QUERIES[name])((lambda field: {}) if chunk is None else
+                                      (lambda field: {f"{field}__in": marks}))
         sql, params = qs.query.sql_with_params()
         params = list(params)
         # The tuple's order, as Django's values_list iterator makes it: the
@@ -70,17 +76,57 @@ def _select(name: str, build: Callable[[Where], Any],
     values = list(params)
     for position, code in zip(positions, chunk or (), strict=True):
         values[position] = code
+    return sql, values, fields
+
+
+def send(cursor: Any, name: str, chunk: list[str],
+         build: Callable[[Where], Any] | None = None) -> None:
+    """Runs query ``name`` (or ``build``) for a chunk of codes on this
+    cursor; in a pipeline (see ``rollup``), the rows come later, from
+    ``received``."""
+    sql, values, _fields = _compiled(name, chunk, build)
+    cursor.execute(sql, values)
+
+
+def received(cursor: Any, name: str, chunk: list[str],
+             build: Callable[[Where], Any] | None = None) -> list[tuple[Any, ...]]:
+    """The rows of a cursor that ran ``send(cursor, name, chunk, build)``,
+    as ``_select`` would give them."""
+    return list(_ordered(cursor, _compiled(name, chunk, build)[2]))
+
+
+def _ordered(cursor: Any, fields: list[str]) -> Iterator[tuple[Any, ...]]:
+    names = [c[0] for c in cursor.description]
+    order = [names.index(f) for f in fields]
+    if order == list(range(len(order))) and len(names) == len(order):
+        while batch := cursor.fetchmany(10_000):
+            yield from batch
+    else:
+        while batch := cursor.fetchmany(10_000):
+            for row in batch:
+                yield tuple(row[i] for i in order)
+
+
+def _select(name: str, chunk: list[str] | None,
+            got: Fetched | None = None) -> Iterator[tuple[Any, ...]]:
+    """The rows of query ``name`` as tuples, run straight through the cursor
+    (the ORM's row iterator costs seconds over the million rows of a full
+    rebuild), unless ``got`` already holds them. Values come as the database
+    gives them (see ``_date`` and ``_iso``)."""
+    if got is not None and name in got:
+        yield from got[name]
+        return
+    sql, values, fields = _compiled(name, chunk)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        names = [c[0] for c in cursor.description]
-        order = [names.index(f) for f in fields]
-        if order == list(range(len(order))) and len(names) == len(order):
-            while batch := cursor.fetchmany(10_000):
-                yield from batch
-        else:
-            while batch := cursor.fetchmany(10_000):
-                for row in batch:
-                    yield tuple(row[i] for i in order)
+        yield from _ordered(cursor, fields)
+
+
+def query(name: str) -> Callable[[Callable[[Where], Any]], Callable[[Where], Any]]:
+    def register(build: Callable[[Where], Any]) -> Callable[[Where], Any]:
+        QUERIES[name] = build
+        return build
+    return register
 
 
 def _date(value: Any) -> datetime.date:
@@ -147,12 +193,15 @@ CAPACITY_FIELDS = ("network_capacity", "volunteer_capacity", "networks", "lead_n
 
 
 def compute_subdistricts(codes: Collection[str] | None = None, *, capacity: bool = True,
-                         places: dict[str, tuple[str, str]] | None = None) -> dict[str, Row]:
+                         places: dict[str, tuple[str, str]] | None = None,
+                         got: Fetched | None = None) -> dict[str, Row]:
     """The figures of these subdistricts (``None``: all of them), by code.
     Unknown codes are left out; ``places`` gives known codes' (district,
     province). ``capacity=False`` leaves out networks,
     volunteers, funds and committees (``CAPACITY_FIELDS`` stay blank): for a
-    change of persons or cases, which cannot change them."""
+    change of persons or cases, which cannot change them. ``got``: the
+    results of the person, case and forum queries, already fetched for these
+    codes (one chunk)."""
     geo = Subdistrict.objects.order_by("code").values_list("code", "district_id", "province_id")
     if codes is not None:
         wanted = sorted({c for c in codes if len(c) == 6})
@@ -164,25 +213,26 @@ def compute_subdistricts(codes: Collection[str] | None = None, *, capacity: bool
             found.extend(geo.filter(code__in=chunk))
         rows = {c: blank_row(c, d, p) for c, d, p in found}
         for chunk in batches(sorted(rows), CHUNK):
-            _fill(rows, chunk, capacity)
+            _fill(rows, chunk, capacity, got)
     else:
         rows = {c: blank_row(c, d, p) for c, d, p in geo}
         _fill(rows, None, capacity)
     return rows
 
 
-def _fill(rows: dict[str, Row], chunk: list[str] | None, capacity: bool) -> None:
+def _fill(rows: dict[str, Row], chunk: list[str] | None, capacity: bool,
+          got: Fetched | None = None) -> None:
     def where(field: str) -> dict[str, Any]:
         return {} if chunk is None else {f"{field}__in": chunk}
 
-    _persons(rows, chunk)
-    _groups_and_needs(rows, chunk)
+    _persons(rows, chunk, got)
+    _groups_and_needs(rows, chunk, got)
     if capacity:
         _networks(rows, chunk)
         _volunteers(rows, chunk)
         _funds_and_committees(rows, chunk, where)
-    _forums(rows, chunk)
-    _cases(rows, chunk)
+    _forums(rows, chunk, got)
+    _cases(rows, chunk, got)
     for row in rows.values():
         forum_days = [k for k, c in row["forum_dates"].items() if c]
         row["first_forum_on"] = datetime.date.fromisoformat(min(forum_days)) if forum_days \
@@ -195,11 +245,31 @@ def _fill(rows: dict[str, Row], chunk: list[str] | None, capacity: bool) -> None
                           if v}
 
 
-def _persons(rows: dict[str, Row], chunk: list[str] | None) -> None:
-    people = _select("persons", lambda where: (
-        Person.objects.filter(**where("subdistrict_id")).order_by()
-        .annotate(m=LocalMonth("created_at"))
-        .values_list("subdistrict_id", "status", "m").annotate(n=Count("id"))), chunk)
+@query("persons")
+def _persons_query(where: Where) -> Any:
+    return (Person.objects.filter(**where("subdistrict_id")).order_by()
+            .annotate(m=LocalMonth("created_at"))
+            .values_list("subdistrict_id", "status", "m").annotate(n=Count("id")))
+
+
+@query("groups")
+def _groups_query(where: Where) -> Any:
+    return (Person.target_groups.through.objects.filter(**where("person__subdistrict_id"))
+            .exclude(person__status__in=(Status.DUPLICATE, Status.REJECTED))
+            .order_by().values_list("person__subdistrict_id", "targetgroup_id")
+            .annotate(n=Count("id")))
+
+
+@query("needs")
+def _needs_query(where: Where) -> Any:
+    return (PersonNeed.objects.filter(person__status__in=OPEN_VERIFIED,
+                                      **where("person__subdistrict_id"))
+            .order_by().values_list("person__subdistrict_id", "need_id")
+            .annotate(n=Count("id")))
+
+
+def _persons(rows: dict[str, Row], chunk: list[str] | None, got: Fetched | None) -> None:
+    people = _select("persons", chunk, got)
     for code, status, month, n in people:
         row = rows.get(code)
         if row is None:
@@ -212,21 +282,12 @@ def _persons(rows: dict[str, Row], chunk: list[str] | None) -> None:
                 _bump(row["found_months"], month, n)
 
 
-def _groups_and_needs(rows: dict[str, Row], chunk: list[str] | None) -> None:
-    groups = _select("groups", lambda where: (
-        Person.target_groups.through.objects.filter(**where("person__subdistrict_id"))
-        .exclude(person__status__in=(Status.DUPLICATE, Status.REJECTED))
-        .order_by().values_list("person__subdistrict_id", "targetgroup_id")
-        .annotate(n=Count("id"))), chunk)
-    for code, group, n in groups:
+def _groups_and_needs(rows: dict[str, Row], chunk: list[str] | None,
+                      got: Fetched | None) -> None:
+    for code, group, n in _select("groups", chunk, got):
         if code in rows:
             _bump(rows[code]["by_group"], group, n)
-    needs = _select("needs", lambda where: (
-        PersonNeed.objects.filter(person__status__in=OPEN_VERIFIED,
-                                  **where("person__subdistrict_id"))
-        .order_by().values_list("person__subdistrict_id", "need_id")
-        .annotate(n=Count("id"))), chunk)
-    for code, need, n in needs:
+    for code, need, n in _select("needs", chunk, got):
         if code in rows:
             _bump(rows[code]["need_demand"], need, n)
 
@@ -355,31 +416,70 @@ def _funds_and_committees(rows: dict[str, Row], chunk: list[str] | None, where: 
             rows[code]["committees"] += n
 
 
-def _forums(rows: dict[str, Row], chunk: list[str] | None) -> None:
-    forums = _select("forums", lambda where: (
-        Forum.objects.filter(**where("subdistrict_id")).order_by()
-        .values_list("subdistrict_id", "held_on").annotate(n=Count("id"))), chunk)
-    for code, held_on, n in forums:
+@query("forums")
+def _forums_query(where: Where) -> Any:
+    return (Forum.objects.filter(**where("subdistrict_id")).order_by()
+            .values_list("subdistrict_id", "held_on").annotate(n=Count("id")))
+
+
+@query("search_rounds")
+def _search_rounds_query(where: Where) -> Any:
+    return (SearchRound.objects.filter(**where("subdistrict_id")).order_by()
+            .values_list("subdistrict_id").annotate(n=Count("id")))
+
+
+def _forums(rows: dict[str, Row], chunk: list[str] | None, got: Fetched | None) -> None:
+    for code, held_on, n in _select("forums", chunk, got):
         if code in rows:
             rows[code]["forums"] += n
             _bump(rows[code]["forum_dates"], _iso(held_on), n)
+    for code, n in _select("search_rounds", chunk, got):
+        if code in rows:
+            rows[code]["search_rounds"] += n
 
 
-def _cases(rows: dict[str, Row], chunk: list[str] | None) -> None:
-    # Report → verification: the case's first "verify" step (Bangkok days, as text).
+# Report → verification: the case's first "verify" step (Bangkok days, as
+# text). Care started: the month the case first reached "in care". One pass
+# over the events for both.
+@query("steps")
+def _steps_query(where: Where) -> Any:
+    return (CaseEvent.objects.filter(Q(action="verify") | Q(to_status=Status.IN_CARE),
+                                     **where("case__subdistrict_id"))
+            .order_by().values("case_id", "case__subdistrict_id")
+            .annotate(first=Min(LocalDay("at"), filter=Q(action="verify")),
+                      care=Min(LocalMonth("at"), filter=Q(to_status=Status.IN_CARE)),
+                      opened=Min(LocalDay("case__opened_at")))
+            .values_list("case_id", "case__subdistrict_id", "opened", "first", "care"))
+
+
+# Verification → first visit.
+@query("visits")
+def _visits_query(where: Where) -> Any:
+    return (Visit.objects.filter(**where("case__subdistrict_id")).order_by()
+            .values("case_id", "case__subdistrict_id").annotate(first=Min("visited_on"))
+            .values_list("case_id", "case__subdistrict_id", "first"))
+
+
+# Open cases waiting at a step, since the day the step was reached.
+@query("waiting")
+def _waiting_query(where: Where) -> Any:
+    return (Case.objects.filter(status__in=WAITING_STEPS, **where("subdistrict_id")).order_by()
+            .annotate(since=Max(LocalDay("events__at"), filter=Q(events__to_status=F("status"))),
+                      opened=LocalDay("opened_at"))
+            .values_list("subdistrict_id", "status", "since", "opened"))
+
+
+@query("due")
+def _due_query(where: Where) -> Any:
+    return (Case.objects.filter(status__in=(Status.ASSIGNED, Status.IN_CARE),
+                                next_visit_due__isnull=False, **where("subdistrict_id"))
+            .order_by().values_list("subdistrict_id", "next_visit_due").annotate(n=Count("id")))
+
+
+def _cases(rows: dict[str, Row], chunk: list[str] | None, got: Fetched | None) -> None:
     verified_on: dict[int, datetime.date] = {}
-    # Care started: the month the case first reached "in care". One pass over
-    # the events for both.
-    steps = _select("steps", lambda where: (
-        CaseEvent.objects.filter(Q(action="verify") | Q(to_status=Status.IN_CARE),
-                                 **where("case__subdistrict_id"))
-        .order_by().values("case_id", "case__subdistrict_id")
-        .annotate(first=Min(LocalDay("at"), filter=Q(action="verify")),
-                  care=Min(LocalMonth("at"), filter=Q(to_status=Status.IN_CARE)),
-                  opened=Min(LocalDay("case__opened_at")))
-        .values_list("case_id", "case__subdistrict_id", "opened", "first", "care")), chunk)
     fromiso = datetime.date.fromisoformat
-    for case_id, code, opened, first, care in steps:
+    for case_id, code, opened, first, care in _select("steps", chunk, got):
         row = rows.get(code)
         if row is None:
             continue
@@ -391,33 +491,22 @@ def _cases(rows: dict[str, Row], chunk: list[str] | None) -> None:
         verified_on[case_id] = day
         _bump(row["days_to_verify"], max(0, (day - fromiso(opened)).days))
         _bump(row["verified_months"], first[:7])
-    # Verification → first visit.
-    visits = _select("visits", lambda where: (
-        Visit.objects.filter(**where("case__subdistrict_id")).order_by()
-        .values("case_id", "case__subdistrict_id").annotate(first=Min("visited_on"))
-        .values_list("case_id", "case__subdistrict_id", "first")), chunk)
-    for case_id, code, first in visits:
+    for case_id, code, first in _select("visits", chunk, got):
         row = rows.get(code)
         if row is not None and case_id in verified_on:
             _bump(row["days_to_visit"],
                   max(0, (_date(first) - verified_on[case_id]).days))
-    # Open cases waiting at a step, since the day the step was reached.
-    waiting = _select("waiting", lambda where: (
-        Case.objects.filter(status__in=WAITING_STEPS, **where("subdistrict_id")).order_by()
-        .annotate(since=Max(LocalDay("events__at"), filter=Q(events__to_status=F("status"))),
-                  opened=LocalDay("opened_at"))
-        .values_list("subdistrict_id", "status", "since", "opened")), chunk)
-    for code, status, since, opened in waiting:
+    for code, status, since, opened in _select("waiting", chunk, got):
         if code in rows:
             _bump(rows[code]["waiting"].setdefault(status, {}), since or opened)
-    due = _select("due", lambda where: (
-        Case.objects.filter(status__in=(Status.ASSIGNED, Status.IN_CARE),
-                            next_visit_due__isnull=False, **where("subdistrict_id"))
-        .order_by().values_list("subdistrict_id", "next_visit_due").annotate(n=Count("id"))),
-        chunk)
-    for code, day, n in due:
+    for code, day, n in _select("due", chunk, got):
         if code in rows:
             _bump(rows[code]["waiting"].setdefault(VISIT_DUE, {}), _iso(day), n)
+
+
+# The queries a change of persons, cases, forums or search rounds runs.
+PEOPLE_QUERIES = ("persons", "groups", "needs", "forums", "search_rounds", "steps", "visits",
+                  "waiting", "due")
 
 
 def getter(row: Row | Any) -> Callable[[str], Any]:
@@ -427,19 +516,25 @@ def getter(row: Row | Any) -> Callable[[str], Any]:
     return lambda name: getattr(row, name)
 
 
+def searching(row: Row | Any) -> bool:
+    """ก.1: people were reported there, or a search round was recorded."""
+    get = getter(row)
+    return bool(get("found") > 0 or get("search_rounds") > 0)
+
+
 def five_k(row: Row | Any, on: datetime.date) -> tuple[bool, bool, bool, bool, bool]:
     """ก.1 searching, ก.2 participation, ก.3 volunteer group, ก.4 fund, ก.5
     committee, for a subdistrict row (a dict or a model) on a day."""
     get = getter(row)
     first_forum = get("first_forum_on")
-    return (get("found") > 0, first_forum is not None and first_forum <= on,
+    return (searching(row), first_forum is not None and first_forum <= on,
             get("volunteers") > 0, bool(get("has_fund")), get("committees") > 0)
 
 
 def flags(row: Row | Any) -> dict[str, int]:
     """What a subdistrict adds to the counts of subdistricts of its areas."""
     get = getter(row)
-    k1, k3, k4, k5 = get("found") > 0, get("volunteers") > 0, bool(get("has_fund")), \
+    k1, k3, k4, k5 = searching(row), get("volunteers") > 0, bool(get("has_fund")), \
         get("committees") > 0
     demand, capacity = get("need_demand"), get("need_capacity")
     open_verified = get("verified") + get("assigned") + get("in_care")

@@ -22,7 +22,7 @@ VARIABLES: dict[str, str] = {
     "subdistricts": "subdistricts in the area",
     "lead_covered": "subdistricts with an active lead network",
     "no_lead": "subdistricts without a lead network",
-    "k1": "subdistricts where people were reported (ก.1)",
+    "k1": "subdistricts where people were reported or a search round recorded (ก.1)",
     "k2": "subdistricts where a forum was held (ก.2)",
     "k3": "subdistricts with active volunteers (ก.3)",
     "k4": "subdistricts with a fund (ก.4)",
@@ -42,6 +42,7 @@ VARIABLES: dict[str, str] = {
     "volunteers": "active volunteers",
     "funds": "funds",
     "committees": "committees",
+    "search_rounds": "search rounds recorded",
     "capacity": "people the givers can care for",
     "load": "people assigned or in care",
     "remaining": "capacity less load",
@@ -129,7 +130,8 @@ def variables(row: Any, on: datetime.date) -> dict[str, float | int | None]:
         area["subdistricts"] = 1
     counts = {name: get(name) for name in (
         "found", "reported", "verified", "assigned", "in_care", "closed", "rejected",
-        "networks", "lead_networks", "volunteers", "funds", "committees", "forums")}
+        "networks", "lead_networks", "volunteers", "funds", "committees", "forums",
+        "search_rounds")}
     capacity = get("network_capacity") + get("volunteer_capacity")
     load = counts["assigned"] + counts["in_care"]
     return {

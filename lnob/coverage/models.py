@@ -47,6 +47,7 @@ class Figures(models.Model):
     funds = models.PositiveIntegerField(default=0)
     committees = models.PositiveIntegerField(default=0)
     forums = models.PositiveIntegerField(default=0)  # recorded, whatever their date
+    search_rounds = models.PositiveIntegerField(default=0)  # recorded; ก.1 as people found are
     # {target group id: persons} (found, less rejected)
     by_group = models.JSONField(default=dict)
     # {need id: verified, assigned or in-care persons with that need}
@@ -123,7 +124,7 @@ class AreaRollup(Figures):
     province_code = models.CharField(max_length=2, blank=True, db_index=True)
     subdistricts = models.PositiveIntegerField(default=0)
     lead_covered = models.PositiveIntegerField(default=0)  # subdistricts with a lead network
-    k1 = models.PositiveIntegerField(default=0)  # subdistricts where people were reported
+    k1 = models.PositiveIntegerField(default=0)  # … where people were reported or searched for
     k3 = models.PositiveIntegerField(default=0)  # … with active volunteers
     k4 = models.PositiveIntegerField(default=0)  # … with a fund
     k5 = models.PositiveIntegerField(default=0)  # … with a subdistrict committee
@@ -262,3 +263,38 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_code or 'TH'} {self.taken_on}"
+
+
+class SearchRound(models.Model):
+    """A search round (การค้นหา): an organised effort to find people in a
+    subdistrict, recorded by the provincial office or a network coordinator.
+    One held there gives the subdistrict ก.1 (searching) even before anyone
+    is reported."""
+
+    subdistrict = models.ForeignKey("geo.Subdistrict", on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("subdistrict"))
+    province_code = models.CharField(max_length=2, editable=False)
+    district_code = models.CharField(max_length=4, editable=False)
+    held_on = models.DateField(_("date held"))
+    searched_by = models.CharField(_("who searched"), max_length=200)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("search round")
+        verbose_name_plural = _("search rounds")
+        ordering = ["-held_on", "-id"]
+        indexes = [
+            models.Index(fields=["province_code", "-held_on"], name="search_round_province"),
+            models.Index(fields=["district_code", "-held_on"], name="search_round_district"),
+            models.Index(fields=["subdistrict", "-held_on"], name="search_round_subdistrict"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subdistrict_id} {self.held_on}"
+
+    @property
+    def area_code(self) -> str:
+        return str(self.subdistrict_id)

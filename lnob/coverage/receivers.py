@@ -20,6 +20,7 @@ from django.dispatch import receiver
 
 from lnob.cases.models import Case, Forum, Transfer
 from lnob.core.signals import areas_changed
+from lnob.coverage.models import SearchRound
 from lnob.coverage.rollup import rollup_refresh
 from lnob.registry.models import Person
 
@@ -47,7 +48,7 @@ class _Pending:
 _ATTR = "_lnob_rollup_pending"
 # Senders whose changes cannot change care capacity (networks, volunteers,
 # funds, committees): their refresh skips the capacity queries.
-_PEOPLE_SENDERS: tuple[type, ...] = (Person, Case, Transfer, Forum)
+_PEOPLE_SENDERS: tuple[type, ...] = (Person, Case, Transfer, Forum, SearchRound)
 
 
 @receiver(areas_changed, dispatch_uid="coverage_rollup")

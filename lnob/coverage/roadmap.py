@@ -296,8 +296,8 @@ def national_targets_update(*, actor: User, targets: dict[tuple[int, str], Any],
 FIGURE_KEYS = ("subdistricts", "lead_covered", "k1", "k2", "k3", "k4", "k5", "five_k_all",
                "found", "reported", "verified", "assigned", "in_care", "closed", "rejected",
                "networks", "lead_networks", "volunteers", "funds", "committees", "capacity",
-               "forums_held", "median_days_to_verify", "median_days_to_visit", "unserved",
-               "need_short")
+               "forums_held", "search_rounds", "median_days_to_verify", "median_days_to_visit",
+               "unserved", "need_short")
 
 
 def snapshot_values(area: AreaRollup, on: datetime.date,

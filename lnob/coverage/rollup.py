@@ -13,6 +13,7 @@ tables say.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -30,11 +31,15 @@ from lnob.coverage.compute import (
     COUNT_FIELDS,
     HISTOGRAM_FIELDS,
     NESTED_FIELDS,
+    PEOPLE_QUERIES,
     Row,
+    Where,
     compute_subdistricts,
     flags,
     getter,
     iter_codes,
+    received,
+    send,
 )
 from lnob.coverage.histograms import median
 from lnob.coverage.models import AreaLevel, AreaRollup, SubdistrictSummary
@@ -279,6 +284,10 @@ def rollup_refresh(codes: Iterable[str], *, capacity: bool = True) -> int:
 
 
 def _refresh(codes: list[str], capacity: bool) -> int:
+    if not capacity and connection.vendor == "postgresql" and len(codes) <= CHUNK:
+        done = _refresh_pipelined(codes)
+        if done is not None:
+            return done
     now = timezone.now()
     old: dict[str, SubdistrictSummary] = {}
     for chunk in batches(codes, CHUNK):
@@ -347,6 +356,125 @@ def _refresh(codes: list[str], capacity: bool) -> int:
     _set(nation, values, now)
     _update_changed(AreaRollup, list(areas.values()), before, AREA_FIELDS)
     return len(new)
+
+
+# ------------------------------------------- PostgreSQL: two round trips
+
+def _locked_rows(where: Where) -> Any:
+    return (SubdistrictSummary.objects.select_for_update().filter(**where("code"))
+            .order_by("code").values_list("code", *SUBDISTRICT_FIELDS[:-1]))
+
+
+def _pipeline() -> Any:
+    """What opens the driver's pipeline (psycopg 3: statements sent
+    together, results read after one round trip), or None where there is
+    none."""
+    connection.ensure_connection()
+    raw = connection.connection
+    pipeline = getattr(raw, "pipeline", None)
+    if pipeline is None:
+        return None
+    import psycopg
+
+    return pipeline if psycopg.Pipeline.is_supported() else None
+
+
+def _refresh_pipelined(codes: list[str]) -> int | None:
+    """A refresh after persons, cases, forums or search rounds changed, on
+    PostgreSQL, in two round trips (a dozen before): lock the subdistrict
+    rows and run every query of their figures in one pipeline — the server
+    runs them in order, so the queries see what was committed before the
+    lock was granted — then write the rows and add the difference to their
+    district, province and the nation in the UPDATE itself
+    (``coverage_histogram_add``), so the areas' histograms never travel.
+    None when a row is missing (the general path rebuilds what is needed)."""
+    pipeline = _pipeline()
+    if pipeline is None:
+        return None
+    now = timezone.now()
+    cursors = [connection.cursor() for _ in range(len(PEOPLE_QUERIES) + 1)]
+    try:
+        with pipeline():
+            send(cursors[0], "locked_summaries", codes, _locked_rows)
+            for cursor, name in zip(cursors[1:], PEOPLE_QUERIES, strict=True):
+                send(cursor, name, codes)
+        old = {row[0]: _summary_values(row[1:])
+               for row in received(cursors[0], "locked_summaries", codes, _locked_rows)}
+        got = {name: received(cursor, name, codes)
+               for cursor, name in zip(cursors[1:], PEOPLE_QUERIES, strict=True)}
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    if len(old) < len(codes) or any(o["district_code"] != c[:4] for c, o in old.items()):
+        return None
+    new = compute_subdistricts(codes, capacity=False, got=got, places={
+        code: (o["district_code"], o["province_code"]) for code, o in old.items()})
+    deltas: dict[str, dict[str, Any]] = defaultdict(dict)
+    for code, row in new.items():
+        for name in CAPACITY_FIELDS:
+            row[name] = old[code][name]
+        delta = accumulate(accumulate({}, contribution(row)), contribution(old[code]), -1)
+        for area in (row["district_code"], row["province_code"], ""):
+            accumulate(deltas[area], delta)
+    areas = sorted(deltas)  # the order every refresh locks them in
+    cursors = [connection.cursor() for _ in areas]
+    try:
+        with pipeline():
+            _update_changed(SubdistrictSummary, [_summary(row, now) for row in new.values()],
+                            old, SUBDISTRICT_FIELDS)
+            for cursor, code in zip(cursors, areas, strict=True):
+                cursor.execute(*_add_to_area(code, deltas[code], now))
+        missing = any(cursor.rowcount != 1 for cursor in cursors)
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    if missing:  # the tables were emptied since: the areas from the stored rows
+        districts = sorted(a for a in areas if len(a) == 4)
+        _rebuild_parents(districts, sorted({d[:2] for d in districts}), now)
+    return len(new)
+
+
+def _summary_values(values: tuple[Any, ...]) -> dict[str, Any]:
+    """A locked row as the model would read it (JSON decoded)."""
+    out = {}
+    for name, value in zip(SUBDISTRICT_FIELDS[:-1], values, strict=True):
+        field: Any = SubdistrictSummary._meta.get_field(name)
+        out[name] = field.from_db_value(value, None, connection) \
+            if hasattr(field, "from_db_value") else value
+    return out
+
+
+MEDIANS = {"days_to_verify": "median_days_to_verify", "days_to_visit": "median_days_to_visit"}
+
+
+def _add_to_area(code: str, delta: Mapping[str, Any], now: Any) -> tuple[str, list[Any]]:
+    """``UPDATE`` adding a difference to an area row: numbers with ``+``,
+    histograms with ``coverage_histogram_add`` (migration 0005), and the
+    medians read again from a changed day histogram."""
+    meta, quote = AreaRollup._meta, connection.ops.quote_name
+    sets: list[str] = []
+    params: list[Any] = []
+    for name, value in delta.items():
+        field: Any = meta.get_field(name)
+        column = quote(field.column)
+        if isinstance(value, dict):
+            if not value:
+                continue
+            text = json.dumps(value)
+            sets.append(f"{column} = coverage_histogram_add({column}, %s::jsonb)")
+            params.append(text)
+            if name in MEDIANS:
+                sets.append(f"{quote(MEDIANS[name])} = coverage_histogram_median("
+                            f"coverage_histogram_add({column}, %s::jsonb))")
+                params.append(text)
+        elif value:
+            sets.append(f"{column} = {column} + %s")
+            params.append(value)
+    sets.append(f"{quote('computed_at')} = %s")
+    # Identifiers from the model's metadata; values are parameters.
+    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)} "  # noqa: S608
+           f"WHERE {quote('code')} = %s")
+    return sql, [*params, now, code]
 
 
 def _update_changed(model: type[Model], objects: list[Any], before: dict[str, dict[str, Any]],

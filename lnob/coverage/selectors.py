@@ -58,7 +58,8 @@ AREA_COLUMNS = (
 )
 TABLE_COLUMNS = (FOUND, *STEP_COLUMNS, *CAPACITY_COLUMNS)
 FIVE_K = (
-    ("k1", _("ก.1 Searching"), _("people were reported here")),
+    ("k1", _("ก.1 Searching"), _("people were reported here, or a search round was "
+                                  "recorded")),
     ("k2", _("ก.2 Participation"), _("a community forum was held")),
     ("k3", _("ก.3 Volunteer group"), _("active volunteers cover it")),
     ("k4", _("ก.4 Fund"), _("a fund covers it")),

@@ -3,16 +3,21 @@ check that stored rows are what the source tables say."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lnob.core.models import User
+from lnob.coverage.histograms import median
 from lnob.coverage.models import AreaRollup, SubdistrictSummary
-from lnob.coverage.rollup import rollup_full, rollup_refresh, rollup_verify
+from lnob.coverage.rollup import accumulate, rollup_full, rollup_refresh, rollup_verify
 from lnob.coverage.tests.conftest import KO_TAO
 from lnob.geo.models import Subdistrict
 from lnob.networks.models import Fund, Network, PartnerType
@@ -172,3 +177,61 @@ def test_a_new_forum_counts_at_once_and_a_changed_date_moves_it(
     assert row().first_forum_on == later
     assert AreaRollup.objects.get(code="").k2_dates == {later.isoformat(): 1}
     assert rollup_verify() == []
+
+
+def test_a_refresh_rebuilds_area_rows_that_went_missing(
+        people: Callable[..., list[Any]], built: None) -> None:
+    people(reported=1)
+    AreaRollup.objects.filter(code__in=["8405", ""]).delete()
+    rollup_refresh([KO_TAO], capacity=False)
+    assert AreaRollup.objects.get(code="8405").found == 1
+    assert AreaRollup.objects.get(code="").found == 1
+    assert rollup_verify() == []
+
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql",
+                                     reason="PostgreSQL's own refresh path")
+
+
+@postgresql_only
+def test_on_postgresql_a_change_of_people_takes_the_pipelined_path(
+        people: Callable[..., list[Any]], built: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lnob.coverage import rollup
+
+    taken: list[int | None] = []
+    pipelined = rollup._refresh_pipelined
+
+    def spy(codes: list[str]) -> int | None:
+        taken.append(pipelined(codes))
+        return taken[-1]
+
+    monkeypatch.setattr(rollup, "_refresh_pipelined", spy)
+    people(reported=1, verified=1, assigned=1, in_care=1)
+    assert taken and all(n == 1 for n in taken)
+    s = row()
+    assert (s.found, s.in_care, s.days_to_visit) == (4, 1, {"0": 1})
+    nation = AreaRollup.objects.get(code="")
+    assert (nation.found, nation.median_days_to_verify, nation.median_days_to_visit) == (
+        4, 0.0, 0.0)
+    assert rollup_verify() == []
+
+
+days = st.integers(0, 400).map(str)
+
+
+@postgresql_only
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(days, st.integers(1, 40), max_size=25),
+       st.dictionaries(days, st.integers(-40, 40), max_size=25))
+def test_the_sql_histogram_sum_and_median_are_the_python_ones(
+        a: dict[str, int], b: dict[str, int]) -> None:
+    b = {k: n for k, n in b.items() if n and a.get(k, 0) + n >= 0}
+    expected = accumulate({"h": dict(a)}, {"h": b})["h"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coverage_histogram_add(%s::jsonb, %s::jsonb)::text, "
+                       "coverage_histogram_median(coverage_histogram_add(%s::jsonb, %s::jsonb))",
+                       [json.dumps(a), json.dumps(b)] * 2)
+        total, middle = cursor.fetchone()
+    assert json.loads(total) == expected
+    assert middle == median(expected)
