@@ -4,17 +4,22 @@ the areas a user works in (404 outside them), and the public figures
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from lnob.core.access import covers, grants_of, require_area
+from lnob.core import audit
+from lnob.core.access import AREA_LEVEL_FIELDS, covers, grants_of, require_area
+from lnob.core.models import AuditAction, User
 from lnob.coverage import roadmap as rm
 from lnob.coverage import selectors as sel
-from lnob.coverage.models import Snapshot
+from lnob.coverage import services
+from lnob.coverage.access import SEARCH_ROLES, search_rounds_visible_to
+from lnob.coverage.models import SearchRound, Snapshot
 from lnob.coverage.tables import public_cells, public_table, public_value
 
 router = Router(tags=["coverage"])
@@ -91,6 +96,25 @@ class SnapshotOut(Schema):
     kind: str
     figures: dict[str, Any]
     indicators: dict[str, Any]
+
+
+class SearchRoundIn(Schema):
+    subdistrict_code: str
+    held_on: datetime.date | None = None
+    searched_by: str = Field("", max_length=services.MAX_SEARCHED_BY)
+    note: str = Field("", max_length=services.MAX_NOTE)
+
+
+class SearchRoundOut(Schema):
+    id: int
+    subdistrict_code: str
+    held_on: datetime.date
+    searched_by: str
+    note: str
+
+    @staticmethod
+    def resolve_subdistrict_code(obj: SearchRound) -> str:
+        return obj.area_code
 
 
 def _scope(request: HttpRequest, area: str) -> None:
@@ -173,6 +197,46 @@ def snapshots(request: HttpRequest, area: str = "") -> list[dict[str, Any]]:
     return [{"area_code": s.area_code, "taken_on": s.taken_on.isoformat(), "kind": s.kind,
              "figures": s.figures, "indicators": s.indicators}
             for s in Snapshot.objects.filter(area_code=area).order_by("taken_on")]
+
+
+def _searcher(request: HttpRequest) -> User:
+    if not grants_of(request.user, SEARCH_ROLES):
+        raise HttpError(403, _("Your role does not record search rounds."))
+    return cast(User, request.user)
+
+
+@router.get("/search-rounds", response=list[SearchRoundOut])
+def search_rounds(request: HttpRequest, area: str = "") -> list[SearchRound]:
+    """The search rounds recorded in an area (a province, district or
+    subdistrict code; "" for all of yours), latest first, at most 500."""
+    user = _searcher(request)
+    if area:
+        if len(area) not in (2, 4, 6) or not area.isdigit():
+            raise Http404
+        require_area(user, area, SEARCH_ROLES)
+    rounds = search_rounds_visible_to(user)
+    if area:
+        rounds = rounds.filter(**{AREA_LEVEL_FIELDS[len(area)]: area})
+    found = list(rounds.order_by("-held_on", "-id")[:500])
+    audit.record(AuditAction.VIEW, request=request, object_type="coverage.search_round_list",
+                 area_code=area, detail={"via": "api", "rounds": len(found)})
+    return found
+
+
+@router.post("/search-rounds", response={201: SearchRoundOut})
+def search_round_create(request: HttpRequest, payload: SearchRoundIn) -> Status:
+    """Records a search round held in a subdistrict of yours: it counts for
+    ก.1 (searching) at once. 404 outside your areas."""
+    user = _searcher(request)
+    code = payload.subdistrict_code.strip()
+    if len(code) == 6 and code.isdigit():
+        require_area(user, code, SEARCH_ROLES)
+    try:
+        found = services.search_round_record(
+            actor=user, request=request, data=services.SearchRoundData(**payload.dict()))
+    except PermissionError as exc:
+        raise Http404 from exc
+    return Status(201, found)
 
 
 def _public(code: str) -> dict[str, Any]:

@@ -27,8 +27,10 @@ from lnob.core.thaidates import (
 )
 from lnob.coverage import roadmap as rm
 from lnob.coverage import selectors as sel
-from lnob.coverage.models import MILESTONE_MONTHS, Indicator
+from lnob.coverage.access import SEARCH_ROLES, may_record_search, search_rounds_visible_to
+from lnob.coverage.models import MILESTONE_MONTHS, Indicator, SearchRound
 from lnob.coverage.rollup import is_built
+from lnob.coverage.services import SearchRoundData, search_round_record
 from lnob.coverage.tables import (
     GRID,
     Table,
@@ -235,6 +237,11 @@ def _area_tables(code: str, on: datetime.date, wait: int, sort: str = "",
 @requires_roles(*ALL_ROLES)
 def area(request: HttpRequest, code: str) -> HttpResponse:
     _scoped(request, code)
+    return _area_page(request, code)
+
+
+def _area_page(request: HttpRequest, code: str, search: dict[str, Any] | None = None,
+               status: int = 200) -> HttpResponse:
     on = sel.today()
     wait = _wait_days(request)
     sort, descending = _sort(request)
@@ -264,7 +271,8 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
                                  for i, m in enumerate(labels)]
     if len(code) == 6:
         context.update(_subdistrict_parts(request, code))
-    return render(request, "coverage/area.html", context)
+        context["search"] = search or {"errors": {}, "posted": {}}
+    return render(request, "coverage/area.html", context, status=status)
 
 
 def _subdistrict_parts(request: HttpRequest, code: str) -> dict[str, Any]:
@@ -289,7 +297,44 @@ def _subdistrict_parts(request: HttpRequest, code: str) -> dict[str, Any]:
     if covers(request.user, code, FORUM_ROLES):
         parts["forums"] = list(Forum.objects.filter(subdistrict_id=code).select_related(
             "organiser").order_by("-held_on")[:50])
+    rounds = SearchRound.objects.filter(subdistrict_id=code)
+    parts["search_round_count"] = rounds.count()
+    parts["may_record_search"] = may_record_search(request.user, code)
+    parts["search_rounds"] = list(
+        search_rounds_visible_to(request.user).filter(subdistrict_id=code)
+        .order_by("-held_on", "-id")[:50]) if parts["may_record_search"] else []
     return parts
+
+
+@requires_roles(*SEARCH_ROLES)
+@require_POST
+def search_round_add(request: HttpRequest, code: str) -> HttpResponse:
+    """Records a search round from the subdistrict page's form."""
+    if len(code) != 6 or not code.isdigit():
+        raise Http404
+    require_area(request.user, code, SEARCH_ROLES)
+    posted = {name: request.POST.get(name, "") for name in ("held_on", "searched_by", "note")}
+    unreadable: dict[str, list[str]] = {}
+    held_on = None
+    try:
+        held_on = parse_date(posted["held_on"]).value
+    except ThaiDateError as exc:
+        unreadable["held_on"] = [str(exc)]
+    try:
+        # An unreadable date goes as none, so that the other fields' problems
+        # are told at the same time; the date's own message replaces "give
+        # the date".
+        search_round_record(actor=request.user,  # type: ignore[arg-type]
+                            data=SearchRoundData(subdistrict_code=code, held_on=held_on,
+                                                 searched_by=posted["searched_by"],
+                                                 note=posted["note"]), request=request)
+    except ValidationError as exc:
+        return _area_page(request, code, {"errors": {**exc.message_dict, **unreadable},
+                                          "posted": posted}, status=400)
+    from django.contrib import messages
+
+    messages.success(request, _("Search round recorded: the subdistrict counts for ก.1."))
+    return redirect("coverage_area", code=code)
 
 
 @requires_roles(*ALL_ROLES)
