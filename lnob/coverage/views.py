@@ -87,23 +87,11 @@ def _not_built() -> dict[str, Any]:
     data loaded in bulk without them) and asks the worker to build them."""
     if is_built():
         return {"not_built": False}
-    from lnob.coverage.tasks import rebuild_rollups
+    from lnob.coverage.tasks import rebuild_rollups, waiting
 
-    if not _rebuild_waiting():
+    if not waiting("lnob.coverage.tasks.rebuild_rollups"):
         rebuild_rollups.enqueue()
     return {"not_built": True}
-
-
-def _rebuild_waiting() -> bool:
-    """A rebuild already asked for and not finished (one is enough)."""
-    try:
-        from django_tasks.base import TaskResultStatus
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # another task backend: ask again, it is idempotent
-        return False
-    return DBTaskResult.objects.filter(
-        task_path="lnob.coverage.tasks.rebuild_rollups",
-        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]).exists()
 
 
 # ------------------------------------------------------------------ public
