@@ -121,19 +121,19 @@ def test_merge_keeps_everything_and_undo_puts_it_back(pair: tuple[Person, Person
     assert Consent.objects.filter(person=other).count() == 1
     assert PersonNeed.objects.filter(person=other, need=need).exists()
     assert PersonFeatures.objects.filter(person=other).exists()
-    with pytest.raises(ValidationError, match="already been undone"):
+    with pytest.raises(ValidationError, match="ยกเลิกไปแล้ว"):
         merge_undo(actor=officer, record=record)
 
 
 def test_merges_refused(pair: tuple[Person, Person], officer: User, other_officer: User,
                         stranger: User) -> None:
     kept, other = pair
-    with pytest.raises(ValidationError, match="itself"):
+    with pytest.raises(ValidationError, match="ตัวเอง"):
         merge(actor=officer, kept=kept, merged=kept)
     for outsider in (other_officer, stranger):
         with pytest.raises(PermissionError):
             merge(actor=outsider, kept=kept, merged=other)
-    with pytest.raises(ValidationError, match="changed after you opened"):
+    with pytest.raises(ValidationError, match="แก้ไขหลังจาก"):
         merge(actor=officer, kept=kept, merged=other,
               expected_versions=(kept.version, other.version - 1))
     merge(actor=officer, kept=kept, merged=other)
@@ -161,7 +161,7 @@ def test_a_pair_marked_different_is_never_proposed_again(make_person: Maker,
     assert again.figures["not_proposed_again"] == 1 and again.figures["new"] == 0
     found.refresh_from_db()
     assert found.status == PairStatus.DISTINCT
-    with pytest.raises(ValidationError, match="two different people"):
+    with pytest.raises(ValidationError, match="คนละคน"):
         merge(actor=officer, kept=a, merged=b)
 
 

@@ -59,7 +59,7 @@ def test_a_stale_or_forged_form_changes_nothing(client: Client, found: Candidate
         response = client.post(f"/duplicates/pairs/{found.pk}/decide/",
                                {"decision": "keep_left", **versions})
         assert response.status_code == 400
-        assert "เปลี่ยนแปลง" in response.content.decode()
+        assert "แก้ไขหลังจากที่คุณเปิดดู" in response.content.decode()
     assert not Merge.objects.exists()
     response = client.post(f"/duplicates/pairs/{found.pk}/decide/", {"decision": "bogus"})
     assert response.status_code == 400
