@@ -18,6 +18,7 @@ import pyarrow as pa
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
+from lnob.core.bulk import TableWriter, bulk_load
 from lnob.dedup.engine import PersonRecord, normalise_table, records_table
 from lnob.dedup.engine.features import FEATURE_FIELDS, FEATURE_SCHEMA, keys_of
 from lnob.dedup.engine.model import FEATURES_VERSION
@@ -30,6 +31,15 @@ _PERSON_VALUES = ("pk", "title", "first_name", "last_name", "sex", "birth_date",
                   "birth_year_only", "citizen_id", "phone", "subdistrict_id", "village_id",
                   "house_number", "version", "province_code")
 CHUNK = 20_000
+
+
+def _features_writer() -> TableWriter:  # made per call: it reads the connection vendor
+    return TableWriter(PersonFeatures, ["person", "person_version", "features_version",
+                                        "province_code", *STORED])
+
+
+def _keys_writer() -> TableWriter:
+    return TableWriter(BlockingKey, ["key", "person"])
 
 
 def key_hash(rule: str, key: str) -> int:
@@ -74,22 +84,22 @@ def index_persons(ids: Iterable[int]) -> int:
         if not rows:
             continue
         table = normalise_table(records_table([record_of(r) for r in rows]))
-        columns = {name: table.column(name).to_pylist() for name in STORED}
-        features: list[PersonFeatures] = []
-        keys: list[BlockingKey] = []
+        columns = [table.column(name).to_pylist() for name in STORED]
+        features: list[tuple[Any, ...]] = []
+        keys: list[tuple[int, int]] = []
         for i, row in enumerate(rows):
-            values = {name: columns[name][i] for name in STORED}
-            features.append(PersonFeatures(
-                person_id=row["pk"], person_version=row["version"],
-                features_version=FEATURES_VERSION, province_code=row["province_code"],
-                **values))
-            keys.extend(BlockingKey(key=key_hash(rule, key), person_id=row["pk"])
-                        for rule, key in keys_of(values["cid"], values["first_fold"],
-                                                 values["last_fold"], values["first_sound"],
-                                                 values["last_sound"], values["dob_key"],
-                                                 values["sd"]))
-        PersonFeatures.objects.bulk_create(features, batch_size=2000)
-        BlockingKey.objects.bulk_create(keys, batch_size=5000)
+            values = [column[i] for column in columns]
+            features.append((row["pk"], row["version"], FEATURES_VERSION,
+                             row["province_code"], *values))
+            named = dict(zip(STORED, values, strict=True))
+            keys.extend((key_hash(rule, key), row["pk"])
+                        for rule, key in keys_of(named["cid"], named["first_fold"],
+                                                 named["last_fold"], named["first_sound"],
+                                                 named["last_sound"], named["dob_key"],
+                                                 named["sd"]))
+        with bulk_load():
+            _features_writer().write(features)
+            _keys_writer().write(keys)
         done += len(rows)
     return done
 
