@@ -11,7 +11,7 @@ so that the key table stays narrow: about ten rows of two integers per person.""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import pyarrow as pa
@@ -47,9 +47,9 @@ def key_hash(rule: str, key: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def record_of(values: dict[str, Any] | Person) -> PersonRecord:
+def record_of(values: Mapping[str, Any] | Person) -> PersonRecord:
     """The engine's record of a person (a model instance or its values)."""
-    get = values.get if isinstance(values, dict) else lambda name: getattr(values, name)
+    get = values.get if isinstance(values, Mapping) else lambda name: getattr(values, name)
     sex = get("sex")
     return PersonRecord(
         record_id=str(get("pk") or ""), first_name=get("first_name") or "",
