@@ -104,6 +104,15 @@ def per_province_totals(rows: list[RateRow]) -> dict[str, int]:
 
 
 
+def waiting_pairs(user: Any) -> int | None:
+    """Pairs waiting for the user's decision; None for those who do not merge."""
+    from lnob.core.access import grants_of
+
+    if not grants_of(user, MERGERS):
+        return None
+    return pairs_for(user).filter(status=PairStatus.PENDING).count()
+
+
 def person_context(user: Any, person: Person) -> dict[str, Any]:
     """What a person's page says about duplicates: the record this one was merged
     into, the records merged into it, and the pairs waiting (for those who merge)."""

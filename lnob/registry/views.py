@@ -19,6 +19,7 @@ from lnob.core.forms import int_or_none
 from lnob.core.models import AuditAction, User
 from lnob.dedup.hints import hints_before_saving
 from lnob.dedup.selectors import person_context as dedup_context
+from lnob.dedup.selectors import waiting_pairs
 from lnob.exports.persons import export_persons
 from lnob.exports.responses import export_format
 from lnob.registry import services
@@ -71,6 +72,7 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
         "page": page, "persons": persons, "filters": filters, "groups": groups,
         "needs": needs, "statuses": Status.choices, "query": query.urlencode(),
         "can_add": bool(area_codes(request.user, EDITORS)),
+        "duplicates_waiting": waiting_pairs(request.user),
     })
 
 

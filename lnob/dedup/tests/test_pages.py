@@ -152,3 +152,10 @@ def test_the_hotline_form_shows_a_likely_duplicate_before_filing(
     assert Person.objects.count() == 1
     response = client.post("/cases/report/", {**form, "checked_duplicates": "1"})
     assert response.status_code == 302 and Person.objects.count() == 2
+
+
+def test_the_person_list_leads_officers_to_the_queue(client: Client, found: CandidatePair,
+                                                     make_user: Callable[..., User]) -> None:
+    assert "/duplicates/" in client.get("/persons/").content.decode()
+    client.force_login(make_user("coordinator", Role.NETWORK_COORDINATOR, "8405"))
+    assert "/duplicates/" not in client.get("/persons/").content.decode()
