@@ -92,3 +92,13 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def sign_in(page: Any, base: str, username: str, next_url: str = "/") -> None:
+    """Signs in through the login page, as a person would, and waits for ``next_url``."""
+    page.context.clear_cookies()
+    page.goto(base + "/accounts/login/" + (f"?next={next_url}" if next_url != "/" else ""))
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(base + next_url)

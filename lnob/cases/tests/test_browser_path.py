@@ -12,7 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from lnob.cases.models import Case, Visit
-from lnob.conftest import PASSWORD
+from lnob.conftest import PASSWORD, sign_in
 from lnob.core.models import User
 from lnob.core.roles import Role
 from lnob.core.services import role_grant
@@ -45,15 +45,6 @@ def people(transactional_db: None) -> dict[str, Any]:
     return {"lead": lead, "volunteer": volunteer,
             "coordinator": account("coordinator.phangan", Role.NETWORK_COORDINATOR, "8405"),
             "officer": account("officer.surat", Role.PROVINCIAL_OFFICER, "84")}
-
-
-def sign_in(page: Any, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(base + "/")
 
 
 def test_from_a_public_report_to_a_closed_case(live_server: Any, browser: Any,

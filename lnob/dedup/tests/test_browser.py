@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from lnob.conftest import PASSWORD
+from lnob.conftest import sign_in
 from lnob.core.models import User
 from lnob.dedup.models import Merge
 from lnob.dedup.runs import run_execute, run_start
@@ -27,11 +27,7 @@ def test_warned_at_registration_then_merged_from_the_queue(
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH")
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(live_server.url + "/accounts/login/?next=/persons/new/")
-    page.fill("#id_username", "officer.surat")
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(live_server.url + "/persons/new/")
+    sign_in(page, live_server.url, "officer.surat", "/persons/new/")
 
     page.fill("#id_title", "นาย")
     page.fill("#id_first_name", "สมชาญ")  # ญ for ย

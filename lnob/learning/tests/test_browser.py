@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.hashers import make_password
 
-from lnob.conftest import PASSWORD
+from lnob.conftest import PASSWORD, sign_in
 from lnob.core.models import User
 from lnob.core.roles import Role
 from lnob.core.services import role_grant
@@ -35,11 +35,7 @@ def test_an_officer_writes_a_review_and_publishes_a_story_the_public_then_reads(
         live_server: Any, page: Any, browser: Any, officer_account: User,
         tmp_path: Path) -> None:
     base = live_server.url
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", "officer.surat")
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(base + "/")
+    sign_in(page, base, "officer.surat")
 
     # An after action review of Ko Tao, with a tagged lesson.
     page.locator("header nav a[href='/learning/aars/']").click()

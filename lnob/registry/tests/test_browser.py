@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.hashers import make_password
 
-from lnob.conftest import PASSWORD
+from lnob.conftest import PASSWORD, sign_in
 from lnob.core.models import User
 from lnob.core.roles import Role
 from lnob.core.services import role_grant
@@ -34,11 +34,7 @@ def test_an_officer_registers_a_person_on_a_phone(live_server: Any, browser: Any
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH")
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(live_server.url + "/accounts/login/?next=/persons/new/")
-    page.fill("#id_username", "officer.surat")
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(live_server.url + "/persons/new/")
+    sign_in(page, live_server.url, "officer.surat", "/persons/new/")
 
     page.fill("#id_title", "นาง")
     page.fill("#id_first_name", "บุญมี")

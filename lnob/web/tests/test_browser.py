@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from lnob.conftest import PASSWORD
+from lnob.conftest import PASSWORD, sign_in
 from lnob.core.models import User
 from lnob.core.roles import Role
 from lnob.core.services import role_grant
@@ -36,11 +36,7 @@ def test_a_volunteer_signs_in_switches_language_and_browses_to_a_subdistrict(
     font = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert font.startswith('"Sarabun"') or font.startswith("Sarabun")
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", "volunteer.kotao")
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, "volunteer.kotao")
     assert page.locator("a[href='/workspace/840503/']").count() == 1
 
     page.locator("form.lang button").click()
