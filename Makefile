@@ -47,6 +47,8 @@ bench: setup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.coverage
 	$(BIN)/python -m benchmarks.matching
 	$(BIN)/python -m benchmarks.dedup
+	$(BIN)/python -m benchmarks.dedup_product
+	scripts/with-postgres.sh $(BIN)/python -m benchmarks.dedup_product
 
 setup: $(VENV)/.installed node_modules/.installed $(MO)
 

@@ -97,6 +97,7 @@ def index_persons(ids: Iterable[int]) -> int:
                                                  named["last_fold"], named["first_sound"],
                                                  named["last_sound"], named["dob_key"],
                                                  named["sd"]))
+        keys.sort()  # in key order: the key index is written page by page, not at random
         with bulk_load():
             _features_writer().write(features)
             _keys_writer().write(keys)

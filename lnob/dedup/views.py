@@ -199,6 +199,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def merge_list(request: HttpRequest) -> HttpResponse:
     merges = selectors.merges_for(request.user)
     page = Paginator(merges, 50).get_page(request.GET.get("page"))
+    audit.record(AuditAction.VIEW, request=request, object_type="dedup.merges",
+                 detail={"merges": [m.pk for m in page.object_list]})
     return render(request, "dedup/merges.html", {"page": page})
 
 

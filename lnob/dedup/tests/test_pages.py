@@ -48,6 +48,8 @@ def test_an_officer_reviews_and_merges_a_pair(client: Client, officer: User,
     assert found.status == PairStatus.MERGED
     merge = Merge.objects.get()
     assert f"#{merge.merged_id}" in client.get("/duplicates/merges/").content.decode()
+    assert AuditEvent.objects.filter(object_type="dedup.merges",
+                                     detail__merges=[merge.pk]).exists()
     client.post(f"/duplicates/merges/{merge.pk}/undo/")
     right.refresh_from_db()
     assert right.status != Status.DUPLICATE
