@@ -100,6 +100,8 @@ def main() -> None:
          baseline=statistics.median(rebuilds) * 1000, baseline_name="a full rebuild")
     capacity_ms = [_ms(lambda c=c: rollup_refresh([c])) for c in picks[:10]]
     line("incremental update after a capacity change", capacity_ms)
+    print(f"{'load average (1, 5, 15 min)':<46} "
+          f"{' / '.join(f'{x:.2f}' for x in os.getloadavg())}  (the machine is shared)")
 
     analyst, _ = User.objects.get_or_create(username="bench-analyst")
     role_grant(actor=None, user=analyst, role=Role.NATIONAL_ANALYST, area_code="")
