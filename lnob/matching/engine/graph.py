@@ -222,6 +222,7 @@ class BlockInput:
     v_serve: np.ndarray
     n_cap: np.ndarray
     costs: tuple[int, ...]  # tier ×4, unmet, continuity threshold, unplaced per severity
+    g_part: np.ndarray      # per group: its independent part (component) in the block
 
     @property
     def arcs(self) -> int:
@@ -319,7 +320,8 @@ def plan(c: Compiled, params: Parameters, decompose: bool = True, group: bool = 
             cand_vol=np.searchsorted(vols, usable.vol[idx]), cand_level=usable.level[idx],
             v_cap=c.v_cap[vols],
             v_net=np.where(binding_net[nets_all], np.searchsorted(nets, nets_all), -1),
-            v_serve=c.v_serve[vols], n_cap=c.n_cap[nets], costs=costs))
+            v_serve=c.v_serve[vols], n_cap=c.n_cap[nets], costs=costs,
+            g_part=np.unique(g_comp[gs], return_inverse=True)[1].astype(np.int64)))
         block_groups.append(gs)
         block_vols.append(vols)
     return Plan(loc=loc, cand=cand, groups=grp, blocks=blocks, block_groups=block_groups,

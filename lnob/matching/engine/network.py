@@ -19,10 +19,15 @@ needs) of the block's groups the cheapest in arcs of three shapes is used:
 
 The cheapest route from a group to a volunteer costs exactly the direct arc's cost
 (via ``S = N ∩ served(v)`` at the nearest level), and any dearer route is never
-used by an optimal flow (the cheaper one is uncapacitated), so the optimum is the
-same as with direct arcs only. A current giver keeps a direct arc with the
-continuity bonus. ``solver`` re-prices every placement and checks the total
-against the solver's optimum.
+used by an optimal flow (the cheaper one has room for all that the volunteer can
+take), so the optimum is the same as with direct arcs only. A current giver keeps
+a direct arc with the continuity bonus. ``solver`` re-prices every placement and
+checks the total against the solver's optimum.
+
+Each independent part of a block (a component of the plan) has its own sink,
+reached through one collecting node per district: the solver runs about twice as
+fast on parts that do not share a sink. The network comes with a starting flow —
+everyone unplaced — from which ``solver`` looks for the cheapest circulation.
 """
 
 from __future__ import annotations
@@ -74,7 +79,7 @@ class FlowNetwork:
     heads: np.ndarray
     caps: np.ndarray
     costs2: np.ndarray
-    supplies: np.ndarray
+    start: np.ndarray       # a feasible flow to start from: everyone unplaced
     layer: np.ndarray       # per node: GROUP, ENTRY + level, HUB, VOLUNTEER or OTHER
     vol_base: int
     unplaced_severity: np.ndarray   # the first arcs are group → sink, one per severity
@@ -200,7 +205,7 @@ def build(b: BlockInput) -> FlowNetwork:
     hub_base = entry_base + n_entry
     vol_base = hub_base + n_hub
     net_base = vol_base + n_v
-    sink = net_base + n_n
+    n_nodes = net_base + n_n          # sinks come after, once their number is known
 
     # Continuity: a direct arc to the current giver, at the level it covers the group.
     cur_g = np.flatnonzero(b.g_cur >= 0)
@@ -214,12 +219,8 @@ def build(b: BlockInput) -> FlowNetwork:
                      + unmet * popcount(b.g_needs[cur_g] & ~b.v_serve[cur_v])) \
         - (2 * threshold + 1)
 
+    # Arcs inside the network (to the sinks: below).
     arcs = _Arcs([], [], [], [])
-    for severity in range(1, b.g_sev.shape[1] + 1):  # unplaced arcs come first
-        has = np.flatnonzero(b.g_sev[:, severity - 1])
-        arcs.add(has, np.full(has.size, sink), b.g_sev[has, severity - 1],
-                 2 * unplaced * severity)
-    unplaced_severity = np.concatenate([np.full(t.size, i + 1) for i, t in enumerate(arcs.tails)])
     for t, h, cap, cost in zip(group_arcs.tails, group_arcs.heads, group_arcs.caps,
                                group_arcs.costs2, strict=True):
         arcs.add(t, vol_base + h, cap, cost)
@@ -236,47 +237,100 @@ def build(b: BlockInput) -> FlowNetwork:
         pairs = np.unique(last[g[~first]] * per + e[~first])
         arcs.add(entry_base + pairs // per, entry_base + pairs % per, big, 0)
         last[g] = e
+    # A hub passes on at most what its volunteers can take (tight capacities save
+    # the solver work and change nothing: a volunteer takes no more than its own).
+    hub_t = np.concatenate([h for h, _ in hub_vol]) if hub_vol else np.zeros(0, np.int64)
+    hub_v = np.concatenate([v for _, v in hub_vol]) if hub_vol else np.zeros(0, np.int64)
+    hub_cap = np.bincount(hub_t, weights=b.v_cap[hub_v], minlength=n_hub).astype(np.int64)
     for e, h, cost in entry_hub:
-        arcs.add(entry_base + e, hub_base + h, big, cost)
-    for h, v in hub_vol:
-        arcs.add(hub_base + h, vol_base + v, big, 0)
+        arcs.add(entry_base + e, hub_base + h, np.minimum(hub_cap[h], big), cost)
+    arcs.add(hub_base + hub_t, vol_base + hub_v, np.minimum(b.v_cap[hub_v], big), 0)
     vols = np.arange(n_v, dtype=np.int64)
-    arcs.add(vol_base + vols, np.where(b.v_net >= 0, net_base + b.v_net, sink), b.v_cap, 0)
-    arcs.add(net_base + np.arange(n_n, dtype=np.int64), np.full(n_n, sink), b.n_cap, 0)
+    binding = b.v_net >= 0
+    arcs.add(vol_base + vols[binding], net_base + b.v_net[binding], b.v_cap[binding], 0)
+    inner_t, inner_h = np.concatenate(arcs.tails), np.concatenate(arcs.heads)
 
-    supplies = np.zeros(sink + 1, dtype=np.int64)
-    supplies[:n_g] = b.g_size
-    supplies[sink] = -int(b.g_size.sum())
-    layer = np.full(sink + 1, OTHER, dtype=np.int64)
+    # Sinks: each independent part of the block has its own (the solver slows down
+    # markedly when unrelated parts share one), reached through one collecting node
+    # per district of the part. Unplaced arcs (first), free volunteers and
+    # networks end there.
+    sd, vil = b.loc_sd[b.g_loc], b.loc_vil[b.g_loc]
+    place = np.where(vil >= 0, vil, sd * 100)             # a village code
+    node_key = _spread(inner_t, inner_h, n_nodes, b.g_part * PART_KEY + place)
+    if (node_key[inner_t] // PART_KEY != node_key[inner_h] // PART_KEY).any():
+        raise RuntimeError("an arc joins two parts of a block")  # a bug in the plan
+    to_t = np.concatenate([*(np.flatnonzero(b.g_sev[:, i]) for i in range(b.g_sev.shape[1])),
+                           vol_base + vols[~binding], net_base + np.arange(n_n, dtype=np.int64)])
+    collect, to_collect = np.unique(node_key[to_t] // DISTRICT_KEY, return_inverse=True)
+    part_of = collect * DISTRICT_KEY // PART_KEY
+    parts, sink_of = np.unique(part_of, return_inverse=True)
+    collect_base = n_nodes
+    sink_base = collect_base + collect.size
+    n_nodes = sink_base + parts.size
+
+    out = _Arcs([], [], [], [])
+    unplaced_severity: list[np.ndarray] = []
+    for severity in range(1, b.g_sev.shape[1] + 1):  # unplaced arcs come first
+        has = np.flatnonzero(b.g_sev[:, severity - 1])
+        out.add(has, np.zeros(has.size, dtype=np.int64), b.g_sev[has, severity - 1],
+                2 * unplaced * severity)
+        unplaced_severity.append(np.full(has.size, severity, dtype=np.int64))
+    k = sum(t.size for t in out.tails)
+    for t, h, cap, cost in zip(arcs.tails, arcs.heads, arcs.caps, arcs.costs2, strict=True):
+        out.add(t, h, cap, cost)
+    free = vols[~binding]
+    out.add(vol_base + free, np.zeros(free.size, dtype=np.int64), b.v_cap[free], 0)
+    out.add(net_base + np.arange(n_n, dtype=np.int64), np.zeros(n_n, dtype=np.int64),
+            b.n_cap, 0)
+    tails, heads = np.concatenate(out.tails), np.concatenate(out.heads)
+    caps, costs2 = np.concatenate(out.caps), np.concatenate(out.costs2)
+    into = np.concatenate([np.arange(k), np.arange(tails.size - free.size - n_n, tails.size)])
+    heads[into] = collect_base + to_collect
+    collect_cap = np.bincount(to_collect, weights=caps[into], minlength=collect.size)
+    start_collect = np.bincount(to_collect[:k], weights=caps[:k], minlength=collect.size)
+    tails = np.concatenate([tails, collect_base + np.arange(collect.size)])
+    heads = np.concatenate([heads, sink_base + sink_of])
+    caps = np.concatenate([caps, collect_cap.astype(np.int64)])
+    costs2 = np.concatenate([costs2, np.zeros(collect.size, dtype=np.int64)])
+    # The starting flow: everyone unplaced.
+    start = np.zeros(tails.size, dtype=np.int64)
+    start[:k] = caps[:k]
+    start[tails.size - collect.size:] = start_collect.astype(np.int64)
+
+    layer = np.full(n_nodes, OTHER, dtype=np.int64)
     layer[:n_g] = GROUP
     for level in range(LEVELS):
         layer[entry_base + entry_start[level]:entry_base + entry_start[level + 1]] = \
             ENTRY + level
     layer[hub_base:vol_base] = HUB
     layer[vol_base:net_base] = VOLUNTEER
-    tails, heads = np.concatenate(arcs.tails), np.concatenate(arcs.heads)
-    return FlowNetwork(tails=tails, heads=heads,
-                       caps=np.concatenate(arcs.caps), costs2=np.concatenate(arcs.costs2),
-                       supplies=supplies, layer=layer, vol_base=vol_base,
-                       unplaced_severity=unplaced_severity,
-                       solver_node=_by_place(tails, heads, sink, np.where(vil >= 0, vil, sd * 100)))
+    order = np.full(n_nodes, np.iinfo(np.int64).max, dtype=np.int64)
+    order[:collect_base] = node_key    # collecting nodes and sinks last (measured faster)
+    number = np.empty(n_nodes, dtype=np.int64)
+    number[np.argsort(order, kind="stable")] = np.arange(n_nodes)
+    return FlowNetwork(tails=tails, heads=heads, caps=caps, costs2=costs2, start=start,
+                       layer=layer, vol_base=vol_base,
+                       unplaced_severity=np.concatenate(unplaced_severity),
+                       solver_node=number)
 
 
-def _by_place(tails: np.ndarray, heads: np.ndarray, sink: int,
-              group_key: np.ndarray) -> np.ndarray:
-    """Node numbers for the solver that keep each place's groups, hubs and volunteers
-    close together (the solver runs markedly faster on such an order): each node
-    takes the smallest village code among the groups that reach it."""
-    key = np.full(sink + 1, np.iinfo(np.int64).max, dtype=np.int64)
+PART_KEY = 10**9        # node key: part × PART_KEY + village code (8 digits)
+DISTRICT_KEY = 10**4    # village code // DISTRICT_KEY: the district
+
+
+def _spread(tails: np.ndarray, heads: np.ndarray, n_nodes: int,
+            group_key: np.ndarray) -> np.ndarray:
+    """Each node's key: the smallest key among the groups that reach it (groups
+    come first). Used to number nodes so that each place's groups, hubs and
+    volunteers are close together (the solver runs markedly faster on such an
+    order) and to find each node's part and district."""
+    key = np.full(n_nodes, np.iinfo(np.int64).max, dtype=np.int64)
     key[:group_key.size] = group_key
-    inner = heads != sink
-    t, h = tails[inner], heads[inner]
-    for _ in range(4):  # group → entry → hub → volunteer → network
-        np.minimum.at(key, h, key[t])
-    key[sink] = np.iinfo(np.int64).max
-    number = np.empty(sink + 1, dtype=np.int64)
-    number[np.argsort(key, kind="stable")] = np.arange(sink + 1)
-    return number
+    while True:  # one arc further each time: group → entries → hub → volunteer → network
+        before = key.copy()
+        np.minimum.at(key, heads, key[tails])
+        if np.array_equal(key, before):
+            return key
 
 
 def paths(net: FlowNetwork, flows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

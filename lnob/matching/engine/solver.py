@@ -39,28 +39,42 @@ class BlockOutput:
 def flow_block(b: BlockInput) -> BlockOutput:
     """The block's min-cost flow (network in :mod:`.network`).
 
-    Nodes: groups (supply = their size), entry and hub nodes, volunteers, binding
-    networks, one sink. Every group also has an arc to the sink — the unplaced
-    arc, costing by severity — so a solution always exists. Volunteer → network
-    (or → sink when the network cannot bind) carries the volunteer's capacity,
-    network → sink the network's. Supplies on the group nodes stand for a
-    source's arcs.
+    Nodes: groups, entry and hub nodes, volunteers, binding networks, and sinks
+    (one per independent part of the block, reached through one node per
+    district). Every group has an arc to its sink — the unplaced arc, costing by
+    severity — so a solution always exists. Volunteer → network (or → sink when
+    the network cannot bind) carries the volunteer's capacity, network → sink the
+    network's.
+
+    The solver is given no supplies: the flow starts with everyone unplaced (a
+    feasible flow) and the solver finds the cheapest circulation in what is left
+    of the network — the arcs' remaining capacity, and each used arc backwards at
+    minus its cost. Start plus circulation is the optimal flow. Without supplies
+    OR-Tools adds no source joined to every group, and that runs faster.
     """
     start = time.process_time()
     net = network.build(b)
-    smcf = min_cost_flow.SimpleMinCostFlow()
     number = net.solver_node
+    f0 = net.start
+    fwd = np.flatnonzero(f0 < net.caps)
+    back = np.flatnonzero(f0 > 0)
+    smcf = min_cost_flow.SimpleMinCostFlow()
     smcf.add_arcs_with_capacity_and_unit_cost(
-        number[net.tails].astype(np.int32), number[net.heads].astype(np.int32),
-        net.caps.astype(np.int64), net.costs2.astype(np.int64))
-    smcf.set_nodes_supplies(number.astype(np.int32), net.supplies)
+        number[np.concatenate([net.tails[fwd], net.heads[back]])].astype(np.int32),
+        number[np.concatenate([net.heads[fwd], net.tails[back]])].astype(np.int32),
+        np.concatenate([net.caps[fwd] - f0[fwd], f0[back]]),
+        np.concatenate([net.costs2[fwd], -net.costs2[back]]))
     status = smcf.solve()
-    if status != smcf.OPTIMAL:  # cannot happen: every group can go unplaced
+    if status != smcf.OPTIMAL:  # cannot happen: staying as we started is feasible
         raise RuntimeError(f"min-cost flow ended with status {status}")
-    flows = np.asarray(smcf.flows(np.arange(net.tails.size, dtype=np.int32)), dtype=np.int64)
+    moved = np.asarray(smcf.flows(np.arange(fwd.size + back.size, dtype=np.int32)),
+                       dtype=np.int64)
+    flows = f0.copy()
+    flows[fwd] += moved[:fwd.size]
+    flows[back] -= moved[fwd.size:]
     g, v, count = network.paths(net, flows)
     return BlockOutput(g=g, v=v, flow=count, unplaced=net.unplaced(flows, b.g_size.size),
-                       objective2=int(smcf.optimal_cost()),
+                       objective2=int(smcf.optimal_cost()) + int(f0 @ net.costs2),
                        arcs=int(net.tails.size), cpu_seconds=time.process_time() - start)
 
 

@@ -27,8 +27,11 @@ from lnob.matching.engine import (
     Volunteers,
     graph,
     greedy,
+    network,
     solve,
 )
+from lnob.matching.engine.compile import compile_problem
+from lnob.matching.engine.graph import plan
 
 from .reference import optimum2
 
@@ -327,6 +330,21 @@ def test_decomposition_grouping_and_workers_give_the_same_cost(monkeypatch: Any)
     assert parallel.total_cost == split.total_cost
     assert calls[-1] == (split.stats["blocks"], split.stats["blocks"])
     assert parallel.placed == split.placed
+
+
+def test_parts_packed_in_one_block_each_get_their_own_sink(monkeypatch: Any) -> None:
+    people, volunteers, networks = random_problem(7, 4000, 500)
+    prob = Problem.from_records(people, volunteers, networks)
+    packed = solve(prob)
+    assert packed.stats["blocks"] < packed.stats["components"]
+    block = plan(compile_problem(prob), Parameters()).blocks[0]
+    net = network.build(block)
+    sinks = np.unique(net.heads[np.isin(net.heads, net.tails, invert=True)])
+    assert sinks.size == np.unique(block.g_part).size > 1
+    monkeypatch.setattr(graph, "BLOCK_ARCS", 1)
+    split = solve(prob)
+    assert packed.total_cost == split.total_cost
+    assert packed.placed == split.placed
 
 
 def test_columns_and_records_give_the_same_result() -> None:
