@@ -11,11 +11,14 @@ so that the key table stays narrow: about ten rows of two integers per person.""
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import pyarrow as pa
-from django.db import transaction
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 
 from lnob.core.bulk import TableWriter, bulk_load
@@ -130,21 +133,56 @@ def index_scope(scope_code: str) -> int:
     return index_persons(stale_ids(scope_code))
 
 
-def features_of_scope(scope_code: str) -> pa.Table:
+def features_of_scope(scope_code: str, *, copy: bool | None = None) -> pa.Table:
     """The stored features of a province (or the country) as the engine's table
-    (``FEATURE_SCHEMA``, ``rid`` numbering the rows)."""
+    (``FEATURE_SCHEMA``, ``rid`` numbering the rows). ``copy``: read them with COPY
+    (PostgreSQL only; the default there)."""
+    if copy is None:
+        copy = connection.vendor == "postgresql"
+    columns = _columns_by_copy(scope_code) if copy else _columns_by_query(scope_code)
+    ids = columns.pop("person_id")
+    arrays: dict[str, pa.Array] = {
+        "rid": pa.array(range(len(ids)), type=pa.int64()),
+        "record_id": pc.cast(ids, pa.string()) if isinstance(ids, pa.ChunkedArray)
+        else pa.array([str(v) for v in ids], type=pa.string())}
+    for name, values in columns.items():
+        arrays[name] = (pc.cast(values, FEATURE_SCHEMA.field(name).type)
+                        if isinstance(values, pa.ChunkedArray)
+                        else pa.array(values, type=FEATURE_SCHEMA.field(name).type))
+    return pa.table({name: arrays[name] for name in FEATURE_SCHEMA.names},
+                    schema=FEATURE_SCHEMA)
+
+
+def _columns_by_query(scope_code: str) -> dict[str, Any]:
     names = ["person_id", *STORED]
     columns: dict[str, list[Any]] = {n: [] for n in names}
     qs = in_scope(PersonFeatures.objects.all(), scope_code).order_by("person_id")
     for row in qs.values_list(*names).iterator(chunk_size=CHUNK):
         for name, value in zip(names, row, strict=True):
             columns[name].append(value)
-    n = len(columns["person_id"])
-    arrays: dict[str, pa.Array] = {"rid": pa.array(range(n), type=pa.int64()),
-                                   "record_id": pa.array([str(v) for v in
-                                                          columns.pop("person_id")],
-                                                         type=pa.string())}
-    for name, values in columns.items():
-        arrays[name] = pa.array(values, type=FEATURE_SCHEMA.field(name).type)
-    return pa.table({name: arrays[name] for name in FEATURE_SCHEMA.names},
-                    schema=FEATURE_SCHEMA)
+    return columns
+
+
+def _columns_by_copy(scope_code: str) -> dict[str, Any]:
+    """PostgreSQL sends the rows as CSV (COPY) and Arrow parses them: several times
+    faster than building a Python tuple per row. A NULL is an unquoted empty field,
+    an empty text a quoted one."""
+    names = ["person_id", *STORED]
+    quote = connection.ops.quote_name
+    table = quote(PersonFeatures._meta.db_table)
+    where = "WHERE province_code = %s" if scope_code else ""
+    sql = (f"COPY (SELECT {', '.join(quote(n) for n in names)} FROM {table} {where} "  # noqa: S608
+           "ORDER BY person_id) TO STDOUT WITH (FORMAT csv)")
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            sql, (scope_code,) if scope_code else None) as copy:
+        data = b"".join(bytes(block) for block in copy)
+    if not data:
+        return {n: [] for n in names}
+    types = {n: (pa.int64() if n == "person_id" else FEATURE_SCHEMA.field(n).type)
+             for n in names}
+    parsed = pacsv.read_csv(
+        io.BytesIO(data), read_options=pacsv.ReadOptions(column_names=names),
+        convert_options=pacsv.ConvertOptions(
+            column_types=types, true_values=["t"], false_values=["f"], null_values=[""],
+            strings_can_be_null=True, quoted_strings_can_be_null=False))
+    return {n: parsed.column(n) for n in names}

@@ -173,3 +173,19 @@ def test_a_thin_record_is_never_suggested_for_merging(make_person: Maker,
     run = run_execute(run_start(actor=officer, scope_code="84"))
     assert not CandidatePair.objects.filter(suggestion="merge", thin=True).exists()
     assert run.figures["sure"] == 0
+
+
+def test_copy_reads_the_same_features_as_the_orm(make_person: Maker) -> None:
+    from django.db import connection
+
+    from lnob.dedup.store import features_of_scope
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    make_person()
+    make_person(first_name="ส", last_name="", citizen_id="", birth_date=None, phone="",
+                no_citizen_id_reason="unknown", title="", sex="X", house_number="")
+    by_copy = features_of_scope("84", copy=True).to_pylist()
+    assert by_copy == features_of_scope("84", copy=False).to_pylist()
+    assert by_copy[1]["cid"] is None and by_copy[1]["thin"] and by_copy[0]["thin_reasons"] == ""
+    assert features_of_scope("81", copy=True).num_rows == 0
