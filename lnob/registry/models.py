@@ -78,15 +78,18 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.OTHER)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     birth_year_only = models.BooleanField(_("only the birth year is known"), default=False)
-    citizen_id = models.CharField(_("citizen ID"), max_length=13, blank=True, db_index=True)
+    citizen_id = models.CharField(_("citizen ID"), max_length=13, blank=True)
     no_citizen_id_reason = models.CharField(_("why there is no citizen ID"), max_length=20,
                                             choices=NoCitizenIdReason.choices, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
     # Where the person lives now (may differ from the house registration).
+    # The indexes are in Meta: as plain fields they would each get a second,
+    # varchar_pattern_ops copy on PostgreSQL that no query uses (decision 0006).
     subdistrict = models.ForeignKey("geo.Subdistrict", on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("subdistrict"))
+                                    related_name="+", verbose_name=_("subdistrict"),
+                                    db_index=False)
     village = models.ForeignKey("geo.Village", on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+", verbose_name=_("village"))
+                                related_name="+", verbose_name=_("village"), db_index=False)
     house_number = models.CharField(_("house number"), max_length=30, blank=True)
     address_text = models.CharField(_("address details"), max_length=255, blank=True)
     # Denormalised from the subdistrict code so that area scoping is an
@@ -100,14 +103,13 @@ class Person(models.Model):
     # The highest severity of the person's needs (1–4), kept for filters and sorting.
     severity = models.PositiveSmallIntegerField(_("severity"), default=0)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.REPORTED, db_index=True)
+                              default=Status.REPORTED)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     source_network = models.ForeignKey("networks.Network", on_delete=models.SET_NULL,
                                        null=True, blank=True, related_name="reported_persons",
                                        verbose_name=_("reporting network"))
     source_note = models.CharField(_("source details"), max_length=255, blank=True)
-    external_ref = models.CharField(_("external reference"), max_length=64, blank=True,
-                                    db_index=True)
+    external_ref = models.CharField(_("external reference"), max_length=64, blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+",
                                    verbose_name=_("entered by"))
@@ -131,6 +133,11 @@ class Person(models.Model):
             # of a name can be anywhere in it, so no index can seek to it.
             models.Index(fields=["province_code", "name_key"], name="person_province_name"),
             models.Index(fields=["district_code", "name_key"], name="person_district_name"),
+            models.Index(fields=["citizen_id"], name="person_citizen_id"),
+            models.Index(fields=["phone"], name="person_phone"),
+            models.Index(fields=["status"], name="person_status"),
+            models.Index(fields=["external_ref"], name="person_external_ref"),
+            models.Index(fields=["village"], name="person_village"),
         ]
 
     def __str__(self) -> str:
@@ -156,8 +163,10 @@ class Person(models.Model):
 
 
 class PersonNeed(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="needs")
-    need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="+")
+    # Indexed by the unique (person, need) and the (need, severity) index.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="needs",
+                               db_index=False)
+    need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="+", db_index=False)
     severity = models.PositiveSmallIntegerField(_("severity"))
     note = models.CharField(_("note"), max_length=255, blank=True)
 
@@ -217,7 +226,8 @@ class ConsentPurpose(models.TextChoices):
 class PersonChange(models.Model):
     """The person's history: who changed what, when, old → new."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes",
+                               db_index=False)  # indexed by (person, at)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+")
