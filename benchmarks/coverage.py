@@ -15,10 +15,10 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-from datetime import date
 from typing import Any
+
+from benchmarks import national_database
 
 PERSONS = int(os.environ.get("LNOB_BENCH_PERSONS", "1000000"))
 SAMPLES = 40
@@ -40,17 +40,7 @@ def line(name: str, values: list[float], unit: str = "ms", target: float | None 
 
 
 def main() -> None:
-    os.environ.update({"DJANGO_SETTINGS_MODULE": "lnob.settings", "LOG_LEVEL": "WARNING",
-                       "ALLOWED_HOSTS": "testserver", "LNOB_PLAIN_STATIC": "1"})
-    if not os.environ.get("DATABASE_URL"):
-        # LNOB_BENCH_VAR_DIR: reuse the folder of an earlier run (its persons
-        # are kept: the generator skips provinces it already made).
-        os.environ["LNOB_VAR_DIR"] = os.environ.get("LNOB_BENCH_VAR_DIR") or tempfile.mkdtemp(
-            prefix="lnob-bench-coverage-")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    made, generated, seconds = national_database("lnob-bench-coverage-", PERSONS)
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
@@ -60,18 +50,11 @@ def main() -> None:
     from lnob.core.services import role_grant
     from lnob.coverage.models import SubdistrictSummary
     from lnob.coverage.rollup import rollup_full, rollup_refresh
-    from lnob.demo.writer import generate_country
     from lnob.registry.models import Person
 
-    call_command("migrate", verbosity=0)
     print(f"LNOB coverage benchmark — {connection.vendor}, Python {sys.version.split()[0]}")
-    start = time.perf_counter()
-    before = Person.objects.count()
-    generate_country(PERSONS, seed=2549, today=date(2026, 11, 6))
-    made = Person.objects.count()
-    if made > before:
-        print(f"  generated {made - before:,} persons nationwide in "
-              f"{time.perf_counter() - start:,.0f} s")
+    if generated:
+        print(f"  generated {generated:,} persons nationwide in {seconds:,.0f} s")
     else:
         print(f"  {made:,} persons already there (LNOB_BENCH_VAR_DIR)")
     if connection.vendor == "postgresql":

@@ -15,10 +15,9 @@ import random
 import resource
 import statistics
 import sys
-import tempfile
 import time
-from datetime import date
 
+from benchmarks import national_database
 from benchmarks.coverage import line
 
 PERSONS = int(os.environ.get("LNOB_BENCH_PERSONS", "1000000"))
@@ -30,15 +29,7 @@ def _rss_mb() -> float:
 
 
 def main() -> None:
-    os.environ.update({"DJANGO_SETTINGS_MODULE": "lnob.settings", "LOG_LEVEL": "WARNING",
-                       "ALLOWED_HOSTS": "testserver", "LNOB_PLAIN_STATIC": "1"})
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["LNOB_VAR_DIR"] = os.environ.get("LNOB_BENCH_VAR_DIR") or tempfile.mkdtemp(
-            prefix="lnob-bench-dedup-")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    made, generated, seconds = national_database("lnob-bench-dedup-", PERSONS)
     from django.db import connection
     from django.db.models import Count
 
@@ -52,18 +43,11 @@ def main() -> None:
     from lnob.dedup.models import BlockingKey
     from lnob.dedup.runs import run_execute, run_start
     from lnob.dedup.store import index_scope, record_of
-    from lnob.demo.writer import generate_country
     from lnob.registry.models import Person
 
-    call_command("migrate", verbosity=0)
     print(f"LNOB duplicates in the product — {connection.vendor}, "
           f"Python {sys.version.split()[0]}")
-    start = time.perf_counter()
-    before = Person.objects.count()
-    generate_country(PERSONS, seed=2549, today=date(2026, 11, 6))
-    made = Person.objects.count()
-    print(f"  {made:,} persons ({made - before:,} generated in "
-          f"{time.perf_counter() - start:,.0f} s)")
+    print(f"  {made:,} persons ({generated:,} generated in {seconds:,.0f} s)")
 
     start = time.perf_counter()
     indexed = index_scope("")
