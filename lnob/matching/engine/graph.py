@@ -6,7 +6,7 @@
   pairs), each at the level of its most specific covering code.
 * Groups: people interchangeable for the model but for their severity — same
   location, same needs and same current giver (usually none) — share one node
-  with a supply, and one unplaced arc per severity among them (capacity: how many
+  (their number of people), and one unplaced arc per severity among them (capacity: how many
   have it), so the flow still chooses whom to leave out by severity.
 * Components: locations, volunteers and networks joined by candidate and
   membership links (a network whose capacity cannot bind links nothing). No flow
