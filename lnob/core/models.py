@@ -155,3 +155,26 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(raw: str) -> str:
         return _hash_token(raw)
+
+
+class AreaRun(models.Model):
+    """A background run over a province or the whole country (matching, duplicate
+    searches): who started it, how far it is, and its figures when done."""
+
+    # "" = the whole country, else a 2-digit province code.
+    scope_code = models.CharField(_("area"), max_length=2, blank=True, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=0)  # 0–100, while running
+    phase = models.CharField(max_length=40, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def area_code(self) -> str:
+        return self.scope_code

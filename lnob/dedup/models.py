@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lnob.core.models import AreaRun
+
 
 class PersonFeatures(models.Model):
     """The engine's features of one person (``engine.normalise``), stored so that a
@@ -68,32 +70,19 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class DedupRun(models.Model):
-    """A batch search for duplicates in a province ("") or the whole country."""
+class DedupRun(AreaRun):
+    """A batch search for duplicates in a province or the whole country ("")."""
 
-    scope_code = models.CharField(_("area"), max_length=2, blank=True, db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices,
                               default=RunStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    phase = models.CharField(max_length=40, blank=True)
-    figures = models.JSONField(default=dict, blank=True)
     error = models.CharField(max_length=500, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(AreaRun.Meta):
         verbose_name = _("duplicate search")
         verbose_name_plural = _("duplicate searches")
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"dedup run {self.pk} {self.scope_code or 'TH'} {self.status}"
-
-    @property
-    def area_code(self) -> str:
-        return self.scope_code
 
 
 class PairStatus(models.TextChoices):

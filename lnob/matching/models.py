@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lnob.core.models import AreaRun
 
 
 class RunStatus(models.TextChoices):
@@ -16,32 +17,18 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class MatchingRun(models.Model):
-    # "" = the whole country, else a 2-digit province code.
-    scope_code = models.CharField(_("area"), max_length=2, blank=True, db_index=True)
+class MatchingRun(AreaRun):
     params = models.JSONField(_("weights"), default=dict)
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices,
                               default=RunStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)  # 0–100, while running
-    phase = models.CharField(max_length=40, blank=True)
-    figures = models.JSONField(default=dict, blank=True)
     error = models.JSONField(default=dict, blank=True)  # field, record, messages th/en
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(AreaRun.Meta):
         verbose_name = _("matching run")
         verbose_name_plural = _("matching runs")
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"run {self.pk} {self.scope_code or 'TH'} {self.status}"
-
-    @property
-    def area_code(self) -> str:
-        return self.scope_code
 
 
 class RowKind(models.TextChoices):
