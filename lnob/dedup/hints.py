@@ -19,7 +19,7 @@ from lnob.dedup.engine import Features, Match, PersonRecord, blocking_keys, norm
 from lnob.dedup.engine.features import features_from_row
 from lnob.dedup.engine.model import Model, TermFrequencies
 from lnob.dedup.models import BlockingKey, PersonFeatures
-from lnob.dedup.store import STORED, key_hash, merged_away
+from lnob.dedup.store import STORED, key_hash
 from lnob.dedup.trained import current_model
 from lnob.registry.models import Person
 
@@ -77,12 +77,17 @@ def candidate_features(f: Features, exclude: int | None = None) -> list[Features
     ids = BlockingKey.objects.filter(key__in=hashes).values_list("person_id", flat=True)
     if exclude is not None:
         ids = ids.exclude(person_id=exclude)
-    chosen = list(ids.distinct()[:MAX_CANDIDATES])
-    rows = PersonFeatures.objects.filter(person_id__in=chosen).values("person_id", *STORED)
-    found = []
-    for row in rows:
-        row["record_id"] = str(row.pop("person_id"))
-        found.append(features_from_row(row))
+    return list(stored_features(list(ids.distinct()[:MAX_CANDIDATES])).values())
+
+
+def stored_features(person_ids: list[int]) -> dict[int, Features]:
+    """The stored features of these persons, read a thousand at a time."""
+    found: dict[int, Features] = {}
+    for start in range(0, len(person_ids), 1000):
+        for row in PersonFeatures.objects.filter(
+                person_id__in=person_ids[start:start + 1000]).values("person_id", *STORED):
+            pk = row.pop("person_id")
+            found[pk] = features_from_row({**row, "record_id": str(pk)})
     return found
 
 
@@ -102,10 +107,8 @@ def likely_duplicates(record: PersonRecord | Mapping[str, Any], *, user: Any,
                           | ({f.first_fold} if f.first_fold else set()))
     scored = [model.score(f, c, tf) for c in candidates]
     scored = [s for s in scored if s.probability >= model.review_threshold]
-    scored.sort(key=lambda s: (-s.match_weight, int(s.right_id)))
-    ids = [int(s.right_id) for s in scored]
-    away = set(merged_away().filter(merged_id__in=ids).values_list("merged_id", flat=True))
-    scored = [s for s in scored if int(s.right_id) not in away][:limit]
+    # Records merged into another have no keys (store.index_persons): never here.
+    scored = sorted(scored, key=lambda s: (-s.match_weight, int(s.right_id)))[:limit]
     ids = [int(s.right_id) for s in scored]
     visible = {p.pk: p for p in (persons_visible_to(user).filter(pk__in=ids)
                                  .select_related("subdistrict", "village")
@@ -120,9 +123,11 @@ def record_from_entry(entry: Any) -> dict[str, Any]:
     ``PersonData`` or an intake ``Report``: the same field names)."""
     sd = getattr(entry, "subdistrict_code", "") or ""
     village = getattr(entry, "village_number", None)
+    sex = getattr(entry, "sex", "")
     return {"record_id": "", "first_name": entry.first_name,
             "last_name": getattr(entry, "last_name", ""), "title": getattr(entry, "title", ""),
-            "sex": getattr(entry, "sex", ""), "birth_date": getattr(entry, "birth_date", None),
+            "sex": sex if sex in ("M", "F") else "",
+            "birth_date": getattr(entry, "birth_date", None),
             "birth_year_only": getattr(entry, "birth_year_only", False),
             "citizen_id": getattr(entry, "citizen_id", ""), "phone": getattr(entry, "phone", ""),
             "subdistrict": sd, "village": f"{sd}{village:02d}" if sd and village else "",
@@ -170,13 +175,7 @@ def likely_duplicates_of_rows(records: list[dict[str, Any]], *,
                     by_record.setdefault(i, set()).add(person)
     if not by_record:
         return []
-    people = sorted(set().union(*by_record.values()))
-    stored: dict[int, Features] = {}
-    for start in range(0, len(people), 1000):
-        for row in PersonFeatures.objects.filter(
-                person_id__in=people[start:start + 1000]).values("person_id", *STORED):
-            pk = row.pop("person_id")
-            stored[pk] = features_from_row({**row, "record_id": str(pk)})
+    stored = stored_features(sorted(set().union(*by_record.values())))
     tf = term_frequencies({f.first_fold for f in [*rows, *stored.values()] if f.first_fold})
     found = []
     for i, candidates in sorted(by_record.items()):

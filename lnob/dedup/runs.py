@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow.compute as pc
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,26 +111,29 @@ def _fill_queue(run: DedupRun, table: Any, result: Any, model: Model) -> dict[st
     pairs = result.pairs
     left = pairs.column("rid_l").to_numpy()
     right = pairs.column("rid_r").to_numpy()
-    ids = table.column("record_id")
-    provinces = table.column("sd")
+    ids = [int(v) for v in table.column("record_id").to_pylist()]
+    provinces = [(v or "")[:2] for v in table.column("sd").to_pylist()]
     counts = pc.value_counts(table.column("first_fold").drop_null())
     tf = TermFrequencies({"first_fold": dict(zip(counts.field("values").to_pylist(),
                                                  counts.field("counts").to_pylist(),
                                                  strict=True))},
                          {"first_fold": int(pc.sum(counts.field("counts")).as_py() or 0)})
-    known = {(p.left_id, p.right_id): p for p in CandidatePair.objects.filter(
-        left_id__in=[int(ids[int(i)].as_py()) for i in left])}
+    # The pairs already in the queue for this scope: their decision, and their row.
+    queued = CandidatePair.objects.all() if not run.scope_code else (
+        CandidatePair.objects.filter(Q(left_province=run.scope_code)
+                                     | Q(right_province=run.scope_code)))
+    known = {(lid, rid): (pk, status) for pk, lid, rid, status in queued.values_list(
+        "pk", "left_id", "right_id", "status")}
     needed = sorted(set(left.tolist()) | set(right.tolist()))
     rows = table.take(needed).to_pylist() if needed else []
     features = {rid: features_from_row(row) for rid, row in zip(needed, rows, strict=True)}
     new, updated, skipped, sure, thin = [], [], 0, 0, 0
     for i, j in zip(left.tolist(), right.tolist(), strict=True):
-        a, b = int(ids[i].as_py()), int(ids[j].as_py())
+        a, b = ids[i], ids[j]
         lo, hi = (i, j) if a < b else (j, i)
         key = (min(a, b), max(a, b))
         existing = known.get(key)
-        if existing is not None and existing.status in (PairStatus.DISTINCT,
-                                                        PairStatus.MERGED):
+        if existing is not None and existing[1] in (PairStatus.DISTINCT, PairStatus.MERGED):
             skipped += 1
             continue
         match = model.score(features[lo], features[hi], tf)
@@ -142,14 +145,11 @@ def _fill_queue(run: DedupRun, table: Any, result: Any, model: Model) -> dict[st
                   "suggestion": suggestion, "thin": bool(match.thin),
                   "evidence": match.as_dict(), "run": run}
         if existing is not None:
-            for name, value in values.items():
-                setattr(existing, name, value)
-            updated.append(existing)
+            updated.append(CandidatePair(pk=existing[0], **values))
         else:
             new.append(CandidatePair(left_id=key[0], right_id=key[1],
-                                     left_province=(provinces[lo].as_py() or "")[:2],
-                                     right_province=(provinces[hi].as_py() or "")[:2],
-                                     **values))
+                                     left_province=provinces[lo],
+                                     right_province=provinces[hi], **values))
     CandidatePair.objects.bulk_create(new, batch_size=1000)
     CandidatePair.objects.bulk_update(updated, ["probability", "match_weight", "suggestion",
                                                 "thin", "evidence", "run"], batch_size=1000)
