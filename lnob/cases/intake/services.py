@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from lnob.cases import workflow as wf
 from lnob.cases.models import Case, UrgentReason
-from lnob.cases.services import case_create
+from lnob.cases.services import case_comment, case_create
 from lnob.core import audit
 from lnob.core.access import roles_in
 from lnob.core.models import AuditAction, AuditEvent, User
@@ -128,6 +128,30 @@ def report_file(*, actor: User | None, report: Report, request: Any = None) -> C
         audit.record(AuditAction.CREATE, request=request, object_type=PUBLIC_AUDIT_TYPE,
                      object_id=str(case.pk), area_code=code)
     return case
+
+
+@transaction.atomic
+def report_add_to(*, actor: User, person: Any, report: Report, request: Any = None) -> Case:
+    """Files a report about someone already registered (the reporter recognised them
+    among the likely duplicates): a note on their open case, or a new case for them.
+    No second record of the person is made. PermissionError outside the actor's areas."""
+    if not roles_in(actor, person.area_code) & REPORTER_ROLES:
+        raise PermissionError("not a reporter of this area")
+    errors = {k: v for k, v in _check(report).items() if k == "summary"}
+    if errors:
+        raise ValidationError(errors)
+    source = _source_for(actor, person.area_code)
+    reporter = ", ".join(p for p in (report.reporter_name.strip(),
+                                     report.reporter_phone.strip()) if p)
+    open_case = Case.objects.filter(person=person, status__in=wf.OPEN_STATES).first()
+    if open_case is not None:
+        note = report.summary.strip() + (f" ({reporter})" if reporter else "")
+        return case_comment(actor=actor, case=open_case, note=note, action="report_again",
+                            source=source, urgent_reasons=sorted(set(report.urgent_reasons)))
+    return case_create(
+        actor=actor, person=person, request=request, source=source,
+        summary=report.summary.strip(), urgent_reasons=sorted(set(report.urgent_reasons)),
+        reporter_name=report.reporter_name.strip(), reporter_phone=report.reporter_phone.strip())
 
 
 # What the public status page may say: the stage, never anything personal.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,9 +15,10 @@ from lnob.cases.intake import services as intake
 from lnob.cases.intake.forms import HotlineReportForm, PublicReportForm, ReportForm, StatusForm
 from lnob.core import audit
 from lnob.core.access import public, requires_roles
-from lnob.core.forms import add_service_errors
+from lnob.core.forms import add_service_errors, int_or_none
 from lnob.core.models import AuditAction, User
 from lnob.dedup.hints import hints_before_saving
+from lnob.registry.access import persons_visible_to
 
 # A public report is a few fields of text: anything bigger is not a report.
 PUBLIC_MAX_BODY = 16 * 1024
@@ -102,6 +103,18 @@ def report_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = HotlineReportForm(request.POST)
         status = 400
+        same_as = int_or_none(request.POST.get("same_as"))
+        if form.is_valid() and same_as is not None:
+            # The reporter recognised a person already registered among the hints.
+            person = persons_visible_to(user).filter(pk=same_as).first()
+            if person is None:
+                raise Http404
+            try:
+                added = intake.report_add_to(actor=user, person=person, report=form.report(),
+                                             request=request)
+            except PermissionError as err:
+                raise Http404 from err
+            return redirect("report_filed", reference=added.reference)
         if form.is_valid():
             # Someone already registered is shown before a second record is made.
             hints = hints_before_saving(request, form.report())
@@ -118,8 +131,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 return redirect("report_filed", reference=case.reference)
     else:
         form, status = HotlineReportForm(), 200
-    return render(request, "intake/report_new.html", {"form": form, "hints": hints},
-                  status=status)
+    return render(request, "intake/report_new.html", {"form": form, "hints": hints,
+                                                      "offer_same_as": True}, status=status)
 
 
 @requires_roles(*intake.REPORTER_ROLES)

@@ -130,6 +130,7 @@ EVENT_LABELS = {
     "transfer_request": _("Transfer asked for"), "transfer_accept": _("Transfer accepted"),
     "transfer_decline": _("Transfer declined"), "transfer_cancel": _("Transfer cancelled"),
     "merge": _("Records merged"), "unmerge": _("Merge undone"),
+    "report_again": _("Reported again"),
 }
 
 

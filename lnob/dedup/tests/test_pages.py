@@ -161,3 +161,29 @@ def test_the_person_list_leads_officers_to_the_queue(client: Client, found: Cand
     assert "/duplicates/" in client.get("/persons/").content.decode()
     client.force_login(make_user("coordinator", Role.NETWORK_COORDINATOR, "8405"))
     assert "/duplicates/" not in client.get("/persons/").content.decode()
+
+
+def test_a_reporter_adds_the_report_to_the_person_already_registered(
+        client: Client, officer: User, other_officer: User, make_person: Maker) -> None:
+    from lnob.cases.models import Case, CaseEvent
+
+    first = make_person()
+    client.force_login(officer)
+    form = {"first_name": "สมชาย", "last_name": "ใจดี", "place": "840503",
+            "summary": "ล้มในบ้าน ต้องการคนช่วยดูแล", "reporter_name": "อสม.มาลี",
+            "phone": "081-234-5678"}
+    page = client.post("/cases/report/", form).content.decode()
+    assert f'name="same_as" value="{first.pk}"' in page
+    # Someone else's person, by a forged id: refused, nothing written.
+    client.force_login(other_officer)
+    assert client.post("/cases/report/", {**form, "same_as": first.pk}).status_code == 404
+    client.force_login(officer)
+    response = client.post("/cases/report/", {**form, "same_as": first.pk})
+    assert response.status_code == 302 and Person.objects.count() == 1
+    case = Case.objects.get(person=first)
+    assert case.summary == form["summary"] and case.reporter_name == "อสม.มาลี"
+    # Reported again while that case is open: a note on it, no second case.
+    client.post("/cases/report/", {**form, "summary": "ยังไม่มีใครมาดู", "same_as": first.pk})
+    assert Case.objects.filter(person=first).count() == 1
+    again = CaseEvent.objects.get(case=case, action="report_again")
+    assert again.note.startswith("ยังไม่มีใครมาดู") and "อสม.มาลี" in again.note
