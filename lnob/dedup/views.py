@@ -24,7 +24,7 @@ from lnob.dedup.models import CandidatePair, PairStatus, RunStatus
 from lnob.dedup.runs import run_start, runs_visible_to
 from lnob.dedup.tasks import run_dedup
 from lnob.exports.responses import download, export_format, filename
-from lnob.geo.models import Province
+from lnob.geo.choice import provinces_where
 from lnob.geo.selectors import area_names
 from lnob.registry.models import Person
 
@@ -153,13 +153,6 @@ def merge_sure(request: HttpRequest) -> HttpResponseBase:
     return redirect("dedup_queue")
 
 
-def _provinces(user: Any, roles: Any = MERGERS) -> list[Any]:
-    codes = area_codes(user, roles)
-    if "" in codes:
-        return list(Province.objects.all())
-    return list(Province.objects.filter(code__in={c[:2] for c in codes if len(c) >= 2}))
-
-
 @requires_roles(*MERGERS)
 def run_list(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
@@ -179,7 +172,8 @@ def run_list(request: HttpRequest) -> HttpResponse:
     names = area_names({r.scope_code for r in runs if r.scope_code})
     return render(request, "dedup/runs.html", {
         "runs": [(r, names.get(r.scope_code, "")) for r in runs], "errors": errors,
-        "provinces": _provinces(user), "national": "" in area_codes(user, MERGERS),
+        "provinces": provinces_where(user, MERGERS, whole=True),
+        "national": "" in area_codes(user, MERGERS),
     }, status=400 if errors else 200)
 
 
@@ -252,7 +246,7 @@ def rates(request: HttpRequest, fmt: str = "") -> HttpResponseBase:
         "rows": rows, "by": by, "groups": [
             ("province_code", _("Province")), ("source", _("Source")),
             ("source_network", _("Reporting network"))],
-        "province": area, "provinces": _provinces(user, RATE_READERS),
+        "province": area, "provinces": provinces_where(user, RATE_READERS),
         "totals": selectors.per_province_totals(rows), "headings": headings,
     })
 

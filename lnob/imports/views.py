@@ -14,9 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lnob.core.access import area_codes, covers, requires_roles
+from lnob.core.access import covers, requires_roles
 from lnob.core.i18n import thai_active
 from lnob.core.models import User
+from lnob.geo.choice import province_codes
+from lnob.geo.models import Province
 from lnob.imports import services, tasks
 from lnob.imports.models import ImportJob, ImportKind, ImportStatus
 from lnob.imports.services import IMPORTERS
@@ -48,19 +50,12 @@ def _job_for(user: User, pk: int) -> ImportJob:
     return job
 
 
-def _provinces(user: User) -> list[str]:
-    codes = area_codes(user, IMPORTERS)
-    if "" in codes:
-        from lnob.geo.models import Province
-
-        return list(Province.objects.values_list("code", flat=True))
-    return sorted({c[:2] for c in codes if len(c) == 2})
-
-
 @requires_roles(*IMPORTERS)
 def import_list(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
-    provinces = _provinces(user)
+    codes = province_codes(user, IMPORTERS, whole=True)
+    provinces = codes if codes is not None else list(
+        Province.objects.order_by("code").values_list("code", flat=True))
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         upload = request.FILES.get("file")

@@ -22,7 +22,7 @@ from lnob.core.forms import int_or_none
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import PERSONAL_DATA_ROLES
 from lnob.exports.responses import export_format
-from lnob.geo.models import Province
+from lnob.geo.choice import provinces_where
 from lnob.geo.selectors import area_names
 from lnob.matching import services
 from lnob.matching.engine import Parameters
@@ -38,13 +38,6 @@ def _run_for(user: Any, pk: int) -> MatchingRun:
     if run is None:
         raise Http404
     return run
-
-
-def _provinces(user: Any) -> list[Any]:
-    codes = area_codes(user, services.RUNNERS)
-    if "" in codes:
-        return list(Province.objects.all())
-    return list(Province.objects.filter(code__in={c[:2] for c in codes if len(c) == 2}))
 
 
 @requires_roles(*services.RUNNERS)
@@ -67,7 +60,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
     names = area_names({r.scope_code for r in runs if r.scope_code})
     return render(request, "matching/run_list.html", {
         "runs": [(r, names.get(r.scope_code, "")) for r in runs],
-        "provinces": _provinces(user), "errors": errors,
+        "provinces": provinces_where(user, services.RUNNERS, whole=True), "errors": errors,
         "national": "" in area_codes(user, services.RUNNERS),
         "weights": [(name, getattr(Parameters(), name), request.POST.get(name, ""),
                      errors.get(name, [])) for name in WEIGHTS],

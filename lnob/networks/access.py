@@ -20,6 +20,7 @@ from django.http import Http404
 
 from lnob.core.access import area_codes, area_q, covers
 from lnob.core.roles import Role
+from lnob.geo.choice import province_codes
 from lnob.networks.models import Committee, Fund, Network, Volunteer
 
 # Any role sees the networks, funds and committees of its areas.
@@ -152,7 +153,4 @@ def require_province(user: Any, province_code: str, roles: Iterable[Role]) -> No
 
 def provinces_of(user: Any, roles: Iterable[Role]) -> list[str] | None:
     """The provinces where the user holds these roles; None means all of them."""
-    codes = area_codes(user, roles)
-    if "" in codes:
-        return None
-    return sorted({code[:2] for code in codes})
+    return province_codes(user, roles)

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,8 +22,7 @@ from lnob.core import audit
 from lnob.core.access import requires_roles
 from lnob.core.forms import int_or_none
 from lnob.core.models import AuditAction, User
-from lnob.geo.models import Province
-from lnob.networks.access import provinces_of
+from lnob.geo.choice import province_for_new, provinces_where
 
 
 @requires_roles(*ROLES)
@@ -34,31 +33,13 @@ def forum_list(request: HttpRequest) -> HttpResponse:
     return render(request, "forums/forum_list.html", {"page": page})
 
 
-def _province_for_new(request: HttpRequest) -> str | None:
-    """The user's only province, or the one chosen with ``?province=``;
-    None: ask which."""
-    provinces = provinces_of(request.user, ROLES)
-    chosen = request.GET.get("province", "").strip()
-    if chosen:
-        known = Province.objects.filter(code=chosen).exists()
-        if not known or (provinces is not None and chosen not in provinces):
-            raise Http404
-        return chosen
-    if provinces is not None and len(provinces) == 1:
-        return provinces[0]
-    return None
-
-
 @requires_roles(*ROLES)
 def forum_new(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
-    province = _province_for_new(request)
+    province = province_for_new(request, ROLES)
     if province is None:
-        writable = provinces_of(user, ROLES)
-        provinces = Province.objects.all()
-        if writable is not None:
-            provinces = provinces.filter(code__in=writable)
-        return render(request, "forums/province_picker.html", {"provinces": provinces})
+        return render(request, "forums/province_picker.html",
+                      {"provinces": provinces_where(user, ROLES)})
     form = ForumForm(request.POST or None, user=user, province_code=province)
     if request.method == "POST" and form.is_valid():
         try:

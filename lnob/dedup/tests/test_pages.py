@@ -187,3 +187,13 @@ def test_a_reporter_adds_the_report_to_the_person_already_registered(
     assert Case.objects.filter(person=first).count() == 1
     again = CaseEvent.objects.get(case=case, action="report_again")
     assert again.note.startswith("ยังไม่มีใครมาดู") and "อสม.มาลี" in again.note
+
+
+def test_a_district_officer_is_not_offered_a_province_wide_search(
+        client: Client, make_user: Callable[..., User]) -> None:
+    client.force_login(make_user("district", Role.PROVINCIAL_OFFICER, "8405"))
+    page = client.get("/duplicates/runs/").content.decode()
+    assert 'value="84"' not in page
+    assert client.post("/duplicates/runs/", {"scope": "84"}).status_code == 400
+    client.force_login(make_user("province", Role.PROVINCIAL_OFFICER, "84"))
+    assert 'value="84"' in client.get("/duplicates/runs/").content.decode()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from lnob.core.access import requires_roles
 from lnob.core.models import User
+from lnob.geo.choice import province_for_new, provinces_where
 from lnob.geo.models import Province
 from lnob.learning import figures
 from lnob.learning.aar import selectors, services
@@ -42,9 +43,7 @@ from lnob.registry.models import Person
 
 
 def _provinces(user: Any, roles: Any) -> list[tuple[str, str]]:
-    codes = provinces_of(user, roles)
-    qs = Province.objects.all() if codes is None else Province.objects.filter(code__in=codes)
-    return [(p.code, p.name) for p in qs.order_by("code")]
+    return [(p.code, p.name) for p in provinces_where(user, roles)]
 
 
 @requires_roles(*AAR_READERS)
@@ -74,19 +73,6 @@ def may_write_any(user: Any) -> bool:
     return bool(grants_of(user, AAR_WRITERS))
 
 
-def _province_for_new(request: HttpRequest) -> str | None:
-    provinces = provinces_of(request.user, AAR_WRITERS)
-    chosen = request.GET.get("province", "").strip()
-    if chosen:
-        if not Province.objects.filter(code=chosen).exists() or (
-                provinces is not None and chosen not in provinces):
-            raise Http404
-        return chosen
-    if provinces is not None and len(provinces) == 1:
-        return provinces[0]
-    return None
-
-
 def _new_initial(request: HttpRequest) -> dict[str, Any]:
     """A review started from a forum, a case or a milestone page."""
     initial: dict[str, Any] = {"held_on": timezone.localdate()}
@@ -105,7 +91,7 @@ def _new_initial(request: HttpRequest) -> dict[str, Any]:
 @requires_roles(*AAR_WRITERS)
 def aar_new(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
-    province = _province_for_new(request)
+    province = province_for_new(request, AAR_WRITERS)
     if province is None:
         return render(request, "learning/province_picker.html", {
             "provinces": _provinces(user, AAR_WRITERS), "next": "aar_new",

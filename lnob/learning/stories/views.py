@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from lnob.core import audit
 from lnob.core.access import covers, grants_of, public, requires_roles
 from lnob.core.models import AuditAction, User
+from lnob.geo.choice import province_for_new, provinces_where
 from lnob.geo.models import Province
 from lnob.geo.selectors import area_by_code
 from lnob.learning.access import (
@@ -30,12 +31,10 @@ from lnob.learning.access import (
 from lnob.learning.models import Story, StoryPhoto, StoryStatus
 from lnob.learning.stories import selectors, services, workflow
 from lnob.learning.stories.forms import PhotoForm, PublicFilterForm, StoryForm, story_initial
-from lnob.networks.access import provinces_of
 
 
-def _provinces(codes: list[str] | None) -> list[tuple[str, str]]:
-    qs = Province.objects.all() if codes is None else Province.objects.filter(code__in=codes)
-    return [(p.code, p.name) for p in qs.order_by("code")]
+def _provinces(provinces: Any) -> list[tuple[str, str]]:
+    return [(p.code, p.name) for p in provinces]
 
 
 @requires_roles(*STORY_READERS)
@@ -50,26 +49,13 @@ def story_list(request: HttpRequest) -> HttpResponse:
         "writes": bool(grants_of(request.user, STORY_WRITERS))})
 
 
-def _province_for_new(request: HttpRequest) -> str | None:
-    provinces = provinces_of(request.user, STORY_WRITERS)
-    chosen = request.GET.get("province", "").strip()
-    if chosen:
-        if not Province.objects.filter(code=chosen).exists() or (
-                provinces is not None and chosen not in provinces):
-            raise Http404
-        return chosen
-    if provinces is not None and len(provinces) == 1:
-        return provinces[0]
-    return None
-
-
 @requires_roles(*STORY_WRITERS)
 def story_new(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
-    province = _province_for_new(request)
+    province = province_for_new(request, STORY_WRITERS)
     if province is None:
         return render(request, "learning/province_picker.html", {
-            "provinces": _provinces(provinces_of(user, STORY_WRITERS)), "next": "story_new"})
+            "provinces": _provinces(provinces_where(user, STORY_WRITERS)), "next": "story_new"})
     form = StoryForm(request.POST or None, user=user, province_code=province)
     if request.method == "POST" and form.is_valid():
         try:
@@ -209,7 +195,7 @@ def story_photo_remove(request: HttpRequest, pk: int, photo_id: int) -> HttpResp
 
 @public
 def public_story_list(request: HttpRequest) -> HttpResponse:
-    provinces = _provinces(None)
+    provinces = _provinces(Province.objects.order_by("code"))
     form = PublicFilterForm(request.GET or None, provinces=provinces)
     filters = selectors.PublicFilters()
     if form.is_valid():

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from lnob.core.access import grants_of, requires_roles
 from lnob.core.forms import add_service_errors
 from lnob.core.models import User
+from lnob.geo.choice import province_for_new
 from lnob.geo.selectors import area_by_code
 from lnob.networks import access, services
 from lnob.networks.forms import (
@@ -131,7 +132,7 @@ def _form_page(request: HttpRequest, form: CommitteeForm, committee: Committee |
 @requires_roles(*access.EDITORS)
 def committee_new(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
-    province = common.province_for_new(request, access.EDITORS)
+    province = province_for_new(request, access.EDITORS)
     if province is None:
         return common.province_picker(request, access.EDITORS, _("Add a committee"))
     form = CommitteeForm(request.POST or None, user=user, province_code=province,

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from lnob.core.access import grants_of
 from lnob.core.roles import Role
-from lnob.geo.models import Province
+from lnob.geo.choice import provinces_where
 from lnob.networks import access
 
 PAGE_SIZE = 25
@@ -51,26 +51,7 @@ def frame(request: HttpRequest, template: str, context: dict[str, Any],
     return render(request, template, context, status=status)
 
 
-def province_for_new(request: HttpRequest, roles: Iterable[Role]) -> str | None:
-    """The province a new network, volunteer, fund or committee goes in: the
-    user's only one, or the one chosen (``?province=``). None: ask which."""
-    writable = access.provinces_of(request.user, roles)
-    chosen = request.GET.get("province", "").strip()
-    if chosen:
-        allowed = writable if writable is not None else [
-            p.code for p in Province.objects.filter(code=chosen)]
-        if chosen not in allowed:
-            raise Http404
-        return chosen
-    if writable is not None and len(writable) == 1:
-        return writable[0]
-    return None
-
-
 def province_picker(request: HttpRequest, roles: Iterable[Role], title: str) -> HttpResponse:
-    writable = access.provinces_of(request.user, roles)
-    provinces = Province.objects.all()
-    if writable is not None:
-        provinces = provinces.filter(code__in=writable)
+    provinces = provinces_where(request.user, roles)
     return frame(request, "networks/province_picker.html", {"title": title,
                                                             "provinces": provinces})

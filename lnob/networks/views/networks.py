@@ -14,6 +14,7 @@ from lnob.core.forms import add_service_errors
 from lnob.core.models import User
 from lnob.exports.capacity import export_networks
 from lnob.exports.responses import export_format
+from lnob.geo.choice import province_for_new
 from lnob.networks import access, services
 from lnob.networks.forms import (
     NetworkForm,
@@ -82,7 +83,7 @@ def _form_page(request: HttpRequest, form: NetworkForm, network: Network | None,
 @requires_roles(*access.NETWORK_EDITORS)
 def network_new(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
-    province = common.province_for_new(request, access.NETWORK_EDITORS)
+    province = province_for_new(request, access.NETWORK_EDITORS)
     if province is None:
         return common.province_picker(request, access.NETWORK_EDITORS, _("Add a network"))
     form = NetworkForm(request.POST or None, user=user, province_code=province,

@@ -17,6 +17,7 @@ from lnob.core.forms import add_service_errors
 from lnob.core.models import AuditAction, User
 from lnob.exports.capacity import export_volunteers
 from lnob.exports.responses import export_format
+from lnob.geo.choice import province_for_new
 from lnob.networks import access, services
 from lnob.networks.forms import (
     VolunteerForm,
@@ -90,7 +91,7 @@ def _form_page(request: HttpRequest, form: VolunteerForm, volunteer: Volunteer |
 @requires_roles(*access.NETWORK_EDITORS)
 def volunteer_new(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
-    province = common.province_for_new(request, access.NETWORK_EDITORS)
+    province = province_for_new(request, access.NETWORK_EDITORS)
     if province is None:
         return common.province_picker(request, access.NETWORK_EDITORS, _("Add a volunteer"))
     initial = {"network": request.GET.get("network", "")}
