@@ -181,7 +181,7 @@ def test_copy_reads_the_same_features_as_the_orm(make_person: Maker) -> None:
     from lnob.dedup.store import features_of_scope
 
     if connection.vendor != "postgresql":
-        pytest.skip("COPY is PostgreSQL's")
+        pytest.skip("PostgreSQL only (SQLite has no COPY): runs in make test-postgres")
     make_person()
     make_person(first_name="ส", last_name="", citizen_id="", birth_date=None, phone="",
                 no_citizen_id_reason="unknown", title="", sex="X", house_number="")
