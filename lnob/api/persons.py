@@ -49,7 +49,9 @@ class PersonIn(Schema):
     sex: str = Field("X", description="M | F | X")
     birth_date: datetime.date | None = Field(None, description="CE date, ISO 8601")
     birth_year_only: bool = False
-    citizen_id: str = Field("", max_length=30, description="13 digits, dashes allowed")
+    citizen_id: str = Field("", max_length=30, description=(
+        "13 digits, dashes allowed. On update, the masked value you read keeps the "
+        "stored ID."))
     no_citizen_id_reason: str = ""
     phone: str = Field("", max_length=20)
     subdistrict_code: str = Field(..., min_length=6, max_length=6)
@@ -206,8 +208,12 @@ def person_update(request: HttpRequest, person_id: int, payload: PersonUpdateIn)
     found = person_for(actor, person_id)
     if not can_edit(actor, found):
         raise HttpError(403, "Your role cannot change this person.")
+    data = _data(payload)
+    if found.citizen_id and data.citizen_id.strip() == mask_citizen_id(found.citizen_id):
+        # A client sends back the masked ID it read: the stored one is kept.
+        data.citizen_id = found.citizen_id
     try:
-        updated = services.person_update(actor=actor, person=found, data=_data(payload),
+        updated = services.person_update(actor=actor, person=found, data=data,
                                          expected_version=payload.version, request=request)
     except services.ConflictError:
         return Status(409, {"errors": [{"field": "version", "code": "conflict",

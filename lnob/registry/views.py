@@ -162,6 +162,10 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_for(user, pk)
     if not can_edit(user, person):
         return _detail(request, person, status=403)
+    if request.method != "POST":
+        # The form shows the person's details: a view of personal data.
+        audit.record(AuditAction.VIEW, request=request, obj=person, area_code=person.area_code,
+                     detail={"form": "edit"})
     form = PersonForm(request.POST or None, user=user, person=person,
                       initial=initial_for(person))
     conflict = False
