@@ -178,3 +178,21 @@ class AreaRun(models.Model):
     @property
     def area_code(self) -> str:
         return self.scope_code
+
+
+class RateCounter(models.Model):
+    """How many times a key (a client address, a user) did one thing in one
+    window of time: one row per key and window, incremented atomically by
+    ``lnob.core.ratelimit`` — never a scan of the hour's events."""
+
+    key = models.CharField(max_length=160)
+    window_start = models.BigIntegerField()  # seconds since the epoch
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"],
+                                               name="core_ratecounter_key_window")]
+        indexes = [models.Index(fields=["window_start"], name="core_ratecounter_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start}: {self.count}"
