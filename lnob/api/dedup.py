@@ -5,6 +5,7 @@ undo a merge — the same rules as the pages (docs/dedup.md)."""
 from typing import Any, cast
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import CursorPagination, paginate
@@ -15,7 +16,14 @@ from lnob.core.access import grants_of
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import REPORTER_ROLES
 from lnob.dedup import selectors
-from lnob.dedup.hints import likely_duplicates, record_from_entry
+from lnob.dedup.hints import (
+    OUTSIDE_AREA_MESSAGE,
+    audit_detail,
+    check_counted,
+    for_user,
+    likely_duplicates,
+    record_from_entry,
+)
 from lnob.dedup.merge import MERGERS, merge, merge_undo, pair_decide
 from lnob.dedup.models import CandidatePair, DedupRun, Merge, PairStatus
 from lnob.dedup.runs import run_start, runs_visible_to
@@ -34,12 +42,16 @@ class EvidenceOut(Schema):
 
 class HintOut(Schema):
     person_id: int | None = Field(None, description="null when you may not open the record")
-    province_code: str
-    probability: float
-    decision: str = Field(..., description="merge (almost certainly the same person) or "
-                                           "review (possibly)")
+    outside_area: bool = Field(False, description=(
+        "a possible match outside your areas: nothing more is said about it; once you "
+        "register the person, the pair goes to the review queue of the officers who may "
+        "see both"))
+    message: str = ""
+    probability: float | None = None
+    decision: str | None = Field(None, description="merge (almost certainly the same "
+                                                   "person) or review (possibly)")
     full_name: str = ""
-    evidence: list[EvidenceOut]
+    evidence: list[EvidenceOut] = []
 
 
 class CheckIn(PersonIn):
@@ -105,16 +117,18 @@ def check(request: HttpRequest, payload: CheckIn) -> list[dict[str, Any]]:
     """Likely duplicates of a person you are about to register (nothing is saved)."""
     user = _user(request, set(EDITORS) | set(REPORTER_ROLES),
                  "Your role does not register persons.")
+    if not check_counted(user=user):
+        raise HttpError(429, str(_("Too many checks in the last hour. Please wait.")))
     hints = likely_duplicates(record_from_entry(payload), user=user)
     audit.record(AuditAction.VIEW, request=request, object_type="dedup.check",
-                 detail={"persons": [h.person.pk for h in hints if h.person]})
-    return [{"person_id": h.person.pk if h.person else None,
-             "province_code": h.province_code, "probability": h.match.probability,
-             "decision": h.match.decision,
-             "full_name": h.person.full_name if h.person else "",
+                 detail=audit_detail(hints))
+    return [{"person_id": None, "outside_area": True, "message": str(OUTSIDE_AREA_MESSAGE)}
+            if h.outside else
+            {"person_id": h.person_id, "probability": h.match.probability,
+             "decision": h.match.decision, "full_name": h.person.full_name if h.person else "",
              "evidence": [{"comparison": f.comparison, "level": f.level,
                            "outcome": f.outcome, "weight": round(f.weight, 3)}
-                          for f in h.match.fields]} for h in hints]
+                          for f in h.match.fields]} for h in for_user(hints, user=user)]
 
 
 @router.post("/runs", response={202: RunOut})

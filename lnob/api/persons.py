@@ -14,6 +14,7 @@ from lnob.core import audit
 from lnob.core.access import grants_of
 from lnob.core.citizen_id import mask_citizen_id
 from lnob.core.models import AuditAction, User
+from lnob.dedup.hints import queue_hidden_matches
 from lnob.exports.persons import export_persons
 from lnob.exports.responses import CONTENT_TYPES
 from lnob.registry import services
@@ -199,6 +200,7 @@ def person_create(request: HttpRequest, payload: PersonCreateIn) -> Status:
     consent = services.ConsentData(**payload.consent.dict()) if payload.consent else None
     created = services.person_create(actor=actor, data=_data(payload), consent=consent,
                                      request=request)
+    queue_hidden_matches(created, user=actor)
     return Status(201, _shown(created, actor))
 
 

@@ -16,6 +16,7 @@ from lnob.core import audit
 from lnob.core.access import grants_of
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import REPORTER_ROLES
+from lnob.dedup.hints import queue_hidden_matches
 
 router = Router(tags=["intake"])
 
@@ -74,6 +75,7 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status:
                                   request=request)
     except PermissionError as exc:
         raise HttpError(403, "This subdistrict is outside the areas you work in.") from exc
+    queue_hidden_matches(case.person, user=request.user)
     return Status(201, {"id": case.pk, "reference": case.reference, "status": case.status,
                         "urgent": case.urgent, "coverage_hole": case.coverage_hole,
                         "routed_network_ids": [n.pk for n in case.routed_networks.all()]})

@@ -17,7 +17,7 @@ from lnob.core import audit
 from lnob.core.access import public, requires_roles
 from lnob.core.forms import add_service_errors, int_or_none
 from lnob.core.models import AuditAction, User
-from lnob.dedup.hints import hints_before_saving
+from lnob.dedup.hints import hints_before_saving, queue_hidden_matches
 from lnob.registry.access import persons_visible_to
 
 # A public report is a few fields of text: anything bigger is not a report.
@@ -128,6 +128,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                     form.add_error("place",
                                    _("This subdistrict is outside the areas you work in."))
             if case is not None:
+                queue_hidden_matches(case.person, user=user)
                 return redirect("report_filed", reference=case.reference)
     else:
         form, status = HotlineReportForm(), 200
