@@ -55,6 +55,19 @@ def _env_int(name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+def _env_roles(name: str, default: str) -> tuple[str, ...]:
+    """A comma-separated list of role codes; an unknown role stops the start."""
+    from lnob.core.roles import Role
+
+    raw = os.environ.get(name, default)
+    roles = tuple(r.strip() for r in raw.split(",") if r.strip())
+    unknown = [r for r in roles if r not in Role.values]
+    if unknown:
+        raise ImproperlyConfigured(f"{name}: unknown role(s) {', '.join(unknown)}; "
+                                   f"known: {', '.join(Role.values)}.")
+    return roles
+
+
 def weak_secret_key(key: str) -> str:
     """Why ``key`` is too weak to sign sessions and tokens, or "" if it is not."""
     if len(key) < 50:
@@ -123,6 +136,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "lnob.core",
     "lnob.geo",
@@ -148,9 +164,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "lnob.core.middleware.SecondFactorMiddleware",
     "lnob.core.middleware.DenyUndeclaredViewsMiddleware",
 ]
 
@@ -222,13 +240,23 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Rate-limit password guessing: 5 failures per user name and address lock for 15 minutes.
+# Password guessing: 5 failures lock the user name for 15 minutes, from any
+# address (behind a proxy every client may share one); each client address is
+# also limited to 30 failed sign-ins in 15 minutes (lnob.core.views.LoginView).
 AXES_FAILURE_LIMIT = _env_int("AXES_FAILURE_LIMIT", 5, 1)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "lnob.core.clientip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Two factors (lnob.core.twofactor): the roles that must use a code from a phone
+# app after the password. Production: those who open many persons' records.
+TWO_FACTOR_ROLES = _env_roles(
+    "LNOB_2FA_ROLES",
+    "provincial_officer,network_coordinator,system_admin" if PRODUCTION else "")
+OTP_TOTP_ISSUER = "LNOB"
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -65,3 +65,33 @@ class ThaiFirstLocaleMiddleware(MiddlewareMixin):
         response.headers.setdefault("Content-Language", translation.get_language() or "th")
         response.headers.setdefault("Vary", "Cookie")
         return response
+
+
+class SecondFactorMiddleware(MiddlewareMixin):
+    """A signed-in session of a user whose role must use a second factor sees
+    no page until the code was given: it is sent to enter it, or to set it up
+    the first time. Signing out, the language switch, static files and the
+    API (which checks for itself) pass."""
+
+    OPEN_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/i18n/", "/static/", "/api/",
+                     "/healthz")
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        from django.shortcuts import redirect
+        from django.utils.http import urlencode
+
+        from lnob.core import twofactor
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or request.path.startswith(
+                self.OPEN_PREFIXES):
+            return None
+        verified = getattr(user, "is_verified", None)
+        if callable(verified) and verified():
+            return None
+        if not twofactor.required_for(user) and not twofactor.enrolled(user):
+            return None
+        target = "second_factor_verify" if twofactor.enrolled(user) else "second_factor"
+        response = redirect(target)
+        response["Location"] += "?" + urlencode({"next": request.get_full_path()})
+        return response

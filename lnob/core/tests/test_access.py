@@ -85,7 +85,7 @@ def test_workspace_api_in_area_out_of_area_and_anonymous(
         client: Client, make_user: Callable[..., User], role: Role, granted: str, inside: str,
         outside: str) -> None:
     user = make_user("u", role, granted)
-    _token, raw = api_token_create(actor=user, name="hotline")
+    _token, raw = api_token_create(actor=user, name="hotline", scope="write")
     assert client.get(f"/api/v1/workspaces/{inside}").status_code == 401
     auth = {"Authorization": f"Bearer {raw}"}
     response = client.get(f"/api/v1/workspaces/{inside}", headers=auth)
@@ -145,7 +145,7 @@ def test_api_operations_need_authentication_unless_declared_public(client: Clien
 
 
 def test_an_invalid_or_expired_token_is_refused(client: Client, officer: User) -> None:
-    token, raw = api_token_create(actor=officer, name="x")
+    token, raw = api_token_create(actor=officer, name="x", scope="write")
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer lnob_wrong").status_code == 401
     type(token).objects.filter(pk=token.pk).update(expires_at="2000-01-01T00:00:00Z")
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401

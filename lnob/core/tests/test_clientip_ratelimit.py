@@ -14,10 +14,11 @@ from lnob.core.models import RateCounter
 
 
 def _request(remote: str, forwarded: str = "") -> Any:
-    meta = {"REMOTE_ADDR": remote}
+    request = RequestFactory().get("/")
+    request.META["REMOTE_ADDR"] = remote
     if forwarded:
-        meta["HTTP_X_FORWARDED_FOR"] = forwarded
-    return RequestFactory().get("/", **meta)
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return request
 
 
 @pytest.fixture

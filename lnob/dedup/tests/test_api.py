@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 from django.test import Client
 
-from lnob.cases.tests.test_api import bearer
 from lnob.core.models import User
 from lnob.dedup.models import Merge
 from lnob.dedup.tests.conftest import ID_A_TYPO
 from lnob.registry.models import Person, Status
+from lnob.testing import bearer
 
 Maker = Callable[..., Person]
 JSON = "application/json"

@@ -10,12 +10,12 @@ from collections.abc import Callable
 
 from django.test import Client
 
-from lnob.cases.tests.test_api import bearer
 from lnob.core.models import AuditEvent, User
 from lnob.core.roles import Role
 from lnob.dedup.hints import CHECKS
 from lnob.dedup.models import CandidatePair
 from lnob.registry.models import Person
+from lnob.testing import bearer
 
 JSON = "application/json"
 TYPED = {"first_name": "สมชาย", "last_name": "ใจดี", "birth_date": "1950-03-14", "sex": "M",
@@ -57,7 +57,8 @@ def test_registering_anyway_queues_the_pair_for_the_officers(
         make_user: Callable[..., User]) -> None:
     registered = make_person(birth_date=datetime.date(1950, 3, 14))
     officer81 = make_user("officer81b", Role.PROVINCIAL_OFFICER, "81")
-    created = client.post("/api/v1/persons", {**TYPED, "source": "officer", "no_citizen_id_reason": "unknown"},
+    created = client.post("/api/v1/persons", {**TYPED, "source": "officer",
+                                              "no_citizen_id_reason": "unknown"},
                           content_type=JSON, headers=bearer(officer81))
     assert created.status_code == 201, created.content
     new_id = created.json()["id"]

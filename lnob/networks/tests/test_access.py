@@ -12,7 +12,6 @@ from django.test import Client
 from lnob.core.models import AuditEvent, User
 from lnob.core.roles import Role
 from lnob.networks.models import Committee, Fund, Network, Volunteer
-from lnob.networks.tests.conftest import bearer
 from lnob.networks.tests.factories import (
     BAN_TAI,
     KO_TAO,
@@ -21,6 +20,7 @@ from lnob.networks.tests.factories import (
     NetworkFactory,
     VolunteerFactory,
 )
+from lnob.testing import bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from lnob.core.models import AuditEvent, User
 from lnob.networks.models import Committee, Fund, Network, Volunteer
-from lnob.networks.tests.conftest import bearer
 from lnob.networks.tests.factories import (
     BAN_TAI,
     KO_TAO,
@@ -22,6 +21,7 @@ from lnob.networks.tests.factories import (
     NetworkFactory,
 )
 from lnob.registry.taxonomy import Need
+from lnob.testing import bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ import io
 import json
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -110,6 +110,11 @@ def _ids_in(value: Any) -> set[int]:
     return found
 
 
+def _filler(value: int) -> Callable[[re.Match[str]], str]:
+    """A path parameter's value: an area code for ``{code}``, else the id."""
+    return lambda m: "840503" if m.group(1) == "code" else str(value)
+
+
 def _crawl_api(client: Client) -> Iterator[tuple[str, str]]:
     schema = client.get("/api/v1/openapi.json").json()
     paths = [p for p, ops in schema["paths"].items() if "get" in ops]
@@ -125,8 +130,7 @@ def _crawl_api(client: Client) -> Iterator[tuple[str, str]]:
         # /api/v1/persons/{person_id}/household: ids from the list /api/v1/persons.
         listing = path[:_PARAM.search(path).start()].rstrip("/")  # type: ignore[union-attr]
         for value in ids_under.get(listing, [])[:SAMPLES_PER_SHAPE]:
-            url = _PARAM.sub(lambda m, v=value: "840503" if m.group(1) == "code" else str(v),
-                             path)
+            url = _PARAM.sub(_filler(value), path)
             response = client.get(url)
             if response.status_code == 200:
                 yield url, _text(response)
