@@ -95,3 +95,53 @@ class SecondFactorMiddleware(MiddlewareMixin):
         response = redirect(target)
         response["Location"] += "?" + urlencode({"next": request.get_full_path()})
         return response
+
+
+# Pages and API answers that never carry personal data may be cached; every
+# other answer to a signed-in user (persons, cases, exports, audit…) must not
+# be kept by the browser or a proxy.
+CACHEABLE_PREFIXES = ("/static/", "/stories/", "/areas/", "/api/v1/geo/", "/healthz")
+
+
+class NoStoreMiddleware(MiddlewareMixin):
+    """``Cache-Control: no-store`` on every answer to a signed-in user or an API
+    client, so a shared phone's back button or a proxy never shows a record."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if request.path.startswith(CACHEABLE_PREFIXES):
+            return response
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or request.path.startswith("/api/") or "Authorization" in request.headers:
+            response.headers["Cache-Control"] = "no-store, private"
+            response.headers["Pragma"] = "no-cache"
+        return response
+
+
+class PrivateInProductionMiddleware(MiddlewareMixin):
+    """In production the Django admin answers only signed-in staff, and the API
+    documentation only signed-in users or token holders; to anyone else they
+    do not exist (404), so they are no target for guessing."""
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        if not getattr(settings, "PRODUCTION", False):
+            return None
+        from django.http import Http404
+
+        path = request.path
+        user = getattr(request, "user", None)
+        if path.startswith("/admin/"):
+            if user is None or not (user.is_authenticated and user.is_staff):
+                raise Http404
+        elif path.startswith(("/api/v1/docs", "/api/v1/openapi.json")):
+            if not (user is not None and user.is_authenticated) and not _valid_bearer(request):
+                raise Http404
+        return None
+
+
+def _valid_bearer(request: HttpRequest) -> bool:
+    from lnob.core.services import api_token_for
+
+    header = request.headers.get("Authorization", "")
+    scheme, _space, raw = header.partition(" ")
+    return scheme.lower() == "bearer" and bool(raw) and api_token_for(raw.strip()) is not None
