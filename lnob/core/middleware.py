@@ -130,12 +130,12 @@ class PrivateInProductionMiddleware(MiddlewareMixin):
 
         path = request.path
         user = getattr(request, "user", None)
-        if path.startswith("/admin/"):
-            if user is None or not (user.is_authenticated and user.is_staff):
-                raise Http404
-        elif path.startswith(("/api/v1/docs", "/api/v1/openapi.json")):
-            if not (user is not None and user.is_authenticated) and not _valid_bearer(request):
-                raise Http404
+        signed_in = user is not None and user.is_authenticated
+        if path.startswith("/admin/") and not (signed_in and user.is_staff):
+            raise Http404
+        if path.startswith(("/api/v1/docs", "/api/v1/openapi.json")) and not (
+                signed_in or _valid_bearer(request)):
+            raise Http404
         return None
 
 
