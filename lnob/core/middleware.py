@@ -131,7 +131,7 @@ class PrivateInProductionMiddleware(MiddlewareMixin):
         path = request.path
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        if path.startswith("/admin/") and not (signed_in and user.is_staff):
+        if path.startswith("/admin/") and not (signed_in and getattr(user, "is_staff", False)):
             raise Http404
         if path.startswith(("/api/v1/docs", "/api/v1/openapi.json")) and not (
                 signed_in or _valid_bearer(request)):
