@@ -145,3 +145,48 @@ def _valid_bearer(request: HttpRequest) -> bool:
     header = request.headers.get("Authorization", "")
     scheme, _space, raw = header.partition(" ")
     return scheme.lower() == "bearer" and bool(raw) and api_token_for(raw.strip()) is not None
+
+
+class RejectNulMiddleware(MiddlewareMixin):
+    """A NUL character is never text a person typed; PostgreSQL cannot store or
+    compare it (a 500 from every search). A request carrying one in its query,
+    its form fields or its JSON body is refused with a clear 400 that names
+    the field; uploads (multipart: spreadsheets are binary) are left to the
+    import's own checks."""
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        field = _nul_field(request)
+        if field is None:
+            return None
+        from django.utils.translation import gettext as _
+
+        message = _("The field “%(field)s” contains a NUL character (\\0), which is not "
+                    "text. Remove it and send again.") % {"field": field}
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            return JsonResponse({"errors": [{"field": field, "code": "nul_character",
+                                             "message": message}]}, status=400)
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+
+def _nul_field(request: HttpRequest) -> str | None:
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in v for v in values):
+            return key.replace("\x00", "")
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if request.method in ("POST", "PUT", "PATCH") and content_type.startswith(
+            "application/json"):
+        body = request.body
+        if b"\\u0000" in body or b"\x00" in body:
+            return "body"
+    elif request.method == "POST" and content_type.startswith(
+            "application/x-www-form-urlencoded"):
+        try:
+            fields = request.POST.lists()
+        except Exception:  # noqa: BLE001 — a malformed body: the view's own error
+            return None
+        for key, values in fields:
+            if "\x00" in key or any("\x00" in v for v in values):
+                return key.replace("\x00", "")
+    return None
