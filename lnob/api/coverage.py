@@ -25,7 +25,7 @@ from lnob.coverage.tables import public_cells, public_table, public_value
 router = Router(tags=["coverage"])
 
 
-class IndicatorOut(Schema):
+class CoverageIndicatorOut(Schema):
     code: str
     name_th: str
     name_en: str
@@ -139,7 +139,7 @@ def _area_out(a: sel.AreaRow, chosen: list[Any]) -> dict[str, Any]:
                            for v in sel.indicator_values(a.values, chosen)]}
 
 
-@router.get("/indicators", response=list[IndicatorOut])
+@router.get("/indicators", response=list[CoverageIndicatorOut])
 def indicators(request: HttpRequest) -> list[Any]:
     """The indicator definitions: names, formula over the roll-ups, unit, direction."""
     if not grants_of(request.user):

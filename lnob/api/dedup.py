@@ -58,11 +58,11 @@ class CheckIn(PersonIn):
     source: str = Field("officer", description="not used by the check")
 
 
-class RunIn(Schema):
+class DedupRunIn(Schema):
     scope_code: str = Field("", description="2-digit province code; empty = whole country")
 
 
-class RunOut(Schema):
+class DedupRunOut(Schema):
     id: int
     scope_code: str
     status: str
@@ -88,7 +88,7 @@ class PairFilters(Schema):
     status: str = Field("pending", description="pending, later, merged, distinct")
 
 
-class DecideIn(Schema):
+class PairDecideIn(Schema):
     decision: str = Field(..., description="keep_left, keep_right (merge), distinct, later, "
                                            "pending (reopen)")
     left_version: int | None = Field(None, description="versions you read: required to merge")
@@ -131,8 +131,8 @@ def check(request: HttpRequest, payload: CheckIn) -> list[dict[str, Any]]:
                           for f in h.match.fields]} for h in for_user(hints, user=user)]
 
 
-@router.post("/runs", response={202: RunOut})
-def run_create(request: HttpRequest, payload: RunIn) -> Status:
+@router.post("/runs", response={202: DedupRunOut})
+def run_create(request: HttpRequest, payload: DedupRunIn) -> Status:
     user = _merger(request)
     try:
         run = run_start(actor=user, scope_code=payload.scope_code, request=request)
@@ -143,7 +143,7 @@ def run_create(request: HttpRequest, payload: RunIn) -> Status:
     return Status(202, run)
 
 
-@router.get("/runs/{run_id}", response=RunOut)
+@router.get("/runs/{run_id}", response=DedupRunOut)
 def run_read(request: HttpRequest, run_id: int) -> DedupRun:
     run = runs_visible_to(_merger(request)).filter(pk=run_id).first()
     if run is None:
@@ -170,7 +170,7 @@ def _pair(user: User, pair_id: int) -> CandidatePair:
 
 
 @router.post("/pairs/{pair_id}/decision", response={200: PairOut, 201: MergeOut})
-def decide(request: HttpRequest, pair_id: int, payload: DecideIn) -> Any:
+def decide(request: HttpRequest, pair_id: int, payload: PairDecideIn) -> Any:
     user = _merger(request)
     pair = _pair(user, pair_id)
     try:

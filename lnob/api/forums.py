@@ -122,7 +122,7 @@ class DecisionIn(Schema):
     version: int | None = Field(None, description="the case_version you read; older → 409")
 
 
-class DecideIn(Schema):
+class ForumDecideIn(Schema):
     decisions: list[DecisionIn]
     minutes: str | None = Field(None, max_length=services.MAX_MINUTES)
 
@@ -215,7 +215,7 @@ def forum_agenda(request: HttpRequest, forum_id: int, payload: AgendaIn) -> Foru
 
 
 @router.post("/{forum_id}/decisions", response={200: ForumDetailOut, 409: dict})
-def forum_decide(request: HttpRequest, forum_id: int, payload: DecideIn) -> Any:
+def forum_decide(request: HttpRequest, forum_id: int, payload: ForumDecideIn) -> Any:
     user = _runner(request)
     found = forum_for(user, forum_id)
     decisions = {d.case_id: d.decision for d in payload.decisions}

@@ -53,7 +53,7 @@ def _user(request: HttpRequest, roles: Any, message: str) -> User:
 
 # ------------------------------------------------------------ reviews
 
-class IndicatorOut(Schema):
+class RoadmapIndicatorOut(Schema):
     code: str
     name_th: str
     name_en: str
@@ -102,7 +102,7 @@ class AarDetailOut(AarOut):
     difference: str
     next_steps: str
     participation: dict[str, int] = Field(..., description="people by partner type")
-    indicators: list[IndicatorOut] = Field(..., description="as the roll-ups gave them on "
+    indicators: list[RoadmapIndicatorOut] = Field(..., description="as the roll-ups gave them on "
                                                             "the day of the review")
     indicators_on: datetime.date | None
     lessons: list[LessonOut]
@@ -458,7 +458,7 @@ def public_story(request: HttpRequest, story_id: int) -> Story:
 
 # ------------------------------------------------------------ reports
 
-class ReportOut(Schema):
+class OfficialReportOut(Schema):
     id: int
     kind: str
     area_code: str
@@ -478,7 +478,7 @@ class ReportOut(Schema):
         return reverse("report_pdf", args=[obj.pk]) if obj.status == "done" else None
 
 
-class ReportIn(Schema):
+class OfficialReportIn(Schema):
     kind: str = Field(..., description="province, national or cabinet")
     area_code: str = Field("", description="the province code of a provincial report")
     period_start: datetime.date | None = None
@@ -488,15 +488,15 @@ class ReportIn(Schema):
     story_ids: list[int] = Field(default_factory=list)
 
 
-@router.get("/reports", response=list[ReportOut])
+@router.get("/reports", response=list[OfficialReportOut])
 @paginate(CursorPagination, ordering=("-id",), page_size=50)
 def reports(request: HttpRequest) -> Any:
     user = _user(request, REPORT_READERS, _("Your role does not read reports."))
     return reports_visible_to(user)
 
 
-@router.post("/reports", response={202: ReportOut})
-def report_create(request: HttpRequest, payload: ReportIn) -> Status:
+@router.post("/reports", response={202: OfficialReportOut})
+def report_create(request: HttpRequest, payload: OfficialReportIn) -> Status:
     """Asks for a report; it is made in the background (poll its status)."""
     user = _user(request, REPORT_READERS, _("Your role does not read reports."))
     try:
@@ -509,7 +509,7 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status:
     return Status(202, report_for(user, report.pk))
 
 
-@router.get("/reports/{report_id}", response=ReportOut)
+@router.get("/reports/{report_id}", response=OfficialReportOut)
 def report(request: HttpRequest, report_id: int) -> Report:
     user = _user(request, REPORT_READERS, _("Your role does not read reports."))
     return report_for(user, report_id)

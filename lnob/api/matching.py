@@ -19,12 +19,12 @@ from lnob.matching.tasks import run_matching
 router = Router(tags=["matching"])
 
 
-class RunIn(Schema):
+class MatchingRunIn(Schema):
     scope_code: str = Field("", description="2-digit province code; empty = whole country")
     params: dict[str, int] = Field({}, description="weights to change (docs/matching.md)")
 
 
-class RunOut(Schema):
+class MatchingRunOut(Schema):
     id: int
     scope_code: str
     status: str
@@ -55,7 +55,7 @@ class RowFilters(Schema):
     kind: str = Field("", description="new, changed, unchanged, unplaced; empty = all")
 
 
-class DecideIn(Schema):
+class MatchingDecideIn(Schema):
     row_ids: list[int] | None = Field(None, description="rows to decide; null = all new "
                                                         "and changed rows")
     decision: str = Field("accept", description="accept or reject")
@@ -76,8 +76,8 @@ def _run(user: User, run_id: int) -> MatchingRun:
     return run
 
 
-@router.post("/runs", response={202: RunOut})
-def run_create(request: HttpRequest, payload: RunIn) -> Status:
+@router.post("/runs", response={202: MatchingRunOut})
+def run_create(request: HttpRequest, payload: MatchingRunIn) -> Status:
     user = _runner(request)
     try:
         run = services.run_start(actor=user, scope_code=payload.scope_code,
@@ -89,7 +89,7 @@ def run_create(request: HttpRequest, payload: RunIn) -> Status:
     return Status(202, run)
 
 
-@router.get("/runs/{run_id}", response=RunOut)
+@router.get("/runs/{run_id}", response=MatchingRunOut)
 def run_read(request: HttpRequest, run_id: int) -> MatchingRun:
     return _run(_runner(request), run_id)
 
@@ -110,7 +110,7 @@ def run_proposal(request: HttpRequest, run_id: int, filters: Query[RowFilters]) 
 
 
 @router.post("/runs/{run_id}/decisions", response=dict[str, int])
-def run_decide(request: HttpRequest, run_id: int, payload: DecideIn) -> dict[str, int]:
+def run_decide(request: HttpRequest, run_id: int, payload: MatchingDecideIn) -> dict[str, int]:
     user = _runner(request)
     if not grants_of(user, services.ACCEPTERS):
         raise HttpError(403, "Your role cannot accept proposals.")

@@ -35,12 +35,12 @@ class PublicReportIn(Schema):
     reporter_phone: str = Field("", max_length=20)
 
 
-class ReportIn(PublicReportIn):
+class FiledReportIn(PublicReportIn):
     citizen_id: str = Field("", max_length=30)
     phone: str = Field("", max_length=20)
 
 
-class ReportOut(Schema):
+class FiledReportOut(Schema):
     id: int
     reference: str
     status: str
@@ -66,8 +66,8 @@ def _too_many() -> HttpError:
     return HttpError(429, "Too many requests from your address in the last hour.")
 
 
-@router.post("", response={201: ReportOut})
-def report_create(request: HttpRequest, payload: ReportIn) -> Status:
+@router.post("", response={201: FiledReportOut})
+def report_create(request: HttpRequest, payload: FiledReportIn) -> Status:
     if not grants_of(request.user, REPORTER_ROLES):
         raise HttpError(403, "Your role does not file reports.")
     try:

@@ -12,7 +12,7 @@ from lnob.networks.models import Committee, CommitteeMember, Network, Volunteer
 from lnob.registry.taxonomy import Need
 
 
-class NeedOut(Schema):
+class NetworkNeedOut(Schema):
     id: int
     code: str
     name_th: str
@@ -67,7 +67,7 @@ class NetworkOut(Schema):
     subdistricts: list[str]
     villages: list[str]
     capacity: int
-    needs: list[NeedOut]
+    needs: list[NetworkNeedOut]
     active: bool
     created_at: datetime.datetime
 
@@ -129,7 +129,7 @@ class VolunteerOut(Schema):
     network: int | None = Field(None, alias="network_id")
     province_code: str
     subdistricts: list[str]
-    needs: list[NeedOut]
+    needs: list[NetworkNeedOut]
     capacity: int
     active: bool
 
@@ -221,7 +221,7 @@ class MemberIn(Schema):
     partner_type: str
 
 
-class MemberOut(Schema):
+class CommitteeMemberOut(Schema):
     id: int
     name: str
     role: str
@@ -245,7 +245,7 @@ class CommitteeOut(Schema):
     level: str
     area_code: str
     province_code: str
-    members: list[MemberOut]
+    members: list[CommitteeMemberOut]
 
     @staticmethod
     def resolve_members(obj: Committee) -> list[CommitteeMember]:
