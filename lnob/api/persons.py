@@ -261,7 +261,11 @@ def household(request: HttpRequest, person_id: int) -> dict[str, Any]:
     found = person_for(request.user, person_id)
     if found.household is None:
         raise HttpError(404, "This person is not linked to a household.")
-    return _household(request.user, found.household)
+    shown = _household(request.user, found.household)
+    audit.record(AuditAction.VIEW, request=request, object_type="registry.household",
+                 object_id=str(found.household_id), area_code=found.area_code,
+                 detail={"via": "api", "persons": shown["member_ids"]})
+    return shown
 
 
 @router.post("/{person_id}/household", response={201: HouseholdOut})

@@ -159,6 +159,13 @@ def test_no_masked_role_finds_a_whole_citizen_id_anywhere(
         assert opened > 5, username
         # A walk that never opened an edit form would prove nothing.
         assert edit_forms or username not in ("coordinator.phangan", "volunteer.kotao")
+    # Forms that show a person's details are views of personal data: audited.
+    from lnob.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(actor__username="volunteer.kotao",
+                                     detail__form="visit").exists()
+    assert AuditEvent.objects.filter(actor__username="coordinator.phangan",
+                                     detail__form="edit").exists()
 
 
 def test_the_edit_form_keeps_the_stored_id_when_left_empty_and_is_audited(
