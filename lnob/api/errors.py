@@ -70,6 +70,8 @@ _MESSAGES = {
     "model_attributes_type": lambda e: _("The request body must be a JSON object."),
     "dict_type": lambda e: _("The request body must be a JSON object."),
     "extra_forbidden": lambda e: _("This field is not allowed."),
+    # Our own validators raise ValueError with a translated message.
+    "value_error": lambda e: str(e.get("ctx", {}).get("error", e.get("msg", ""))),
 }
 
 

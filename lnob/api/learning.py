@@ -16,6 +16,7 @@ from ninja.pagination import CursorPagination, paginate
 
 from lnob.core.access import grants_of
 from lnob.core.models import User
+from lnob.core.schema_types import IsoDate
 from lnob.learning.aar import selectors as aar_selectors
 from lnob.learning.aar import services as aar_services
 from lnob.learning.access import (
@@ -68,7 +69,7 @@ class AarOut(Schema):
     activity: str
     area_code: str
     province_code: str
-    held_on: datetime.date
+    held_on: IsoDate
     forum_id: int | None
     case_id: int | None
     milestone_month: int | None
@@ -91,7 +92,7 @@ class ActionOut(Schema):
     lesson_id: int | None
     text: str
     owner_id: int
-    due_on: datetime.date
+    due_on: IsoDate
     status: str
     overdue: bool
 
@@ -104,7 +105,7 @@ class AarDetailOut(AarOut):
     participation: dict[str, int] = Field(..., description="people by partner type")
     indicators: list[RoadmapIndicatorOut] = Field(..., description="as the roll-ups gave them on "
                                                             "the day of the review")
-    indicators_on: datetime.date | None
+    indicators_on: IsoDate | None
     lessons: list[LessonOut]
     actions: list[ActionOut]
 
@@ -125,7 +126,7 @@ class AarIn(Schema):
     title: str = Field("", max_length=aar_services.MAX_TITLE)
     area_code: str = Field("", description="province, district or subdistrict code (a forum "
                                            "or a case brings its own)")
-    held_on: datetime.date | None = None
+    held_on: IsoDate | None = None
     activity: str = Field("area", description="area, forum, search_round, d_day, "
                                               "milestone, case")
     forum_id: int | None = None
@@ -145,8 +146,8 @@ class AarFiltersIn(Schema):
     area: str = Field("", description="a province, district or subdistrict code")
     activity: str = ""
     tag: str = ""
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
 class LessonIn(Schema):
@@ -157,7 +158,7 @@ class LessonIn(Schema):
 class ActionIn(Schema):
     text: str = Field("", max_length=aar_services.MAX_ACTION)
     owner_id: int | None = None
-    due_on: datetime.date | None = None
+    due_on: IsoDate | None = None
     lesson_id: int | None = None
 
 
@@ -462,8 +463,8 @@ class OfficialReportOut(Schema):
     id: int
     kind: str
     area_code: str
-    period_start: datetime.date
-    period_end: datetime.date
+    period_start: IsoDate
+    period_end: IsoDate
     thai_digits: bool
     language: str
     status: str
@@ -481,8 +482,8 @@ class OfficialReportOut(Schema):
 class OfficialReportIn(Schema):
     kind: str = Field(..., description="province, national or cabinet")
     area_code: str = Field("", description="the province code of a provincial report")
-    period_start: datetime.date | None = None
-    period_end: datetime.date | None = None
+    period_start: IsoDate | None = None
+    period_end: IsoDate | None = None
     thai_digits: bool = False
     language: str = Field("th", description="th or en")
     story_ids: list[int] = Field(default_factory=list)

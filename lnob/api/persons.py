@@ -14,6 +14,7 @@ from lnob.core import audit
 from lnob.core.access import grants_of
 from lnob.core.citizen_id import mask_citizen_id
 from lnob.core.models import AuditAction, User
+from lnob.core.schema_types import IsoDate
 from lnob.dedup.hints import queue_hidden_matches
 from lnob.exports.persons import export_persons
 from lnob.exports.responses import CONTENT_TYPES
@@ -48,7 +49,7 @@ class PersonIn(Schema):
     first_name: str = Field(..., min_length=1, max_length=100)
     last_name: str = Field("", max_length=100)
     sex: str = Field("X", description="M | F | X")
-    birth_date: datetime.date | None = Field(None, description="CE date, ISO 8601")
+    birth_date: IsoDate | None = Field(None, description="CE date, ISO 8601")
     birth_year_only: bool = False
     citizen_id: str = Field("", max_length=30, description=(
         "13 digits, dashes allowed. On update, the masked value you read keeps the "
@@ -88,7 +89,7 @@ class PersonOut(Schema):
     first_name: str
     last_name: str
     sex: str
-    birth_date: datetime.date | None
+    birth_date: IsoDate | None
     birth_year_only: bool
     citizen_id: str = Field(..., description="masked unless your role may see it")
     no_citizen_id_reason: str

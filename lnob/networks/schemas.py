@@ -8,6 +8,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from lnob.core.schema_types import IsoDate
 from lnob.networks.models import Committee, CommitteeMember, Network, Volunteer
 from lnob.registry.taxonomy import Need
 
@@ -188,7 +189,7 @@ class FundQuery(Schema):
 
 
 class TransactionIn(Schema):
-    date: datetime.date = Field(..., description="CE date, ISO 8601; not in the future")
+    date: IsoDate = Field(..., description="CE date, ISO 8601; not in the future")
     kind: str = Field(..., description="contribution | disbursement")
     amount: Decimal | str = Field(..., description="baht, more than 0, at most 2 decimals")
     note: str = Field("", max_length=255)
@@ -196,7 +197,7 @@ class TransactionIn(Schema):
 
 class TransactionOut(Schema):
     id: int
-    date: datetime.date
+    date: IsoDate
     kind: str
     amount: Decimal
     note: str
@@ -229,13 +230,13 @@ class CommitteeMemberOut(Schema):
 
 
 class MeetingIn(Schema):
-    date: datetime.date
+    date: IsoDate
     minutes: str = ""
 
 
 class MeetingOut(Schema):
     id: int
-    date: datetime.date
+    date: IsoDate
     minutes: str
 
 
