@@ -171,13 +171,18 @@ class RejectNulMiddleware(MiddlewareMixin):
 
 
 def _nul_field(request: HttpRequest) -> str | None:
+    from django.core.exceptions import RequestDataTooBig
+
     for key, values in request.GET.lists():
         if "\x00" in key or any("\x00" in v for v in values):
             return key.replace("\x00", "")
     content_type = request.META.get("CONTENT_TYPE", "")
     if request.method in ("POST", "PUT", "PATCH") and content_type.startswith(
             "application/json"):
-        body = request.body
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return None  # refused as too large where the body is read (413)
         if b"\\u0000" in body or b"\x00" in body:
             return "body"
     elif request.method == "POST" and content_type.startswith(
