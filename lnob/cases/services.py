@@ -143,9 +143,14 @@ def case_step(*, actor: User, case: Case, action: str, expected_version: int, no
         full = [] if errors else over_capacity(network_id, volunteer_id, case)
         override = note if capacity_override is None else capacity_override
         if full and not override.strip():
-            field = "note" if capacity_override is None else "capacity"
-            errors[field] = _("%(names)s already care for as many people as they can. To "
-                              "assign anyway, say why.") % {"names": ", ".join(full)}
+            if capacity_override is None:
+                errors["note"] = _("%(names)s already care for as many people as they can. "
+                                   "To assign anyway, say why in the note.") % {
+                    "names": ", ".join(full)}
+            else:
+                errors["capacity"] = _("Refused: %(names)s already care for as many people "
+                                       "as they can. An officer can assign anyway with a "
+                                       "reason.") % {"names": ", ".join(full)}
         if full:
             override_reason = override.strip()
         changes.update(network_id=network_id, volunteer_id=volunteer_id)
