@@ -7,6 +7,7 @@ runs in ``make test-postgres``."""
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ from lnob.registry.models import Need
 PARALLEL = 20
 
 
-def race(officer: User, cases: list[Case], **carer: int) -> tuple[int, list[str]]:
+def race(officer: User, cases: list[Case], **carer: Any) -> tuple[int, list[str]]:
     """Assigns each case to the carer at once, from one thread each."""
     barrier = threading.Barrier(len(cases))
     done: list[int] = []
