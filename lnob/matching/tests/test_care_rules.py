@@ -196,3 +196,12 @@ def test_the_run_page_shows_each_carers_load_before_and_after(
     loads = [r for r in page.split('data-load="')[1:]]
     assert any(r.startswith(f"{team[0].pk}:0:1:1") or r.startswith(f"{team[1].pk}:0:1:1")
                for r in loads)
+
+
+def test_a_provinces_rules_name_only_known_needs(db: None) -> None:
+    from lnob.matching.admin import ProvinceRulesForm
+
+    form = ProvinceRulesForm({"province_code": "84", "must_serve": '["health", "nope"]'})
+    assert not form.is_valid() and "nope" in str(form.errors["must_serve"])
+    form = ProvinceRulesForm({"province_code": "84", "must_serve": '["health"]'})
+    assert form.is_valid(), form.errors
