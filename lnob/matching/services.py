@@ -465,28 +465,42 @@ def rows_accept(*, actor: User, run: MatchingRun, row_ids: Iterable[int] | None 
         rows = rows.filter(pk__in=list(row_ids))
     outcome = {"accepted": 0, "failed": 0}
     note = _("Proposed by matching run %(id)s.") % {"id": run.pk}
-    ordered = sorted(rows.select_related("case", "volunteer"),
+    pending = sorted(rows.select_related("case", "volunteer"),
                      key=lambda r: (r.kind != RowKind.CHANGED, r.pk))
-    for row in ordered:
-        try:
-            with transaction.atomic():
-                case = Case.objects.select_for_update().get(pk=row.case_id)
-                if case.version != row.case_version:
-                    raise CaseChanged
-                case_step(actor=actor, case=case, action="assign",
-                          expected_version=case.version, note=note,
-                          volunteer_id=row.volunteer_id, network_id=row.network_id,
-                          capacity_override=override_reason)
-                _decide(row, actor, RowDecision.ACCEPTED, "")
-            outcome["accepted"] += 1
-        except CaseChanged:
-            _decide(row, actor, RowDecision.FAILED, _("The case changed after the run."))
-            outcome["failed"] += 1
-        except (ValidationError, PermissionError) as err:
-            message = "; ".join(err.messages) if isinstance(err, ValidationError) else _(
-                "Your role cannot assign carers in this case's area.")
-            _decide(row, actor, RowDecision.FAILED, message[:255])
-            outcome["failed"] += 1
+    # A row refused only because its carer is full is tried again once the
+    # others are applied (a move may free the place it needs), until a pass
+    # applies nothing more.
+    while pending:
+        full: list[tuple[ProposalRow, str]] = []
+        for row in pending:
+            try:
+                with transaction.atomic():
+                    case = Case.objects.select_for_update().get(pk=row.case_id)
+                    if case.version != row.case_version:
+                        raise CaseChanged
+                    case_step(actor=actor, case=case, action="assign",
+                              expected_version=case.version, note=note,
+                              volunteer_id=row.volunteer_id, network_id=row.network_id,
+                              capacity_override=override_reason)
+                    _decide(row, actor, RowDecision.ACCEPTED, "")
+                outcome["accepted"] += 1
+            except CaseChanged:
+                _decide(row, actor, RowDecision.FAILED, _("The case changed after the run."))
+                outcome["failed"] += 1
+            except (ValidationError, PermissionError) as err:
+                message = "; ".join(err.messages) if isinstance(err, ValidationError) else _(
+                    "Your role cannot assign carers in this case's area.")
+                if isinstance(err, ValidationError) and set(err.message_dict) == {"capacity"}:
+                    full.append((row, message))
+                    continue
+                _decide(row, actor, RowDecision.FAILED, message[:255])
+                outcome["failed"] += 1
+        if len(full) == len(pending):
+            for row, message in full:
+                _decide(row, actor, RowDecision.FAILED, message[:255])
+                outcome["failed"] += 1
+            break
+        pending = [row for row, _message in full]
     audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=run,
                  area_code=run.scope_code, detail={
                      "accept": outcome,

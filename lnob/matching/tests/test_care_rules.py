@@ -205,3 +205,24 @@ def test_a_provinces_rules_name_only_known_needs(db: None) -> None:
     assert not form.is_valid() and "nope" in str(form.errors["must_serve"])
     form = ProvinceRulesForm({"province_code": "84", "must_serve": '["health"]'})
     assert form.is_valid(), form.errors
+
+
+def test_accept_all_applies_a_move_that_waits_for_another_move(
+        officer: User, need: Need, team: list[Volunteer]) -> None:
+    third = Volunteer.objects.create(first_name="สาม", province_code="84",
+                                     network=team[0].network, capacity=1)
+    a = assign(officer, verified_case(officer, need, "เอ"), team[0])
+    c = assign(officer, verified_case(officer, need, "ซี"), team[1])
+    done = MatchingRun.objects.create(scope_code="84", status=RunStatus.DONE)
+    # A moves into team[1]'s only place, which C's move (the later row) frees.
+    first = done.rows.create(case=a, case_version=a.version, kind=RowKind.CHANGED,
+                             volunteer=team[1], network=team[1].network,
+                             previous_volunteer=team[0], subdistrict_code=KO_TAO)
+    done.rows.create(case=c, case_version=c.version, kind=RowKind.CHANGED, volunteer=third,
+                     network=third.network, previous_volunteer=team[1],
+                     subdistrict_code=KO_TAO)
+    assert rows_accept(actor=officer, run=done) == {"accepted": 2, "failed": 0}
+    first.refresh_from_db()
+    assert first.decision == "accepted"
+    assert Case.objects.get(pk=a.pk).volunteer_id == team[1].pk
+    assert Case.objects.get(pk=c.pk).volunteer_id == third.pk
