@@ -152,6 +152,83 @@ def placement_cost2(c: Compiled, p: Plan, params: Parameters, g: np.ndarray,
     return 2 * cost - np.where(p.groups.cur[g] == v, 2 * params.continuity_threshold + 1, 0)
 
 
+def balance_loads(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray, pv: np.ndarray,
+                  pf: np.ndarray, pc: np.ndarray, held: np.ndarray, capacity: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Evens out loads within each network where the cost is equal: a person
+    placed with volunteer ``v`` moves to ``w`` of the same network when placing
+    them with ``w`` costs exactly the same, ``w`` has room, and ``w``'s share of
+    its capacity after the move stays below ``v``'s before it. The total cost,
+    each network's count and who is placed do not change, so the proposal stays
+    optimal. ``held``: people kept with each volunteer (fixed care);
+    ``capacity``: each volunteer's whole capacity. Returns new (g, v, people,
+    cost) rows."""
+    if pg.size == 0:
+        return pg, pv, pf, pc
+    used = np.bincount(pv, weights=pf, minlength=c.m).astype(np.int64)
+    share = (held + used) / np.maximum(capacity, 1)
+    after = (held + used + 1) / np.maximum(capacity, 1)
+    # Only a volunteer above the least loaded of its network with room can give.
+    open_ = p.usable_vol & (c.v_cap - used > 0)
+    least = np.full(c.n_cap.size, np.inf)
+    np.minimum.at(least, c.v_net[open_], after[open_])
+    movable = np.flatnonzero(share[pv] > least[c.v_net[pv]])
+    if movable.size == 0:
+        return pg, pv, pf, pc
+    # Receivers: volunteers with room, per (place, network) they cover.
+    cand_loc = np.repeat(np.arange(p.cand.ptr.size - 1, dtype=np.int64), np.diff(p.cand.ptr))
+    open_cand = np.flatnonzero(open_[p.cand.vol])
+    span = c.n_cap.size + 1
+    t_i, w_i = network.join_on(p.groups.loc[pg[movable]] * span + c.v_net[pv[movable]],
+                               cand_loc[open_cand] * span + c.v_net[p.cand.vol[open_cand]])
+    t, w = movable[t_i], p.cand.vol[open_cand[w_i]]
+    ok = (w != pv[t]) & (after[w] < share[pv[t]])
+    t, w = t[ok], w[ok]
+    if t.size == 0:
+        return pg, pv, pf, pc
+    same = placement_cost2(c, p, params, pg[t], w) == pc[t]
+    t, w = t[same], w[same]
+    if t.size == 0:
+        return pg, pv, pf, pc
+    load = (held + used).tolist()
+    room = (c.v_cap - used).tolist()
+    cap = np.maximum(capacity, 1).tolist()
+    flow = pf.tolist()
+    owner = pv.tolist()
+    order = np.argsort(t, kind="stable")
+    t, w = t[order], w[order]
+    starts = np.flatnonzero(np.r_[True, t[1:] != t[:-1]])
+    ends = np.r_[starts[1:], t.size]
+    w_list = w.tolist()
+    alternatives = {int(t[i]): w_list[i:j] for i, j in zip(starts.tolist(), ends.tolist(),
+                                                           strict=True)}
+    moved: dict[tuple[int, int], int] = {}
+    # The most loaded first (share of capacity), then row order.
+    for a in sorted(alternatives, key=lambda a: (-load[owner[a]] / cap[owner[a]], a)):
+        v = owner[a]
+        while flow[a] > 0:
+            best = min(alternatives[a], key=lambda x: ((load[x] + 1) / cap[x], x))
+            if room[best] <= 0 or (load[best] + 1) / cap[best] >= load[v] / cap[v]:
+                break
+            flow[a] -= 1
+            load[v] -= 1
+            room[v] += 1
+            load[best] += 1
+            room[best] -= 1
+            moved[(a, best)] = moved.get((a, best), 0) + 1
+    if not moved:
+        return pg, pv, pf, pc
+    rows = np.asarray([a for a, _ in moved], dtype=np.int64)
+    new_v = np.asarray([b for _, b in moved], dtype=np.int64)
+    new_f = np.asarray(list(moved.values()), dtype=np.int64)
+    g = np.concatenate([pg, pg[rows]])
+    v = np.concatenate([pv, new_v])
+    f = np.concatenate([np.asarray(flow, dtype=np.int64), new_f])
+    cost = np.concatenate([pc, pc[rows]])
+    keep = f > 0
+    return g[keep], v[keep], f[keep], cost[keep]
+
+
 def _run_blocks(fn: Callable[[BlockInput], BlockOutput], blocks: list[BlockInput],
                 workers: int, progress: Progress | None) -> list[BlockOutput]:
     outputs: list[BlockOutput | None] = [None] * len(blocks)
@@ -225,7 +302,7 @@ def placement_levels(c: Compiled, person: np.ndarray, vol: np.ndarray) -> np.nda
 
 def _run(problem: Problem, params: Parameters | None, workers: int, decompose: bool,
          group: bool, progress: Progress | None, method: str,
-         rebalance: Collection[str] = ()) -> Result:
+         rebalance: Collection[str] = (), balance: bool = True) -> Result:
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a whole number ≥ 1, not {workers!r}")
     if isinstance(rebalance, str):
@@ -263,6 +340,11 @@ def _run(problem: Problem, params: Parameters | None, workers: int, decompose: b
     else:
         pg = pv = pf = np.zeros(0, dtype=np.int64)
     pc = placement_cost2(c, p, params, pg, pv)
+    if balance and method == "min_cost_flow":
+        tick = time.process_time()
+        held = np.bincount(whole.p_cur[fixed], minlength=whole.m)
+        pg, pv, pf, pc = balance_loads(c, p, params, pg, pv, pf, pc, held, whole.v_cap)
+        stats["balance_cpu_s"] = time.process_time() - tick
     member_g = grp.of_person[grp.members]
     member_pri = c.p_pri[grp.members]
     by = np.lexsort((-c.p_wait[grp.members], member_pri, member_g))
@@ -329,8 +411,12 @@ def _run(problem: Problem, params: Parameters | None, workers: int, decompose: b
 
 def solve(problem: Problem, params: Parameters | None = None, *, workers: int = 1,
           decompose: bool = True, group: bool = True,
-          progress: Progress | None = None, rebalance: Collection[str] = ()) -> Result:
+          progress: Progress | None = None, rebalance: Collection[str] = (),
+          balance: bool = True) -> Result:
     """The optimal proposal: minimum total cost (see :class:`Parameters`).
+
+    ``balance`` (on by default) evens out loads within each network between
+    volunteers at equal cost (see :func:`balance_loads`); the total is the same.
 
     Everyone with a current giver keeps them (their place is taken off the
     giver's capacity) unless they live in one of the ``rebalance`` areas (DOPA
@@ -342,7 +428,7 @@ def solve(problem: Problem, params: Parameters | None = None, *, workers: int = 
     change nothing but the time. Raises :class:`MatchingInputError` on bad input.
     """
     return _run(problem, params, workers, decompose, group, progress, "min_cost_flow",
-                rebalance)
+                rebalance, balance)
 
 
 def greedy(problem: Problem, params: Parameters | None = None, *, workers: int = 1,

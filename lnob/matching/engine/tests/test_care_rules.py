@@ -149,3 +149,22 @@ def test_a_bad_parameter_still_fails_the_run() -> None:
     with pytest.raises(MatchingInputError) as err:
         solve(Problem.from_records([], [], []), Parameters(urgent_cost=1000))
     assert err.value.field == "urgent_cost"
+
+
+def test_loads_are_evened_out_within_a_network_where_the_cost_is_equal() -> None:
+    people = [Person(f"p{i}", KO_TAO, {"health": 2}) for i in range(6)]
+    volunteers = [Volunteer("big", "n", [KO_TAO], ["health"], 6),
+                  Volunteer("small", "n", [KO_TAO], ["health"], 3),
+                  Volunteer("busy", "n", [KO_TAO], ["health"], 3)]
+    kept = Person("kept", KO_TAO, {"health": 2}, current_giver="busy")
+    problem = Problem.from_records([*people, kept], volunteers, [Network("n", 20)])
+    result = solve(problem)
+    loads = {v.id: 0 for v in volunteers}
+    for a in result.assignments().values():
+        loads[a.volunteer] += 1
+    # 7 people on 12 places: about 58 % each — 4 of 6, 2 of 3, 1 kept + 0-1 of 3.
+    assert loads == {"big": 3, "small": 2, "busy": 2} or loads == {"big": 4, "small": 2,
+                                                                  "busy": 1}
+    assert max(loads[v.id] / (v.capacity or 1) for v in volunteers) <= 2 / 3
+    unbalanced = solve(problem, balance=False)
+    assert unbalanced.total_cost == result.total_cost
