@@ -226,3 +226,31 @@ def test_accept_all_applies_a_move_that_waits_for_another_move(
     assert first.decision == "accepted"
     assert Case.objects.get(pk=a.pk).volunteer_id == team[1].pk
     assert Case.objects.get(pk=c.pk).volunteer_id == third.pk
+
+
+def test_the_api_takes_rebalance_areas_and_an_override(client: Client, officer: User,
+                                                       need: Need,
+                                                       team: list[Volunteer]) -> None:
+    from lnob.cases.tests.test_api import bearer
+
+    team[1].delete()
+    verified_case(officer, need, "รอ")
+    auth = bearer(officer)
+    started = client.post("/api/v1/matching/runs", {"scope_code": "84", "rebalance": ["8405"]},
+                          content_type="application/json", headers=auth)
+    assert started.status_code == 202
+    run_id = started.json()["id"]
+    status = client.get(f"/api/v1/matching/runs/{run_id}", headers=auth).json()
+    assert status["options"]["rebalance"] == ["8405"]
+    (row,) = client.get(f"/api/v1/matching/runs/{run_id}/proposal", headers=auth).json()[
+        "results"]
+    assert (row["kind"], row["distance"], row["urgent"]) == ("new", "same_subdistrict", False)
+    assign(officer, verified_case(officer, need, "มาก่อน"), team[0])
+    refused = client.post(f"/api/v1/matching/runs/{run_id}/decisions", {"row_ids": [row["id"]]},
+                          content_type="application/json", headers=auth)
+    assert refused.json() == {"accepted": 0, "failed": 1}
+    MatchingRun.objects.get(pk=run_id).rows.update(decision="")
+    decided = client.post(f"/api/v1/matching/runs/{run_id}/decisions",
+                          {"row_ids": [row["id"]], "override_reason": "ไม่มีผู้อื่น"},
+                          content_type="application/json", headers=auth)
+    assert decided.json() == {"accepted": 1, "failed": 0}
