@@ -56,7 +56,9 @@ def carers_for(case: Case) -> Carers:
     nets = list(networks_with_load().filter(province_code=case.province_code)
                 .prefetch_related("needs").order_by("-remaining", "pk"))
     vol_cover = set(Volunteer.subdistricts.through.objects.filter(
-        subdistrict_id=code).values_list("volunteer_id", flat=True))
+        subdistrict_id=code).values_list("volunteer_id", flat=True)) | set(
+        Volunteer.villages.through.objects.filter(village__subdistrict_id=code)
+        .values_list("volunteer_id", flat=True))
     net_cover = set(Network.subdistricts.through.objects.filter(
         subdistrict_id=code).values_list("network_id", flat=True)) | set(
         Network.villages.through.objects.filter(village__subdistrict_id=code)

@@ -110,7 +110,7 @@ def volunteer_list(user: Any, filters: VolunteerFilters) -> QuerySet[Volunteer]:
     qs = access.volunteers_visible_to(user).filter(_volunteer_search(filters.q))
     if filters.area:
         qs = qs.filter(pk__in=Volunteer.objects.filter(
-            coverage_filter(filters.area, villages=False)).values("pk"))
+            coverage_filter(filters.area, villages=True)).values("pk"))
     if filters.network:
         qs = qs.filter(network=filters.network)
     if filters.need:
