@@ -261,8 +261,9 @@ def test_a_volunteer_covering_only_a_village_is_in_the_area_of_its_subdistrict(
     volunteer = VolunteerFactory.create(first_name="หมู่บ้าน", subdistricts=[])
     volunteer.villages.add(village)
     client.force_login(make_user("coordinator", Role.NETWORK_COORDINATOR, area))
-    assert client.get(f"/capacity/volunteers/{volunteer.pk}/").status_code == (
-        200 if sees else 404)
+    page = client.get(f"/capacity/volunteers/{volunteer.pk}/")
+    assert page.status_code == (200 if sees else 404)
+    assert ("บ้านแม่หาด" in page.content.decode()) is sees
     assert client.get(f"/capacity/volunteers/{volunteer.pk}/edit/").status_code == (
         200 if sees else 404)
     client.force_login(stranger)
