@@ -120,7 +120,7 @@ def volunteer_list(user: Any, filters: VolunteerFilters) -> QuerySet[Volunteer]:
         qs = qs.filter(active=filters.active)
     if filters.is_msdhs is not None:
         qs = qs.filter(is_msdhs=filters.is_msdhs)
-    return (qs.select_related("network").prefetch_related("subdistricts", "needs")
+    return (qs.select_related("network").prefetch_related("subdistricts", "villages", "needs")
             .order_by("province_code", "first_name", "last_name", "id"))
 
 
