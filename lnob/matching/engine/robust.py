@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .compile import compile_problem
+from .graph import ragged_arange
 from .model import Id, MatchingInputError, Networks, People, Problem, Volunteers
 
 MAX_LEFT_OUT = 500   # a problem with more refused records is refused as a whole
@@ -115,9 +116,7 @@ def _take(column: Any, rows: np.ndarray) -> Any:
 def _take_ragged(offsets: Any, *flats: Any, rows: np.ndarray) -> tuple[Any, ...]:
     off = np.asarray(offsets, dtype=np.int64)
     lo, hi = off[rows], off[rows + 1]
-    idx = np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist(),
-                                                          strict=True)]) \
-        if rows.size else np.zeros(0, dtype=np.int64)
+    idx = ragged_arange(lo, hi - lo)
     new_off = np.zeros(rows.size + 1, dtype=np.int64)
     np.cumsum(hi - lo, out=new_off[1:])
     return (new_off, *(_take(f, idx.astype(np.int64)) for f in flats))
