@@ -254,3 +254,15 @@ def test_the_api_takes_rebalance_areas_and_an_override(client: Client, officer: 
                           {"row_ids": [row["id"]], "override_reason": "ไม่มีผู้อื่น"},
                           content_type="application/json", headers=auth)
     assert decided.json() == {"accepted": 1, "failed": 0}
+
+
+def test_a_volunteer_of_no_network_beside_networks_is_proposed(
+        officer: User, need: Need, team: list[Volunteer]) -> None:
+    team[1].delete()
+    solo = Volunteer.objects.create(first_name="เดี่ยว", province_code="84", capacity=1)
+    solo.subdistricts.add(Subdistrict.objects.get(code=KO_TAO))
+    solo.needs.add(need)
+    cases = [verified_case(officer, need, n) for n in ("หนึ่ง", "สอง")]
+    done = run(officer)
+    assert {done.rows.get(case=c).volunteer_id for c in cases} == {team[0].pk, solo.pk}
+    assert not done.figures["warnings"]
