@@ -214,16 +214,21 @@ def build_problem(scope_code: str, must_serve: Iterable[str] = ()
               or (n[1] and n[0] not in staffed) or held_by_network.get(n[0])]
     net_areas: dict[int, list[str]] = defaultdict(list)
     net_served: dict[int, list[str]] = defaultdict(list)
-    alone = [n[0] for n in carers if n[0] not in staffed or held_by_network.get(n[0])]
+    alone = {n[0] for n in carers if n[0] not in staffed or held_by_network.get(n[0])}
+    # A subquery, not a list of ids: a country has tens of thousands of networks.
+    in_scope = _in_scope(Network.objects.filter(active=True), scope_code).values("pk")
     for nid, code in Network.subdistricts.through.objects.filter(
-            network__in=alone).values_list("network_id", "subdistrict_id"):
-        net_areas[nid].append(code)
+            network__in=in_scope).values_list("network_id", "subdistrict_id"):
+        if nid in alone:
+            net_areas[nid].append(code)
     for nid, code in Network.villages.through.objects.filter(
-            network__in=alone).values_list("network_id", "village_id"):
-        net_areas[nid].append(code)
+            network__in=in_scope).values_list("network_id", "village_id"):
+        if nid in alone:
+            net_areas[nid].append(code)
     for nid, code in Network.needs.through.objects.filter(
-            network__in=alone).values_list("network_id", "need__code"):
-        net_served[nid].append(code)
+            network__in=in_scope).values_list("network_id", "need__code"):
+        if nid in alone:
+            net_served[nid].append(code)
     network_carers: set[int] = set()
     for nid, cap in carers:
         networks.append(engine.Network(nid, cap or volunteer_total[nid]))
