@@ -186,6 +186,24 @@ def test_records_that_cannot_be_used_are_left_out_with_their_fix(
         assert str(w["id"]) in what and fix
 
 
+def test_the_run_page_names_each_left_out_record_with_its_fix_in_thai(
+        client: Client, officer: User, need: Need, team: list[Volunteer]) -> None:
+    moved = verified_case(officer, need, "ย้าย")
+    village = Village.objects.create(code="84050101", subdistrict_id="840501", number=1,
+                                     name_th="บ้านใหม่")
+    moved.person.village = village
+    moved.person.subdistrict_id = "840501"
+    moved.person.save()
+    team[1].subdistricts.clear()
+    done = run(officer)
+    client.force_login(officer)
+    page = client.get(f"/matching/{done.pk}/").content.decode()
+    assert 'data-warning="volunteer_no_area"' in page and 'data-warning="person_moved"' in page
+    assert "เพิ่มตำบลหรือหมู่บ้านที่ดูแลในหน้าข้อมูลอาสาสมัคร" in page
+    tab = client.get(f"/matching/{done.pk}/?kind=left_out").content.decode()
+    assert "ย้าย" in tab and "ส่งต่อกรณีไปยังตำบลที่ผู้รับอาศัยอยู่ในปัจจุบัน" in tab
+
+
 def test_the_run_page_shows_each_carers_load_before_and_after(
         client: Client, officer: User, need: Need, team: list[Volunteer]) -> None:
     verified_case(officer, need, "ก")
