@@ -132,10 +132,10 @@ class VolunteerOut(Schema):
     network: int | None = Field(None, alias="network_id")
     province_code: str
     subdistricts: list[str]
-    villages: list[str]
     needs: list[NeedOut]
     capacity: int
     active: bool
+    villages: list[str]
 
     @staticmethod
     def resolve_subdistricts(obj: Volunteer) -> list[str]:
