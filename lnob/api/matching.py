@@ -22,6 +22,10 @@ router = Router(tags=["matching"])
 class MatchingRunIn(Schema):
     scope_code: str = Field("", description="2-digit province code; empty = whole country")
     params: dict[str, int] = Field({}, description="weights to change (docs/matching.md)")
+    rebalance: list[str] = Field([], description="district or subdistrict codes where people "
+                                                 "in care may be moved; empty = none")
+    must_serve: list[str] | None = Field(None, description="need codes a carer must serve; "
+                                                           "null = the province's rules")
 
 
 class MatchingRunOut(Schema):
@@ -31,6 +35,7 @@ class MatchingRunOut(Schema):
     progress: int
     phase: str
     params: dict[str, Any]
+    options: dict[str, Any]
     figures: dict[str, Any]
     error: dict[str, Any]
 
@@ -45,20 +50,26 @@ class RowOut(Schema):
     previous_volunteer_id: int | None
     severity: int
     reason: str
+    reason_params: dict[str, Any]
     message_th: str
     message_en: str
+    distance: str
+    urgent: bool
     decision: str
     decision_note: str
 
 
 class RowFilters(Schema):
-    kind: str = Field("", description="new, changed, unchanged, unplaced; empty = all")
+    kind: str = Field("", description="new, changed, unchanged, unplaced, left_out; "
+                                      "empty = all")
 
 
 class MatchingDecideIn(Schema):
     row_ids: list[int] | None = Field(None, description="rows to decide; null = all new "
                                                         "and changed rows")
     decision: str = Field("accept", description="accept or reject")
+    override_reason: str = Field("", description="accept rows whose carer is full anyway, "
+                                                 "for this reason (audited)")
 
 
 def _runner(request: HttpRequest) -> User:
@@ -81,7 +92,9 @@ def run_create(request: HttpRequest, payload: MatchingRunIn) -> Status:
     user = _runner(request)
     try:
         run = services.run_start(actor=user, scope_code=payload.scope_code,
-                                 params=payload.params, request=request)
+                                 params=payload.params, request=request, options={
+                                     "rebalance": payload.rebalance,
+                                     "must_serve": payload.must_serve})
     except PermissionError as exc:
         raise HttpError(403, "You may start runs only for your own province.") from exc
     run_matching.enqueue(run.pk)
@@ -120,4 +133,5 @@ def run_decide(request: HttpRequest, run_id: int, payload: MatchingDecideIn) -> 
                                                  request=request)}
     if payload.decision != "accept":
         raise HttpError(422, "decision is accept or reject")
-    return services.rows_accept(actor=user, run=run, row_ids=payload.row_ids, request=request)
+    return services.rows_accept(actor=user, run=run, row_ids=payload.row_ids, request=request,
+                                override_reason=payload.override_reason.strip())

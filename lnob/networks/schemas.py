@@ -103,6 +103,8 @@ class VolunteerIn(Schema):
     network: int | None = Field(None, description="id of a network of the same province")
     province_code: str = Field(..., max_length=2)
     subdistricts: list[str] = Field([], description="6-digit codes, all in the province")
+    villages: list[str] = Field([], description="8-digit codes of single villages they "
+                                                "cover, all in the province")
     needs: list[int] = Field([], description="ids of the needs they help with")
     capacity: int = Field(5, description="how many people they can follow")
     active: bool = True
@@ -116,6 +118,7 @@ class VolunteerPatch(Schema):
     network: int | None = Field(None, description="null: no network")
     province_code: str | None = Field(None, max_length=2)
     subdistricts: list[str] | None = None
+    villages: list[str] | None = None
     needs: list[int] | None = None
     capacity: int | None = None
     active: bool | None = None
@@ -133,10 +136,15 @@ class VolunteerOut(Schema):
     needs: list[NetworkNeedOut]
     capacity: int
     active: bool
+    villages: list[str]
 
     @staticmethod
     def resolve_subdistricts(obj: Volunteer) -> list[str]:
         return [s.code for s in obj.subdistricts.all()]
+
+    @staticmethod
+    def resolve_villages(obj: Volunteer) -> list[str]:
+        return [v.code for v in obj.villages.all()]
 
     @staticmethod
     def resolve_needs(obj: Volunteer) -> list[Need]:
