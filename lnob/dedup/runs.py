@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lnob.core import audit
+from lnob.core import audit, quotas
 from lnob.core.access import area_codes, covers
 from lnob.core.models import AuditAction, User
 from lnob.dedup.engine import find_duplicates_in_table
@@ -49,6 +49,7 @@ def run_start(*, actor: User | None, scope_code: str, request: Any = None) -> De
                                                "the whole country.")})
     if actor is not None and not covers(actor, scope_code, MERGERS):
         raise PermissionError("not a merger of this area")
+    quotas.check_run_start(actor=actor, model=DedupRun, scope_code=scope_code)
     run = DedupRun.objects.create(scope_code=scope_code, started_by=actor)
     audit.record(AuditAction.CREATE, actor=actor, request=request, obj=run,
                  area_code=scope_code)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from lnob.cases import workflow as wf
 from lnob.cases.models import Case
 from lnob.cases.services import CaseChanged, case_step
-from lnob.core import audit
+from lnob.core import audit, quotas
 from lnob.core.access import covers
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import MATCHING_ROLES, Role
@@ -84,6 +84,7 @@ def run_start(*, actor: User | None, scope_code: str, params: dict[str, Any] | N
                                                "the whole country.")})
     if actor is not None and not covers(actor, scope_code, RUNNERS):
         raise PermissionError("not a runner of this area")
+    quotas.check_run_start(actor=actor, model=MatchingRun, scope_code=scope_code)
     chosen = parameters_from(params)
     chosen_options = run_options(options, scope_code)
     run = MatchingRun.objects.create(scope_code=scope_code, params=asdict(chosen),
