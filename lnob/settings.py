@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "lnob.matching",
     "lnob.learning",
     "lnob.dedup",
+    "lnob.privacy",
     "django_tasks",
     "django_tasks_db",
     "lnob.web",

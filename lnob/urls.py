@@ -19,6 +19,7 @@ urlpatterns = [
     path("matching/", include("lnob.matching.urls")),
     path("learning/", include("lnob.learning.urls")),
     path("duplicates/", include("lnob.dedup.urls")),
+    path("privacy/", include("lnob.privacy.urls")),
     path("stories/", include("lnob.learning.public_urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),

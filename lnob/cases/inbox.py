@@ -65,4 +65,7 @@ def inbox_for(user: Any) -> list[Section]:
                             list(incoming[:SHOWN])))
     from lnob.learning.inbox import followups_section  # the user's open AAR actions
     sections.append(followups_section(user, Section, SHOWN))
+    from lnob.privacy.inbox import requests_section  # PDPA requests, 30-day clock
+
+    sections.append(requests_section(user, Section, SHOWN))
     return [s for s in sections if s.count]

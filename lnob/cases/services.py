@@ -204,3 +204,19 @@ def _assignee_errors(case: Case, network_id: int | None,
     return {}
 
 
+
+
+@transaction.atomic
+def cases_anonymise(*, actor: Any, person: Any) -> int:
+    """Erasure of a person (lnob.privacy): the free text of their cases — what
+    was reported and by whom, step notes, what was done at visits, transfer
+    notes — is removed; steps, dates and statuses stay so the figures stay
+    right. Returns how many cases were touched."""
+    from lnob.cases.models import Transfer, Visit
+
+    cases = Case.objects.filter(person=person)
+    touched = cases.update(summary="", reporter_name="", reporter_phone="")
+    CaseEvent.objects.filter(case__person=person).update(note="")
+    Visit.objects.filter(case__person=person).update(done="—")
+    Transfer.objects.filter(case__person=person).update(note="", decision_note="")
+    return touched

@@ -24,7 +24,7 @@ from lnob.exports.responses import Format, download, export_area, filename
 from lnob.exports.writers import Row
 from lnob.registry.access import AREA_READERS, EDITORS, ID_READERS
 from lnob.registry.models import Person, PersonNeed
-from lnob.registry.selectors import PersonFilters, person_list
+from lnob.registry.selectors import PersonFilters, person_list, shareable
 
 CHUNK = 2000  # persons read at once; their needs and groups take one query each
 FULLY_MASKED = "x-xxxx-xxxxx-xx-x"  # a stored ID that cannot even be masked
@@ -103,7 +103,9 @@ def export_persons(request: HttpRequest, filters: PersonFilters, fmt: Format, *,
                    via: str = "web") -> HttpResponseBase:
     """The download of ``person_list(user, filters)``, audited before any row is sent."""
     user = request.user
-    persons = person_list(user, filters)
+    # Restricted persons and those who refused a consent-based sharing stay
+    # listed on the pages, never in a file (PDPA).
+    persons = shareable(person_list(user, filters))
     unmasked = bool(area_codes(user, ID_READERS)) and persons.filter(
         area_q(user, AREA_LEVEL_FIELDS, ID_READERS)).exclude(citizen_id="").exists()
     area = export_area(user, (*AREA_READERS, *EDITORS), filters.area)

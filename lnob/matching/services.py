@@ -163,7 +163,10 @@ def build_problem(scope_code: str, must_serve: Iterable[str] = ()
     current carer (flagged). A volunteer of no network is a network of one. A
     network with capacity and no active volunteer is a carer itself (id
     ``n<pk>``), as is a network holding cases without a volunteer."""
-    cases = list(_in_scope(Case.objects.filter(status__in=PLACED_STATES), scope_code)
+    # A person whose processing is restricted (PDPA) is not proposed a carer;
+    # one already cared for stays in, so that the carer's load counts.
+    cases = list(_in_scope(Case.objects.filter(status__in=PLACED_STATES).exclude(
+        person__restricted=True, volunteer__isnull=True, network__isnull=True), scope_code)
                  .values_list("pk", "person_id", "subdistrict_id", "person__village__code",
                               "volunteer_id", "version", "network_id", "urgent", "opened_at",
                               "person__subdistrict_id").order_by("pk"))

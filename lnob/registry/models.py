@@ -117,6 +117,11 @@ class Person(models.Model):
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     # Bumped on every change: a save based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
+    # PDPA (lnob.privacy): a restricted person is kept but left out of
+    # matching, exports and reports; an erased one is anonymised (counts stay).
+    restricted = models.BooleanField(_("processing restricted"), default=False,
+                                     db_default=False)
+    erased_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     # Lower-cased "first last" with single spaces, for partial name search.
     name_key = models.CharField(max_length=210, editable=False)
 

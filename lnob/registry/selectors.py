@@ -79,3 +79,18 @@ def taxonomy_for(province_code: str) -> tuple[QuerySet[TargetGroup], QuerySet[Ne
     needs = Need.objects.filter(active=True, province_code__in=provinces).order_by(
         "province_code", "sort", "code")
     return groups, needs
+
+
+def shareable(persons: QuerySet[Person]) -> QuerySet[Person]:
+    """The persons whose data may leave LNOB in a file: not restricted at their
+    request, and without a refused (or withdrawn: a later "refused") consent.
+    Such people stay listed and cared for on the lawful basis recorded with the
+    refusal (vital interest, public task…), which covers care, not files."""
+    from django.db.models import OuterRef, Subquery
+
+    from lnob.registry.models import Consent, ConsentStatus
+
+    latest = Consent.objects.filter(person=OuterRef("pk")).order_by("-recorded_at", "-pk")
+    return (persons.exclude(restricted=True)
+            .annotate(_consent=Subquery(latest.values("status")[:1]))
+            .exclude(_consent=ConsentStatus.REFUSED))

@@ -335,3 +335,50 @@ def taxonomy_add(*, actor: User, kind: str, province_code: str, code: str, name_
     audit.record(AuditAction.CREATE, actor=actor, obj=entry, area_code=province_code,
                  detail={"code": code})
     return entry
+
+
+ERASED_NAME = "—"  # what an anonymised record shows instead of a name
+
+
+@transaction.atomic
+def person_restrict(*, actor: User, person: Person, restricted: bool, reason: str,
+                    request: Any = None) -> Person:
+    """Restricts (or lifts the restriction of) the processing of a person's data
+    (PDPA s.34): they stay listed for the lawful basis, but matching, exports and
+    reports leave them out."""
+    Person.objects.filter(pk=person.pk).update(restricted=restricted,
+                                               version=F("version") + 1,
+                                               updated_at=timezone.now())
+    PersonChange.objects.create(person=person, actor=actor, actor_label=actor.get_username(),
+                                action="restrict",
+                                changes={"restricted": [person.restricted, restricted],
+                                         "reason": ["", reason[:255]]})
+    audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=person,
+                 area_code=person.area_code, detail={"restricted": restricted})
+    person.refresh_from_db()
+    return person
+
+
+@transaction.atomic
+def person_anonymise(*, actor: User, person: Person, request: Any = None) -> Person:
+    """Erasure (PDPA s.33): everything that identifies the person is removed —
+    names, ID, phone, house, address details, exact birth date (the year stays),
+    consents' notes, the values in their history — while the record itself, its
+    area, sex, birth year, groups, needs and statuses stay so that every count
+    stays right, and the audit trail keeps that it existed. Cannot be undone."""
+    year = person.birth_date.replace(month=1, day=1) if person.birth_date else None
+    Person.objects.filter(pk=person.pk).update(
+        title="", first_name=ERASED_NAME, last_name="", citizen_id="", phone="",
+        no_citizen_id_reason="", house_number="", address_text="", source_note="",
+        external_ref="", birth_date=year, birth_year_only=year is not None,
+        name_key="", restricted=True, erased_at=timezone.now(), updated_at=timezone.now(),
+        version=F("version") + 1)
+    PersonChange.objects.filter(person=person).update(changes={})
+    person.consents.update(note="")
+    PersonChange.objects.create(person=person, actor=actor, actor_label=actor.get_username(),
+                                action="erase", changes={})
+    audit.record(AuditAction.DELETE, actor=actor, request=request, obj=person,
+                 area_code=person.area_code, detail={"anonymised": True})
+    persons_changed.send(sender=Person, ids=[person.pk])
+    person.refresh_from_db()
+    return person

@@ -222,15 +222,22 @@ def _fonts_only() -> Any:
 
 def pdf_bytes(report: Report) -> tuple[bytes, int]:
     """The PDF and its number of pages."""
+    with translation.override(report.language or "th"):
+        css = "\n".join((stylesheet(), _page_css(report, title_of(report))))
+        html = document_html(report)
+    return html_to_pdf(html, css)
+
+
+def html_to_pdf(html: str, css: str = "") -> tuple[bytes, int]:
+    """Any document of LNOB as an A4 PDF in Sarabun (Thai shaped by Pango),
+    fetching nothing but the font files; with its number of pages."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    with translation.override(report.language or "th"):
-        css = "\n".join((_font_css(), stylesheet(), _page_css(report, title_of(report))))
-        html = document_html(report)
     fonts = FontConfiguration()  # the @font-face rules load through it
     fetcher = _fonts_only()
     document = HTML(string=spell_sara_am(html), url_fetcher=fetcher).render(
-        stylesheets=[CSS(string=spell_sara_am(css), url_fetcher=fetcher, font_config=fonts)],
+        stylesheets=[CSS(string=spell_sara_am(_font_css() + "\n" + css), url_fetcher=fetcher,
+                         font_config=fonts)],
         font_config=fonts)
     return document.write_pdf(), len(document.pages)

@@ -244,3 +244,21 @@ def photo_remove(*, actor: User, photo: StoryPhoto, request: HttpRequest | None 
     storage = photo.image.storage
     transaction.on_commit(lambda: storage.delete(name))
 
+
+
+@transaction.atomic
+def story_people_forget(*, person_id: int) -> int:
+    """Erasure of a person (lnob.privacy): their links to stories go; a published
+    story that named them is taken off the public site (back to draft) so that
+    its writer can rewrite it. Returns how many stories were touched."""
+    from lnob.learning.models import Story, StoryPerson
+
+    linked = set(StoryPerson.objects.filter(person_id=person_id)
+                 .values_list("story_id", flat=True))
+    named = {s.pk for s in Story.objects.exclude(named_person_ids=[])
+             if person_id in (s.named_person_ids or [])}
+    StoryPerson.objects.filter(person_id=person_id).delete()
+    touched = linked | named
+    Story.objects.filter(pk__in=touched, status="published").update(status="draft",
+                                                                     published_at=None)
+    return len(touched)

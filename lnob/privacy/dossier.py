@@ -1,0 +1,90 @@
+"""Everything LNOB holds about one person, gathered for their access request
+(PDPA s.30): the record, its history, needs, groups, consents, household,
+cases with their steps, visits, forum decisions and transfers, stories that
+link them, earlier requests, and who opened or exported their record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lnob.core.models import AuditEvent
+from lnob.registry.models import Person
+
+# Internal columns that say nothing about the person.
+_SKIP = {"name_key", "version"}
+
+
+def _rows(qs: QuerySet[Any], *fields: str) -> list[dict[str, Any]]:
+    return [{k: v for k, v in row.items() if k not in _SKIP} for row in qs.values(*fields)]
+
+
+def _one(obj: Model) -> dict[str, Any]:
+    rows = _rows(type(obj)._default_manager.filter(pk=obj.pk))
+    return rows[0] if rows else {}
+
+
+def dossier(person: Person) -> dict[str, Any]:
+    from lnob.cases.models import AgendaItem, Case, CaseEvent, Transfer, Visit
+    from lnob.learning.models import StoryPerson
+    from lnob.privacy.models import SubjectRequest
+
+    cases = Case.objects.filter(person=person)
+    return {
+        "made_at": timezone.now().isoformat(),
+        "person": _one(person),
+        "target_groups": list(person.target_groups.values("code", "name_th", "name_en")),
+        "needs": _rows(person.needs.all(), "need__code", "need__name_th", "severity"),
+        "consents": _rows(person.consents.all()),
+        "history": _rows(person.changes.all(), "at", "actor_label", "action", "changes"),
+        "household": _rows(Person.objects.filter(household=person.household_id)
+                           .exclude(pk=person.pk), "id", "first_name", "last_name")
+        if person.household_id else [],
+        "cases": _rows(cases),
+        "case_steps": _rows(CaseEvent.objects.filter(case__in=cases).order_by("at")),
+        "visits": _rows(Visit.objects.filter(case__in=cases)),
+        "forum_decisions": _rows(AgendaItem.objects.filter(case__in=cases),
+                                 "forum__held_on", "forum__subdistrict_id", "decision"),
+        "transfers": _rows(Transfer.objects.filter(case__in=cases)),
+        "stories": _rows(StoryPerson.objects.filter(person=person), "story__title",
+                         "story__status", "added_at"),
+        "requests": _rows(SubjectRequest.objects.filter(person=person), "kind", "received_on",
+                          "status", "outcome"),
+        "seen_by": _rows(AuditEvent.objects.filter(object_type="registry.person",
+                                                   object_id=str(person.pk)).order_by("at"),
+                         "at", "actor_label", "action", "ip"),
+    }
+
+
+SECTIONS = [
+    ("person", _("The record")), ("target_groups", _("Target groups")),
+    ("needs", _("Needs")), ("consents", _("Consents")), ("history", _("History of changes")),
+    ("household", _("Household")), ("cases", _("Cases")), ("case_steps", _("Case steps")),
+    ("visits", _("Visits")), ("forum_decisions", _("Community forum decisions")),
+    ("transfers", _("Transfers")), ("stories", _("Stories")),
+    ("requests", _("Requests about this data")),
+    ("seen_by", _("Who opened or exported this record")),
+]
+
+
+def dossier_pdf(data: dict[str, Any]) -> bytes:
+    from lnob.learning.reports.render import html_to_pdf
+
+    sections = []
+    for key, title in SECTIONS:
+        value = data.get(key)
+        rows = [value] if isinstance(value, dict) else (value or [])
+        sections.append({"title": title, "rows": [
+            [(k, "" if v is None else str(v)) for k, v in row.items()] for row in rows]})
+    html = render_to_string("privacy/dossier.html", {"sections": sections,
+                                                     "made_at": data["made_at"]})
+    pdf, _pages = html_to_pdf(html, "@page { size: A4; margin: 18mm } body { font-size: 11pt }"
+                                    " td, th { vertical-align: top; padding: 1mm 2mm }"
+                                    " th { text-align: left; font-weight: normal; color: #444 }"
+                                    " table { border-collapse: collapse; margin-bottom: 4mm }"
+                                    " .row { border-top: 1px solid #ccc }")
+    return pdf
