@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from lnob.cases import workflow as wf
 from lnob.cases.models import Case
 from lnob.cases.services import CaseChanged, case_step
-from lnob.core import audit
+from lnob.core import audit, jobs
 from lnob.core.access import covers
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import MATCHING_ROLES, Role
@@ -155,7 +155,8 @@ def run_execute(run: MatchingRun, *, workers: int = 1,
         if progress is not None:
             progress(phase, percent)
 
-    MatchingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    MatchingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING,
+                                                 runner=jobs.current_runner())
     started = timezone.now()
     try:
         say("reading", 5)
