@@ -42,7 +42,7 @@ from lnob.coverage.compute import (
     send,
 )
 from lnob.coverage.histograms import median
-from lnob.coverage.models import AreaLevel, AreaRollup, SubdistrictSummary
+from lnob.coverage.models import AreaLevel, AreaRollup, RollupDirty, SubdistrictSummary
 from lnob.networks.models import Committee, Fund, Network, Volunteer
 
 DISTINCT_FIELDS = ("networks", "lead_networks", "volunteers", "funds", "committees")
@@ -244,13 +244,49 @@ class RebuildReport:
     seconds: float
 
 
+# The roll-up lock (PostgreSQL advisory lock, held to the end of the
+# transaction): a full rebuild holds it alone from its first read to its
+# commit, refreshes share it. Two rebuilds then run one after the other (never
+# both deleting and inserting the same rows). A refresh that finds a rebuild
+# running does not wait for it: it notes its subdistricts (RollupDirty) and
+# the rebuild recomputes them after its commit, so a rebuild never writes back
+# figures older than a change that committed while it computed, and a report
+# is never slowed by a rebuild. On SQLite the rebuild's transaction holds the
+# single write lock: a refresh waits for it (busy timeout).
+ROLLUP_LOCK = 0x4C4E4F42_0001
+
+
+def _lock_alone() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK])
+
+
+def _lock_shared() -> tuple[bool, list[str]]:
+    """The shared lock if no rebuild holds or waits for it, and then the
+    subdistricts noted while a rebuild ran (taken: deleted), in one round
+    trip; (False, []) when a rebuild runs."""
+    if connection.vendor != "postgresql":
+        return True, []
+    table = connection.ops.quote_name(RollupDirty._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(  # the table's name from the model; the key a parameter
+            f"WITH lock AS (SELECT pg_try_advisory_xact_lock_shared(%s) AS ok), "  # noqa: S608
+            f"taken AS (DELETE FROM {table} WHERE (SELECT ok FROM lock) RETURNING code) "
+            f"SELECT (SELECT ok FROM lock), ARRAY(SELECT code FROM taken)", [ROLLUP_LOCK])
+        ok, codes = cursor.fetchone()
+    return bool(ok), sorted(set(codes or ()))
+
+
 def rollup_full() -> RebuildReport:
-    """Recomputes every row from the source tables and rewrites both tables."""
+    """Recomputes every row from the source tables and rewrites both tables,
+    holding the roll-up lock alone from the first read to the commit."""
     start = time.perf_counter()
-    rows = compute_subdistricts(None)
-    areas = build_areas(rows)
-    now = timezone.now()
     with transaction.atomic():
+        _lock_alone()
+        rows = compute_subdistricts(None)
+        areas = build_areas(rows)
+        now = timezone.now()
         SubdistrictSummary.objects.all().delete()
         SubdistrictSummary.objects.bulk_create([_summary(r, now) for r in rows.values()],
                                                batch_size=500)
@@ -258,6 +294,7 @@ def rollup_full() -> RebuildReport:
         AreaRollup.objects.bulk_create(
             [_area(code, areas.level[code], values, now) for code, values in
              areas.values.items()], batch_size=500)
+    rollup_refresh(())  # what changed while it ran
     return RebuildReport(len(rows), len(areas.values), time.perf_counter() - start)
 
 
@@ -277,10 +314,18 @@ def rollup_refresh(codes: Iterable[str], *, capacity: bool = True) -> int:
     volunteers, funds and committees are then taken from the stored rows
     (half the queries)."""
     wanted = iter_codes(codes)
-    if not wanted:
+    if not wanted and connection.vendor != "postgresql":
         return 0
     with transaction.atomic():
-        return _refresh(wanted, capacity)
+        locked, dirty = _lock_shared()
+        if locked:
+            if dirty:  # noted while a rebuild ran: with every figure
+                wanted, capacity = sorted({*wanted, *dirty}), True
+            return _refresh(wanted, capacity) if wanted else 0
+        RollupDirty.objects.bulk_create([RollupDirty(code=c) for c in wanted])
+    # Noted and committed. If the rebuild ended meanwhile, nobody may have seen
+    # the note: look once more (a rebuild still running takes it at its end).
+    return rollup_refresh(()) if wanted else 0
 
 
 def _refresh(codes: list[str], capacity: bool) -> int:
