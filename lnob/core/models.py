@@ -65,6 +65,8 @@ class AuditAction(models.TextChoices):
     PASSWORD_CHANGE = "password_change", _("Changed password")
     VIEW = "view", _("Viewed personal data")
     EXPORT = "export", _("Exported personal data")
+    # The rows an export actually sent (its first row says what was asked for).
+    EXPORT_SENT = "export_sent", _("Export sent")
     CREATE = "create", _("Created")
     UPDATE = "update", _("Changed")
     DELETE = "delete", _("Deleted")
