@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "lnob.core.middleware.DenyUndeclaredViewsMiddleware",
+    "lnob.core.middleware.DiskFullMiddleware",
 ]
 
 ROOT_URLCONF = "lnob.urls"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import hashlib
 import io
 import logging
@@ -208,7 +209,20 @@ def import_start(*, actor: User, kind: str, province_code: str, upload: Uploaded
             "limit": max_bytes() // (1024 * 1024)}})
     job = ImportJob(kind=kind, province_code=province_code, filename=name[:255],
                     sheet=sheet[:100], created_by=actor)
-    job.file.save(name, upload, save=False)
+    storage = job.file.storage
+    target = storage.get_available_name(job.file.field.generate_filename(job, name),
+                                        max_length=job.file.field.max_length)
+    try:
+        job.file.name = storage.save(target, upload, max_length=job.file.field.max_length)
+    except OSError as err:
+        with contextlib.suppress(OSError):  # a full disk cuts the file anywhere
+            if storage.exists(target):
+                storage.delete(target)
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise ValidationError({"file": _(
+                "The server's disk is full: the file was not saved and nothing was imported. "
+                "Try again later; tell your system administrator.")}) from err
+        raise
     job.save()
     audit.record(AuditAction.CREATE, actor=actor, obj=job, area_code=province_code,
                  detail={"file": name})
