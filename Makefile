@@ -49,6 +49,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.dedup
 	$(BIN)/python -m benchmarks.dedup_product
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.dedup_product
+	$(BIN)/python -m benchmarks.faults
 
 setup: $(VENV)/.installed node_modules/.installed $(MO)
 
