@@ -53,7 +53,7 @@ class Cluster:
         if os.getuid() == 0:
             subprocess.run(["id", "postgres"], check=True, capture_output=True)  # noqa: S607
             shutil.chown(folder, "postgres")
-        subprocess.run(as_postgres([str(PGBIN / "initdb"), "-D", str(self.data), "-U", "lnob",
+        subprocess.run(as_postgres([str(PGBIN / "initdb"),  # noqa: S603 "-D", str(self.data), "-U", "lnob",
                                     "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"]),
                        check=True, capture_output=True)
         self.start()
@@ -62,13 +62,14 @@ class Cluster:
         self.url = f"postgres://lnob@127.0.0.1:{self.port}/lnob"
 
     def start(self) -> None:
-        subprocess.run(as_postgres([  # fsync on: the figures of a real server
+        subprocess.run(as_postgres([  # noqa: S603 — fsync on: a real server's figures
             str(PGBIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "pg.log"),
             "-w", "start", "-o", f"-p {self.port} -k {self.folder} "
             "-c listen_addresses=127.0.0.1"]), check=True, capture_output=True)
 
     def stop(self) -> None:
-        subprocess.run(as_postgres([str(PGBIN / "pg_ctl"), "-D", str(self.data), "-m", "fast",
+        subprocess.run(as_postgres([str(PGBIN / "pg_ctl"), "-D", str(self.data),  # noqa: S603
+                                    "-m", "fast",
                                     "-w", "stop"]), check=False, capture_output=True)
 
 
@@ -118,7 +119,7 @@ def main() -> None:
     load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     with tempfile.TemporaryDirectory(prefix="lnob-faults-") as tmp:
         folder = Path(tmp)
-        os.chmod(folder, 0o755)
+        os.chmod(folder, 0o755)  # noqa: S103 — the postgres user reaches its cluster
         cluster = Cluster(folder / "pg")
         env = {k: v for k, v in os.environ.items() if not k.startswith("LNOB_")}
         env.update(DATABASE_URL=cluster.url, LNOB_VAR_DIR=str(folder / "var"),
