@@ -13,6 +13,7 @@ tables say.
 
 from __future__ import annotations
 
+import datetime
 import json
 import time
 from collections import defaultdict
@@ -244,16 +245,24 @@ class RebuildReport:
     seconds: float
 
 
-# The roll-up lock (PostgreSQL advisory lock, held to the end of the
-# transaction): a full rebuild holds it alone from its first read to its
-# commit, refreshes share it. Two rebuilds then run one after the other (never
-# both deleting and inserting the same rows). A refresh that finds a rebuild
-# running does not wait for it: it notes its subdistricts (RollupDirty) and
-# the rebuild recomputes them after its commit, so a rebuild never writes back
-# figures older than a change that committed while it computed, and a report
-# is never slowed by a rebuild. On SQLite the rebuild's transaction holds the
-# single write lock: a refresh waits for it (busy timeout).
+# Full rebuilds and refreshes at once (docs/decisions/0011):
+#
+# PostgreSQL — an advisory lock, held to the end of the transaction: a full
+# rebuild holds it alone from its first read to its commit, refreshes try it
+# shared. Two rebuilds run one after the other (never both deleting and
+# inserting the same rows). A refresh that finds a rebuild running does not
+# wait: it notes its subdistricts (RollupDirty) and the rebuild recomputes
+# them after its commit, so a rebuild never writes back figures older than a
+# change that committed while it computed, and a report never waits for it.
+#
+# SQLite — one writer at a time, and a rebuild must not hold the write lock
+# while it computes (every other write would wait): a rebuild first commits a
+# marker row (REBUILDING); while one is there, refreshes note their
+# subdistricts instead; the rebuild writes everything and, the last one out,
+# recomputes the noted subdistricts in the same write transaction.
 ROLLUP_LOCK = 0x4C4E4F42_0001
+REBUILDING = "*"
+MARKER_STALE = datetime.timedelta(hours=1)  # a rebuild that died: its marker ignored
 
 
 def _lock_alone() -> None:
@@ -262,12 +271,27 @@ def _lock_alone() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK])
 
 
+def _rebuilding() -> bool:
+    """SQLite: whether a rebuild (alive) is computing."""
+    return RollupDirty.objects.filter(code=REBUILDING,
+                                      at__gte=timezone.now() - MARKER_STALE).exists()
+
+
+def _take_noted() -> list[str]:
+    """SQLite: the subdistricts noted while rebuilds ran (taken: deleted)."""
+    noted = RollupDirty.objects.exclude(code=REBUILDING)
+    codes = sorted(set(noted.values_list("code", flat=True)))
+    if codes:
+        noted.delete()
+    return codes
+
+
 def _lock_shared() -> tuple[bool, list[str]]:
-    """The shared lock if no rebuild holds or waits for it, and then the
-    subdistricts noted while a rebuild ran (taken: deleted), in one round
-    trip; (False, []) when a rebuild runs."""
+    """Whether a refresh may run now (no rebuild holds or waits for the lock),
+    and then the subdistricts noted while a rebuild ran (taken: deleted) —
+    on PostgreSQL in one round trip; (False, []) while a rebuild runs."""
     if connection.vendor != "postgresql":
-        return True, []
+        return (False, []) if _rebuilding() else (True, _take_noted())
     table = connection.ops.quote_name(RollupDirty._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(  # the table's name from the model; the key a parameter
@@ -278,23 +302,41 @@ def _lock_shared() -> tuple[bool, list[str]]:
     return bool(ok), sorted(set(codes or ()))
 
 
+def _write_all(rows: Mapping[str, Row], areas: Areas) -> None:
+    now = timezone.now()
+    SubdistrictSummary.objects.all().delete()
+    SubdistrictSummary.objects.bulk_create([_summary(r, now) for r in rows.values()],
+                                           batch_size=500)
+    AreaRollup.objects.all().delete()
+    AreaRollup.objects.bulk_create(
+        [_area(code, areas.level[code], values, now) for code, values in
+         areas.values.items()], batch_size=500)
+
+
 def rollup_full() -> RebuildReport:
-    """Recomputes every row from the source tables and rewrites both tables,
-    holding the roll-up lock alone from the first read to the commit."""
+    """Recomputes every row from the source tables and rewrites both tables;
+    a change committed meanwhile is recomputed after (never lost)."""
     start = time.perf_counter()
-    with transaction.atomic():
-        _lock_alone()
-        rows = compute_subdistricts(None)
-        areas = build_areas(rows)
-        now = timezone.now()
-        SubdistrictSummary.objects.all().delete()
-        SubdistrictSummary.objects.bulk_create([_summary(r, now) for r in rows.values()],
-                                               batch_size=500)
-        AreaRollup.objects.all().delete()
-        AreaRollup.objects.bulk_create(
-            [_area(code, areas.level[code], values, now) for code, values in
-             areas.values.items()], batch_size=500)
-    rollup_refresh(())  # what changed while it ran
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            _lock_alone()
+            rows = compute_subdistricts(None)
+            areas = build_areas(rows)
+            _write_all(rows, areas)
+        rollup_refresh(())  # what was noted while it ran
+    else:
+        marker = RollupDirty.objects.create(code=REBUILDING)
+        try:
+            rows = compute_subdistricts(None)
+            areas = build_areas(rows)
+            with transaction.atomic():
+                _write_all(rows, areas)
+                RollupDirty.objects.filter(pk=marker.pk).delete()
+                noted = [] if _rebuilding() else _take_noted()  # the last one out
+                if noted:
+                    _refresh(noted, True)
+        finally:
+            RollupDirty.objects.filter(pk=marker.pk).delete()
     return RebuildReport(len(rows), len(areas.values), time.perf_counter() - start)
 
 
@@ -314,8 +356,6 @@ def rollup_refresh(codes: Iterable[str], *, capacity: bool = True) -> int:
     volunteers, funds and committees are then taken from the stored rows
     (half the queries)."""
     wanted = iter_codes(codes)
-    if not wanted and connection.vendor != "postgresql":
-        return 0
     with transaction.atomic():
         locked, dirty = _lock_shared()
         if locked:

@@ -4,6 +4,8 @@ loses a change that commits while it computes."""
 
 from __future__ import annotations
 
+import datetime
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -11,19 +13,20 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from lnob.core.models import User
 from lnob.core.roles import Role
-from lnob.coverage.models import AreaRollup
-from lnob.coverage.rollup import rollup_full, rollup_verify
+from lnob.coverage.models import AreaRollup, RollupDirty
+from lnob.coverage.rollup import REBUILDING, rollup_full, rollup_verify
 from lnob.coverage.tests.conftest import new_person
 from lnob.geo.loader import load_geography
 from lnob.geo.models import District, Province, Subdistrict
 from lnob.registry.migrations import _national_taxonomy
 from lnob.registry.models import Need
 
-pytestmark = pytest.mark.skipif(
-    not __import__("os").environ.get("DATABASE_URL"),
+on_postgresql = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL"),
     reason="concurrent connections: PostgreSQL (the SQLite test database is one connection)")
 
 
@@ -53,6 +56,7 @@ def in_threads(*work: Callable[[], Any]) -> list[BaseException]:
     return errors
 
 
+@on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_full_rebuilds_at_once_both_succeed_and_agree_with_the_sources(
         country: None) -> None:
@@ -66,6 +70,7 @@ def test_two_full_rebuilds_at_once_both_succeed_and_agree_with_the_sources(
     assert rollup_verify() == []
 
 
+@on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_full_rebuild_never_loses_reports_that_arrive_while_it_runs(
         country: None, make_user: Callable[..., User]) -> None:
@@ -94,3 +99,36 @@ def test_a_full_rebuild_never_loses_reports_that_arrive_while_it_runs(
         assert AreaRollup.objects.get(code=code).found == len(made), code
     assert rollup_verify() == []
     assert len(made) > 20  # and the reports never waited for a rebuild
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the SQLite marker")
+@pytest.mark.django_db
+def test_on_sqlite_a_refresh_during_a_rebuild_is_noted_and_the_rebuild_applies_it(
+        make_user: Callable[..., User], commit: Callable[[], Any]) -> None:
+    officer = make_user("officer84", Role.PROVINCIAL_OFFICER, "84")
+    need = Need.objects.get(code="health", province_code="")
+    rollup_full()
+    computing = RollupDirty.objects.create(code=REBUILDING)  # a rebuild computing elsewhere
+    with commit():
+        new_person(officer, need, "ระหว่างสร้างใหม่")
+    assert AreaRollup.objects.get(code="").found == 0  # noted, not yet counted
+    assert list(RollupDirty.objects.exclude(code=REBUILDING).values_list("code", flat=True)) \
+        == ["840503"]
+    computing.delete()  # that rebuild ends; the next refresh or rebuild applies the note
+    rollup_full()
+    assert AreaRollup.objects.get(code="").found == 1
+    assert not RollupDirty.objects.exists()
+    assert rollup_verify() == []
+
+
+@pytest.mark.django_db
+def test_the_marker_of_a_rebuild_that_died_an_hour_ago_is_ignored(
+        make_user: Callable[..., User], commit: Callable[[], Any]) -> None:
+    officer = make_user("officer84", Role.PROVINCIAL_OFFICER, "84")
+    need = Need.objects.get(code="health", province_code="")
+    rollup_full()
+    RollupDirty.objects.create(code=REBUILDING,
+                               at=timezone.now() - datetime.timedelta(hours=2))
+    with commit():
+        new_person(officer, need, "หลังเครื่องล่ม")
+    assert AreaRollup.objects.get(code="").found == 1
