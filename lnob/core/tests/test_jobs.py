@@ -112,3 +112,45 @@ def test_health_is_503_when_the_disk_is_nearly_full(client: Client, settings: An
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["disk"]["state"] == "low"
+
+
+def test_the_worker_waits_out_a_database_outage_instead_of_crashing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import OperationalError
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from lnob.core.management.commands import worker as command
+
+    attempts: list[int] = []
+
+    def loop(self: Any) -> None:  # the library's loop: the database away twice
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Worker, "run", loop)
+    waits: list[float] = []
+    monkeypatch.setattr(command.time, "sleep", waits.append)
+    monkeypatch.setattr(command.jobs, "reap", lambda **kw: 0)
+    worker = command.LnobWorker(queue_names=["default"], interval=1, batch=False,
+                                backend_name="default", startup_delay=False, max_tasks=None,
+                                worker_id="w", excluded_queue_names=[])
+    worker.run()
+    assert len(attempts) == 3 and waits == [1.0, 2.0]  # backing off, then back at work
+
+
+def test_a_task_stuck_past_the_timeout_makes_the_worker_exit_to_be_restarted(
+        monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
+    from lnob.core.management.commands import worker as command
+
+    settings.LNOB_TASK_TIMEOUT = 10
+    exits: list[int] = []
+    monkeypatch.setattr(command.os, "_exit", exits.append)
+    heart = command.Heart("worker:test:1")
+    heart.running("lnob.coverage.tasks.take_snapshots")
+    heart.watch()
+    assert exits == []
+    heart.task_started = command.time.monotonic() - 11
+    heart.watch()
+    assert exits == [75]
+    heart.stop()
