@@ -77,11 +77,12 @@ def _worker_state() -> dict[str, Any]:
     except ImportError:  # pragma: no cover — another task backend
         return {"state": "unknown"}
     alive = jobs.Liveness()
-    beats = list(WorkerBeat.objects.values_list("worker_id", "beat_at"))
-    living = [w for w, _at in beats if alive(w)]
-    newest = max((at for _w, at in beats), default=None)
+    beats = list(WorkerBeat.objects.values_list("worker_id", "beat_at", "task_path"))
+    living = [w for w, _at, _task in beats if alive(w)]
+    newest = max((at for _w, at, _task in beats), default=None)
+    # Waiting: the partial index of ready tasks; running: what living workers say.
     waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY).count()
-    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count()
+    running = sum(1 for w, _at, task in beats if task and w in living)
     return {"state": "ok" if living else ("down" if beats else "none"),
             "alive": len(living),
             "last_beat_seconds": None if newest is None else

@@ -154,3 +154,11 @@ def test_a_task_stuck_past_the_timeout_makes_the_worker_exit_to_be_restarted(
     heart.watch()
     assert exits == [75]
     heart.stop()
+
+
+def test_health_counts_the_tasks_the_living_workers_run(client: Client) -> None:
+    WorkerBeat.objects.create(worker_id=jobs.runner_id("worker"), host=jobs.HOST, pid=1,
+                              task_path="lnob.imports.tasks.commit_import")
+    WorkerBeat.objects.create(worker_id=f"worker:{jobs.HOST}:{dead_pid()}", host=jobs.HOST,
+                              pid=2, task_path="lnob.dedup.tasks.run_dedup")
+    assert client.get("/healthz").json()["worker"]["tasks_running"] == 1
