@@ -233,3 +233,27 @@ def test_a_worker_killed_just_after_the_commit_leaves_the_import_done_and_not_re
                f"job=ImportJob.objects.get(pk={job})); print(json.dumps('retried'))\n"
                f"except services.ImportRefused: print(json.dumps('refused'))")
     assert in_django(var, refused) == "refused"
+
+
+def test_two_servers_on_one_database_see_both_workers_and_survive_each_other(
+        served: tuple[int, Path], var: Path, tmp_path: Path) -> None:
+    port, _log = served
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        second_port = s.getsockname()[1]
+    with (tmp_path / "second.log").open("wb") as out:
+        second = subprocess.Popen(  # noqa: S603 — "another host" on the same database
+            [LNOB, "serve", "--bind", f"127.0.0.1:{second_port}", "--workers", "1",
+             "--no-snapshots", "--no-migrate"], env=environment(var), stdout=out,
+            stderr=subprocess.STDOUT)
+    try:
+        until(lambda: (health(port) or {}).get("worker", {}).get("alive") == 2, 60,
+              "each server sees both workers")
+        assert (health(second_port) or {}).get("worker", {}).get("alive") == 2
+    finally:
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(timeout=40) == 0
+    for _ in range(10):  # the first one never noticed
+        assert (health(port) or {}).get("database") == "ok"
+    until(lambda: (health(port) or {}).get("worker", {}).get("alive") == 1, 30,
+          "the stopped server's worker is gone from the health check")
