@@ -218,3 +218,45 @@ def test_a_full_disk_anywhere_else_is_a_clear_503_not_a_generic_error(
     assert response.status_code == 503
     assert response["Retry-After"] == "300"
     assert "disk" in response.content.decode() or "ดิสก์" in response.content.decode()
+
+
+def test_an_import_whose_worker_died_can_be_retried_or_cancelled_by_its_area_only(
+        client: Client, officer: User, other_officer: User, stranger: User,
+        write_csv: Callable[..., Path]) -> None:
+    from lnob.core import jobs
+
+    client.force_login(officer)
+    job = upload(client, write_csv([good_row()]))
+    ImportJob.objects.filter(pk=job.pk).update(  # a worker that died while importing
+        status=ImportStatus.IMPORTING, runner=f"worker:{jobs.HOST}:999999")
+    assert jobs.reap() == 1
+    page = client.get(f"/imports/{job.pk}/").content.decode()
+    assert "Retry" in page or "ลองอีกครั้ง" in page
+    for someone, expected in ((stranger, 403), (other_officer, 404)):
+        client.force_login(someone)
+        assert client.post(f"/imports/{job.pk}/retry/").status_code == expected
+        assert client.post(f"/imports/{job.pk}/cancel/").status_code == expected
+    job.refresh_from_db()
+    assert (job.status, job.interrupted) == (ImportStatus.FAILED, ImportStatus.IMPORTING)
+    client.force_login(officer)
+    client.post(f"/imports/{job.pk}/retry/")
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED  # waiting for the decision again
+    client.post(f"/imports/{job.pk}/commit/")
+    client.post(f"/imports/{job.pk}/retry/")  # done: nothing to retry, imported once
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and Person.objects.count() == 1
+
+
+def test_an_interrupted_import_can_be_cancelled(
+        client: Client, officer: User, write_csv: Callable[..., Path]) -> None:
+    from lnob.core import jobs
+
+    client.force_login(officer)
+    job = upload(client, write_csv([good_row()]))
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.CHECKING, runner=f"worker:{jobs.HOST}:999999")
+    jobs.reap()
+    client.post(f"/imports/{job.pk}/cancel/")
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CANCELLED and not Person.objects.exists()
