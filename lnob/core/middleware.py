@@ -52,23 +52,6 @@ class DenyUndeclaredViewsMiddleware(MiddlewareMixin):
         return None
 
 
-class ThaiFirstLocaleMiddleware(MiddlewareMixin):
-    """Thai unless the user chose English: the language cookie decides, not the
-    browser's Accept-Language, so a borrowed English phone still opens in Thai."""
-
-    def process_request(self, request: HttpRequest) -> None:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        supported = {code for code, _name in settings.LANGUAGES}
-        language = chosen if chosen in supported else settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
-
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        response.headers.setdefault("Content-Language", translation.get_language() or "th")
-        response.headers.setdefault("Vary", "Cookie")
-        return response
-
-
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
@@ -86,4 +69,21 @@ class DiskFullMiddleware(MiddlewareMixin):
         log.error("Disk full while serving %s: %s", request.path, exception)
         response = render(request, "core/disk_full.html", status=503)
         response["Retry-After"] = "300"
+        return response
+
+
+class ThaiFirstLocaleMiddleware(MiddlewareMixin):
+    """Thai unless the user chose English: the language cookie decides, not the
+    browser's Accept-Language, so a borrowed English phone still opens in Thai."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        response.headers.setdefault("Content-Language", translation.get_language() or "th")
+        response.headers.setdefault("Vary", "Cookie")
         return response

@@ -162,6 +162,28 @@ class ApiToken(models.Model):
         return _hash_token(raw)
 
 
+class WorkerBeat(models.Model):
+    """A background worker's heartbeat: which process on which host, when it
+    last said it was alive, and the task it is running. The reaper reads it to
+    tell a job whose worker died from one that is only slow
+    (``lnob.core.jobs``)."""
+
+    worker_id = models.CharField(max_length=80, primary_key=True)
+    host = models.CharField(max_length=64)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now, db_index=True)
+    task_path = models.CharField(max_length=200, blank=True)
+    task_started_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.beat_at:%H:%M:%S})"
+
+
 class AreaRun(models.Model):
     """A background run over a province or the whole country (matching, duplicate
     searches): who started it, how far it is, and its figures when done."""
@@ -183,10 +205,6 @@ class AreaRun(models.Model):
         abstract = True
         ordering = ["-created_at", "-id"]
 
-    @property
-    def area_code(self) -> str:
-        return self.scope_code
-
     @classmethod
     def interrupted_error(cls) -> Any:
         """What the ``error`` field of a run whose worker died holds."""
@@ -194,24 +212,6 @@ class AreaRun(models.Model):
 
         return in_both(INTERRUPTED)
 
-
-class WorkerBeat(models.Model):
-    """A background worker's heartbeat: which process on which host, when it
-    last said it was alive, and the task it is running. The reaper reads it to
-    tell a job whose worker died from one that is only slow
-    (``lnob.core.jobs``)."""
-
-    worker_id = models.CharField(max_length=80, primary_key=True)
-    host = models.CharField(max_length=64)
-    pid = models.PositiveIntegerField()
-    started_at = models.DateTimeField(default=timezone.now)
-    beat_at = models.DateTimeField(default=timezone.now, db_index=True)
-    task_path = models.CharField(max_length=200, blank=True)
-    task_started_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("worker heartbeat")
-        verbose_name_plural = _("worker heartbeats")
-
-    def __str__(self) -> str:
-        return f"{self.worker_id} ({self.beat_at:%H:%M:%S})"
+    @property
+    def area_code(self) -> str:
+        return self.scope_code
