@@ -257,3 +257,39 @@ def test_two_servers_on_one_database_see_both_workers_and_survive_each_other(
         assert (health(port) or {}).get("database") == "ok"
     until(lambda: (health(port) or {}).get("worker", {}).get("alive") == 1, 30,
           "the stopped server's worker is gone from the health check")
+
+
+CHECK_LATER = """
+import csv, io, json
+from django.core.files.uploadedfile import SimpleUploadedFile
+from lnob.core.models import User
+from lnob.imports import services, tasks
+user = User.objects.get(username="officer84")
+out = io.StringIO()
+w = csv.writer(out)
+w.writerow(["รหัสอ้างอิง", "ชื่อ", "นามสกุล", "รหัสตำบล"])
+for i in range(10):
+    w.writerow([f"K-{i}", "บุญมี", f"ศรีสุข{i}", "840503"])
+job = services.import_start(actor=user, kind="persons", province_code="84",
+    upload=SimpleUploadedFile("big.csv", out.getvalue().encode("utf-8-sig")))
+tasks.check_import.enqueue(job.pk)  # as for a large file: the worker checks it
+print(json.dumps(job.pk))
+"""
+
+
+def test_a_worker_killed_while_checking_a_file_leaves_a_job_that_is_checked_again(
+        var: Path, tmp_path: Path) -> None:
+    import_waiting(var, "K0")  # makes the officer
+    job = in_django(var, CHECK_LATER)
+    worker_dies_at(var, "import-checked", tmp_path)
+    assert in_django(var, "import json; from lnob.core import jobs; "
+                          "print(json.dumps(jobs.reap()))") >= 1
+    after = state(var, job, "K")
+    assert (after["status"], after["interrupted"]) == ("failed", "checking")
+    retry = (f"import json; from lnob.core.models import User; from lnob.imports import "
+             f"services, tasks; from lnob.imports.models import ImportJob; "
+             f"u = User.objects.get(username='officer84'); "
+             f"j = services.import_retry(actor=u, job=ImportJob.objects.get(pk={job})); "
+             f"tasks.check_import.enqueue(j.pk); print(json.dumps(j.status))")
+    assert in_django(var, retry) == "checking"
+    worker_runs_until(var, lambda: state(var, job, "K")["status"] == "checked")
