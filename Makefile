@@ -50,6 +50,8 @@ bench: setup
 	$(BIN)/python -m benchmarks.dedup
 	$(BIN)/python -m benchmarks.dedup_product
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.dedup_product
+	$(BIN)/python -m benchmarks.faults
+	scripts/with-postgres.sh $(BIN)/python -m benchmarks.backup
 
 setup: $(VENV)/.installed node_modules/.installed $(MO)
 

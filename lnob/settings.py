@@ -176,6 +176,7 @@ MIDDLEWARE = [
     "lnob.core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "lnob.core.middleware.DenyUndeclaredViewsMiddleware",
+    "lnob.core.middleware.DiskFullMiddleware",
 ]
 
 ROOT_URLCONF = "lnob.urls"
@@ -202,7 +203,16 @@ TEMPLATES = [
 # Database: DATABASE_URL (PostgreSQL in production), else an SQLite file under var/.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # A connection kept for a minute is checked before it is reused, so the
+    # processes come back by themselves after a database outage or failover.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60,
+                                                  conn_health_checks=True)}
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "connect_timeout": int(os.environ.get("LNOB_DB_CONNECT_TIMEOUT", 5)),
+        # A dead peer (a cut network) is noticed in about a minute, not hours.
+        "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+        "keepalives_count": 3,
+    })
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -358,6 +368,13 @@ NINJA_PAGINATION_PER_PAGE = 100
 # Background work (large imports): rows in the database, a worker process
 # started by `lnob serve` (`lnob db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker (or web process) that has not beaten for this long on another host
+# is taken for dead; the reaper then marks its jobs failed (lnob.core.jobs).
+LNOB_WORKER_STALE_SECONDS = int(os.environ.get("LNOB_WORKER_STALE_SECONDS", 60))
+# A task running longer than this makes its worker restart (the task fails).
+LNOB_TASK_TIMEOUT = int(os.environ.get("LNOB_TASK_TIMEOUT", 4 * 3600))
+# Under this much free disk (MB) where uploads live, /healthz answers 503.
+LNOB_MIN_FREE_DISK_MB = int(os.environ.get("LNOB_MIN_FREE_DISK_MB", 200))
 # Uploads: files bigger than this are refused before they are read.
 IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, 1024)
 # Files with up to this many data rows are checked right away, larger ones by the worker.

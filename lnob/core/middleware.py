@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import errno
 import functools
 import logging
 from collections.abc import Callable
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.deprecation import MiddlewareMixin
 
@@ -48,6 +50,26 @@ class DenyUndeclaredViewsMiddleware(MiddlewareMixin):
             log.error("Refused %s: view %r declares no access rule", request.path, view_func)
             return HttpResponseForbidden("Access rule not declared.")
         return None
+
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def disk_full(err: BaseException) -> bool:
+    return isinstance(err, OSError) and err.errno in DISK_FULL
+
+
+class DiskFullMiddleware(MiddlewareMixin):
+    """A full disk is said plainly (503, in Thai or English) instead of a
+    generic error page; /healthz reports it too (``lnob.core.jobs.disk_state``)."""
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not disk_full(exception):
+            return None
+        log.error("Disk full while serving %s: %s", request.path, exception)
+        response = render(request, "core/disk_full.html", status=503)
+        response["Retry-After"] = "300"
+        return response
 
 
 class ThaiFirstLocaleMiddleware(MiddlewareMixin):

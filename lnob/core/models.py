@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lnob.core.roles import Role
 
+INTERRUPTED = _("The worker running this stopped (restarted or crashed) before it "
+                "finished; nothing of it was kept. Start it again.")
+
 
 class User(AbstractUser):
     """A person who signs in: officer, coordinator, volunteer, analyst…"""
@@ -62,6 +65,8 @@ class AuditAction(models.TextChoices):
     PASSWORD_CHANGE = "password_change", _("Changed password")
     VIEW = "view", _("Viewed personal data")
     EXPORT = "export", _("Exported personal data")
+    # The rows an export actually sent (its first row says what was asked for).
+    EXPORT_SENT = "export_sent", _("Export sent")
     CREATE = "create", _("Created")
     UPDATE = "update", _("Changed")
     DELETE = "delete", _("Deleted")
@@ -164,6 +169,28 @@ class ApiToken(models.Model):
         return _hash_token(raw)
 
 
+class WorkerBeat(models.Model):
+    """A background worker's heartbeat: which process on which host, when it
+    last said it was alive, and the task it is running. The reaper reads it to
+    tell a job whose worker died from one that is only slow
+    (``lnob.core.jobs``)."""
+
+    worker_id = models.CharField(max_length=80, primary_key=True)
+    host = models.CharField(max_length=64)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now, db_index=True)
+    task_path = models.CharField(max_length=200, blank=True)
+    task_started_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.beat_at:%H:%M:%S})"
+
+
 class AreaRun(models.Model):
     """A background run over a province or the whole country (matching, duplicate
     searches): who started it, how far it is, and its figures when done."""
@@ -177,10 +204,20 @@ class AreaRun(models.Model):
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Who runs it (``lnob.core.jobs.current_runner``): a run whose runner died
+    # is marked failed by the reaper instead of "running" for ever.
+    runner = models.CharField(max_length=80, blank=True)
 
     class Meta:
         abstract = True
         ordering = ["-created_at", "-id"]
+
+    @classmethod
+    def interrupted_error(cls) -> Any:
+        """What the ``error`` field of a run whose worker died holds."""
+        from lnob.core.jobs import in_both
+
+        return in_both(INTERRUPTED)
 
     @property
     def area_code(self) -> str:

@@ -108,6 +108,18 @@ class SubdistrictSummary(Figures):
         return self.code
 
 
+class RollupDirty(models.Model):
+    """A subdistrict whose refresh came while a full rebuild held the roll-up
+    lock: the rebuild (or the next refresh) recomputes it once the lock is
+    free, so the change is never lost and the report never waits."""
+
+    code = models.CharField(max_length=6)
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class AreaLevel(models.TextChoices):
     NATION = "nation", _("Thailand")
     PROVINCE = "province", _("Province")

@@ -13,6 +13,7 @@ tables say.
 
 from __future__ import annotations
 
+import datetime
 import json
 import time
 from collections import defaultdict
@@ -42,7 +43,7 @@ from lnob.coverage.compute import (
     send,
 )
 from lnob.coverage.histograms import median
-from lnob.coverage.models import AreaLevel, AreaRollup, SubdistrictSummary
+from lnob.coverage.models import AreaLevel, AreaRollup, RollupDirty, SubdistrictSummary
 from lnob.networks.models import Committee, Fund, Network, Volunteer
 
 DISTINCT_FIELDS = ("networks", "lead_networks", "volunteers", "funds", "committees")
@@ -244,20 +245,98 @@ class RebuildReport:
     seconds: float
 
 
-def rollup_full() -> RebuildReport:
-    """Recomputes every row from the source tables and rewrites both tables."""
-    start = time.perf_counter()
-    rows = compute_subdistricts(None)
-    areas = build_areas(rows)
+# Full rebuilds and refreshes at once (docs/decisions/0012):
+#
+# PostgreSQL — an advisory lock, held to the end of the transaction: a full
+# rebuild holds it alone from its first read to its commit, refreshes try it
+# shared. Two rebuilds run one after the other (never both deleting and
+# inserting the same rows). A refresh that finds a rebuild running does not
+# wait: it notes its subdistricts (RollupDirty) and the rebuild recomputes
+# them after its commit, so a rebuild never writes back figures older than a
+# change that committed while it computed, and a report never waits for it.
+#
+# SQLite — one writer at a time, and a rebuild must not hold the write lock
+# while it computes (every other write would wait): a rebuild first commits a
+# marker row (REBUILDING); while one is there, refreshes note their
+# subdistricts instead; the rebuild writes everything and, the last one out,
+# recomputes the noted subdistricts in the same write transaction.
+ROLLUP_LOCK = 0x4C4E4F42_0001
+REBUILDING = "*"
+MARKER_STALE = datetime.timedelta(hours=1)  # a rebuild that died: its marker ignored
+
+
+def _lock_alone() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK])
+
+
+def _rebuilding() -> bool:
+    """SQLite: whether a rebuild (alive) is computing."""
+    return RollupDirty.objects.filter(code=REBUILDING,
+                                      at__gte=timezone.now() - MARKER_STALE).exists()
+
+
+def _take_noted() -> list[str]:
+    """SQLite: the subdistricts noted while rebuilds ran (taken: deleted)."""
+    noted = RollupDirty.objects.exclude(code=REBUILDING)
+    codes = sorted(set(noted.values_list("code", flat=True)))
+    if codes:
+        noted.delete()
+    return codes
+
+
+def _lock_shared() -> tuple[bool, list[str]]:
+    """Whether a refresh may run now (no rebuild holds or waits for the lock),
+    and then the subdistricts noted while a rebuild ran (taken: deleted) —
+    on PostgreSQL in one round trip; (False, []) while a rebuild runs."""
+    if connection.vendor != "postgresql":
+        return (False, []) if _rebuilding() else (True, _take_noted())
+    table = connection.ops.quote_name(RollupDirty._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(  # the table's name from the model; the key a parameter
+            f"WITH lock AS (SELECT pg_try_advisory_xact_lock_shared(%s) AS ok), "  # noqa: S608
+            f"taken AS (DELETE FROM {table} WHERE (SELECT ok FROM lock) RETURNING code) "
+            f"SELECT (SELECT ok FROM lock), ARRAY(SELECT code FROM taken)", [ROLLUP_LOCK])
+        ok, codes = cursor.fetchone()
+    return bool(ok), sorted(set(codes or ()))
+
+
+def _write_all(rows: Mapping[str, Row], areas: Areas) -> None:
     now = timezone.now()
-    with transaction.atomic():
-        SubdistrictSummary.objects.all().delete()
-        SubdistrictSummary.objects.bulk_create([_summary(r, now) for r in rows.values()],
-                                               batch_size=500)
-        AreaRollup.objects.all().delete()
-        AreaRollup.objects.bulk_create(
-            [_area(code, areas.level[code], values, now) for code, values in
-             areas.values.items()], batch_size=500)
+    SubdistrictSummary.objects.all().delete()
+    SubdistrictSummary.objects.bulk_create([_summary(r, now) for r in rows.values()],
+                                           batch_size=500)
+    AreaRollup.objects.all().delete()
+    AreaRollup.objects.bulk_create(
+        [_area(code, areas.level[code], values, now) for code, values in
+         areas.values.items()], batch_size=500)
+
+
+def rollup_full() -> RebuildReport:
+    """Recomputes every row from the source tables and rewrites both tables;
+    a change committed meanwhile is recomputed after (never lost)."""
+    start = time.perf_counter()
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            _lock_alone()
+            rows = compute_subdistricts(None)
+            areas = build_areas(rows)
+            _write_all(rows, areas)
+        rollup_refresh(())  # what was noted while it ran
+    else:
+        marker = RollupDirty.objects.create(code=REBUILDING)
+        try:
+            rows = compute_subdistricts(None)
+            areas = build_areas(rows)
+            with transaction.atomic():
+                _write_all(rows, areas)
+                RollupDirty.objects.filter(pk=marker.pk).delete()
+                noted = [] if _rebuilding() else _take_noted()  # the last one out
+                if noted:
+                    _refresh(noted, True)
+        finally:
+            RollupDirty.objects.filter(pk=marker.pk).delete()
     return RebuildReport(len(rows), len(areas.values), time.perf_counter() - start)
 
 
@@ -277,10 +356,16 @@ def rollup_refresh(codes: Iterable[str], *, capacity: bool = True) -> int:
     volunteers, funds and committees are then taken from the stored rows
     (half the queries)."""
     wanted = iter_codes(codes)
-    if not wanted:
-        return 0
     with transaction.atomic():
-        return _refresh(wanted, capacity)
+        locked, dirty = _lock_shared()
+        if locked:
+            if dirty:  # noted while a rebuild ran: with every figure
+                wanted, capacity = sorted({*wanted, *dirty}), True
+            return _refresh(wanted, capacity) if wanted else 0
+        RollupDirty.objects.bulk_create([RollupDirty(code=c) for c in wanted])
+    # Noted and committed. If the rebuild ended meanwhile, nobody may have seen
+    # the note: look once more (a rebuild still running takes it at its end).
+    return rollup_refresh(()) if wanted else 0
 
 
 def _refresh(codes: list[str], capacity: bool) -> int:

@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lnob.core import audit, quotas
+from lnob.core import audit, jobs, quotas
 from lnob.core.access import area_codes, covers
 from lnob.core.models import AuditAction, User
 from lnob.dedup.engine import find_duplicates_in_table
@@ -73,7 +73,8 @@ def run_execute(run: DedupRun, *, model: Model | None = None,
         if progress is not None:
             progress(percent, phase)
 
-    DedupRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    DedupRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING,
+                                              runner=jobs.current_runner())
     timings: dict[str, float] = {}
     try:
         start = time.perf_counter()

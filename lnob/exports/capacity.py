@@ -66,11 +66,11 @@ def _export(request: HttpRequest, *, kind: str, object_type: str, roles: tuple[R
             filters: Any, fmt: Format, qs: QuerySet[Any], columns: tuple[Column, ...],
             rows: Iterator[Row]) -> HttpResponseBase:
     area = export_area(request.user, roles, filters.area)
-    audit.record(AuditAction.EXPORT, request=request, object_type=object_type,
-                 area_code=area, detail={"format": fmt, "filters": dataclasses.asdict(filters),
-                                         "count": qs.count()})
+    started = audit.record(
+        AuditAction.EXPORT, request=request, object_type=object_type, area_code=area,
+        detail={"format": fmt, "filters": dataclasses.asdict(filters), "count": qs.count()})
     return download(fmt, header(columns, thai=thai_active()), rows,
-                    name=filename(kind, area, fmt), sheet_title=kind)
+                    name=filename(kind, area, fmt), sheet_title=kind, audited=started)
 
 
 def export_networks(request: HttpRequest, filters: NetworkFilters,

@@ -101,7 +101,8 @@ def person_rows(user: Any, persons: QuerySet[Person]) -> Iterator[Row]:
 
 def export_persons(request: HttpRequest, filters: PersonFilters, fmt: Format, *,
                    via: str = "web") -> HttpResponseBase:
-    """The download of ``person_list(user, filters)``, audited before any row is sent."""
+    """The download of ``person_list(user, filters)``, audited before any row is
+    sent (what was asked for) and after (what was sent)."""
     user = request.user
     # Restricted persons and those who refused a consent-based sharing stay
     # listed on the pages, never in a file (PDPA).
@@ -113,8 +114,8 @@ def export_persons(request: HttpRequest, filters: PersonFilters, fmt: Format, *,
                               "count": persons.count(), "unmasked": unmasked}
     if via != "web":
         detail["via"] = via
-    audit.record(AuditAction.EXPORT, request=request, object_type="registry.person_list",
-                 area_code=area, detail=detail)
+    started = audit.record(AuditAction.EXPORT, request=request,
+                           object_type="registry.person_list", area_code=area, detail=detail)
     return download(fmt, header(PERSON_COLUMNS, thai=thai_active()),
                     person_rows(user, persons), name=filename("persons", area, fmt),
-                    sheet_title="persons")
+                    sheet_title="persons", audited=started)

@@ -6,3 +6,9 @@ class ImportsConfig(AppConfig):
     name = "lnob.imports"
     label = "imports"
     verbose_name = _("Spreadsheet imports")
+
+    def ready(self) -> None:
+        from lnob.core.jobs import register_reaper
+        from lnob.imports.services import reap_imports
+
+        register_reaper(reap_imports)

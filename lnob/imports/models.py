@@ -47,6 +47,11 @@ class ImportJob(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The process checking or importing it (lnob.core.jobs.current_runner); when
+    # it dies, the reaper marks the job failed and keeps here the step it was at
+    # ("checking" or "importing"), so that the user can retry it.
+    runner = models.CharField(max_length=80, blank=True)
+    interrupted = models.CharField(max_length=12, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -55,6 +60,11 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename} ({self.status})"
+
+    @property
+    def retryable(self) -> bool:
+        """Failed because its worker died, not because of the file."""
+        return self.status == ImportStatus.FAILED and bool(self.interrupted)
 
     @property
     def percent(self) -> int:

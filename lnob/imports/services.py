@@ -3,7 +3,9 @@ transaction — or nothing at all."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import hashlib
 import io
 import logging
@@ -16,17 +18,29 @@ from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from lnob.core import audit
+from lnob.core import audit, jobs
 from lnob.core.access import covers
 from lnob.core.bulk import TableWriter, batches, bulk_load, reserve_ids
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import IMPORT_ROLES
 from lnob.core.signals import persons_changed
+from lnob.coverage.rollup import rollup_refresh
 from lnob.exports import columns as exported
+from lnob.geo.models import Subdistrict
 from lnob.imports.models import ImportJob, ImportKind, ImportStatus
 from lnob.imports.networks import NetworkChecker, write_networks
 from lnob.imports.persons import FIELD_INDEX, ROW_FIELDS, Checked, PersonChecker, PersonRow
@@ -195,7 +209,20 @@ def import_start(*, actor: User, kind: str, province_code: str, upload: Uploaded
             "limit": max_bytes() // (1024 * 1024)}})
     job = ImportJob(kind=kind, province_code=province_code, filename=name[:255],
                     sheet=sheet[:100], created_by=actor)
-    job.file.save(name, upload, save=False)
+    storage = job.file.storage
+    target = storage.get_available_name(job.file.field.generate_filename(job, name),
+                                        max_length=job.file.field.max_length)
+    try:
+        job.file.name = storage.save(target, upload, max_length=job.file.field.max_length)
+    except OSError as err:
+        with contextlib.suppress(OSError):  # a full disk cuts the file anywhere
+            if storage.exists(target):
+                storage.delete(target)
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise ValidationError({"file": _(
+                "The server's disk is full: the file was not saved and nothing was imported. "
+                "Try again later; tell your system administrator.")}) from err
+        raise
     job.save()
     audit.record(AuditAction.CREATE, actor=actor, obj=job, area_code=province_code,
                  detail={"file": name})
@@ -207,10 +234,13 @@ def run_check(job: ImportJob) -> ImportJob:
     def progress(rows: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(done_rows=rows)
 
+    job.runner = jobs.current_runner()
+    ImportJob.objects.filter(pk=job.pk).update(runner=job.runner)
     try:
         with local_copy(job) as path:
             checked = check_file(path, job.province_code, kind=job.kind,
                                  sheet=job.sheet or None, progress=progress)
+        jobs.fault("import-checked")
     except FileRefused as err:
         job.status, job.problem, job.finished_at = ImportStatus.FAILED, str(err), timezone.now()
         job.save()
@@ -294,7 +324,8 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
     if not covers(actor, job.province_code, IMPORTERS):
         raise ImportRefused(_("You cannot import into this province."))
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
-        status=ImportStatus.IMPORTING, done_rows=0)
+        status=ImportStatus.IMPORTING, done_rows=0, runner=jobs.current_runner(),
+        interrupted="")
     if claimed != 1:
         raise ImportRefused(_("This import is not waiting for a decision any more."))
     # A file written in one batch has nothing to report on the way.
@@ -315,13 +346,29 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
                                   "valid rows.") % {"count": checked.error_rows})
         with transaction.atomic():
             created, updated = KINDS[job.kind].write(checked, actor=actor, progress=written)
+            jobs.fault("import-written")
             audit.record(AuditAction.CREATE, actor=actor, obj=job,
                          area_code=job.province_code,
                          detail={"kind": job.kind, "created": created, "updated": updated,
                                  "skipped_rows": checked.error_rows})
+            # Bulk writes send no areas_changed: the province's coverage figures
+            # change with the rows.
+            rollup_refresh(list(Subdistrict.objects.filter(province_id=job.province_code)
+                                .values_list("code", flat=True)))
+            # In the same transaction as the rows: a worker that dies after the
+            # commit leaves a job marked done, never one a retry would import twice.
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportStatus.DONE, created_count=created, updated_count=updated,
+                done_rows=len(checked.valid), finished_at=timezone.now(), problem="")
     except (ImportRefused, FileRefused) as err:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKED, problem=str(err))
         raise ImportRefused(str(err)) from err
+    except (OperationalError, InterfaceError):  # the database went away: retry later
+        with contextlib.suppress(DatabaseError):  # else the reaper marks it when it is back
+            ImportJob.objects.filter(pk=job.pk, status=ImportStatus.IMPORTING).update(
+                status=ImportStatus.FAILED, interrupted=ImportStatus.IMPORTING,
+                finished_at=timezone.now(), problem=jobs.in_both(INTERRUPTED_MESSAGE))
+        raise
     except Exception:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportStatus.FAILED, finished_at=timezone.now(),
@@ -330,26 +377,65 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
     finally:
         if live is not None:
             live.close()
-    # Bulk writes send no areas_changed: bring the province's coverage figures up to date.
-    from lnob.coverage.rollup import rollup_refresh
-    from lnob.geo.models import Subdistrict
-
-    rollup_refresh(list(Subdistrict.objects.filter(province_id=job.province_code)
-                        .values_list("code", flat=True)))
+    jobs.fault("import-committed")
     if job.kind == ImportKind.PERSONS:  # and the duplicate index of its persons
         persons_changed.send(sender=ImportJob, province_code=job.province_code)
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.DONE, created_count=created, updated_count=updated,
-        done_rows=len(checked.valid), finished_at=timezone.now(), problem="")
     job.refresh_from_db()
     return job
 
 
 def import_cancel(*, actor: User, job: ImportJob) -> None:
-    ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
-        status=ImportStatus.CANCELLED, finished_at=timezone.now())
-    audit.record(AuditAction.UPDATE, actor=actor, obj=job, area_code=job.province_code,
-                 detail={"cancelled": True})
+    """Cancels an import waiting for a decision, or one its worker left."""
+    with transaction.atomic():
+        cancelled = ImportJob.objects.filter(pk=job.pk).filter(
+            Q(status=ImportStatus.CHECKED) | Q(status=ImportStatus.FAILED)
+            & ~Q(interrupted="")).update(status=ImportStatus.CANCELLED,
+                                         finished_at=timezone.now())
+        if cancelled:
+            audit.record(AuditAction.UPDATE, actor=actor, obj=job,
+                         area_code=job.province_code, detail={"cancelled": True})
+
+
+INTERRUPTED_MESSAGE = _lazy(
+    "The worker doing this import stopped (restarted or crashed) before it finished; "
+    "nothing was imported. Retry it, or cancel it.")
+
+
+def reap_imports(alive: Callable[[str], bool | None]) -> int:
+    """Imports being checked or written by a process that died: failed, with
+    the step they were at kept for a retry (nothing was written: the rows go
+    in one transaction with the job's "done")."""
+    found = 0
+    for pk, status, runner in (ImportJob.objects.filter(
+            status__in=[ImportStatus.CHECKING, ImportStatus.IMPORTING])
+            .exclude(runner="").values_list("pk", "status", "runner")):
+        if alive(runner) is False:
+            found += ImportJob.objects.filter(pk=pk, status=status, runner=runner).update(
+                status=ImportStatus.FAILED, interrupted=status, finished_at=timezone.now(),
+                problem=jobs.in_both(INTERRUPTED_MESSAGE))
+            logger.warning("Import %s: its runner %s stopped while %s; marked failed",
+                           pk, runner, status)
+    return found
+
+
+def import_retry(*, actor: User, job: ImportJob) -> ImportJob:
+    """An import its worker left goes back to the step it was at: checked
+    again, or waiting for the decision to import (nothing was written, so
+    importing it again imports it once)."""
+    if not covers(actor, job.province_code, IMPORTERS):
+        raise ImportRefused(_("You cannot import into this province."))
+    step = (ImportStatus.CHECKED if job.interrupted == ImportStatus.IMPORTING
+            else ImportStatus.CHECKING)
+    with transaction.atomic():
+        retried = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).exclude(
+            interrupted="").update(status=step, interrupted="", runner="", done_rows=0,
+                                   finished_at=None, problem="")
+        if not retried:
+            raise ImportRefused(_("Only an import whose worker stopped can be retried."))
+        audit.record(AuditAction.UPDATE, actor=actor, obj=job, area_code=job.province_code,
+                     detail={"retried": step})
+    job.refresh_from_db()
+    return job
 
 
 IMPORTED = {"source": ["", "import"]}

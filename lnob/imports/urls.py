@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/errors.csv", views.import_errors, name="import_errors"),
     path("<int:pk>/commit/", views.import_commit, name="import_commit"),
     path("<int:pk>/cancel/", views.import_cancel, name="import_cancel"),
+    path("<int:pk>/retry/", views.import_retry, name="import_retry"),
 ]

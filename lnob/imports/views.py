@@ -96,6 +96,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job.done_rows = services.rows_written(job)
     return render(request, "imports/import_detail.html", {
         "job": job, "working": working, "can_decide": job.status == ImportStatus.CHECKED,
+        "can_retry": job.retryable,
     })
 
 
@@ -131,6 +132,19 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     user = cast(User, request.user)
     services.import_cancel(actor=user, job=_job_for(user, pk))
+    return redirect("import_detail", pk=pk)
+
+
+@requires_roles(*IMPORTERS)
+@require_POST
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """An import whose worker stopped: checked again, or back to the decision."""
+    user = cast(User, request.user)
+    job = _job_for(user, pk)
+    with contextlib.suppress(services.ImportRefused):
+        job = services.import_retry(actor=user, job=job)
+        if job.status == ImportStatus.CHECKING:
+            _check_now_or_later(job)
     return redirect("import_detail", pk=pk)
 
 

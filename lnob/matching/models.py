@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from lnob.core.models import AreaRun
+from lnob.core.models import INTERRUPTED, AreaRun
 
 
 class RunStatus(models.TextChoices):
@@ -31,6 +32,14 @@ class MatchingRun(AreaRun):
 
     def __str__(self) -> str:
         return f"run {self.pk} {self.scope_code or 'TH'} {self.status}"
+
+    @classmethod
+    def interrupted_error(cls) -> dict[str, str]:
+        with translation.override("en"):
+            english = str(INTERRUPTED)
+        with translation.override("th"):
+            thai = str(INTERRUPTED)
+        return {"code": "interrupted", "message_en": english, "message_th": thai}
 
 
 class RowKind(models.TextChoices):

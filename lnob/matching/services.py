@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from lnob.cases import workflow as wf
 from lnob.cases.models import Case
 from lnob.cases.services import CaseChanged, case_step
-from lnob.core import audit, quotas
+from lnob.core import audit, jobs, quotas
 from lnob.core.access import covers
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import MATCHING_ROLES, Role
@@ -311,7 +311,8 @@ def run_execute(run: MatchingRun, *, workers: int = 1,
         if progress is not None:
             progress(phase, percent)
 
-    MatchingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    MatchingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING,
+                                                 runner=jobs.current_runner())
     started = timezone.now()
     options = run.options or {}
     try:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lnob.cases.inbox import inbox_for
-from lnob.core import audit
+from lnob.core import audit, jobs
 from lnob.core.access import covers, grants_of, public, require_area, requires_roles
-from lnob.core.models import AuditAction
+from lnob.core.models import AuditAction, WorkerBeat
 from lnob.core.roles import AREA_EDITOR_ROLES, AUDIT_READER_ROLES, REPORTER_ROLES, Role
 from lnob.core.selectors import audit_visible_to, sees_team_contacts, team_of_area
 from lnob.geo import selectors as geo
@@ -43,14 +46,48 @@ def home(request: HttpRequest) -> HttpResponse:
 @public
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For the load balancer: 200 when the database answers, 503 when not."""
+    """For the load balancer and the person on call: 503 when the database does
+    not answer or the disk is nearly full (nothing could be saved); the
+    worker's state is shown but does not fail the web server, which serves
+    without it."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # any database failure means "not healthy"
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        database_ok = False
+    else:
+        database_ok = True
+    disk = jobs.disk_state()
+    body: dict[str, Any] = {
+        "status": "ok" if database_ok and not disk.low else "error",
+        "database": "ok" if database_ok else "unreachable",
+        "disk": {"state": "low" if disk.low else "ok", "free_mb": disk.free_mb},
+        "worker": _worker_state() if database_ok else {"state": "unknown"},
+    }
+    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+
+
+def _worker_state() -> dict[str, Any]:
+    """Alive workers (by heartbeat, or by process on this host), the age of the
+    newest heartbeat, and the tasks waiting and running."""
+    try:
+        from django_tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover — another task backend
+        return {"state": "unknown"}
+    alive = jobs.Liveness()
+    beats = list(WorkerBeat.objects.values_list("worker_id", "beat_at", "task_path"))
+    living = [w for w, _at, _task in beats if alive(w)]
+    newest = max((at for _w, at, _task in beats), default=None)
+    # Waiting: the partial index of ready tasks; running: what living workers say.
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY).count()
+    running = sum(1 for w, _at, task in beats if task and w in living)
+    return {"state": "ok" if living else ("down" if beats else "none"),
+            "alive": len(living),
+            "last_beat_seconds": None if newest is None else
+            round((timezone.now() - newest).total_seconds()),
+            "tasks_waiting": waiting, "tasks_running": running}
 
 
 @public

@@ -57,7 +57,10 @@ def test_one_request_waits_for_the_worker_however_often_it_is_checked(
 
 
 class _Process:
-    """A gunicorn or worker process that stops after a few polls."""
+    """A gunicorn or worker process that stops after a few polls (the server
+    starts it again)."""
+
+    pid = 4242
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.polls = 0
@@ -77,11 +80,20 @@ class _Process:
 def test_serve_checks_the_snapshots_while_it_runs(
         monkeypatch: pytest.MonkeyPatch, flags: list[str], checks: int) -> None:
     calls: list[bool] = []
+    handlers: list[Any] = []
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:  # Ctrl+C after a while
+        sleeps.append(seconds)
+        if len(sleeps) == 20:
+            handlers[-1](2, None)
+
     monkeypatch.setattr(serve, "call_command", lambda *a, **k: None)
     monkeypatch.setattr(serve.subprocess, "Popen", _Process)
-    monkeypatch.setattr(serve.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(serve.time, "sleep", sleep)
     monkeypatch.setattr(serve, "ask_for_snapshots", lambda: calls.append(True))
-    monkeypatch.setattr(serve.signal, "signal", lambda *a: None)
+    monkeypatch.setattr(serve.jobs, "reap_quietly", lambda: 0)
+    monkeypatch.setattr(serve.signal, "signal", lambda signum, handler: handlers.append(handler))
     from django.core.management import call_command
 
     call_command("serve", *flags)

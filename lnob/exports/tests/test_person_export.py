@@ -242,3 +242,27 @@ def test_an_export_of_2000_generated_persons_streams_with_a_bounded_number_of_qu
     assert sum(1 for r in rows[1:] if r[14]) > 1000  # needs came along
     with django_assert_max_num_queries(12):
         assert len(xlsx_rows(client.get(XLSX))) == expected + 1
+
+
+def test_a_streamed_export_audits_the_rows_actually_sent_and_marks_a_cut_one_incomplete(
+        client: Client, officer: User, make_person: Callable[..., Person]) -> None:
+    for i in range(3):
+        make_person(first_name=f"ส่ง{i}", citizen_id="")
+    client.force_login(officer)
+    whole = client.get("/persons/export.csv")
+    b"".join(whole.streaming_content)  # type: ignore[attr-defined]
+    sent = AuditEvent.objects.get(action=AuditAction.EXPORT_SENT)
+    started = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert sent.detail == {"of": started.pk, "rows_sent": 3, "complete": True}
+    cut = client.get("/persons/export.csv")
+    stream = iter(cut.streaming_content)  # type: ignore[attr-defined]
+    next(stream)  # the client goes away after the first chunk: the server closes us
+    from unittest import mock
+
+    from django.db import connection
+
+    # The end of the request must not close the test's transaction.
+    with mock.patch.object(connection, "close_if_unusable_or_obsolete"):
+        cut.close()
+    last = AuditEvent.objects.filter(action=AuditAction.EXPORT_SENT).latest("id")
+    assert last.detail["complete"] is False

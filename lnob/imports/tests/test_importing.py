@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -178,3 +179,84 @@ def test_a_large_file_is_checked_by_the_worker(client: Client, officer: User, se
     client.post(f"/imports/{job.pk}/commit/")
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and job.percent == 100
+
+
+def test_a_full_disk_says_so_leaves_no_partial_file_and_imports_nothing(
+        client: Client, officer: User, write_csv: Callable[..., Path], settings: Any,
+        tmp_path: Path) -> None:
+    import errno
+
+    from django.core.files.storage import FileSystemStorage
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    def fills_the_disk(self: Any, name: str, content: Any) -> str:
+        path = Path(self.path(name))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x" * 1000)  # the part written before the disk filled
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    client.force_login(officer)
+    with mock.patch.object(FileSystemStorage, "_save", fills_the_disk), \
+            write_csv([good_row()]).open("rb") as f:
+        response = client.post("/imports/", {"kind": "persons", "province": "84",
+                                             "file": f})
+    assert response.status_code == 400
+    assert "เต็ม" in response.content.decode()  # the disk is full, in Thai
+    assert not ImportJob.objects.exists()
+    assert [p for p in (tmp_path / "media").rglob("*") if p.is_file()] == []
+
+
+def test_a_full_disk_anywhere_else_is_a_clear_503_not_a_generic_error(
+        client: Client, officer: User) -> None:
+    import errno
+
+    client.force_login(officer)
+    with mock.patch("lnob.imports.views.render",
+                    side_effect=OSError(errno.ENOSPC, "No space left on device")):
+        response = client.get("/imports/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "300"
+    assert "disk" in response.content.decode() or "ดิสก์" in response.content.decode()
+
+
+def test_an_import_whose_worker_died_can_be_retried_or_cancelled_by_its_area_only(
+        client: Client, officer: User, other_officer: User, stranger: User,
+        write_csv: Callable[..., Path]) -> None:
+    from lnob.core import jobs
+
+    client.force_login(officer)
+    job = upload(client, write_csv([good_row()]))
+    ImportJob.objects.filter(pk=job.pk).update(  # a worker that died while importing
+        status=ImportStatus.IMPORTING, runner=f"worker:{jobs.HOST}:999999")
+    assert jobs.reap() == 1
+    page = client.get(f"/imports/{job.pk}/").content.decode()
+    assert "Retry" in page or "ลองอีกครั้ง" in page
+    for someone, expected in ((stranger, 403), (other_officer, 404)):
+        client.force_login(someone)
+        assert client.post(f"/imports/{job.pk}/retry/").status_code == expected
+        assert client.post(f"/imports/{job.pk}/cancel/").status_code == expected
+    job.refresh_from_db()
+    assert (job.status, job.interrupted) == (ImportStatus.FAILED, ImportStatus.IMPORTING)
+    client.force_login(officer)
+    client.post(f"/imports/{job.pk}/retry/")
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED  # waiting for the decision again
+    client.post(f"/imports/{job.pk}/commit/")
+    client.post(f"/imports/{job.pk}/retry/")  # done: nothing to retry, imported once
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and Person.objects.count() == 1
+
+
+def test_an_interrupted_import_can_be_cancelled(
+        client: Client, officer: User, write_csv: Callable[..., Path]) -> None:
+    from lnob.core import jobs
+
+    client.force_login(officer)
+    job = upload(client, write_csv([good_row()]))
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.CHECKING, runner=f"worker:{jobs.HOST}:999999")
+    jobs.reap()
+    client.post(f"/imports/{job.pk}/cancel/")
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CANCELLED and not Person.objects.exists()
