@@ -52,6 +52,7 @@ bench: setup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.dedup_product
 	$(BIN)/python -m benchmarks.faults
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.backup
+	scripts/with-postgres.sh $(BIN)/python -m benchmarks.privacy
 
 setup: $(VENV)/.installed node_modules/.installed $(MO)
 
