@@ -157,6 +157,7 @@ def test_no_masked_role_finds_a_whole_citizen_id_anywhere(
             leaked = [s for s in shapes if s in text]
             assert not leaked, f"{username} reads a whole citizen ID at {url}"
         assert opened > 5, username
+        print(f"{username}: {opened} answers read, {edit_forms} edit forms")  # noqa: T201
         # A walk that never opened an edit form would prove nothing.
         assert edit_forms or username not in ("coordinator.phangan", "volunteer.kotao")
     # Forms that show a person's details are views of personal data: audited.
