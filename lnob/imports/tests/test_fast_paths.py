@@ -71,7 +71,8 @@ def test_the_bulk_writer_gives_the_rows_the_orm_would(
         officer: User, write_csv: Callable[..., Path]) -> None:
     """Several multi-row statements and a shorter last one (SQLite), COPY
     (PostgreSQL); JSON, dates and datetimes as the ORM writes them."""
-    call_command("import", "persons", str(write_csv([good_row(ref=f"R{i}", cid="")
+    call_command("import", "persons", str(write_csv([good_row(ref=f"R{i}", cid="",
+                                                              first=f"คน{i}")
                                                      for i in range(3)])),
                  province="84", as_user="officer84")
     ids = list(Person.objects.values_list("pk", flat=True))
