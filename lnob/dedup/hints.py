@@ -26,6 +26,7 @@ from lnob.registry.models import Person
 # A key shared by more persons than this says little (a very common name in a
 # large subdistrict); the look-up reads at most this many candidates in all.
 MAX_CANDIDATES = 2000
+LINK_SALT = "lnob.dedup.hidden-link"
 _TOTAL_TTL = 300.0  # seconds a count of all first names is reused
 _total_cache: dict[str, tuple[float, int]] = {}
 
@@ -36,6 +37,22 @@ class Hint:
     match: Match
     person: Person | None  # None when the user may not see this record
     province_code: str
+
+    @property
+    def province_name(self) -> str:
+        """The province by its name (in the user's language), never its code alone."""
+        from lnob.geo.models import Province
+
+        found = Province.objects.filter(code=self.province_code).first()
+        return found.name if found is not None else self.province_code
+
+    @property
+    def link_token(self) -> str:
+        """An opaque, signed token of a record the user may not open: a report can be
+        filed linked to it (for review by those who may see both) without showing it."""
+        from django.core import signing
+
+        return signing.dumps(self.person_id, salt=LINK_SALT)
 
     @property
     def sure(self) -> bool:
@@ -132,6 +149,16 @@ def record_from_entry(entry: Any) -> dict[str, Any]:
             "citizen_id": getattr(entry, "citizen_id", ""), "phone": getattr(entry, "phone", ""),
             "subdistrict": sd, "village": f"{sd}{village:02d}" if sd and village else "",
             "house_number": getattr(entry, "house_number", "")}
+
+
+def hidden_link(token: str) -> int | None:
+    """The record a signed link token names (see Hint.link_token), or None."""
+    from django.core import signing
+
+    try:
+        return int(signing.loads(token, salt=LINK_SALT, max_age=6 * 3600))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
 
 
 def hints_before_saving(request: Any, entry: Any, *, exclude: int | None = None

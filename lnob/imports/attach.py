@@ -177,7 +177,7 @@ def _add_row(row: PersonRow, person: Person, recorded: set[tuple[int, str, str]]
             diff[name] = ["", shown_in_history(name, new)]
     for name in ALSO_REPORTED:
         new, mine = values[name], getattr(person, name)
-        if _empty(name, new) or _empty(name, mine) or new == mine or name in diff:
+        if _empty(name, new) or new == mine or name in diff:
             continue
         shown = shown_in_history(name, new)
         key = f"reported_{name.removesuffix('_id')}"

@@ -407,11 +407,13 @@ def write_persons(checked: Checked[PersonRow], *, actor: User,
         _update_existing(old, actor, now, [f for f in UPDATED_FIELDS if checked.updates(f)])
         _write_links(old, replace=[r.existing_id for r in old],
                      groups=checked.updates("target_groups"), needs=checked.updates("needs"))
-        seen = attach_rows(again, {r.row: r for r in rows}, actor=actor, now=now,
-                           open_cases=open_cases)
+        # Cases first: a later row of the file that adds to a new person is then a
+        # "reported again" event on that person's case.
         opened = cases_open_bulk(actor=actor, openings=[
             (_PersonRef(r), r.values[STATUS]) for r in new], source="import") if (
             open_cases) else []
+        seen = attach_rows(again, {r.row: r for r in rows}, actor=actor, now=now,
+                           open_cases=open_cases)
         pairs = _queue_for_review([r for r in new if r.review_with is not None], checked)
     if progress is not None and (old or again):
         progress(len(rows))

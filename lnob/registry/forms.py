@@ -103,6 +103,10 @@ class PersonForm(forms.Form):
             self.fields["lawful_basis"] = forms.ChoiceField(
                 label=_("Lawful basis"), choices=LawfulBasis.choices,
                 initial=LawfulBasis.CONSENT)
+            # Everyone registered enters the workflow unless the user says otherwise.
+            self.fields["no_case"] = forms.BooleanField(
+                label=_("Do not open a case now (the person will not appear in inboxes, "
+                        "forum agendas or matching)"), required=False)
         else:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lnob.cases.intake.services import person_register
 from lnob.cases.workflow import OPEN_STATES
 from lnob.core import audit
 from lnob.core.access import area_codes, requires_roles
@@ -100,8 +101,9 @@ def person_new(request: HttpRequest) -> HttpResponse:
         hints = hints_before_saving(request, form.person_data())
         if not hints:
             try:
-                person = services.person_create(actor=user, data=form.person_data(),
-                                                consent=form.consent_data(), request=request)
+                person, _case = person_register(
+                    actor=user, data=form.person_data(), consent=form.consent_data(),
+                    request=request, open_case=not form.cleaned_data.get("no_case"))
             except ValidationError as err:
                 form.add_service_errors(err)
             else:

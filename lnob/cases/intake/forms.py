@@ -47,6 +47,11 @@ class ReportForm(forms.Form):
         data = super().clean() or {}
         chosen = (data.get("subdistrict") or self.data.get("subdistrict_choice") or "").strip()
         if chosen.isdigit() and len(chosen) == 6:
+            if self.data.get("subdistrict") != chosen and hasattr(self.data, "copy"):
+                # Kept in the form's hidden field, so that the answer survives the
+                # duplicate warning (the form is shown again without the choices).
+                self.data = self.data.copy()
+                self.data["subdistrict"] = chosen
             return data | {"subdistrict": chosen}
         query = (data.get("place") or "").strip()
         if not query:
