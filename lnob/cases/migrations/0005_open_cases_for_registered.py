@@ -45,7 +45,8 @@ def open_cases(apps, schema_editor):
                                  detail={"routed_to": networks, "coverage_hole": hole,
                                          MARK: True})
         opened += 1
-    print(f"\n  Cases opened for {opened} registered persons who had none.")
+    if opened:
+        print(f"\n  Cases opened for {opened} registered persons who had none.")
 
 
 def remove_opened(apps, schema_editor):
