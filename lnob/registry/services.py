@@ -19,6 +19,7 @@ from lnob.core.citizen_id import CitizenIdError, mask_citizen_id, normalise_citi
 from lnob.core.models import AuditAction, User
 from lnob.core.signals import areas_changed, persons_changed
 from lnob.geo.models import Subdistrict, Village
+from lnob.geo.services import MAX_VILLAGE_NUMBER, villages_create_to_confirm
 from lnob.registry.access import EDITORS, TAXONOMY_EDITORS
 from lnob.registry.models import (
     Consent,
@@ -123,9 +124,13 @@ def _validate(actor: User | None, data: PersonData) -> _Clean:
     elif data.village_number is not None:
         village = Village.objects.filter(subdistrict=subdistrict,
                                          number=data.village_number).first()
-        if village is None:
-            errors["village"] = _("Moo %(number)s is not a village of this subdistrict.") % {
-                "number": data.village_number}
+        if village is None and 1 <= data.village_number <= MAX_VILLAGE_NUMBER:
+            # Not recorded yet: created numbered, unnamed, "to confirm" (never refused).
+            village = Village(code=f"{subdistrict.code}{data.village_number:02d}",
+                              subdistrict=subdistrict, number=data.village_number)
+        elif village is None:
+            errors["village"] = _("Village number must be between 1 and %(max)d.") % {
+                "max": MAX_VILLAGE_NUMBER}
     province = data.subdistrict_code[:2]
 
     groups = list(TargetGroup.objects.filter(pk__in=data.target_group_ids, active=True,
@@ -152,6 +157,10 @@ def _validate(actor: User | None, data: PersonData) -> _Clean:
         raise ValidationError(errors)
 
     assert subdistrict is not None  # noqa: S101 — errors above would have been raised
+    if village is not None and village._state.adding:
+        villages_create_to_confirm(actor=actor, villages={
+            village.code: (subdistrict.code, village.number)})
+        village = Village.objects.get(code=village.code)
     fields = {name: getattr(data, name) for name in PLAIN_FIELDS}
     fields.update({
         "first_name": first_name, "last_name": " ".join(data.last_name.split()),
