@@ -227,13 +227,13 @@ def cases_open_bulk(*, actor: User | None, openings: list[tuple[Person | Any, st
     them). Persons that already have an open case are left out; the database's
     unique constraint refuses a second open case opened meanwhile by another door.
     ``person`` needs pk, subdistrict_id, province_code and district_code."""
-    from lnob.core.bulk import TableWriter, reserve_ids
     from lnob.cases.models.case import new_reference
+    from lnob.core.bulk import TableWriter, reserve_ids
 
     wanted = [(p, s) for p, s in openings if s in wf.OPEN_STATES]
     if not wanted:
         return []
-    have = set()
+    have: set[int] = set()
     for start in range(0, len(wanted), 900):
         chunk = [p.pk for p, _s in wanted[start:start + 900]]
         have.update(Case.objects.filter(person_id__in=chunk, status__in=wf.OPEN_STATES)

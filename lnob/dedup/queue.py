@@ -23,7 +23,7 @@ def pairs_propose(pairs: list[tuple[int, int, dict[str, Any] | None]]) -> int:
     for start in range(0, len(ids), 900):
         provinces.update(Person.objects.filter(pk__in=ids[start:start + 900]).values_list(
             "pk", "province_code"))
-    known = set()
+    known: set[tuple[int, int]] = set()
     lefts = sorted({k[0] for k in wanted})
     for start in range(0, len(lefts), 900):
         known.update(CandidatePair.objects.filter(left_id__in=lefts[start:start + 900])

@@ -107,7 +107,8 @@ def village_rows_check(rows: list[VillageRow]) -> tuple[list[VillageRow], list[t
     a row at once."""
     known = set(Subdistrict.objects.filter(code__in={r.code[:6] for r in rows})
                 .values_list("code", flat=True))
-    valid, errors = [], []
+    valid: list[VillageRow] = []
+    errors: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     for r in rows:
         problems = []

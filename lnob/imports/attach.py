@@ -85,13 +85,15 @@ def attach_rows(rows: list[PersonRow], by_row: dict[int, PersonRow], *, actor: U
             continue
         diff = _add_row(row, person, recorded, changed)
         for need, severity in row.needs:
-            pn = needs.get((person.pk, need))
-            if pn is None:
+            had = needs.get((person.pk, need))
+            if had is None:
                 pn = PersonNeed(person_id=person.pk, need_id=need, severity=severity, note="")
                 needs[(person.pk, need)] = pn
                 new_needs.append(pn)
                 diff[f"need_{need}"] = ["", str(severity)]
-            elif severity > pn.severity:
+            else:
+                pn = had
+            if had is not None and severity > pn.severity:
                 diff[f"need_{need}"] = [str(pn.severity), str(severity)]
                 pn.severity = severity
                 if pn.pk is not None:

@@ -27,8 +27,8 @@ from lnob.core.thaidates import ThaiDateError, parse_date, to_arabic_digits
 from lnob.exports.columns import PERSON_COLUMNS
 from lnob.geo.models import Subdistrict, Village
 from lnob.geo.services import MAX_VILLAGE_NUMBER
-from lnob.imports.reading import Table
 from lnob.imports import messages
+from lnob.imports.reading import Table
 from lnob.registry.models import CitizenIdProblem, NoCitizenIdReason, Person, Sex, Source, Status
 from lnob.registry.names import name_key
 from lnob.registry.services import EARLIEST_BIRTH

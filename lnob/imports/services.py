@@ -27,9 +27,9 @@ from lnob.core.models import AuditAction, User
 from lnob.core.roles import IMPORT_ROLES
 from lnob.core.signals import persons_changed
 from lnob.exports import columns as exported
+from lnob.imports.attach import attach_rows
 from lnob.imports.models import ImportJob, ImportKind, ImportStatus
 from lnob.imports.networks import NetworkChecker, write_networks
-from lnob.imports.attach import attach_rows
 from lnob.imports.persons import (
     FIELD_INDEX,
     ROW_FIELDS,

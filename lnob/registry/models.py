@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lnob.registry.taxonomy import Need, TargetGroup
 
-__all__ = ["CitizenIdProblem", "Consent", "Household", "Need", "Person", "PersonChange", "PersonNeed",
-           "TargetGroup"]
+__all__ = ["CitizenIdProblem", "Consent", "Household", "Need", "Person", "PersonChange",
+           "PersonNeed", "TargetGroup"]
 
 TITLES = ["นาย", "นาง", "นางสาว", "เด็กชาย", "เด็กหญิง", "พระ", "พระภิกษุ", "สามเณร",
           "แม่ชี", "ว่าที่ร้อยตรี", "สิบเอก", "จ่าสิบเอก", "ร้อยตำรวจโท", "ดาบตำรวจ", "ดร."]

@@ -50,8 +50,9 @@ class ReportForm(forms.Form):
             if self.data.get("subdistrict") != chosen and hasattr(self.data, "copy"):
                 # Kept in the form's hidden field, so that the answer survives the
                 # duplicate warning (the form is shown again without the choices).
-                self.data = self.data.copy()
-                self.data["subdistrict"] = chosen
+                kept: Any = self.data.copy()
+                kept["subdistrict"] = chosen
+                self.data = kept
             return data | {"subdistrict": chosen}
         query = (data.get("place") or "").strip()
         if not query:

@@ -10,14 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from lnob.core.models import User
 from lnob.geo.models import Subdistrict, Village
 from lnob.imports.reading import FileRefused
 from lnob.imports.services import check_file
 from lnob.imports.tests.conftest import THAI_HEADERS, good_row
 from lnob.registry.models import Person
-from lnob.registry.services import person_create
-from lnob.registry.tests.conftest import person_data
 
 pytestmark = pytest.mark.django_db
 

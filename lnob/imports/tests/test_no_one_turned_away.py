@@ -22,7 +22,6 @@ from lnob.geo.models import Subdistrict, Village
 from lnob.imports import services
 from lnob.imports.models import ImportJob
 from lnob.imports.persons import Outcome
-from lnob.imports.tests.conftest import good_row
 from lnob.imports.tests.test_importing import upload
 from lnob.registry.models import CitizenIdProblem, Person, PersonChange, PersonNeed
 from lnob.registry.services import person_create

@@ -128,8 +128,8 @@ class Command(BaseCommand):
         problems = sorted([(e.row, 0, e) for e in checked.errors]
                           + [(w.row, 1, w) for w in checked.row_warnings],
                           key=lambda p: (p[0], p[1]))
-        for _row, warning, e in problems[:SHOWN]:
-            label = " (warning, imported all the same)" if warning else ""
+        for _row, is_warning, e in problems[:SHOWN]:
+            label = " (warning, imported all the same)" if is_warning else ""
             self.stdout.write(f"  row {e.row}, {e.column}{label}: {e.message}")
         if len(problems) > SHOWN:
             self.stdout.write(f"  … and {len(problems) - SHOWN:,} more.")
