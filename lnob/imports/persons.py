@@ -347,8 +347,13 @@ class PersonChecker:
             village_code = self._village(subdistrict, v["village_number"], warn)
             if village_code is None:
                 note = {**(note or {}), "village_as_written": v["village_number"][:20]}
-        group_ids = self._groups(get("target_groups", ""), fail)
-        needs, severity = self._needs(get("needs", ""), fail)
+        # An unknown group or need, or a severity out of range, is not a reason to turn
+        # the person away: a warning, and what the file says is kept in the history.
+        before = len(warnings)
+        group_ids = self._groups(get("target_groups", ""), warn)
+        needs, severity = self._needs(get("needs", ""), warn)
+        for column in sorted({w.column for w in warnings[before:]}):
+            note = {**(note or {}), f"{column}_as_written": get(column, "")[:255]}
         source = get("source", "") or Source.IMPORT
         if source not in SOURCES:
             fail("source", _("Unknown source “%(value)s”.") % {"value": source})

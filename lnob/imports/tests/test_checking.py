@@ -63,9 +63,6 @@ def test_areas_by_thai_names_with_short_forms(write_csv: Callable[..., Path]) ->
     ({"birth": "6/11/2590"}, "birth_date"),  # in the future: a BE/CE mix-up
     ({"sd": "999999"}, "subdistrict_code"),
     ({"sd": "810101"}, "subdistrict_code"),  # another province
-    ({"groups": "aliens"}, "target_groups"),
-    ({"needs": "health"}, "needs"),
-    ({"needs": "health:5"}, "needs"),
     ({"first": ""}, "first_name"),
 ])
 def test_each_kind_of_bad_row_is_reported_with_row_and_column(
@@ -88,8 +85,27 @@ def test_a_row_with_several_problems_names_them_all_at_once(
         write_csv: Callable[..., Path]) -> None:
     row = good_row(first="", birth="31/2/2549", needs="health:9", groups="aliens")
     path = write_csv([row])
-    assert sorted(errors_of(path)) == [(2, "birth_date"), (2, "first_name"), (2, "needs"),
-                                       (2, "target_groups")]
+    assert sorted(errors_of(path)) == [(2, "birth_date"), (2, "first_name")]
+    checked = check_file(path, "84")
+    assert sorted((w.row, w.column) for w in checked.row_warnings) == [
+        (2, "needs"), (2, "target_groups")]
+
+
+@pytest.mark.parametrize(("cells", "column"), [
+    ({"groups": "aliens"}, "target_groups"),
+    ({"needs": "health"}, "needs"),
+    ({"needs": "health:5"}, "needs"),
+])
+def test_an_unknown_group_or_need_is_a_warning_and_the_person_is_kept(
+        write_csv: Callable[..., Path], cells: dict[str, str], column: str) -> None:
+    row = good_row(cid="", **{"groups" if "groups" in cells else "needs": ""})
+    keys = ["ref", "cid", "title", "first", "last", "birth", "sd", "moo", "groups", "needs"]
+    for key, value in cells.items():
+        row[keys.index(key)] = value
+    checked = check_file(write_csv([row]), "84")
+    assert checked.errors == [] and len(checked.valid) == 1
+    assert [(w.row, w.column) for w in checked.row_warnings] == [(2, column)]
+    assert checked.valid[0].note == {f"{column}_as_written": list(cells.values())[0]}
 
 
 def test_an_unknown_column_is_reported_but_does_not_stop_the_rows(
