@@ -574,7 +574,7 @@ class PersonChecker:
             if here is None or (here[1] != self.province and province == self.province):
                 registered[cid] = (pk, province)
         names = {p.values[NAME_KEY] for p in rows if p.outcome == Outcome.NEW
-                 and not p.values[CITIZEN_ID] and _exact_key(p) is not None}
+                 and not _verified_id(p) and _exact_key(p) is not None}
         same_name: dict[tuple[Any, ...], int] = {}
         for pk, key, birth, subdistrict, status in sorted(_registered(
                 "id, name_key, birth_date, subdistrict_id, status", "name_key", names,
@@ -584,12 +584,24 @@ class PersonChecker:
         first_row_of: dict[Any, PersonRow] = {}
         for p in rows:
             cid = p.values[CITIZEN_ID] if not p.values[ID_PROBLEM] else ""
-            key = ("id", cid) if cid else _exact_key(p)
-            if p.outcome == Outcome.UPDATE or key is None:
+            name = _exact_key(p)
+            if p.outcome == Outcome.UPDATE or (not cid and name is None):
                 continue
             owner = registered.get(cid) if cid else None
-            person = same_name.get(key[1:]) if not cid else None
-            earlier = first_row_of.setdefault(key, p)
+            person = same_name.get(name[1:]) if not cid and name is not None else None
+            if cid:
+                earlier = first_row_of.setdefault(("id", cid), p)
+                if earlier is p and name is not None:
+                    # An earlier row of this name without an ID is this person too; a
+                    # row with another verified ID is not.
+                    before = first_row_of.get(name)
+                    if before is not None and not _verified_id(before):
+                        earlier = before
+                    else:
+                        first_row_of.setdefault(name, p)
+            else:
+                assert name is not None  # noqa: S101 — skipped above otherwise
+                earlier = first_row_of.setdefault(name, p)
             if owner is not None and owner[1] == self.province or person is not None:
                 p.outcome, p.attach_to = Outcome.ATTACH, owner[0] if owner else person
             elif earlier is not p:  # the same person as an earlier row of the file
@@ -665,6 +677,10 @@ def _exact_key(p: PersonRow) -> tuple[Any, ...] | None:
     if v[BIRTH] is None or v[YEAR_ONLY]:
         return None
     return ("name", v[NAME_KEY], v[BIRTH], v[SUBDISTRICT])
+
+
+def _verified_id(p: PersonRow) -> bool:
+    return bool(p.values[CITIZEN_ID]) and not p.values[ID_PROBLEM]
 
 
 def _as_date(value: Any) -> Any:

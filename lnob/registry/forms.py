@@ -80,6 +80,12 @@ class PersonForm(forms.Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.person = person
+        if person is not None and person.citizen_id_problem:
+            self.fields["citizen_id"] = CitizenIdField(required=False, kept=person.citizen_id)
+            self.fields["citizen_id"].help_text = _(
+                "This ID was kept as written by an import and is not verified (%(problem)s): "
+                "check it against the ID card and correct it.") % {
+                "problem": person.get_citizen_id_problem_display()}
         self._choices("subdistrict", [("", "—"), *editable_subdistricts(user)])
         provinces = sorted({c[:2] for c in area_codes(user, EDITORS) if c})
         groups, needs = taxonomy_for(provinces[0] if len(provinces) == 1 else "")

@@ -89,15 +89,21 @@ PLAIN_FIELDS = ("title", "first_name", "last_name", "sex", "birth_date", "birth_
                 "address_text", "source", "source_note", "external_ref")
 
 
-def _validate(actor: User | None, data: PersonData) -> _Clean:
+def _validate(actor: User | None, data: PersonData,
+              kept_id: tuple[str, str] = ("", "")) -> _Clean:
+    """``kept_id``: the person's ID and its problem when it was kept as written although
+    not valid (an import): saving it unchanged keeps it flagged; a valid one fixes it."""
     errors: dict[str, str] = {}
     first_name = " ".join(data.first_name.split())
     if not first_name:
         errors["first_name"] = _("Give the person's first name.")
     if data.sex not in Sex.values:
         errors["sex"] = _("Choose a sex from the list.")
-    citizen_id = ""
-    if data.citizen_id.strip():
+    citizen_id, id_problem = "", ""
+    typed = "".join(ch for ch in data.citizen_id if ch not in " -")
+    if kept_id[0] and kept_id[1] and typed == kept_id[0]:
+        citizen_id, id_problem = kept_id  # unchanged: still to be fixed, still flagged
+    elif data.citizen_id.strip():
         try:
             citizen_id = normalise_citizen_id(data.citizen_id)
         except CitizenIdError as err:
@@ -165,6 +171,7 @@ def _validate(actor: User | None, data: PersonData) -> _Clean:
     fields.update({
         "first_name": first_name, "last_name": " ".join(data.last_name.split()),
         "title": data.title.strip(), "citizen_id": citizen_id,
+        "citizen_id_problem": id_problem,
         "no_citizen_id_reason": "" if citizen_id else data.no_citizen_id_reason,
         "birth_year_only": data.birth_year_only and data.birth_date is not None,
         "subdistrict": subdistrict, "village": village, "province_code": province,
@@ -237,7 +244,7 @@ def person_update(*, actor: User, person: Person, data: PersonData, expected_ver
     the record after ``expected_version`` was read (no silent overwrite)."""
     if not covers(actor, person.area_code, EDITORS):
         raise PermissionError("not an editor of this person's area")
-    clean = _validate(actor, data)
+    clean = _validate(actor, data, (person.citizen_id, person.citizen_id_problem))
     before = {name: shown_in_history(name, getattr(person, name)) for name in clean.fields}
     before.update(_links_snapshot(person))
     updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
