@@ -42,7 +42,12 @@ from lnob.registry.models import (
     Person,
     Status,
 )
-from lnob.registry.selectors import PersonFilters, person_list, taxonomy_for
+from lnob.registry.selectors import (
+    PersonFilters,
+    person_list,
+    taxonomy_for,
+    unverified_ids_count,
+)
 
 READERS = (*AREA_READERS, *EDITORS)
 PAGE_SIZE = 50
@@ -53,7 +58,8 @@ def _filters(request: HttpRequest) -> PersonFilters:
     return PersonFilters(q=g.get("q", "")[:100], area=g.get("area", "").strip()[:6],
                          target_group=int_or_none(g.get("group")), need=int_or_none(g.get("need")),
                          min_severity=int_or_none(g.get("severity")), status=g.get("status", ""),
-                         network=int_or_none(g.get("network")))
+                         network=int_or_none(g.get("network")),
+                         id_unverified=g.get("id") == "unverified")
 
 
 @requires_roles(*READERS)
@@ -74,6 +80,7 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
         "needs": needs, "statuses": Status.choices, "query": query.urlencode(),
         "can_add": bool(area_codes(request.user, EDITORS)),
         "duplicates_waiting": waiting_pairs(request.user),
+        "unverified_ids": unverified_ids_count(request.user),
     })
 
 

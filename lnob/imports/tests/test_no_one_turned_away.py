@@ -254,3 +254,23 @@ def test_no_valid_person_is_lost(officer: User, write_csv: Callable[..., Path]) 
     assert names == {f"คน{i}" for i in range(6)}
     assert Subdistrict.objects.get(code="840503").villages.filter(to_confirm=True).count() == 3
     assert ImportJob.objects.count() == 0  # the terminal path keeps no job
+
+
+def test_officers_of_the_area_get_the_list_of_ids_to_fix(
+        client: Client, officer: User, other_officer: User, stranger: User,
+        write_csv: Callable[..., Path]) -> None:
+    import_file(write_csv([row(cid="1101700203442"), row(first="สมพร", cid="")],
+                          headers=HEADERS))
+    flagged = Person.objects.get(first_name="บุญมี")
+    client.force_login(officer)
+    page = client.get("/persons/").content.decode()
+    assert 'data-unverified-ids="1"' in page
+    page = client.get("/persons/?id=unverified").content.decode()
+    assert f"/persons/{flagged.pk}/" in page and "สมพร" not in page
+    detail = client.get(f"/persons/{flagged.pk}/").content.decode()
+    assert 'data-id-problem="check_digit"' in detail
+    client.force_login(other_officer)
+    page = client.get("/persons/?id=unverified").content.decode()
+    assert "data-unverified-ids" not in page and f"/persons/{flagged.pk}/" not in page
+    client.force_login(stranger)
+    assert client.get("/persons/?id=unverified").status_code == 403
