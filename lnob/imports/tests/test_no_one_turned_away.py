@@ -192,7 +192,7 @@ def test_an_id_registered_outside_the_province_is_kept_and_queued_without_saying
     assert (job.valid_rows, job.error_rows) == (1, 0)
     assert job.outcomes["counts"]["review"] == 1
     page = client.get(f"/imports/{job.pk}/").content.decode()
-    assert "outside your area" in page
+    assert "นอกพื้นที่ของคุณ" in page  # "a possible match exists outside your area"
     assert f"#{elsewhere.pk}" not in page and "81" not in str(job.outcomes)
     client.post(f"/imports/{job.pk}/commit/")
     new = Person.objects.get(province_code="84")
