@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from lnob.cases import workflow as wf
 from lnob.cases.models import Case, CaseEvent, UrgentReason
-from lnob.cases.services import case_comment, case_create
+from lnob.cases.services import OpenCaseExists, case_comment, case_create
 from lnob.core import audit
 from lnob.core.access import roles_in
 from lnob.core.models import AuditAction, AuditEvent, User
@@ -191,15 +191,21 @@ def report_add_to(*, actor: User, person: Any, report: Report, request: Any = No
     source = _source_for(actor, person.area_code)
     reporter = ", ".join(p for p in (report.reporter_name.strip(),
                                      report.reporter_phone.strip()) if p)
+    note = report.summary.strip() + (f" ({reporter})" if reporter else "")
     open_case = Case.objects.filter(person=person, status__in=wf.OPEN_STATES).first()
-    if open_case is not None:
-        note = report.summary.strip() + (f" ({reporter})" if reporter else "")
-        return case_comment(actor=actor, case=open_case, note=note, action="report_again",
-                            source=source, urgent_reasons=sorted(set(report.urgent_reasons)))
-    return case_create(
-        actor=actor, person=person, request=request, source=source,
-        summary=report.summary.strip(), urgent_reasons=sorted(set(report.urgent_reasons)),
-        reporter_name=report.reporter_name.strip(), reporter_phone=report.reporter_phone.strip())
+    if open_case is None:
+        try:
+            return case_create(
+                actor=actor, person=person, request=request, source=source,
+                summary=report.summary.strip(), urgent_reasons=sorted(set(report.urgent_reasons)),
+                reporter_name=report.reporter_name.strip(),
+                reporter_phone=report.reporter_phone.strip())
+        except OpenCaseExists as exists:  # another door opened it a moment ago
+            open_case = exists.case
+            if open_case is None:
+                raise
+    return case_comment(actor=actor, case=open_case, note=note, action="report_again",
+                        source=source, urgent_reasons=sorted(set(report.urgent_reasons)))
 
 
 @transaction.atomic
