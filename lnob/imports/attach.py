@@ -12,9 +12,10 @@ that proves wrong is undone like a merge: see docs/import.md."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
+from django.db.models import Field
 from django.utils.translation import gettext as _
 
 from lnob.core.bulk import TableWriter
@@ -159,7 +160,7 @@ def _update_persons(persons: list[Person], fields: list[str]) -> None:
     if not persons:
         return
     meta = Person._meta
-    columns = [meta.get_field(f) for f in fields]
+    columns = [cast(Field[Any, Any], meta.get_field(f)) for f in fields]
     quote = connection.ops.quote_name
     sets = ", ".join(f"{quote(c.column)} = %s" for c in columns)
     sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE id = %s"  # noqa: S608 — our names

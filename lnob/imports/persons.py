@@ -121,7 +121,7 @@ class PersonRow:
     same list."""
 
     __slots__ = ("attach_row", "attach_to", "existing_id", "keep_citizen_id", "needs", "note",
-                 "outcome", "review_with", "row", "target_group_ids", "values")
+                 "outcome", "review_row", "review_with", "row", "target_group_ids", "values")
 
     def __init__(self, row: int, values: list[Any], target_group_ids: tuple[int, ...] = (),
                  needs: tuple[tuple[int, int], ...] = (), *, existing_id: int | None = None,
@@ -137,6 +137,7 @@ class PersonRow:
         self.attach_to: int | None = None  # the registered person this row adds to
         self.attach_row: int | None = None  # … or the earlier row of the file it adds to
         self.review_with: int | None = None  # the likely duplicate queued for review
+        self.review_row: int | None = None  # … or the earlier row of the file it may be
 
     @property
     def fields(self) -> dict[str, Any]:
@@ -643,6 +644,7 @@ class PersonChecker:
                             "subdistrict": fields["subdistrict_id"] or "",
                             "village": fields["village_id"] or ""})
         found = likely_duplicates_of_rows(records)
+        self._within(fresh, records, {i for i, _p, _m in found}, result)
         persons = {pk: (province, status) for pk, province, status in Person.objects.filter(
             pk__in=[p for _i, p, _m in found]).values_list("pk", "province_code", "status")}
         for i, person, match in found:
@@ -668,6 +670,26 @@ class PersonChecker:
                                   "sure": match.decision == "merge",
                                   "evidence": match.as_dict()})
         result.row_warnings.sort(key=lambda e: e.row)
+
+    def _within(self, fresh: list[PersonRow], records: list[dict[str, Any]],
+                registered: set[int], result: Checked[PersonRow]) -> None:
+        """Rows still new that are likely an earlier row of the same file (another
+        spelling, no ID): sure → adds to that row's person; not sure → kept beside it
+        for review (the pair is queued once both are written)."""
+        from lnob.dedup.hints import likely_duplicates_within
+
+        for i, j, match in likely_duplicates_within(records):
+            row, earlier = fresh[i], fresh[j]
+            if i in registered or row.outcome != Outcome.NEW:
+                continue  # a registered person is the better match
+            if match.decision == "merge":
+                row.outcome, row.attach_row = Outcome.ATTACH, earlier.row
+            else:
+                row.outcome, row.review_row = Outcome.REVIEW, earlier.row
+            result.likely.append({"row": row.row, "earlier_row": earlier.row,
+                                  "probability": round(match.probability, 4),
+                                  "sure": match.decision == "merge",
+                                  "evidence": match.as_dict()})
 
 
 def _exact_key(p: PersonRow) -> tuple[Any, ...] | None:

@@ -414,7 +414,7 @@ def write_persons(checked: Checked[PersonRow], *, actor: User,
             open_cases) else []
         seen = attach_rows(again, {r.row: r for r in rows}, actor=actor, now=now,
                            open_cases=open_cases)
-        pairs = _queue_for_review([r for r in new if r.review_with is not None], checked)
+        pairs = _queue_for_review([r for r in new if r.review_with or r.review_row], checked)
     if progress is not None and (old or again):
         progress(len(rows))
     checked.written = {"created": len(new), "updated": len(old), "added_to": seen["added"],
@@ -479,8 +479,16 @@ def _queue_for_review(rows: list[PersonRow], checked: Checked[PersonRow]) -> int
     from lnob.dedup.queue import pairs_propose
 
     evidence = {d["row"]: d for d in checked.likely}
-    return pairs_propose([(r.existing_id, r.review_with, evidence.get(r.row))
-                          for r in rows if r.existing_id and r.review_with])
+    by_row = {r.row: r for r in checked.valid}
+
+    def other(r: PersonRow) -> int | None:
+        if r.review_with:
+            return r.review_with
+        earlier = by_row.get(r.review_row or 0)
+        return (earlier.attach_to or earlier.existing_id) if earlier is not None else None
+
+    return pairs_propose([(r.existing_id, pk, evidence.get(r.row))
+                          for r in rows if r.existing_id and (pk := other(r))])
 
 def _update_existing(rows: list[PersonRow], actor: User, now: Any,
                      fields: list[str]) -> None:

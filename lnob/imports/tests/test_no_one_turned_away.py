@@ -22,6 +22,7 @@ from lnob.geo.models import Subdistrict, Village
 from lnob.imports import services
 from lnob.imports.models import ImportJob
 from lnob.imports.persons import Outcome
+from lnob.imports.tests.conftest import NAMES
 from lnob.imports.tests.test_importing import upload
 from lnob.registry.models import CitizenIdProblem, Person, PersonChange, PersonNeed
 from lnob.registry.services import person_create
@@ -204,13 +205,13 @@ def test_an_id_registered_outside_the_province_is_kept_and_queued_without_saying
 
 def test_every_imported_person_enters_the_workflow_unless_asked_otherwise(
         officer: User, write_csv: Callable[..., Path]) -> None:
-    path = write_csv([row(first=f"คน{i}", cid="") for i in range(4)], headers=HEADERS)
+    path = write_csv([row(first=NAMES[i], cid="") for i in range(4)], headers=HEADERS)
     out = import_file(path)
     assert "cases opened: 4" in out
     assert Case.objects.filter(status="reported", source="import").count() == 4
     case = Case.objects.first()
     assert case is not None and case.events.get().action == "open"
-    other = write_csv([row(first=f"อีก{i}", cid="") for i in range(2)], headers=HEADERS,
+    other = write_csv([row(first=NAMES[i + 8], cid="") for i in range(2)], headers=HEADERS,
                       name="other.csv")
     import_file(other, options={"no_cases": True})
     assert Person.objects.count() == 6 and Case.objects.count() == 4
@@ -245,13 +246,13 @@ def test_a_terminal_import_is_seen_by_the_duplicate_hints_at_once(
 
 def test_no_valid_person_is_lost(officer: User, write_csv: Callable[..., Path]) -> None:
     """Every valid row ends up as a person or in a person's history."""
-    rows = [row(first=f"คน{i}", cid="", moo=str(1 + i % 3)) for i in range(6)]
-    rows += [row(first="คน0", cid="", moo="1", phone="0800000000")]  # a repeat
+    rows = [row(first=NAMES[i], cid="", moo=str(1 + i % 3)) for i in range(6)]
+    rows += [row(first=NAMES[0], cid="", moo="1", phone="0800000000")]  # a repeat
     rows += [row(first="", cid="")]  # unusable: no name
     path = write_csv(rows, headers=HEADERS)
     import_file(path, options={"skip_invalid": True})
     names = set(Person.objects.values_list("first_name", flat=True))
-    assert names == {f"คน{i}" for i in range(6)}
+    assert names == set(NAMES[:6])
     assert Subdistrict.objects.get(code="840503").villages.filter(to_confirm=True).count() == 3
     assert ImportJob.objects.count() == 0  # the terminal path keeps no job
 
@@ -274,3 +275,19 @@ def test_officers_of_the_area_get_the_list_of_ids_to_fix(
     assert "data-unverified-ids" not in page and f"/persons/{flagged.pk}/" not in page
     client.force_login(stranger)
     assert client.get("/persons/?id=unverified").status_code == 403
+
+
+def test_a_repeat_spelt_otherwise_in_the_same_file_is_joined_or_queued(
+        officer: User, write_csv: Callable[..., Path]) -> None:
+    path = write_csv([row(first="สมชาย", last="ใจดี", cid="", birth="14/3/2493"),
+                      row(first="สมชาญ", last="ใจดี", cid="", birth="14/3/2493",
+                          phone="0812345678")], headers=HEADERS)
+    checked = services.check_file(path, "84")
+    second = checked.valid[1]
+    assert second.outcome in (Outcome.ATTACH, Outcome.REVIEW)
+    assert second.attach_row == 2 or second.review_row == 2
+    import_file(path)
+    if second.outcome == Outcome.ATTACH:
+        assert Person.objects.count() == 1
+    else:
+        assert CandidatePair.objects.count() == 1
