@@ -199,6 +199,7 @@ def main() -> None:
     from lnob.core.models import User
     from lnob.dedup.models import CandidatePair
     from lnob.geo.models import Subdistrict, Village
+    from lnob.geo.services import villages_create_to_confirm
     from lnob.imports.services import after_person_import, check_file, write_persons
     from lnob.registry.models import Person, PersonChange, PersonNeed
 
@@ -217,7 +218,9 @@ def main() -> None:
     parts = split_file(path, truth, 0.6)
     checked = check_file(parts[0][0], PROVINCE)
     bare_rows = [r for r in checked.valid if r.outcome in ("new", "review")]
-    bare = plain_load(bare_rows, actor)
+    villages = checked.villages
+    bare = plain_load(bare_rows, actor, prepare=lambda: villages_create_to_confirm(
+        actor=actor, villages=villages))
     del checked
 
     def state() -> tuple[int, ...]:

@@ -99,8 +99,8 @@ def write_file(path: Path, subdistricts: list[str], rows: int) -> None:
             ])
 
 
-def plain_load(valid: list[Any], actor: Any, *,
-               persons_only: bool = False) -> tuple[float, float]:
+def plain_load(valid: list[Any], actor: Any, *, persons_only: bool = False,
+               prepare: Any = None) -> tuple[float, float]:
     """(Wall, CPU) seconds to write the checked rows with no reading or
     checking, rolled back."""
     from django.db import connection, transaction
@@ -112,6 +112,8 @@ def plain_load(valid: list[Any], actor: Any, *,
 
     clock = Clock().start()
     with transaction.atomic():
+        if prepare is not None:  # what the rows need (villages the import creates)
+            prepare()
         ids = reserve_ids(Person, len(valid))
         now = timezone.now()
         persons = TableWriter(Person, PERSON_COLUMNS)

@@ -24,6 +24,7 @@ from lnob.imports.models import ImportJob
 from lnob.imports.persons import Outcome
 from lnob.imports.tests.conftest import NAMES
 from lnob.imports.tests.test_importing import upload
+from lnob.networks.models import Network, PartnerType
 from lnob.registry.models import CitizenIdProblem, Person, PersonChange, PersonNeed
 from lnob.registry.services import person_create
 from lnob.registry.tests.conftest import person_data
@@ -205,16 +206,26 @@ def test_an_id_registered_outside_the_province_is_kept_and_queued_without_saying
 
 def test_every_imported_person_enters_the_workflow_unless_asked_otherwise(
         officer: User, write_csv: Callable[..., Path]) -> None:
-    path = write_csv([row(first=NAMES[i], cid="") for i in range(4)], headers=HEADERS)
+    lead = Network.objects.create(name="แม่ข่ายเกาะเต่า", partner_type=PartnerType.COMMUNITY,
+                                  province_code="84", is_lead=True, capacity=10)
+    lead.subdistricts.add(Subdistrict.objects.get(code="840503"))
+    other = Network.objects.create(name="กลุ่มออมทรัพย์", partner_type=PartnerType.COMMUNITY,
+                                   province_code="84", capacity=10)
+    other.subdistricts.add(Subdistrict.objects.get(code="840503"))
+    path = write_csv([row(first=NAMES[i], cid="") for i in range(4)]
+                     + [row(first=NAMES[5], cid="", sd="840101")], headers=HEADERS)
     out = import_file(path)
-    assert "cases opened: 4" in out
-    assert Case.objects.filter(status="reported", source="import").count() == 4
-    case = Case.objects.first()
+    assert "cases opened: 5" in out
+    assert Case.objects.filter(status="reported", source="import").count() == 5
+    case = Case.objects.filter(subdistrict_id="840503").first()
     assert case is not None and case.events.get().action == "open"
-    other = write_csv([row(first=NAMES[i + 8], cid="") for i in range(2)], headers=HEADERS,
-                      name="other.csv")
-    import_file(other, options={"no_cases": True})
-    assert Person.objects.count() == 6 and Case.objects.count() == 4
+    # Routed like a report: the lead network of the subdistrict, or a hole.
+    assert list(case.routed_networks.all()) == [lead] and not case.coverage_hole
+    assert Case.objects.get(subdistrict_id="840101").coverage_hole
+    second = write_csv([row(first=NAMES[i + 8], cid="") for i in range(2)],
+                       headers=HEADERS, name="other.csv")
+    import_file(second, options={"no_cases": True})
+    assert Person.objects.count() == 7 and Case.objects.count() == 5
 
 
 def test_every_problem_of_a_row_is_named_in_the_terminal_and_the_rows_to_fix(
