@@ -46,6 +46,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.coverage
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.coverage
 	$(BIN)/python -m benchmarks.matching
+	$(BIN)/python -m benchmarks.matching_product
 	$(BIN)/python -m benchmarks.dedup
 	$(BIN)/python -m benchmarks.dedup_product
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.dedup_product

@@ -8,25 +8,38 @@ Ratchasima, 30) with 200,000 people. No database.
 
 Smaller: LNOB_BENCH_MATCH_PEOPLE=100000 (volunteers and networks follow at 1/5
 and 6/100), LNOB_BENCH_MATCH_PROVINCE_PEOPLE=20000; LNOB_BENCH_MATCH_WORKERS
-(default 2) processes solve independent blocks.
+(default 2) processes solve independent blocks; LNOB_BENCH_MATCH_COUNTRY=0 skips
+the country (minutes) and runs only the province.
+
+Issue #15: 5 % of the people are urgent; current care is fixed (the default).
+After "accept all" (every placement applied) it counts volunteers and networks
+over capacity, people who had a carer and lost it, and urgent people left out
+while a non-urgent person of the same or lower severity holds a place they could
+have had — each must be 0. Peak memory is the sum of the RSS of this process and
+its workers, sampled every 0.2 s (``/proc``).
 """
 
 from __future__ import annotations
 
 import os
 import resource
+import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import geothai
 import numpy as np
 
 from benchmarks.__main__ import row
 from lnob.matching.engine import Networks, People, Problem, Result, Volunteers, greedy, solve
+from lnob.matching.engine.compile import compile_problem
+from lnob.matching.engine.graph import candidates, locations
 
 PEOPLE = int(os.environ.get("LNOB_BENCH_MATCH_PEOPLE", "1000000"))
 PROVINCE_PEOPLE = int(os.environ.get("LNOB_BENCH_MATCH_PROVINCE_PEOPLE", "200000"))
 WORKERS = int(os.environ.get("LNOB_BENCH_MATCH_WORKERS", "2"))
+COUNTRY = os.environ.get("LNOB_BENCH_MATCH_COUNTRY", "1") != "0"
 PROVINCE = "30"  # Nakhon Ratchasima: the most subdistricts
 
 # The national need codes (lnob.registry.taxonomy), how often people have each,
@@ -132,11 +145,14 @@ def synthetic(people: int, volunteers: int, networks: int, province: str | None 
     current = np.full(people, None, dtype=object)
     current[has_current] = pick[has_current] + 10_000_000
 
+    urgent = rng.random(people) < 0.05
+    waiting_since = rng.integers(0, 3 * 365, people)
     return Problem(
         People(ids=np.arange(people, dtype=np.int64), subdistricts=sds[p_sd].astype("U6"),
                villages=np.where(has_village, p_vil.astype("U8"), ""),
                need_offsets=need_offsets, need_codes=NEEDS[need_index],
-               need_severities=severities, current_givers=current),
+               need_severities=severities, current_givers=current, urgent=urgent,
+               waiting_since=waiting_since),
         Volunteers(ids=np.arange(volunteers, dtype=np.int64) + 10_000_000,
                    networks=v_net + 20_000_000, capacities=v_cap, area_offsets=area_offsets,
                    area_codes=areas.astype("U8"), need_offsets=serve_offsets,
@@ -162,6 +178,99 @@ def peak_mb() -> tuple[float, float]:
     return own, children
 
 
+class TreeMemory:
+    """Peak of the summed RSS of this process and all its descendants, sampled
+    every ``every`` seconds from /proc (spawned workers each counted once, at
+    their own size)."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        self.every, self.peak, self._stop = every, 0, threading.Event()
+        self._page = os.sysconf("SC_PAGE_SIZE")
+
+    def _tree_rss(self) -> int:
+        parent: dict[int, int] = {}
+        rss: dict[int, int] = {}
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                parent[int(name)] = int(fields[1])
+                rss[int(name)] = int(fields[21]) * self._page
+            except (OSError, IndexError, ValueError):
+                continue
+        total, todo = 0, [os.getpid()]
+        while todo:
+            pid = todo.pop()
+            total += rss.get(pid, 0)
+            todo.extend(p for p, pp in parent.items() if pp == pid)
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.peak = max(self.peak, self._tree_rss())
+
+    def __enter__(self) -> TreeMemory:
+        self.peak = self._tree_rss()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._tree_rss())
+
+    @property
+    def peak_mb(self) -> float:
+        return self.peak / 2**20
+
+
+def accept_all(problem: Problem, result: Result) -> dict[str, int]:
+    """Apply every placement and count what must be 0: volunteers and networks
+    over capacity (beyond what their kept people alone already took), people
+    who had a carer and lost it, and urgent people left out while a non-urgent
+    person of the same or lower severity holds a place they could have had."""
+    c = compile_problem(problem)
+    vi = result.volunteer_index
+    placed = vi >= 0
+    load = np.bincount(vi[placed], minlength=c.m)
+    kept = np.bincount(vi[placed & result.fixed], minlength=c.m) if result.fixed is not None \
+        else np.zeros(c.m, dtype=np.int64)
+    over_v = int(((load > c.v_cap) & (load > kept)).sum())
+    n_load = np.bincount(c.v_net[vi[placed]], minlength=c.n_cap.size)
+    n_kept = np.bincount(c.v_net, weights=kept, minlength=c.n_cap.size)
+    over_n = int(((n_load > c.n_cap) & (n_load > n_kept)).sum())
+    had = c.p_cur >= 0
+    lost = int((had & (vi != c.p_cur)).sum())
+    # Per volunteer: the least severe non-urgent person they took in this run.
+    free_placed = placed & ~(result.fixed if result.fixed is not None else np.zeros_like(placed))
+    weakest = np.full(c.m, 99, dtype=np.int64)
+    mask = free_placed & ~c.p_urgent
+    np.minimum.at(weakest, vi[mask], c.p_sev[mask])
+    loc = locations(c)
+    cand = candidates(c, loc)
+    urgent_out = np.flatnonzero(~placed & c.p_urgent)
+    violations = 0
+    for i in urgent_out.tolist():
+        lo, hi = cand.ptr[loc.of_person[i]], cand.ptr[loc.of_person[i] + 1]
+        vols = cand.vol[lo:hi]
+        ok = ((c.v_serve[vols] & c.p_needs[i] & c.must) == (c.p_needs[i] & c.must)).all(axis=1)
+        if (weakest[vols[ok]] <= c.p_sev[i]).any():
+            violations += 1
+    return {"volunteers over capacity": over_v, "networks over capacity": over_n,
+            "people who lost their carer": lost,
+            "urgent left out for a less or equally severe non-urgent": violations,
+            "urgent people": int(c.p_urgent.sum()), "urgent unplaced": int(urgent_out.size),
+            "kept with their carer": int(result.fixed.sum()) if result.fixed is not None else 0}
+
+
+def print_checks(checks: dict[str, int]) -> None:
+    for name, value in checks.items():
+        print(f"  after accept all: {name:<58} {value:>9,}")
+
+
 def describe(result: Result) -> None:
     s = result.stats
     print(f"  {s['people']:,.0f} people in {s['groups']:,.0f} groups at "
@@ -179,34 +288,32 @@ def describe(result: Result) -> None:
           "subdistricts with a hole")
 
 
-def main() -> None:
+def country() -> None:
     volunteers, networks = PEOPLE // 5, PEOPLE * 6 // 100
-    print(f"Matching benchmark — {PEOPLE:,} people, {volunteers:,} volunteers, "
-          f"{networks:,} networks (LNOB_BENCH_MATCH_PEOPLE), {WORKERS} workers "
-          f"(LNOB_BENCH_MATCH_WORKERS), {os.cpu_count()} cores\n")
     start = time.perf_counter()
     problem = synthetic(PEOPLE, volunteers, networks)
     row("generate synthetic Thailand (NumPy)", time.perf_counter() - start, "s")
 
     start, cpu = time.perf_counter(), cpu_s()
-    result = solve(problem, workers=WORKERS)
+    with TreeMemory() as tree:
+        result = solve(problem, workers=WORKERS)
     solve_s, solve_cpu = time.perf_counter() - start, cpu_s() - cpu
-    own, children = peak_mb()
     busy = load()
     start, cpu = time.perf_counter(), cpu_s()
-    baseline = greedy(problem, workers=WORKERS)
+    with TreeMemory() as greedy_tree:
+        baseline = greedy(problem, workers=WORKERS)
     greedy_s, greedy_cpu = time.perf_counter() - start, cpu_s() - cpu
 
     print(f"\nwhole country, min-cost flow (target ≤ 60 s, ≤ 4 GB); {busy}")
     row("  wall time, input checks and arrays included", solve_s, "s", greedy_s, "greedy")
     row("  CPU time, this process and workers", solve_cpu, "s", greedy_cpu, "greedy")
-    row("  peak memory, this process (max RSS)", own, "MB")
-    row("  peak memory, largest worker (max RSS)", children, "MB")
-    row(f"  peak memory, process + {WORKERS} workers (bound)", own + WORKERS * children, "MB")
+    row(f"  peak memory, process + {WORKERS} workers (sum, sampled)", tree.peak_mb, "MB",
+        greedy_tree.peak_mb, "greedy")
     row("  placed", result.placed, "people", baseline.placed, "greedy")
     row("  unplaced", result.unplaced_count, "people", baseline.unplaced_count, "greedy")
     row("  total cost", result.total_cost, "", baseline.total_cost, "greedy")
     describe(result)
+    print_checks(accept_all(problem, result))
     print("\nwhole country, greedy baseline (most severe first, cheapest volunteer with room)")
     row("  wall time", greedy_s, "s", solve_s, "min-cost flow")
     row("  CPU time, this process and workers", greedy_cpu, "s", solve_cpu, "min-cost flow")
@@ -217,21 +324,39 @@ def main() -> None:
     unplaced = result.unplaced()
     row(f"  (records: {len(assignments):,} assignments, {len(unplaced):,} unplaced)",
         time.perf_counter() - start, "s")
-    del problem, result, baseline, assignments, unplaced
+
+
+def main() -> None:
+    volunteers, networks = PEOPLE // 5, PEOPLE * 6 // 100
+    print(f"Matching benchmark — {PEOPLE:,} people, {volunteers:,} volunteers, "
+          f"{networks:,} networks (LNOB_BENCH_MATCH_PEOPLE), {WORKERS} workers "
+          f"(LNOB_BENCH_MATCH_WORKERS), {os.cpu_count()} cores\n")
+    if COUNTRY:
+        country()
 
     print(f"\none province ({PROVINCE}) with {PROVINCE_PEOPLE:,} people (target ≤ 10 s)")
     problem = synthetic(PROVINCE_PEOPLE, PROVINCE_PEOPLE // 5, PROVINCE_PEOPLE * 6 // 100,
                         province=PROVINCE, seed=2550)
     start, cpu = time.perf_counter(), cpu_s()
-    result = solve(problem, workers=WORKERS)
+    with TreeMemory() as tree:
+        result = solve(problem, workers=WORKERS)
     wall, used = time.perf_counter() - start, cpu_s() - cpu
     print(f"  ({load()})")
     row("  wall time, input checks and arrays included", wall, "s")
     row("  CPU time", used, "s")
+    row("  peak memory, process tree (sum, sampled)", tree.peak_mb, "MB")
     row("  placed", result.placed, "people")
     row("  unplaced", result.unplaced_count, "people")
     row("  total cost", result.total_cost, "")
     describe(result)
+    print_checks(accept_all(problem, result))
+    start = time.perf_counter()
+    moved = solve(problem, workers=WORKERS, rebalance=[PROVINCE])
+    row("  rebalancing the whole province instead: wall time", time.perf_counter() - start, "s")
+    checks = accept_all(problem, moved)
+    print(f"  rebalanced: people moved from their carer {checks['people who lost their carer']:,}"
+          f" (asked for); over capacity {checks['volunteers over capacity']:,} volunteers, "
+          f"{checks['networks over capacity']:,} networks")
 
 
 if __name__ == "__main__":

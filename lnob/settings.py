@@ -15,17 +15,73 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from lnob.core.clientip import parse_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LNOB_VAR_DIR", BASE_DIR / "var"))
-MODE = os.environ.get("LNOB_MODE", "demo")  # demo | production
-PRODUCTION = MODE == "production"
+MODES = ("demo", "production")
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
+def _env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """Strict: an unknown value is an error at start-up, never a silent default
+    (``LNOB_MODE=Production`` must not quietly run the demo)."""
+    value = os.environ.get(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}.")
+    return value
 
 
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None:
         return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+    value = raw.strip().lower()
+    if value not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a yes/no value (1/0, true/false).")
+    return value in _TRUE
+
+
+def _env_int(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} is below its minimum {minimum}.")
+    return value
+
+
+def _env_roles(name: str, default: str) -> tuple[str, ...]:
+    """A comma-separated list of role codes; an unknown role stops the start."""
+    from lnob.core.roles import Role
+
+    raw = os.environ.get(name, default)
+    roles = tuple(r.strip() for r in raw.split(",") if r.strip())
+    unknown = [r for r in roles if r not in Role.values]
+    if unknown:
+        raise ImproperlyConfigured(f"{name}: unknown role(s) {', '.join(unknown)}; "
+                                   f"known: {', '.join(Role.values)}.")
+    return roles
+
+
+def weak_secret_key(key: str) -> str:
+    """Why ``key`` is too weak to sign sessions and tokens, or "" if it is not."""
+    if len(key) < 50:
+        return "it has fewer than 50 characters"
+    if len(set(key)) < 16:
+        return "it repeats too few different characters to be random"
+    if any(m in key.lower() for m in INSECURE_KEY_MARKERS):
+        return "it contains a placeholder word"
+    return ""
+
+
+INSECURE_KEY_MARKERS = ("django-insecure", "change-me", "changeme", "secret", "password")
+MODE = _env_choice("LNOB_MODE", "demo", MODES)
+PRODUCTION = MODE == "production"
 
 
 def _demo_secret_key() -> str:
@@ -40,16 +96,14 @@ def _demo_secret_key() -> str:
 
 DEBUG = _env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-INSECURE_KEY_MARKERS = ("django-insecure", "change-me", "changeme", "secret")
 
 if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("LNOB_MODE=production refuses to start with DEBUG on.")
-    if len(SECRET_KEY) < 40 or any(m in SECRET_KEY.lower() for m in INSECURE_KEY_MARKERS):
+    if weak := weak_secret_key(SECRET_KEY):
         raise ImproperlyConfigured(
-            "LNOB_MODE=production needs SECRET_KEY set to a long random value "
-            "(at least 40 characters), not a default."
-        )
+            f"LNOB_MODE=production needs SECRET_KEY set to a long random value: {weak}. "
+            "Make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'")
 elif not SECRET_KEY:
     SECRET_KEY = _demo_secret_key()
 
@@ -58,9 +112,16 @@ ALLOWED_HOSTS = [
     for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost").split(",")
     if h.strip()
 ]
-# Only behind a proxy that overwrites X-Forwarded-For: then the audit log
-# records the client's address instead of the proxy's.
-TRUST_X_FORWARDED_FOR = _env_bool("TRUST_X_FORWARDED_FOR", False)
+# The reverse proxies in front of the app (addresses or networks). The
+# client's address is then the right-most X-Forwarded-For entry that is not
+# one of them (lnob/core/clientip.py); without any, the header is ignored.
+# TRUST_X_FORWARDED_FOR=1, the older setting, means a proxy on this host.
+try:
+    TRUSTED_PROXIES = parse_networks(os.environ.get(
+        "LNOB_TRUSTED_PROXIES",
+        "127.0.0.1,::1" if _env_bool("TRUST_X_FORWARDED_FOR", False) else ""))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"LNOB_TRUSTED_PROXIES: {exc}") from None
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -75,6 +136,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "lnob.core",
     "lnob.geo",
@@ -97,12 +162,18 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lnob.core.middleware.ThaiFirstLocaleMiddleware",
+    "lnob.core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "lnob.core.middleware.SecondFactorMiddleware",
+    "lnob.core.middleware.PrivateInProductionMiddleware",
+    "lnob.core.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "lnob.core.middleware.DenyUndeclaredViewsMiddleware",
 ]
 
@@ -168,26 +239,58 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 # Sessions expire after a working day, and at once when the browser closes.
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 3600))
+SESSION_COOKIE_AGE = _env_int("SESSION_COOKIE_AGE", 8 * 3600, 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Rate-limit password guessing: 5 failures per user name and address lock for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+# Password guessing: 5 failures lock the user name for 15 minutes, from any
+# address (behind a proxy every client may share one); each client address is
+# also limited to 30 failed sign-ins in 15 minutes (lnob.core.views.LoginView).
+AXES_FAILURE_LIMIT = _env_int("AXES_FAILURE_LIMIT", 5, 1)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "lnob.core.clientip.client_ip"
+# axes warns when it does not also count addresses; LoginView does that itself
+# (a per-address limit of its own, higher than the per-user one).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Content-Security-Policy: scripts, styles, fonts and images from this site
+# only; no inline script anywhere (a "Print" button is a static file). Inline
+# style attributes stay allowed (the coverage map places its tiles with them);
+# they cannot run code. No framing, no plugins, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Two factors (lnob.core.twofactor): the roles that must use a code from a phone
+# app after the password. Production: those who open many persons' records.
+TWO_FACTOR_ROLES = _env_roles(
+    "LNOB_2FA_ROLES",
+    "provincial_officer,network_coordinator,system_admin" if PRODUCTION else "")
+OTP_TOTP_ISSUER = "LNOB"
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
+    SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
@@ -250,7 +353,7 @@ NINJA_PAGINATION_PER_PAGE = 100
 # started by `lnob serve` (`lnob db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Uploads: files bigger than this are refused before they are read.
-IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, 1024)
 # Files with up to this many data rows are checked right away, larger ones by the worker.
-IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", 5000))
+IMPORT_INLINE_ROWS = _env_int("IMPORT_INLINE_ROWS", 5000, 1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -20,7 +22,15 @@ from lnob.api.taxonomy import router as taxonomy_router
 from lnob.api.transfers import router as transfers_router
 from lnob.api.workspaces import router as workspaces_router
 
-api = NinjaAPI(
+
+class LnobAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return errors.document_errors(schema)
+
+
+api = LnobAPI(
     title="LNOB API",
     version="1",
     description="Leave no one behind — REST API. Authenticate with `Authorization: Bearer <token>` "

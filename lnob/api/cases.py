@@ -16,6 +16,7 @@ from lnob.cases.services import CaseChanged, case_open, case_step
 from lnob.core import audit
 from lnob.core.access import grants_of
 from lnob.core.models import AuditAction, User
+from lnob.core.schema_types import IsoDate
 from lnob.registry.access import EDITORS, person_for
 
 router = Router(tags=["cases"])
@@ -50,7 +51,7 @@ class CaseOut(Schema):
     source: str
     urgent_reasons: list[str]
     coverage_hole: bool
-    next_visit_due: datetime.date | None
+    next_visit_due: IsoDate | None
 
 
 class CaseDetailOut(CaseOut):
@@ -153,9 +154,9 @@ class VisitNeedOut(Schema):
 
 class VisitOut(Schema):
     id: int
-    visited_on: datetime.date
+    visited_on: IsoDate
     done: str
-    next_visit_on: datetime.date | None
+    next_visit_on: IsoDate | None
     volunteer_id: int | None
     needs: list[VisitNeedOut]
 
@@ -165,9 +166,9 @@ class VisitOut(Schema):
 
 
 class VisitIn(Schema):
-    visited_on: datetime.date
+    visited_on: IsoDate
     done: str = Field(..., max_length=2000)
-    next_visit_on: datetime.date | None = None
+    next_visit_on: IsoDate | None = None
     needs: dict[int, str] = Field({}, description="need id → better, same, worse, met")
     version: int = Field(..., description="the case version you read; a newer one → 409")
 

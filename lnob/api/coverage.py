@@ -4,7 +4,6 @@ the areas a user works in (404 outside them), and the public figures
 
 from __future__ import annotations
 
-import datetime
 from typing import Any, cast
 
 from django.http import Http404, HttpRequest
@@ -15,6 +14,7 @@ from ninja.errors import HttpError
 from lnob.core import audit
 from lnob.core.access import AREA_LEVEL_FIELDS, covers, grants_of, require_area
 from lnob.core.models import AuditAction, User
+from lnob.core.schema_types import IsoDate
 from lnob.coverage import roadmap as rm
 from lnob.coverage import selectors as sel
 from lnob.coverage import services
@@ -25,7 +25,7 @@ from lnob.coverage.tables import public_cells, public_table, public_value
 router = Router(tags=["coverage"])
 
 
-class IndicatorOut(Schema):
+class CoverageIndicatorOut(Schema):
     code: str
     name_th: str
     name_en: str
@@ -100,7 +100,7 @@ class SnapshotOut(Schema):
 
 class SearchRoundIn(Schema):
     subdistrict_code: str
-    held_on: datetime.date | None = None
+    held_on: IsoDate | None = None
     searched_by: str = Field("", max_length=services.MAX_SEARCHED_BY)
     note: str = Field("", max_length=services.MAX_NOTE)
 
@@ -108,7 +108,7 @@ class SearchRoundIn(Schema):
 class SearchRoundOut(Schema):
     id: int
     subdistrict_code: str
-    held_on: datetime.date
+    held_on: IsoDate
     searched_by: str
     note: str
 
@@ -139,7 +139,7 @@ def _area_out(a: sel.AreaRow, chosen: list[Any]) -> dict[str, Any]:
                            for v in sel.indicator_values(a.values, chosen)]}
 
 
-@router.get("/indicators", response=list[IndicatorOut])
+@router.get("/indicators", response=list[CoverageIndicatorOut])
 def indicators(request: HttpRequest) -> list[Any]:
     """The indicator definitions: names, formula over the roll-ups, unit, direction."""
     if not grants_of(request.user):

@@ -5,6 +5,7 @@ undo a merge — the same rules as the pages (docs/dedup.md)."""
 from typing import Any, cast
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import CursorPagination, paginate
@@ -15,7 +16,14 @@ from lnob.core.access import grants_of
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import REPORTER_ROLES
 from lnob.dedup import selectors
-from lnob.dedup.hints import likely_duplicates, record_from_entry
+from lnob.dedup.hints import (
+    OUTSIDE_AREA_MESSAGE,
+    audit_detail,
+    check_counted,
+    for_user,
+    likely_duplicates,
+    record_from_entry,
+)
 from lnob.dedup.merge import MERGERS, merge, merge_undo, pair_decide
 from lnob.dedup.models import CandidatePair, DedupRun, Merge, PairStatus
 from lnob.dedup.runs import run_start, runs_visible_to
@@ -34,23 +42,27 @@ class EvidenceOut(Schema):
 
 class HintOut(Schema):
     person_id: int | None = Field(None, description="null when you may not open the record")
-    province_code: str
-    probability: float
-    decision: str = Field(..., description="merge (almost certainly the same person) or "
-                                           "review (possibly)")
+    outside_area: bool = Field(False, description=(
+        "a possible match outside your areas: nothing more is said about it; once you "
+        "register the person, the pair goes to the review queue of the officers who may "
+        "see both"))
+    message: str = ""
+    probability: float | None = None
+    decision: str | None = Field(None, description="merge (almost certainly the same "
+                                                   "person) or review (possibly)")
     full_name: str = ""
-    evidence: list[EvidenceOut]
+    evidence: list[EvidenceOut] = []
 
 
 class CheckIn(PersonIn):
     source: str = Field("officer", description="not used by the check")
 
 
-class RunIn(Schema):
+class DedupRunIn(Schema):
     scope_code: str = Field("", description="2-digit province code; empty = whole country")
 
 
-class RunOut(Schema):
+class DedupRunOut(Schema):
     id: int
     scope_code: str
     status: str
@@ -76,7 +88,7 @@ class PairFilters(Schema):
     status: str = Field("pending", description="pending, later, merged, distinct")
 
 
-class DecideIn(Schema):
+class PairDecideIn(Schema):
     decision: str = Field(..., description="keep_left, keep_right (merge), distinct, later, "
                                            "pending (reopen)")
     left_version: int | None = Field(None, description="versions you read: required to merge")
@@ -105,20 +117,22 @@ def check(request: HttpRequest, payload: CheckIn) -> list[dict[str, Any]]:
     """Likely duplicates of a person you are about to register (nothing is saved)."""
     user = _user(request, set(EDITORS) | set(REPORTER_ROLES),
                  "Your role does not register persons.")
+    if not check_counted(user=user):
+        raise HttpError(429, str(_("Too many checks in the last hour. Please wait.")))
     hints = likely_duplicates(record_from_entry(payload), user=user)
     audit.record(AuditAction.VIEW, request=request, object_type="dedup.check",
-                 detail={"persons": [h.person.pk for h in hints if h.person]})
-    return [{"person_id": h.person.pk if h.person else None,
-             "province_code": h.province_code, "probability": h.match.probability,
-             "decision": h.match.decision,
-             "full_name": h.person.full_name if h.person else "",
+                 detail=audit_detail(hints))
+    return [{"person_id": None, "outside_area": True, "message": str(OUTSIDE_AREA_MESSAGE)}
+            if h.outside else
+            {"person_id": h.person_id, "probability": h.match.probability,
+             "decision": h.match.decision, "full_name": h.person.full_name if h.person else "",
              "evidence": [{"comparison": f.comparison, "level": f.level,
                            "outcome": f.outcome, "weight": round(f.weight, 3)}
-                          for f in h.match.fields]} for h in hints]
+                          for f in h.match.fields]} for h in for_user(hints, user=user)]
 
 
-@router.post("/runs", response={202: RunOut})
-def run_create(request: HttpRequest, payload: RunIn) -> Status:
+@router.post("/runs", response={202: DedupRunOut})
+def run_create(request: HttpRequest, payload: DedupRunIn) -> Status:
     user = _merger(request)
     try:
         run = run_start(actor=user, scope_code=payload.scope_code, request=request)
@@ -129,7 +143,7 @@ def run_create(request: HttpRequest, payload: RunIn) -> Status:
     return Status(202, run)
 
 
-@router.get("/runs/{run_id}", response=RunOut)
+@router.get("/runs/{run_id}", response=DedupRunOut)
 def run_read(request: HttpRequest, run_id: int) -> DedupRun:
     run = runs_visible_to(_merger(request)).filter(pk=run_id).first()
     if run is None:
@@ -156,7 +170,7 @@ def _pair(user: User, pair_id: int) -> CandidatePair:
 
 
 @router.post("/pairs/{pair_id}/decision", response={200: PairOut, 201: MergeOut})
-def decide(request: HttpRequest, pair_id: int, payload: DecideIn) -> Any:
+def decide(request: HttpRequest, pair_id: int, payload: PairDecideIn) -> Any:
     user = _merger(request)
     pair = _pair(user, pair_id)
     try:

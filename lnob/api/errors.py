@@ -3,14 +3,54 @@ with messages in the request's language (Thai unless English was chosen)."""
 
 from __future__ import annotations
 
+import decimal
+import logging
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+log = logging.getLogger(__name__)
+
+# Every error answer has this body; the OpenAPI document says so for each
+# operation (document_errors), so clients and schemathesis know what to expect.
+ERRORS_SCHEMA: dict[str, Any] = {
+    "type": "object", "required": ["errors"],
+    "properties": {"errors": {"type": "array", "items": {
+        "type": "object", "required": ["field", "code", "message"],
+        "properties": {"field": {"type": "string"}, "code": {"type": "string"},
+                       "message": {"type": "string"}}}}},
+}
+ERROR_STATUSES = {
+    "400": "The request could not be read (bad JSON, a NUL character).",
+    "401": "No valid token or session.",
+    "403": "Your role may not do this, or a read-only token tried to write.",
+    "404": "Not found, or outside your areas.",
+    "409": "Changed since you read it, or a conflicting state.",
+    "413": "The request is too large.",
+    "422": "A field is not valid: each error names it.",
+    "429": "Too many requests; wait and try again.",
+}
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Adds the error answers every operation can give to the OpenAPI document
+    (those it does not already document), all with the one error body."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Errors"] = ERRORS_SCHEMA
+    ref = {"$ref": "#/components/schemas/Errors"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, text in ERROR_STATUSES.items():
+                responses.setdefault(status, {
+                    "description": text, "content": {"application/json": {"schema": ref}}})
+    return schema
+
 
 # pydantic's error types, said in our words.
 _MESSAGES = {
@@ -30,6 +70,8 @@ _MESSAGES = {
     "model_attributes_type": lambda e: _("The request body must be a JSON object."),
     "dict_type": lambda e: _("The request body must be a JSON object."),
     "extra_forbidden": lambda e: _("This field is not allowed."),
+    # Our own validators raise ValueError with a translated message.
+    "value_error": lambda e: str(e.get("ctx", {}).get("error", e.get("msg", ""))),
 }
 
 
@@ -74,6 +116,30 @@ def install(api: NinjaAPI) -> None:
             "field": "", "code": "unauthenticated",
             "message": _("Sign in, or send a valid API token as 'Authorization: Bearer …'."),
         }])
+
+    @api.exception_handler(PermissionError)
+    @api.exception_handler(PermissionDenied)
+    def _not_allowed(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return error_response(api, request, 403, [{
+            "field": "", "code": "not_allowed",
+            "message": _("Your role may not do this here.")}])
+
+    @api.exception_handler(decimal.InvalidOperation)
+    @api.exception_handler(OverflowError)
+    @api.exception_handler(DataError)
+    def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A number too large for the database (an id of 30 digits): nothing was written.
+        return error_response(api, request, 422, [{
+            "field": "", "code": "out_of_range",
+            "message": _("A number in the request is too large.")}])
+
+    @api.exception_handler(Exception)
+    def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        log.exception("API error on %s %s", request.method, request.path)
+        return error_response(api, request, 500, [{
+            "field": "", "code": "server_error",
+            "message": _("Something went wrong on our side; nothing was saved. "
+                         "Please try again later.")}])
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

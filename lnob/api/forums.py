@@ -18,6 +18,7 @@ from lnob.cases.models import AgendaItem, Case, Forum, ForumDecision
 from lnob.core import audit
 from lnob.core.access import grants_of
 from lnob.core.models import AuditAction, User
+from lnob.core.schema_types import IsoDate
 
 router = Router(tags=["forums"])
 
@@ -28,7 +29,7 @@ class ForumOut(Schema):
     village_code: str | None = Field(None, alias="village_id")
     organiser_id: int
     organiser_name: str
-    held_on: datetime.date
+    held_on: IsoDate
     place: str
 
     @staticmethod
@@ -96,7 +97,7 @@ class ForumIn(Schema):
     subdistrict_code: str = ""
     village_code: str = ""
     organiser_id: int | None = None
-    held_on: datetime.date | None = None
+    held_on: IsoDate | None = None
     place: str = Field("", max_length=services.MAX_PLACE)
     minutes: str = Field("", max_length=services.MAX_MINUTES)
     attendance: dict[str, int] = Field(default_factory=dict,
@@ -105,7 +106,7 @@ class ForumIn(Schema):
 
 class ForumPatch(Schema):
     village_code: str | None = None
-    held_on: datetime.date | None = None
+    held_on: IsoDate | None = None
     place: str | None = Field(None, max_length=services.MAX_PLACE)
     minutes: str | None = Field(None, max_length=services.MAX_MINUTES)
     attendance: dict[str, int] | None = None
@@ -122,7 +123,7 @@ class DecisionIn(Schema):
     version: int | None = Field(None, description="the case_version you read; older → 409")
 
 
-class DecideIn(Schema):
+class ForumDecideIn(Schema):
     decisions: list[DecisionIn]
     minutes: str | None = Field(None, max_length=services.MAX_MINUTES)
 
@@ -215,7 +216,7 @@ def forum_agenda(request: HttpRequest, forum_id: int, payload: AgendaIn) -> Foru
 
 
 @router.post("/{forum_id}/decisions", response={200: ForumDetailOut, 409: dict})
-def forum_decide(request: HttpRequest, forum_id: int, payload: DecideIn) -> Any:
+def forum_decide(request: HttpRequest, forum_id: int, payload: ForumDecideIn) -> Any:
     user = _runner(request)
     found = forum_for(user, forum_id)
     decisions = {d.case_id: d.decision for d in payload.decisions}

@@ -16,6 +16,7 @@ from ninja.pagination import CursorPagination, paginate
 
 from lnob.core.access import grants_of
 from lnob.core.models import User
+from lnob.core.schema_types import IsoDate
 from lnob.learning.aar import selectors as aar_selectors
 from lnob.learning.aar import services as aar_services
 from lnob.learning.access import (
@@ -53,7 +54,7 @@ def _user(request: HttpRequest, roles: Any, message: str) -> User:
 
 # ------------------------------------------------------------ reviews
 
-class IndicatorOut(Schema):
+class RoadmapIndicatorOut(Schema):
     code: str
     name_th: str
     name_en: str
@@ -68,7 +69,7 @@ class AarOut(Schema):
     activity: str
     area_code: str
     province_code: str
-    held_on: datetime.date
+    held_on: IsoDate
     forum_id: int | None
     case_id: int | None
     milestone_month: int | None
@@ -91,7 +92,7 @@ class ActionOut(Schema):
     lesson_id: int | None
     text: str
     owner_id: int
-    due_on: datetime.date
+    due_on: IsoDate
     status: str
     overdue: bool
 
@@ -102,9 +103,9 @@ class AarDetailOut(AarOut):
     difference: str
     next_steps: str
     participation: dict[str, int] = Field(..., description="people by partner type")
-    indicators: list[IndicatorOut] = Field(..., description="as the roll-ups gave them on "
+    indicators: list[RoadmapIndicatorOut] = Field(..., description="as the roll-ups gave them on "
                                                             "the day of the review")
-    indicators_on: datetime.date | None
+    indicators_on: IsoDate | None
     lessons: list[LessonOut]
     actions: list[ActionOut]
 
@@ -125,7 +126,7 @@ class AarIn(Schema):
     title: str = Field("", max_length=aar_services.MAX_TITLE)
     area_code: str = Field("", description="province, district or subdistrict code (a forum "
                                            "or a case brings its own)")
-    held_on: datetime.date | None = None
+    held_on: IsoDate | None = None
     activity: str = Field("area", description="area, forum, search_round, d_day, "
                                               "milestone, case")
     forum_id: int | None = None
@@ -145,8 +146,8 @@ class AarFiltersIn(Schema):
     area: str = Field("", description="a province, district or subdistrict code")
     activity: str = ""
     tag: str = ""
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
 class LessonIn(Schema):
@@ -157,7 +158,7 @@ class LessonIn(Schema):
 class ActionIn(Schema):
     text: str = Field("", max_length=aar_services.MAX_ACTION)
     owner_id: int | None = None
-    due_on: datetime.date | None = None
+    due_on: IsoDate | None = None
     lesson_id: int | None = None
 
 
@@ -458,12 +459,12 @@ def public_story(request: HttpRequest, story_id: int) -> Story:
 
 # ------------------------------------------------------------ reports
 
-class ReportOut(Schema):
+class OfficialReportOut(Schema):
     id: int
     kind: str
     area_code: str
-    period_start: datetime.date
-    period_end: datetime.date
+    period_start: IsoDate
+    period_end: IsoDate
     thai_digits: bool
     language: str
     status: str
@@ -478,25 +479,25 @@ class ReportOut(Schema):
         return reverse("report_pdf", args=[obj.pk]) if obj.status == "done" else None
 
 
-class ReportIn(Schema):
+class OfficialReportIn(Schema):
     kind: str = Field(..., description="province, national or cabinet")
     area_code: str = Field("", description="the province code of a provincial report")
-    period_start: datetime.date | None = None
-    period_end: datetime.date | None = None
+    period_start: IsoDate | None = None
+    period_end: IsoDate | None = None
     thai_digits: bool = False
     language: str = Field("th", description="th or en")
     story_ids: list[int] = Field(default_factory=list)
 
 
-@router.get("/reports", response=list[ReportOut])
+@router.get("/reports", response=list[OfficialReportOut])
 @paginate(CursorPagination, ordering=("-id",), page_size=50)
 def reports(request: HttpRequest) -> Any:
     user = _user(request, REPORT_READERS, _("Your role does not read reports."))
     return reports_visible_to(user)
 
 
-@router.post("/reports", response={202: ReportOut})
-def report_create(request: HttpRequest, payload: ReportIn) -> Status:
+@router.post("/reports", response={202: OfficialReportOut})
+def report_create(request: HttpRequest, payload: OfficialReportIn) -> Status:
     """Asks for a report; it is made in the background (poll its status)."""
     user = _user(request, REPORT_READERS, _("Your role does not read reports."))
     try:
@@ -509,7 +510,7 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status:
     return Status(202, report_for(user, report.pk))
 
 
-@router.get("/reports/{report_id}", response=ReportOut)
+@router.get("/reports/{report_id}", response=OfficialReportOut)
 def report(request: HttpRequest, report_id: int) -> Report:
     user = _user(request, REPORT_READERS, _("Your role does not read reports."))
     return report_for(user, report_id)

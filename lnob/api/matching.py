@@ -19,18 +19,23 @@ from lnob.matching.tasks import run_matching
 router = Router(tags=["matching"])
 
 
-class RunIn(Schema):
+class MatchingRunIn(Schema):
     scope_code: str = Field("", description="2-digit province code; empty = whole country")
     params: dict[str, int] = Field({}, description="weights to change (docs/matching.md)")
+    rebalance: list[str] = Field([], description="district or subdistrict codes where people "
+                                                 "in care may be moved; empty = none")
+    must_serve: list[str] | None = Field(None, description="need codes a carer must serve; "
+                                                           "null = the province's rules")
 
 
-class RunOut(Schema):
+class MatchingRunOut(Schema):
     id: int
     scope_code: str
     status: str
     progress: int
     phase: str
     params: dict[str, Any]
+    options: dict[str, Any]
     figures: dict[str, Any]
     error: dict[str, Any]
 
@@ -45,20 +50,26 @@ class RowOut(Schema):
     previous_volunteer_id: int | None
     severity: int
     reason: str
+    reason_params: dict[str, Any]
     message_th: str
     message_en: str
+    distance: str
+    urgent: bool
     decision: str
     decision_note: str
 
 
 class RowFilters(Schema):
-    kind: str = Field("", description="new, changed, unchanged, unplaced; empty = all")
+    kind: str = Field("", description="new, changed, unchanged, unplaced, left_out; "
+                                      "empty = all")
 
 
-class DecideIn(Schema):
+class MatchingDecideIn(Schema):
     row_ids: list[int] | None = Field(None, description="rows to decide; null = all new "
                                                         "and changed rows")
     decision: str = Field("accept", description="accept or reject")
+    override_reason: str = Field("", description="accept rows whose carer is full anyway, "
+                                                 "for this reason (audited)")
 
 
 def _runner(request: HttpRequest) -> User:
@@ -76,12 +87,14 @@ def _run(user: User, run_id: int) -> MatchingRun:
     return run
 
 
-@router.post("/runs", response={202: RunOut})
-def run_create(request: HttpRequest, payload: RunIn) -> Status:
+@router.post("/runs", response={202: MatchingRunOut})
+def run_create(request: HttpRequest, payload: MatchingRunIn) -> Status:
     user = _runner(request)
     try:
         run = services.run_start(actor=user, scope_code=payload.scope_code,
-                                 params=payload.params, request=request)
+                                 params=payload.params, request=request, options={
+                                     "rebalance": payload.rebalance,
+                                     "must_serve": payload.must_serve})
     except PermissionError as exc:
         raise HttpError(403, "You may start runs only for your own province.") from exc
     run_matching.enqueue(run.pk)
@@ -89,7 +102,7 @@ def run_create(request: HttpRequest, payload: RunIn) -> Status:
     return Status(202, run)
 
 
-@router.get("/runs/{run_id}", response=RunOut)
+@router.get("/runs/{run_id}", response=MatchingRunOut)
 def run_read(request: HttpRequest, run_id: int) -> MatchingRun:
     return _run(_runner(request), run_id)
 
@@ -110,7 +123,7 @@ def run_proposal(request: HttpRequest, run_id: int, filters: Query[RowFilters]) 
 
 
 @router.post("/runs/{run_id}/decisions", response=dict[str, int])
-def run_decide(request: HttpRequest, run_id: int, payload: DecideIn) -> dict[str, int]:
+def run_decide(request: HttpRequest, run_id: int, payload: MatchingDecideIn) -> dict[str, int]:
     user = _runner(request)
     if not grants_of(user, services.ACCEPTERS):
         raise HttpError(403, "Your role cannot accept proposals.")
@@ -120,4 +133,5 @@ def run_decide(request: HttpRequest, run_id: int, payload: DecideIn) -> dict[str
                                                  request=request)}
     if payload.decision != "accept":
         raise HttpError(422, "decision is accept or reject")
-    return services.rows_accept(actor=user, run=run, row_ids=payload.row_ids, request=request)
+    return services.rows_accept(actor=user, run=run, row_ids=payload.row_ids, request=request,
+                                override_reason=payload.override_reason.strip())

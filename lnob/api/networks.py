@@ -27,6 +27,7 @@ from lnob.networks.models import (
 from lnob.networks.schemas import (
     CommitteeDetailOut,
     CommitteeIn,
+    CommitteeMemberOut,
     CommitteeOut,
     CommitteePatch,
     CommitteeQuery,
@@ -37,7 +38,6 @@ from lnob.networks.schemas import (
     MeetingIn,
     MeetingOut,
     MemberIn,
-    MemberOut,
     NetworkIn,
     NetworkOut,
     NetworkPatch,
@@ -274,7 +274,7 @@ def committee_update(request: HttpRequest, id: int, payload: CommitteePatch) -> 
     return services.committee_update(actor=actor, committee=found, data=data, request=request)
 
 
-@router.post("/committees/{id}/members", response={201: MemberOut})
+@router.post("/committees/{id}/members", response={201: CommitteeMemberOut})
 def committee_member_add(request: HttpRequest, id: int, payload: MemberIn) -> Status:
     """One chair, from civil society; a second chair is 422."""
     actor, found = _committee_to_change(request, id)

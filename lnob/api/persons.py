@@ -15,6 +15,8 @@ from lnob.core import audit
 from lnob.core.access import grants_of
 from lnob.core.citizen_id import mask_citizen_id
 from lnob.core.models import AuditAction, User
+from lnob.core.schema_types import IsoDate
+from lnob.dedup.hints import queue_hidden_matches
 from lnob.exports.persons import export_persons
 from lnob.exports.responses import CONTENT_TYPES
 from lnob.registry import services
@@ -48,9 +50,11 @@ class PersonIn(Schema):
     first_name: str = Field(..., min_length=1, max_length=100)
     last_name: str = Field("", max_length=100)
     sex: str = Field("X", description="M | F | X")
-    birth_date: datetime.date | None = Field(None, description="CE date, ISO 8601")
+    birth_date: IsoDate | None = Field(None, description="CE date, ISO 8601")
     birth_year_only: bool = False
-    citizen_id: str = Field("", max_length=30, description="13 digits, dashes allowed")
+    citizen_id: str = Field("", max_length=30, description=(
+        "13 digits, dashes allowed. On update, the masked value you read keeps the "
+        "stored ID."))
     no_citizen_id_reason: str = ""
     phone: str = Field("", max_length=20)
     subdistrict_code: str = Field(..., min_length=6, max_length=6)
@@ -88,7 +92,7 @@ class PersonOut(Schema):
     first_name: str
     last_name: str
     sex: str
-    birth_date: datetime.date | None
+    birth_date: IsoDate | None
     birth_year_only: bool
     citizen_id: str = Field(..., description="masked unless your role may see it")
     no_citizen_id_reason: str
@@ -200,6 +204,7 @@ def person_create(request: HttpRequest, payload: PersonCreateIn) -> Status:
     consent = services.ConsentData(**payload.consent.dict()) if payload.consent else None
     created, _case = person_register(actor=actor, data=_data(payload), consent=consent,
                                      request=request, open_case=payload.open_case)
+    queue_hidden_matches(created, user=actor)
     return Status(201, _shown(created, actor))
 
 
@@ -209,8 +214,12 @@ def person_update(request: HttpRequest, person_id: int, payload: PersonUpdateIn)
     found = person_for(actor, person_id)
     if not can_edit(actor, found):
         raise HttpError(403, "Your role cannot change this person.")
+    data = _data(payload)
+    if found.citizen_id and data.citizen_id.strip() == mask_citizen_id(found.citizen_id):
+        # A client sends back the masked ID it read: the stored one is kept.
+        data.citizen_id = found.citizen_id
     try:
-        updated = services.person_update(actor=actor, person=found, data=_data(payload),
+        updated = services.person_update(actor=actor, person=found, data=data,
                                          expected_version=payload.version, request=request)
     except services.ConflictError:
         return Status(409, {"errors": [{"field": "version", "code": "conflict",
@@ -256,7 +265,11 @@ def household(request: HttpRequest, person_id: int) -> dict[str, Any]:
     found = person_for(request.user, person_id)
     if found.household is None:
         raise HttpError(404, "This person is not linked to a household.")
-    return _household(request.user, found.household)
+    shown = _household(request.user, found.household)
+    audit.record(AuditAction.VIEW, request=request, object_type="registry.household",
+                 object_id=str(found.household_id), area_code=found.area_code,
+                 detail={"via": "api", "persons": shown["member_ids"]})
+    return shown
 
 
 @router.post("/{person_id}/household", response={201: HouseholdOut})

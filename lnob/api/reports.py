@@ -16,6 +16,7 @@ from lnob.core import audit
 from lnob.core.access import grants_of
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import REPORTER_ROLES
+from lnob.dedup.hints import queue_hidden_matches
 
 router = Router(tags=["intake"])
 
@@ -34,12 +35,12 @@ class PublicReportIn(Schema):
     reporter_phone: str = Field("", max_length=20)
 
 
-class ReportIn(PublicReportIn):
+class FiledReportIn(PublicReportIn):
     citizen_id: str = Field("", max_length=30)
     phone: str = Field("", max_length=20)
 
 
-class ReportOut(Schema):
+class FiledReportOut(Schema):
     id: int
     reference: str
     status: str
@@ -65,8 +66,8 @@ def _too_many() -> HttpError:
     return HttpError(429, "Too many requests from your address in the last hour.")
 
 
-@router.post("", response={201: ReportOut})
-def report_create(request: HttpRequest, payload: ReportIn) -> Status:
+@router.post("", response={201: FiledReportOut})
+def report_create(request: HttpRequest, payload: FiledReportIn) -> Status:
     if not grants_of(request.user, REPORTER_ROLES):
         raise HttpError(403, "Your role does not file reports.")
     try:
@@ -74,6 +75,7 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status:
                                   request=request)
     except PermissionError as exc:
         raise HttpError(403, "This subdistrict is outside the areas you work in.") from exc
+    queue_hidden_matches(case.person, user=request.user)
     return Status(201, {"id": case.pk, "reference": case.reference, "status": case.status,
                         "urgent": case.urgent, "coverage_hole": case.coverage_hole,
                         "routed_network_ids": [n.pk for n in case.routed_networks.all()]})

@@ -33,6 +33,7 @@ from lnob.cases.transfers.services import (
 from lnob.core import audit
 from lnob.core.access import covers, grants_of
 from lnob.core.models import AuditAction, User
+from lnob.core.schema_types import IsoDate
 
 router = Router(tags=["transfers"])
 
@@ -59,7 +60,7 @@ class SummaryOut(Schema):
     needs: list[tuple[int, str]] = Field(..., description="(severity 1–4, need), most severe "
                                                           "first")
     urgent: bool
-    next_visit_due: datetime.date | None
+    next_visit_due: IsoDate | None
 
 
 class TransferDetailOut(TransferOut):

@@ -56,7 +56,9 @@ def carers_for(case: Case) -> Carers:
     nets = list(networks_with_load().filter(province_code=case.province_code)
                 .prefetch_related("needs").order_by("-remaining", "pk"))
     vol_cover = set(Volunteer.subdistricts.through.objects.filter(
-        subdistrict_id=code).values_list("volunteer_id", flat=True))
+        subdistrict_id=code).values_list("volunteer_id", flat=True)) | set(
+        Volunteer.villages.through.objects.filter(village__subdistrict_id=code)
+        .values_list("volunteer_id", flat=True))
     net_cover = set(Network.subdistricts.through.objects.filter(
         subdistrict_id=code).values_list("network_id", flat=True)) | set(
         Network.villages.through.objects.filter(village__subdistrict_id=code)
@@ -66,16 +68,28 @@ def carers_for(case: Case) -> Carers:
                   [n for n in nets if n.pk not in net_cover])
 
 
-def over_capacity(network_id: int | None, volunteer_id: int | None) -> list[str]:
-    """Names of the chosen carers who are already full."""
+def over_capacity(network_id: int | None, volunteer_id: int | None,
+                  case: Case | None = None) -> list[str]:
+    """Names of the chosen carers who have no place left for ``case``.
+
+    Called inside the assigning transaction: the carers' rows are locked first
+    (volunteer, then network: always that order), so that two assignments to
+    the last place cannot both see it free — the second waits, then counts the
+    first. The case itself does not count against its own carer. A network that
+    recorded no capacity (0) is limited only by its volunteers when a volunteer
+    is chosen (as in matching); chosen alone, it has no place."""
     full = []
+    others = Case.objects.filter(status__in=CARING)
+    if case is not None and case.pk is not None:
+        others = others.exclude(pk=case.pk)
     if volunteer_id is not None:
-        vol = volunteers_with_load().filter(pk=volunteer_id).first()
-        if vol is not None and vol.remaining <= 0:  # type: ignore[attr-defined]
+        vol = Volunteer.objects.select_for_update().filter(pk=volunteer_id).first()
+        if vol is not None and others.filter(volunteer_id=vol.pk).count() >= vol.capacity:
             full.append(str(vol))
     if network_id is not None:
-        net = networks_with_load().filter(pk=network_id).first()
-        if net is not None and net.remaining <= 0:  # type: ignore[attr-defined]
+        net = Network.objects.select_for_update().filter(pk=network_id).first()
+        if net is not None and (net.capacity or volunteer_id is None) \
+                and others.filter(network_id=net.pk).count() >= net.capacity:
             full.append(net.name)
     return full
 

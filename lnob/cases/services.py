@@ -141,10 +141,15 @@ def case_open(*, actor: User, person: Person, urgent: bool = False, note: str = 
 @transaction.atomic
 def case_step(*, actor: User, case: Case, action: str, expected_version: int, note: str = "",
               reason: str = "", duplicate_of: Case | None = None, network_id: int | None = None,
-              volunteer_id: int | None = None) -> Case:
+              volunteer_id: int | None = None, capacity_override: str | None = None) -> Case:
     """Takes one workflow step. Raises ValidationError (bad input, or a step
     the workflow refuses, with a message), PermissionError (outside the
-    actor's area) or CaseChanged (the case moved on since it was read)."""
+    actor's area) or CaseChanged (the case moved on since it was read).
+
+    An assignment to a carer with no place left is refused naming the carer,
+    unless overridden with a reason: ``capacity_override`` (matching's accept,
+    where the note is not the officer's), or, when that is None, the note the
+    officer writes on the form. The override is kept in the history and audit."""
     if not covers(actor, case.area_code):
         raise PermissionError("case outside the actor's areas")
     if case.version != expected_version:
@@ -174,6 +179,7 @@ def case_step(*, actor: User, case: Case, action: str, expected_version: int, no
         else:
             changes["duplicate_of"] = duplicate_of
     full: list[str] = []
+    override_reason = ""
     if "assignee" in step.needs:
         from lnob.cases.care import over_capacity  # care builds on this module
 
@@ -181,10 +187,19 @@ def case_step(*, actor: User, case: Case, action: str, expected_version: int, no
             network_id = Volunteer.objects.filter(pk=volunteer_id).values_list(
                 "network_id", flat=True).first()
         errors.update(_assignee_errors(case, network_id, volunteer_id))
-        full = [] if errors else over_capacity(network_id, volunteer_id)
-        if full and not note.strip():
-            errors["note"] = _("%(names)s already care for as many people as they can. To "
-                               "assign anyway, say why in the note.") % {"names": ", ".join(full)}
+        full = [] if errors else over_capacity(network_id, volunteer_id, case)
+        override = note if capacity_override is None else capacity_override
+        if full and not override.strip():
+            if capacity_override is None:
+                errors["note"] = _("%(names)s already care for as many people as they can. "
+                                   "To assign anyway, say why in the note.") % {
+                    "names": ", ".join(full)}
+            else:
+                errors["capacity"] = _("Refused: %(names)s already care for as many people "
+                                       "as they can. An officer can assign anyway with a "
+                                       "reason.") % {"names": ", ".join(full)}
+        if full:
+            override_reason = override.strip()
         changes.update(network_id=network_id, volunteer_id=volunteer_id)
     if errors:
         raise ValidationError(errors)
@@ -202,7 +217,8 @@ def case_step(*, actor: User, case: Case, action: str, expected_version: int, no
     case.refresh_from_db()
     _event(case, actor, action, before, note, reason=reason,
            duplicate_of=duplicate_of.pk if duplicate_of else None,
-           network=network_id, volunteer=volunteer_id, over_capacity=full)
+           network=network_id, volunteer=volunteer_id, over_capacity=full,
+           **({"capacity_override": override_reason} if full else {}))
     return case
 
 

@@ -17,9 +17,10 @@ from lnob.cases.access import READERS, case_for
 from lnob.cases.care import visit_log
 from lnob.cases.models import Case, NeedChange
 from lnob.cases.services import CaseChanged
+from lnob.core import audit
 from lnob.core.access import requires_roles
 from lnob.core.forms import ThaiDateField, add_service_errors
-from lnob.core.models import User
+from lnob.core.models import AuditAction, User
 
 
 class VisitForm(forms.Form):
@@ -70,6 +71,9 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
                 status = 403
         status = status if status != 200 else 400
     else:
+        # The form shows the person's name and needs: a view of personal data.
+        audit.record(AuditAction.VIEW, request=request, obj=case.person,
+                     area_code=case.person.area_code, detail={"form": "visit", "case": case.pk})
         form = VisitForm(case=case, initial={"visited_on": timezone.localdate(),
                                              "version": case.version})
     return render(request, "cases/visit_form.html", {"case": case, "form": form},

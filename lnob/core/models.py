@@ -68,6 +68,7 @@ class AuditAction(models.TextChoices):
     ROLE_GRANT = "role_grant", _("Granted a role")
     ROLE_REVOKE = "role_revoke", _("Revoked a role")
     TOKEN_CREATE = "token_create", _("Created an API token")
+    TOKEN_REVOKE = "token_revoke", _("Revoked an API token")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -130,11 +131,17 @@ class ApiToken(models.Model):
     """A bearer token for the REST API. Only its hash is stored; the raw token
     is shown once when it is made."""
 
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
         verbose_name=_("user"),
     )
     name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("may"), max_length=5, choices=Scope.choices, default=Scope.READ)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     prefix = models.CharField(_("prefix"), max_length=8, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -178,3 +185,21 @@ class AreaRun(models.Model):
     @property
     def area_code(self) -> str:
         return self.scope_code
+
+
+class RateCounter(models.Model):
+    """How many times a key (a client address, a user) did one thing in one
+    window of time: one row per key and window, incremented atomically by
+    ``lnob.core.ratelimit`` — never a scan of the hour's events."""
+
+    key = models.CharField(max_length=160)
+    window_start = models.BigIntegerField()  # seconds since the epoch
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"],
+                                               name="core_ratecounter_key_window")]
+        indexes = [models.Index(fields=["window_start"], name="core_ratecounter_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start}: {self.count}"

@@ -23,6 +23,19 @@ def audit_of_object(user: Any, object_type: str, object_id: str) -> QuerySet[Aud
     return audit_visible_to(user).filter(object_type=object_type, object_id=object_id)
 
 
+def sees_team_contacts(user: Any, area_code: str) -> bool:
+    """Names and phones of an area's team are for those who work with it: a
+    role granted on the area (or above it, below the nation), or the system
+    administrator. Nationwide roles without an area (the hotline, the national
+    analyst) see the team's roles and areas only."""
+    from lnob.core.access import grants_of
+    from lnob.core.roles import Role
+
+    return any((g.area_code and (area_code.startswith(g.area_code)
+                                 or g.area_code.startswith(area_code)))
+               or g.role == Role.SYSTEM_ADMIN for g in grants_of(user))
+
+
 def team_of_area(area_code: str) -> QuerySet[RoleGrant]:
     """Everyone holding a role on this area, inside it, or above it (the
     province's officers are part of a subdistrict's team). Nationwide grants

@@ -11,4 +11,6 @@ urlpatterns = [
     path("password/done/", signed_in(auth_views.PasswordChangeDoneView.as_view()),
          name="password_change_done"),
     path("tokens/", signed_in(views.tokens), name="api_tokens"),
+    path("2fa/", signed_in(views.second_factor), name="second_factor"),
+    path("2fa/verify/", signed_in(views.second_factor_verify), name="second_factor_verify"),
 ]

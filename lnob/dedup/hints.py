@@ -3,8 +3,15 @@ form, the hotline and networks' report forms, the API, the import preview).
 
 The candidates are the persons sharing a blocking key with the new record, found in
 the key table by index; each is scored with the model's weights (``Model.score``) and
-the live frequency of its first name. A candidate the user may not see is shown
-without any personal data: only that a likely record exists, and in which province."""
+the live frequency of its first name.
+
+A candidate the user may not see is never described: not its province, not how
+likely it is, not which fields agree — otherwise the check would tell anyone
+with a name and a birth date where a person is registered. The user reads only
+that a possible match exists outside their area; once the new record is saved,
+the pair goes to the review queue of the officers who may see both
+(:func:`queue_hidden_matches`). Checks are counted per user and audited with
+the ids of every record they matched, seen or not."""
 
 from __future__ import annotations
 
@@ -13,8 +20,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
+from lnob.core import ratelimit
 from lnob.dedup.engine import Features, Match, PersonRecord, blocking_keys, normalise
 from lnob.dedup.engine.features import features_from_row
 from lnob.dedup.engine.model import Model, TermFrequencies
@@ -26,8 +36,13 @@ from lnob.registry.models import Person
 # A key shared by more persons than this says little (a very common name in a
 # large subdistrict); the look-up reads at most this many candidates in all.
 MAX_CANDIDATES = 2000
-LINK_SALT = "lnob.dedup.hidden-link"
 _TOTAL_TTL = 300.0  # seconds a count of all first names is reused
+# One check per person registered is the normal pace; a hotline operator takes
+# a call every minute or two. Past this, matches outside the user's areas are
+# no longer mentioned (and the API answers 429).
+CHECKS = ratelimit.Limit("dedup_check", 60, 3600)
+OUTSIDE_AREA_MESSAGE = _("A possible match exists outside your area — the provincial "
+                         "office will check.")
 _total_cache: dict[str, tuple[float, int]] = {}
 
 
@@ -38,21 +53,12 @@ class Hint:
     person: Person | None  # None when the user may not see this record
     province_code: str
 
-    @property
-    def province_name(self) -> str:
-        """The province by its name (in the user's language), never its code alone."""
-        from lnob.geo.models import Province
-
-        found = Province.objects.filter(code=self.province_code).first()
-        return found.name if found is not None else self.province_code
+    OUTSIDE_MESSAGE = OUTSIDE_AREA_MESSAGE
 
     @property
-    def link_token(self) -> str:
-        """An opaque, signed token of a record the user may not open: a report can be
-        filed linked to it (for review by those who may see both) without showing it."""
-        from django.core import signing
-
-        return signing.dumps(self.person_id, salt=LINK_SALT)
+    def outside(self) -> bool:
+        """A record the user may not open: shown only as OUTSIDE_AREA_MESSAGE."""
+        return self.person is None
 
     @property
     def sure(self) -> bool:
@@ -151,23 +157,69 @@ def record_from_entry(entry: Any) -> dict[str, Any]:
             "house_number": getattr(entry, "house_number", "")}
 
 
-def hidden_link(token: str) -> int | None:
-    """The record a signed link token names (see Hint.link_token), or None."""
-    from django.core import signing
+def for_user(hints: list[Hint], *, user: Any) -> list[Hint]:
+    """What the user may be told: the records they may open, then at most one
+    mark that a match exists outside their area — none once the user has
+    checked more often than :data:`CHECKS` allows."""
+    seen = [h for h in hints if not h.outside]
+    hidden = [h for h in hints if h.outside]
+    if hidden and ratelimit.remaining(CHECKS, f"user:{getattr(user, 'pk', '')}") > 0:
+        seen.append(hidden[0])
+    return seen
 
-    try:
-        return int(signing.loads(token, salt=LINK_SALT, max_age=6 * 3600))
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
+
+def check_counted(*, user: Any) -> bool:
+    """Counts one check by ``user``; False past the limit."""
+    return ratelimit.hit(CHECKS, f"user:{getattr(user, 'pk', '')}")
+
+
+def audit_detail(hints: list[Hint]) -> dict[str, Any]:
+    """Every record a check matched, seen or not: a breach investigation must see
+    what was probed."""
+    return {"persons": [h.person_id for h in hints if not h.outside],
+            "outside_area": [h.person_id for h in hints if h.outside]}
 
 
 def hints_before_saving(request: Any, entry: Any, *, exclude: int | None = None
                         ) -> list[Hint]:
     """Likely duplicates to show before a form saves ``entry`` — none when the user
-    has already seen them and chose to save (``checked_duplicates`` in the form)."""
+    has already seen them and chose to save (``checked_duplicates`` in the form).
+    Each check is counted and audited."""
+    from lnob.core import audit
+    from lnob.core.models import AuditAction
+
     if request.POST.get("checked_duplicates") == "1":
         return []
-    return likely_duplicates(record_from_entry(entry), user=request.user, exclude=exclude)
+    check_counted(user=request.user)
+    hints = likely_duplicates(record_from_entry(entry), user=request.user, exclude=exclude)
+    if hints:
+        audit.record(AuditAction.VIEW, request=request, object_type="dedup.check",
+                     detail=audit_detail(hints))
+    return for_user(hints, user=request.user)
+
+
+@transaction.atomic
+def queue_hidden_matches(person: Person, *, user: Any) -> int:
+    """After ``person`` was saved by ``user``: the likely duplicates the user may
+    not open go to the review queue (pending), for the officers who may see both
+    records. Returns how many pairs were queued."""
+    from lnob.dedup.models import CandidatePair, PairStatus
+    from lnob.dedup.store import record_of
+
+    hidden = [h for h in likely_duplicates(record_of(person), user=user, exclude=person.pk)
+              if h.outside]
+    queued = 0
+    for h in hidden:
+        lo, hi = sorted((person.pk, h.person_id))
+        provinces = {person.pk: person.province_code, h.person_id: h.province_code}
+        _pair, created = CandidatePair.objects.get_or_create(
+            left_id=lo, right_id=hi, defaults={
+                "left_province": provinces[lo], "right_province": provinces[hi],
+                "probability": h.match.probability, "match_weight": h.match.match_weight,
+                "suggestion": "review", "thin": bool(h.match.thin),
+                "evidence": h.match.as_dict(), "status": PairStatus.PENDING})
+        queued += created
+    return queued
 
 
 def likely_duplicates_of_rows(records: list[dict[str, Any]], *,

@@ -12,9 +12,11 @@ from lnob.registry.models import CitizenIdProblem
 def match_outside_area() -> str:
     """A row that may be a person registered outside the importing user's areas: the
     row is kept as a new person and the pair goes to the review queue of the officers
-    who may see both. Names neither the record nor its province."""
-    return _("A possible match exists outside your area — the provincial office will "
-             "check. The row is kept as a new person.")
+    who may see both. Names neither the record nor its province: the wording is the
+    duplicate check's own (``dedup.hints.OUTSIDE_AREA_MESSAGE``)."""
+    from lnob.dedup.hints import OUTSIDE_AREA_MESSAGE
+
+    return f"{OUTSIDE_AREA_MESSAGE} {_('The row is kept as a new person.')}"
 
 
 def id_kept_unverified(problem: str, reason: str) -> str:

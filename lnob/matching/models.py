@@ -22,6 +22,8 @@ class MatchingRun(AreaRun):
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices,
                               default=RunStatus.QUEUED)
     error = models.JSONField(default=dict, blank=True)  # field, record, messages th/en
+    # What else the run was asked: {"rebalance": [area codes], "must_serve": [need codes]}.
+    options = models.JSONField(default=dict, blank=True)
 
     class Meta(AreaRun.Meta):
         verbose_name = _("matching run")
@@ -36,6 +38,7 @@ class RowKind(models.TextChoices):
     CHANGED = "changed", _("Changed carer")
     UNCHANGED = "unchanged", _("Unchanged")
     UNPLACED = "unplaced", _("No carer found")
+    LEFT_OUT = "left_out", _("Left out: record to fix")
 
 
 class RowDecision(models.TextChoices):
@@ -64,6 +67,10 @@ class ProposalRow(models.Model):
     reason = models.CharField(max_length=20, blank=True)
     message_th = models.CharField(max_length=500, blank=True)
     message_en = models.CharField(max_length=500, blank=True)
+    # Reasons written since issue #15 are a code and its parameters, worded when shown.
+    reason_params = models.JSONField(default=dict, blank=True)
+    distance = models.CharField(max_length=20, blank=True)   # same_village … outside
+    urgent = models.BooleanField(default=False)
     decision = models.CharField(max_length=10, choices=RowDecision.choices, blank=True)
     decision_note = models.CharField(max_length=255, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
@@ -76,6 +83,21 @@ class ProposalRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}/{self.case_id} {self.kind}"
+
+
+class ProvinceRules(models.Model):
+    """A province's matching rules, kept as data: the needs a carer must serve
+    (the others stay weights)."""
+
+    province_code = models.CharField(_("province"), max_length=2, unique=True)
+    must_serve = models.JSONField(_("needs that must be served"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("matching rules of a province")
+        verbose_name_plural = _("matching rules of provinces")
+
+    def __str__(self) -> str:
+        return f"{self.province_code}: {', '.join(self.must_serve)}"
 
 
 class HoleRow(models.Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lnob.cases import workflow as wf
 from lnob.cases.models import Case
@@ -30,6 +31,7 @@ from lnob.matching.models import (
     HoleRow,
     MatchingRun,
     ProposalRow,
+    ProvinceRules,
     RowDecision,
     RowKind,
     RunStatus,
@@ -75,7 +77,7 @@ def _message(err: engine.MatchingInputError) -> str:
 
 
 def run_start(*, actor: User | None, scope_code: str, params: dict[str, Any] | None = None,
-              request: Any = None) -> MatchingRun:
+              request: Any = None, options: dict[str, Any] | None = None) -> MatchingRun:
     """Records a run (queued); the caller runs it now or as a background task."""
     if scope_code and (len(scope_code) != 2 or not scope_code.isdigit()):
         raise ValidationError({"scope_code": _("Give a 2-digit province code, or none for "
@@ -83,23 +85,88 @@ def run_start(*, actor: User | None, scope_code: str, params: dict[str, Any] | N
     if actor is not None and not covers(actor, scope_code, RUNNERS):
         raise PermissionError("not a runner of this area")
     chosen = parameters_from(params)
+    chosen_options = run_options(options, scope_code)
     run = MatchingRun.objects.create(scope_code=scope_code, params=asdict(chosen),
-                                     started_by=actor)
+                                     options=chosen_options, started_by=actor)
     audit.record(AuditAction.CREATE, actor=actor, request=request, obj=run,
-                 area_code=scope_code, detail={"params": run.params})
+                 area_code=scope_code, detail={"params": run.params, "options": run.options})
     return run
+
+
+def carer_loads(run: MatchingRun) -> list[dict[str, Any]]:
+    """Per carer the run would change: people they care for now, after the run's
+    pending (undecided) new and changed rows, and their capacity."""
+    pending = run.rows.filter(kind__in=(RowKind.NEW, RowKind.CHANGED), decision="")
+    gain: dict[tuple[str, int], int] = defaultdict(int)
+    for vid, nid in pending.values_list("volunteer_id", "network_id"):
+        if vid is not None:
+            gain[("volunteer", vid)] += 1
+        elif nid is not None:
+            gain[("network", nid)] += 1
+    for vid in pending.filter(kind=RowKind.CHANGED, previous_volunteer__isnull=False) \
+            .values_list("previous_volunteer_id", flat=True):
+        gain[("volunteer", vid)] -= 1
+    from lnob.cases.care import CARING
+
+    vol_ids = [k[1] for k in gain if k[0] == "volunteer"]
+    net_ids = [k[1] for k in gain if k[0] == "network"]
+    out = []
+    for vol in Volunteer.objects.filter(pk__in=vol_ids).annotate(
+            load=Count("cases", filter=Q(cases__status__in=CARING))).order_by("pk"):
+        out.append({"kind": "volunteer", "id": vol.pk, "name": str(vol),
+                    "before": vol.load, "after": vol.load + gain[("volunteer", vol.pk)],
+                    "capacity": vol.capacity})
+    for net in Network.objects.filter(pk__in=net_ids).annotate(
+            load=Count("cases", filter=Q(cases__status__in=CARING))).order_by("pk"):
+        out.append({"kind": "network", "id": net.pk, "name": net.name,
+                    "before": net.load, "after": net.load + gain[("network", net.pk)],
+                    "capacity": net.capacity})
+    for row in out:
+        row["over"] = row["after"] > row["capacity"]
+    return out
 
 
 def _in_scope(qs: Any, scope_code: str) -> Any:
     return qs.filter(province_code=scope_code) if scope_code else qs
 
 
-def build_problem(scope_code: str) -> tuple[engine.Problem, dict[int, int]]:
-    """The engine's input for a province (or the country), and each case's
-    version as read. Columns are built with a few set queries, not per row."""
+@dataclass
+class Read:
+    """What a run read besides the engine's input: each case's version, and the
+    records it could not use (each with a code, its parameters and whether the
+    record stays in the run)."""
+
+    versions: dict[int, int]
+    urgent: set[int] = field(default_factory=set)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    def warn(self, code: str, record: str, record_id: Any, kept: bool = False,
+             **params: Any) -> None:
+        self.warnings.append({"code": code, "record": record, "id": record_id, "kept": kept,
+                              **({"params": params} if params else {})})
+
+
+def network_carer_id(network_id: int) -> str:
+    """The engine's id of a network acting as a carer itself."""
+    return f"n{network_id}"
+
+
+def build_problem(scope_code: str, must_serve: Iterable[str] = ()
+                  ) -> tuple[engine.Problem, Read]:
+    """The engine's input for a province (or the country). Columns are built
+    with a few set queries, not per row.
+
+    Records that cannot be used are left out with a warning, never fail the run:
+    a volunteer covering no area, a case whose person now lives outside the
+    case's subdistrict. A case whose carer was deactivated stays, without a
+    current carer (flagged). A volunteer of no network is a network of one. A
+    network with capacity and no active volunteer is a carer itself (id
+    ``n<pk>``), as is a network holding cases without a volunteer."""
     cases = list(_in_scope(Case.objects.filter(status__in=PLACED_STATES), scope_code)
                  .values_list("pk", "person_id", "subdistrict_id", "person__village__code",
-                              "volunteer_id", "version").order_by("pk"))
+                              "volunteer_id", "version", "network_id", "urgent", "opened_at",
+                              "person__subdistrict_id").order_by("pk"))
+    read = Read({c[0]: c[5] for c in cases}, {c[0] for c in cases if c[7]})
     person_ids = [c[1] for c in cases]
     needs: dict[int, dict[str, int]] = defaultdict(dict)
     for start in range(0, len(person_ids), BATCH):
@@ -109,42 +176,127 @@ def build_problem(scope_code: str) -> tuple[engine.Problem, dict[int, int]]:
             needs[person_id][code] = severity
     volunteers = list(_in_scope(Volunteer.objects.filter(active=True), scope_code)
                       .values_list("pk", "network_id", "capacity").order_by("pk"))
+    vol_ids = [v[0] for v in volunteers]
     areas: dict[int, list[str]] = defaultdict(list)
     for vid, code in Volunteer.subdistricts.through.objects.filter(
-            volunteer__in=[v[0] for v in volunteers]).values_list("volunteer_id",
-                                                                  "subdistrict_id"):
+            volunteer__in=vol_ids).values_list("volunteer_id", "subdistrict_id"):
+        areas[vid].append(code)
+    for vid, code in Volunteer.villages.through.objects.filter(
+            volunteer__in=vol_ids).values_list("volunteer_id", "village_id"):
         areas[vid].append(code)
     served: dict[int, list[str]] = defaultdict(list)
     for vid, code in Volunteer.needs.through.objects.filter(
-            volunteer__in=[v[0] for v in volunteers]).values_list("volunteer_id",
-                                                                  "need__code"):
+            volunteer__in=vol_ids).values_list("volunteer_id", "need__code"):
         served[vid].append(code)
     # People they follow outside this run (another province) use up capacity.
-    case_ids = {c[0] for c in cases}
+    case_ids = set(read.versions)
     elsewhere = dict(Case.objects.filter(
-        volunteer__in=[v[0] for v in volunteers], status__in=(wf.ASSIGNED, wf.IN_CARE))
+        volunteer__in=vol_ids, status__in=(wf.ASSIGNED, wf.IN_CARE))
         .exclude(pk__in=case_ids).values_list("volunteer_id").annotate(n=Count("pk")))
-    network_ids = {v[1] for v in volunteers if v[1] is not None}
     # A network's own capacity caps its volunteers together; a network that
     # recorded none (0) is capped only by its volunteers' capacities.
     volunteer_total: dict[int, int] = defaultdict(int)
+    staffed: set[int] = set()
     for _vid, nid, capacity in volunteers:
         if nid is not None:
             volunteer_total[nid] += capacity
-    networks = [engine.Network(nid, cap or volunteer_total[nid]) for nid, cap in
-                Network.objects.filter(pk__in=network_ids).values_list("pk", "capacity")]
+            staffed.add(nid)
+    held_by_network: dict[int, int] = defaultdict(int)
+    for c in cases:
+        if c[6] is not None and c[4] is None:
+            held_by_network[c[6]] += 1
+    network_rows = list(_in_scope(Network.objects.filter(active=True), scope_code)
+                        .values_list("pk", "capacity"))
+    network_ids = {v[1] for v in volunteers if v[1] is not None}
+    networks = []
     givers = []
+    carers = [n for n in network_rows if n[0] in network_ids
+              or (n[1] and n[0] not in staffed) or held_by_network.get(n[0])]
+    net_areas: dict[int, list[str]] = defaultdict(list)
+    net_served: dict[int, list[str]] = defaultdict(list)
+    alone = {n[0] for n in carers if n[0] not in staffed or held_by_network.get(n[0])}
+    # A subquery, not a list of ids: a country has tens of thousands of networks.
+    in_scope = _in_scope(Network.objects.filter(active=True), scope_code).values("pk")
+    for nid, code in Network.subdistricts.through.objects.filter(
+            network__in=in_scope).values_list("network_id", "subdistrict_id"):
+        if nid in alone:
+            net_areas[nid].append(code)
+    for nid, code in Network.villages.through.objects.filter(
+            network__in=in_scope).values_list("network_id", "village_id"):
+        if nid in alone:
+            net_areas[nid].append(code)
+    for nid, code in Network.needs.through.objects.filter(
+            network__in=in_scope).values_list("network_id", "need__code"):
+        if nid in alone:
+            net_served[nid].append(code)
+    network_carers: set[int] = set()
+    for nid, cap in carers:
+        networks.append(engine.Network(nid, cap or volunteer_total[nid]))
+        if nid in staffed and not held_by_network.get(nid):
+            continue
+        if not net_areas[nid]:
+            read.warn("network_no_area", "network", nid)
+            continue
+        # A network with volunteers keeps the cases it holds itself, no new ones.
+        room = cap if nid not in staffed else held_by_network[nid]
+        givers.append(engine.Volunteer(network_carer_id(nid), nid, net_areas[nid],
+                                       net_served[nid], room))
+        network_carers.add(nid)
+    in_run = {n.id for n in networks}
     for vid, nid, capacity in volunteers:
-        if nid is None:  # a volunteer of no network is a network of one
+        if not areas[vid]:
+            read.warn("volunteer_no_area", "volunteer", vid)
+            continue
+        if nid is None or nid not in in_run:  # no (active) network: a network of one
             nid = f"v{vid}"
             networks.append(engine.Network(nid, capacity))
         givers.append(engine.Volunteer(vid, nid, areas[vid], served[vid],
                                        max(0, capacity - elsewhere.get(vid, 0))))
-    people = [engine.Person(case_id, subdistrict, needs.get(person_id) or {UNSPECIFIED_NEED: 1},
-                            village=village, current_giver=volunteer)
-              for case_id, person_id, subdistrict, village, volunteer, _v in cases]
-    return (engine.Problem.from_records(people, givers, networks),
-            {c[0]: c[5] for c in cases})
+    active = {g.id for g in givers}
+    people = []
+    for (case_id, person_id, subdistrict, village, volunteer, _v, network, urgent, opened,
+         lives_in) in cases:
+        if village and not village.startswith(subdistrict):
+            read.warn("person_moved", "case", case_id, subdistrict=subdistrict,
+                      lives_in=lives_in)
+            read.versions.pop(case_id)
+            continue
+        current: Any = volunteer
+        if volunteer is None and network in network_carers:
+            current = network_carer_id(network)
+        if volunteer is not None and volunteer not in active:
+            read.warn("carer_inactive", "case", case_id, kept=True, volunteer=volunteer)
+            current = None
+        people.append(engine.Person(
+            case_id, subdistrict, needs.get(person_id) or {UNSPECIFIED_NEED: 1},
+            village=village, current_giver=current, urgent=bool(urgent),
+            waiting_since=int(opened.timestamp())))
+    problem = engine.Problem.from_records(people, givers, networks, must_serve)
+    # Anything else the checks refuse is left out by the engine, named.
+    problem, left = engine.usable(problem)
+    for x in left:
+        read.warn("engine_" + x.code, x.record if x.record != "person" else "case",
+                  x.record_id, kept=x.kept, field=x.field, en=x.message_en, th=x.message_th)
+        if x.record == "person" and not x.kept:
+            read.versions.pop(int(x.record_id or 0), None)
+    return problem, read
+
+
+def run_options(data: dict[str, Any] | None, scope_code: str) -> dict[str, list[str]]:
+    """A run's options: the areas to rebalance (DOPA codes inside the run's area)
+    and the needs that must be served (the province's rules by default)."""
+    data = data or {}
+    rebalance = [str(c).strip() for c in data.get("rebalance") or [] if str(c).strip()]
+    for code in rebalance:
+        if not (code.isdigit() and len(code) in (2, 4, 6) and code.startswith(scope_code)):
+            raise ValidationError({"rebalance": _(
+                "Rebalance only areas inside the run's area, by their 2, 4 or 6-digit code "
+                "(not %(code)s).") % {"code": code}})
+    must = data.get("must_serve")
+    if must is None:
+        rules = ProvinceRules.objects.filter(province_code=scope_code).first()
+        must = rules.must_serve if rules else []
+    return {"rebalance": rebalance, "must_serve": sorted({str(m) for m in must if m})}
 
 
 def run_execute(run: MatchingRun, *, workers: int = 1,
@@ -157,15 +309,17 @@ def run_execute(run: MatchingRun, *, workers: int = 1,
 
     MatchingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
     started = timezone.now()
+    options = run.options or {}
     try:
         say("reading", 5)
-        problem, versions = build_problem(run.scope_code)
+        problem, read = build_problem(run.scope_code, options.get("must_serve", ()))
         say("solving", 20)
         result = engine.solve(problem, engine.Parameters(**run.params), workers=workers,
+                              rebalance=options.get("rebalance", ()),
                               progress=lambda done, total: say(
                                   "solving", 20 + int(60 * done / max(total, 1))))
         say("saving", 85)
-        _save(run, result, versions)
+        _save(run, result, read)
     except engine.MatchingInputError as err:
         MatchingRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED, finished_at=timezone.now(), error={
@@ -187,40 +341,64 @@ def run_execute(run: MatchingRun, *, workers: int = 1,
 
 
 @transaction.atomic
-def _save(run: MatchingRun, result: engine.Result, versions: dict[int, int]) -> None:
+def _save(run: MatchingRun, result: engine.Result, read: Read) -> None:
+    versions = read.versions
     assignments = result.assignments()
     unplaced = {u.person: u for u in result.unplaced()}
     rows: list[ProposalRow] = []
     counts: dict[str, int] = defaultdict(int)
-    subdistricts = dict(Case.objects.filter(pk__in=list(versions)).values_list(
-        "pk", "subdistrict_id")) if len(versions) < 50_000 else None
+    left_cases = {w["id"]: w for w in read.warnings if w["record"] == "case" and not w["kept"]}
+    every = [*versions, *left_cases]
+    subdistricts = dict(Case.objects.filter(pk__in=every).values_list(
+        "pk", "subdistrict_id")) if len(every) < 50_000 else None
 
     def flush() -> None:
         ProposalRow.objects.bulk_create(rows, batch_size=BATCH)
         rows.clear()
 
+    def carer(giver: Any, network: Any) -> dict[str, Any]:
+        if isinstance(giver, str) and giver.startswith("n"):   # a network as the carer
+            return {"volunteer_id": None, "network_id": int(giver[1:])}
+        return {"volunteer_id": giver, "network_id": network if isinstance(network, int)
+                else None}
+
     for case_id, version in versions.items():
         a = assignments.get(case_id)
+        urgent = case_id in read.urgent
         if a is not None:
             kind = RowKind.UNCHANGED if a.kept else (
                 RowKind.CHANGED if a.previous is not None else RowKind.NEW)
+            previous = carer(a.previous, None)["volunteer_id"] if a.previous is not None \
+                else None
             row = ProposalRow(run=run, case_id=case_id, case_version=version, kind=kind,
-                              volunteer_id=a.volunteer,
-                              network_id=a.network if isinstance(a.network, int) else None,
-                              previous_volunteer_id=a.previous, cost=round(a.cost))
+                              **carer(a.volunteer, a.network), previous_volunteer_id=previous,
+                              cost=round(a.cost), distance=a.distance, urgent=urgent)
         else:
             u = unplaced[case_id]
             kind = RowKind.UNPLACED
+            previous = carer(u.previous, None)["volunteer_id"] if u.previous is not None \
+                else None
             row = ProposalRow(run=run, case_id=case_id, case_version=version, kind=kind,
-                              previous_volunteer_id=u.previous, severity=u.severity,
+                              previous_volunteer_id=previous, severity=u.severity,
                               reason=str(u.reason), message_th=u.message_th[:500],
-                              message_en=u.message_en[:500], subdistrict_code=u.subdistrict)
+                              message_en=u.message_en[:500], subdistrict_code=u.subdistrict,
+                              urgent=urgent)
         if not row.subdistrict_code:
             row.subdistrict_code = (subdistricts or {}).get(case_id, "")
         counts[kind] += 1
         rows.append(row)
         if len(rows) >= BATCH:
             flush()
+    if left_cases:
+        current = dict(Case.objects.filter(pk__in=list(left_cases)).values_list("pk", "version"))
+        for case_id, w in left_cases.items():
+            if case_id not in current:
+                continue
+            rows.append(ProposalRow(run=run, case_id=case_id, case_version=current[case_id],
+                                    kind=RowKind.LEFT_OUT, reason=w["code"][:20],
+                                    reason_params=w.get("params", {}),
+                                    subdistrict_code=(subdistricts or {}).get(case_id, "")))
+            counts[RowKind.LEFT_OUT] += 1
     flush()
     HoleRow.objects.bulk_create((HoleRow(run=run, subdistrict_code=t.subdistrict,
                                          demand=t.demand, capacity=t.capacity, placed=t.placed,
@@ -230,18 +408,61 @@ def _save(run: MatchingRun, result: engine.Result, versions: dict[int, int]) -> 
         status=RunStatus.DONE, finished_at=timezone.now(), figures={
             "cases": len(versions), "placed": result.placed,
             "unplaced": result.unplaced_count, "total_cost": round(result.total_cost),
+            "kept": int(result.stats.get("kept_fixed", 0)),
             "kinds": dict(counts),
             "reasons": {str(k): v for k, v in result.reason_counts().items()},
-            "holes": len(result.holes())})
+            "holes": len(result.holes()),
+            "warnings": read.warnings[:1000], "warning_count": len(read.warnings)})
     run.refresh_from_db()
 
 
+WARNING_TEXT = {
+    # code: (what is wrong, how to fix it); worded when shown, from the code and params.
+    "volunteer_no_area": (
+        gettext_lazy("Volunteer %(name)s covers no subdistrict or village, so was left out."),
+        gettext_lazy("Add the subdistricts or villages they cover on the volunteer's page.")),
+    "network_no_area": (
+        gettext_lazy("Network %(name)s has no volunteer and covers no area, so cannot care "
+                     "for anyone itself."),
+        gettext_lazy("Add the subdistricts or villages it covers, or its volunteers.")),
+    "person_moved": (
+        gettext_lazy("Case %(name)s: the person now lives in subdistrict %(lives_in)s, "
+                     "outside the case's subdistrict %(subdistrict)s; left out."),
+        gettext_lazy("Transfer the case to the subdistrict where the person lives now, or "
+                     "correct their address.")),
+    "carer_inactive": (
+        gettext_lazy("Case %(name)s: its carer (volunteer %(volunteer)s) is no longer active; "
+                     "the run looks for a new carer."),
+        gettext_lazy("Accept the proposed carer, or reactivate the volunteer.")),
+}
+
+
+def warning_text(w: dict[str, Any]) -> tuple[str, str]:
+    """(what is wrong, how to fix it) in the active language."""
+    params = {"name": w.get("id"), **w.get("params", {})}
+    if w["code"] in WARNING_TEXT:
+        what, fix = WARNING_TEXT[w["code"]]
+        return str(what) % params, str(fix)
+    from lnob.core.i18n import thai_active
+
+    detail = params.get("th" if thai_active() else "en", "")
+    return (_("%(record)s %(name)s was left out: %(detail)s") % {
+        "record": w["record"], "name": w.get("id"), "detail": detail},
+        _("Correct %(field)s of this record, then run again.") % {
+            "field": params.get("field", "")})
+
+
 def rows_accept(*, actor: User, run: MatchingRun, row_ids: Iterable[int] | None = None,
-                request: Any = None) -> dict[str, int]:
+                request: Any = None, override_reason: str = "") -> dict[str, int]:
     """Accepts new and changed rows (all of them when ``row_ids`` is None):
-    each becomes an "assign" step of its case. A row whose case changed since
-    the run, or that the workflow refuses, is marked failed with the reason;
-    the others are applied. Returns counts by outcome."""
+    each becomes an "assign" step of its case, which also releases the case's
+    old carer (a case has one). Moves are applied before new assignments, so
+    the places they free can be taken. A row whose carer has no place left is
+    refused naming the carer, unless the officer overrides with a reason
+    (``override_reason``, kept in each case's history and the audit log). A
+    row whose case changed since the run, or that the workflow refuses, is
+    marked failed with the reason; the others are applied. Returns counts by
+    outcome."""
     if run.status != RunStatus.DONE:
         raise ValidationError({"run": _("Only a finished run's proposal can be accepted.")})
     rows = run.rows.filter(kind__in=(RowKind.NEW, RowKind.CHANGED), decision="")
@@ -249,27 +470,46 @@ def rows_accept(*, actor: User, run: MatchingRun, row_ids: Iterable[int] | None 
         rows = rows.filter(pk__in=list(row_ids))
     outcome = {"accepted": 0, "failed": 0}
     note = _("Proposed by matching run %(id)s.") % {"id": run.pk}
-    for row in rows.select_related("case", "volunteer"):
-        try:
-            with transaction.atomic():
-                case = Case.objects.select_for_update().get(pk=row.case_id)
-                if case.version != row.case_version:
-                    raise CaseChanged
-                case_step(actor=actor, case=case, action="assign",
-                          expected_version=case.version, note=note,
-                          volunteer_id=row.volunteer_id, network_id=row.network_id)
-                _decide(row, actor, RowDecision.ACCEPTED, "")
-            outcome["accepted"] += 1
-        except CaseChanged:
-            _decide(row, actor, RowDecision.FAILED, _("The case changed after the run."))
-            outcome["failed"] += 1
-        except (ValidationError, PermissionError) as err:
-            message = "; ".join(err.messages) if isinstance(err, ValidationError) else _(
-                "Your role cannot assign carers in this case's area.")
-            _decide(row, actor, RowDecision.FAILED, message[:255])
-            outcome["failed"] += 1
+    pending = sorted(rows.select_related("case", "volunteer"),
+                     key=lambda r: (r.kind != RowKind.CHANGED, r.pk))
+    # A row refused only because its carer is full is tried again once the
+    # others are applied (a move may free the place it needs), until a pass
+    # applies nothing more.
+    while pending:
+        full: list[tuple[ProposalRow, str]] = []
+        for row in pending:
+            try:
+                with transaction.atomic():
+                    case = Case.objects.select_for_update().get(pk=row.case_id)
+                    if case.version != row.case_version:
+                        raise CaseChanged
+                    case_step(actor=actor, case=case, action="assign",
+                              expected_version=case.version, note=note,
+                              volunteer_id=row.volunteer_id, network_id=row.network_id,
+                              capacity_override=override_reason)
+                    _decide(row, actor, RowDecision.ACCEPTED, "")
+                outcome["accepted"] += 1
+            except CaseChanged:
+                _decide(row, actor, RowDecision.FAILED, _("The case changed after the run."))
+                outcome["failed"] += 1
+            except (ValidationError, PermissionError) as err:
+                message = "; ".join(err.messages) if isinstance(err, ValidationError) else _(
+                    "Your role cannot assign carers in this case's area.")
+                if isinstance(err, ValidationError) and set(err.message_dict) == {"capacity"}:
+                    full.append((row, message))
+                    continue
+                _decide(row, actor, RowDecision.FAILED, message[:255])
+                outcome["failed"] += 1
+        if len(full) == len(pending):
+            for row, message in full:
+                _decide(row, actor, RowDecision.FAILED, message[:255])
+                outcome["failed"] += 1
+            break
+        pending = [row for row, _message in full]
     audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=run,
-                 area_code=run.scope_code, detail={"accept": outcome})
+                 area_code=run.scope_code, detail={
+                     "accept": outcome,
+                     **({"capacity_override": override_reason} if override_reason else {})})
     return outcome
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lnob.core import audit
@@ -46,9 +47,11 @@ def run_list(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         weights = {k: request.POST.get(k, "") for k in WEIGHTS}
+        rebalance = request.POST.get("rebalance", "").replace(",", " ").split()
         try:
             run = services.run_start(actor=user, scope_code=request.POST.get("scope", ""),
-                                     params=weights, request=request)
+                                     params=weights, request=request,
+                                     options={"rebalance": rebalance})
         except ValidationError as err:
             errors = err.message_dict
         except PermissionError:
@@ -64,7 +67,17 @@ def run_list(request: HttpRequest) -> HttpResponse:
         "national": "" in area_codes(user, services.RUNNERS),
         "weights": [(name, getattr(Parameters(), name), request.POST.get(name, ""),
                      errors.get(name, [])) for name in WEIGHTS],
+        "rebalance": request.POST.get("rebalance", ""),
     }, status=400 if errors else 200)
+
+
+DISTANCE_WORDS = {
+    "same_village": gettext_lazy("same village"),
+    "same_subdistrict": gettext_lazy("same subdistrict"),
+    "same_district": gettext_lazy("another subdistrict of the district"),
+    "same_province": gettext_lazy("elsewhere in the province"),
+    "outside": gettext_lazy("outside the carer's areas"),
+}
 
 
 @requires_roles(*services.RUNNERS)
@@ -78,7 +91,14 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if run.status == RunStatus.DONE and sees_people:
         rows = run.rows.filter(kind=kind).select_related(
             "case__person", "case__subdistrict", "volunteer", "network", "previous_volunteer")
-        page = Paginator(rows.order_by("-severity", "id"), 100).get_page(request.GET.get("page"))
+        page = Paginator(rows.order_by("-urgent", "-severity", "id"), 100).get_page(
+            request.GET.get("page"))
+        for r in page.object_list:
+            r.distance_words = DISTANCE_WORDS.get(r.distance, "")
+            if r.kind == RowKind.LEFT_OUT:
+                r.what, r.fix = services.warning_text({
+                    "code": r.reason, "record": "case", "id": r.case_id,
+                    "params": r.reason_params})
         audit.record(AuditAction.VIEW, request=request, obj=run, area_code=run.scope_code,
                      detail={"kind": kind, "cases": [r.case_id for r in page.object_list]})
     holes = list(run.holes.filter(unplaced__gt=0)[:50])
@@ -91,6 +111,10 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
         "scope_name": area_names({run.scope_code}).get(run.scope_code, "")
         if run.scope_code else _("the whole country"),
+        "loads": services.carer_loads(run) if run.status == RunStatus.DONE and sees_people
+        else [],
+        "warnings": [(w, *services.warning_text(w)) for w in run.figures.get("warnings", [])]
+        if sees_people else [],
     })
 
 
@@ -109,7 +133,9 @@ def run_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("%(count)s rows rejected.") % {"count": count})
     else:
         try:
-            outcome = services.rows_accept(actor=user, run=run, row_ids=ids, request=request)
+            outcome = services.rows_accept(
+                actor=user, run=run, row_ids=ids, request=request,
+                override_reason=request.POST.get("override_reason", "").strip())
         except ValidationError as err:
             messages.error(request, " ".join(err.messages))
         else:

@@ -49,11 +49,10 @@ def _coverage_q(user: Any, roles: Iterable[Role], model: type[Network] | type[Vo
         at = {"subdistrict__district_id": code} if len(code) == 4 else {"subdistrict_id": code}
         through = model.subdistricts.through.objects.filter(**at)
         q |= Q(pk__in=through.values(f"{owner}_id"))
-        if model is Network:
-            at = ({"village__subdistrict__district_id": code} if len(code) == 4
-                  else {"village__subdistrict_id": code})
-            villages = Network.villages.through.objects.filter(**at)
-            q |= Q(pk__in=villages.values("network_id"))
+        at = ({"village__subdistrict__district_id": code} if len(code) == 4
+              else {"village__subdistrict_id": code})
+        villages = model.villages.through.objects.filter(**at)
+        q |= Q(pk__in=villages.values(f"{owner}_id"))
     return q
 
 
@@ -114,10 +113,7 @@ def may_write_coverage(user: Any, province_code: str, codes: Iterable[str],
 
 
 def coverage_codes(obj: Network | Volunteer) -> list[str]:
-    codes = [s.code for s in obj.subdistricts.all()]
-    if isinstance(obj, Network):
-        codes += [v.code for v in obj.villages.all()]
-    return codes
+    return [s.code for s in obj.subdistricts.all()] + [v.code for v in obj.villages.all()]
 
 
 def can_change_network(user: Any, network: Network) -> bool:

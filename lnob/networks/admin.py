@@ -34,7 +34,7 @@ class VolunteerAdmin(admin.ModelAdmin):
                     "active")
     list_filter = ("is_msdhs", "active")
     search_fields = ("first_name", "last_name", "phone")
-    raw_id_fields = ("network", "user", "subdistricts")
+    raw_id_fields = ("network", "user", "subdistricts", "villages")
     filter_horizontal = ("needs",)
 
 

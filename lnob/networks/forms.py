@@ -189,15 +189,21 @@ class VolunteerForm(CoverageForm):
     network = forms.ChoiceField(label=_("Network"), required=False)
     capacity = forms.IntegerField(label=_("How many people they can follow"), initial=5,
                                   widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    villages = forms.MultipleChoiceField(label=_("Villages covered (หมู่ที่)"), required=False,
+                                         widget=forms.CheckboxSelectMultiple)
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     field_order = ["first_name", "last_name", "phone", "is_msdhs", "network", "capacity",
-                   "needs", "subdistricts", "active"]
+                   "needs", "subdistricts", "villages", "active"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         networks = Network.objects.filter(province_code=self.province_code).order_by("name")
         _set_choices(self, "network", [("", "—"), *((str(n.pk), n.name) for n in networks)])
+        codes = [s.code for s in self.subdistrict_rows]
+        villages = Village.objects.filter(subdistrict_id__in=codes).select_related("subdistrict")
+        _set_choices(self, "villages", [
+            (v.code, f"{v.name}, {v.subdistrict.name}") for v in villages.order_by("code")])
 
     def to_data(self) -> VolunteerData:
         c = self.cleaned_data
@@ -205,7 +211,8 @@ class VolunteerForm(CoverageForm):
             first_name=c["first_name"], last_name=c["last_name"], phone=c["phone"],
             is_msdhs=c["is_msdhs"], network=_id(c.get("network")),
             province_code=self.province_code, subdistricts=list(c["subdistricts"]),
-            needs=_ids(c["needs"]), capacity=c["capacity"], active=c["active"])
+            villages=list(c["villages"]), needs=_ids(c["needs"]), capacity=c["capacity"],
+            active=c["active"])
 
 
 def volunteer_initial(data: VolunteerData) -> dict[str, Any]:

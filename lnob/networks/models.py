@@ -67,6 +67,9 @@ class Volunteer(models.Model):
     subdistricts = models.ManyToManyField("geo.Subdistrict", blank=True,
                                           related_name="volunteers",
                                           verbose_name=_("subdistricts covered"))
+    # Villages covered one by one (nearer than a whole subdistrict).
+    villages = models.ManyToManyField("geo.Village", blank=True, related_name="volunteers",
+                                      verbose_name=_("villages covered"))
     needs = models.ManyToManyField(Need, blank=True, related_name="volunteers",
                                    verbose_name=_("needs they help with"))
     capacity = models.PositiveSmallIntegerField(_("people they can follow"), default=5)

@@ -8,11 +8,12 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from lnob.core.schema_types import IsoDate
 from lnob.networks.models import Committee, CommitteeMember, Network, Volunteer
 from lnob.registry.taxonomy import Need
 
 
-class NeedOut(Schema):
+class NetworkNeedOut(Schema):
     id: int
     code: str
     name_th: str
@@ -67,7 +68,7 @@ class NetworkOut(Schema):
     subdistricts: list[str]
     villages: list[str]
     capacity: int
-    needs: list[NeedOut]
+    needs: list[NetworkNeedOut]
     active: bool
     created_at: datetime.datetime
 
@@ -102,6 +103,8 @@ class VolunteerIn(Schema):
     network: int | None = Field(None, description="id of a network of the same province")
     province_code: str = Field(..., max_length=2)
     subdistricts: list[str] = Field([], description="6-digit codes, all in the province")
+    villages: list[str] = Field([], description="8-digit codes of single villages they "
+                                                "cover, all in the province")
     needs: list[int] = Field([], description="ids of the needs they help with")
     capacity: int = Field(5, description="how many people they can follow")
     active: bool = True
@@ -115,6 +118,7 @@ class VolunteerPatch(Schema):
     network: int | None = Field(None, description="null: no network")
     province_code: str | None = Field(None, max_length=2)
     subdistricts: list[str] | None = None
+    villages: list[str] | None = None
     needs: list[int] | None = None
     capacity: int | None = None
     active: bool | None = None
@@ -129,13 +133,18 @@ class VolunteerOut(Schema):
     network: int | None = Field(None, alias="network_id")
     province_code: str
     subdistricts: list[str]
-    needs: list[NeedOut]
+    needs: list[NetworkNeedOut]
     capacity: int
     active: bool
+    villages: list[str]
 
     @staticmethod
     def resolve_subdistricts(obj: Volunteer) -> list[str]:
         return [s.code for s in obj.subdistricts.all()]
+
+    @staticmethod
+    def resolve_villages(obj: Volunteer) -> list[str]:
+        return [v.code for v in obj.villages.all()]
 
     @staticmethod
     def resolve_needs(obj: Volunteer) -> list[Need]:
@@ -188,7 +197,7 @@ class FundQuery(Schema):
 
 
 class TransactionIn(Schema):
-    date: datetime.date = Field(..., description="CE date, ISO 8601; not in the future")
+    date: IsoDate = Field(..., description="CE date, ISO 8601; not in the future")
     kind: str = Field(..., description="contribution | disbursement")
     amount: Decimal | str = Field(..., description="baht, more than 0, at most 2 decimals")
     note: str = Field("", max_length=255)
@@ -196,7 +205,7 @@ class TransactionIn(Schema):
 
 class TransactionOut(Schema):
     id: int
-    date: datetime.date
+    date: IsoDate
     kind: str
     amount: Decimal
     note: str
@@ -221,7 +230,7 @@ class MemberIn(Schema):
     partner_type: str
 
 
-class MemberOut(Schema):
+class CommitteeMemberOut(Schema):
     id: int
     name: str
     role: str
@@ -229,13 +238,13 @@ class MemberOut(Schema):
 
 
 class MeetingIn(Schema):
-    date: datetime.date
+    date: IsoDate
     minutes: str = ""
 
 
 class MeetingOut(Schema):
     id: int
-    date: datetime.date
+    date: IsoDate
     minutes: str
 
 
@@ -245,7 +254,7 @@ class CommitteeOut(Schema):
     level: str
     area_code: str
     province_code: str
-    members: list[MemberOut]
+    members: list[CommitteeMemberOut]
 
     @staticmethod
     def resolve_members(obj: Committee) -> list[CommitteeMember]:

@@ -110,7 +110,7 @@ def volunteer_list(user: Any, filters: VolunteerFilters) -> QuerySet[Volunteer]:
     qs = access.volunteers_visible_to(user).filter(_volunteer_search(filters.q))
     if filters.area:
         qs = qs.filter(pk__in=Volunteer.objects.filter(
-            coverage_filter(filters.area, villages=False)).values("pk"))
+            coverage_filter(filters.area, villages=True)).values("pk"))
     if filters.network:
         qs = qs.filter(network=filters.network)
     if filters.need:
@@ -120,7 +120,7 @@ def volunteer_list(user: Any, filters: VolunteerFilters) -> QuerySet[Volunteer]:
         qs = qs.filter(active=filters.active)
     if filters.is_msdhs is not None:
         qs = qs.filter(is_msdhs=filters.is_msdhs)
-    return (qs.select_related("network").prefetch_related("subdistricts", "needs")
+    return (qs.select_related("network").prefetch_related("subdistricts", "villages", "needs")
             .order_by("province_code", "first_name", "last_name", "id"))
 
 

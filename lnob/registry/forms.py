@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lnob.core.access import area_codes
+from lnob.core.citizen_id import mask_citizen_id
 from lnob.core.forms import CitizenIdField, ThaiDateField, add_service_errors
 from lnob.core.thaidates import ThaiDateError, parse_date
 from lnob.geo.models import Subdistrict
@@ -59,6 +60,10 @@ class PersonForm(forms.Form):
     birth_date = ThaiDateField(label=_("Birth date (or year only)"), required=False,
                                allow_year_only=True)
     citizen_id = CitizenIdField(required=False)
+    # Editing never shows the stored ID (masked roles would read it in the
+    # input's value): an empty box keeps it, this box removes it.
+    remove_citizen_id = forms.BooleanField(label=_("Remove the recorded citizen ID"),
+                                           required=False)
     no_citizen_id_reason = forms.ChoiceField(
         label=_("If there is no citizen ID, why"), required=False,
         choices=[("", "—"), *NoCitizenIdReason.choices])
@@ -115,6 +120,8 @@ class PersonForm(forms.Form):
                         "forum agendas or matching)"), required=False)
         else:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+        if person is None or not person.citizen_id:
+            del self.fields["remove_citizen_id"]
 
     def _choices(self, name: str, choices: list[Any]) -> None:
         field = self.fields[name]
@@ -141,7 +148,7 @@ class PersonForm(forms.Form):
             title=c["title"], first_name=c["first_name"], last_name=c["last_name"],
             sex=c["sex"], birth_date=c.get("birth_date"),
             birth_year_only=c.get("birth_year_only", False),
-            citizen_id=c.get("citizen_id") or "", no_citizen_id_reason=c["no_citizen_id_reason"],
+            citizen_id=self._citizen_id(), no_citizen_id_reason=c["no_citizen_id_reason"],
             phone=c["phone"], subdistrict_code=c["subdistrict"],
             village_number=c.get("village_number"), house_number=c["house_number"],
             address_text=c["address_text"],
@@ -152,6 +159,15 @@ class PersonForm(forms.Form):
             household_id=(self.person.household_id if self.person
                           else self.cleaned_data.get("household")),
         )
+
+    def _citizen_id(self) -> str:
+        typed = self.cleaned_data.get("citizen_id") or ""
+        if typed or self.person is None or self.cleaned_data.get("remove_citizen_id"):
+            return typed
+        return self.person.citizen_id  # left empty on the edit form: kept as stored
+
+    def stored_id_masked(self) -> str:
+        return mask_citizen_id(self.person.citizen_id) if self.person else ""
 
     def consent_data(self) -> ConsentData | None:
         if "consent_status" not in self.cleaned_data:
@@ -174,7 +190,7 @@ def initial_for_household(household: Any) -> dict[str, Any]:
 def initial_for(person: Person) -> dict[str, Any]:
     initial: dict[str, Any] = {
         name: getattr(person, name) for name in (
-            "title", "first_name", "last_name", "sex", "citizen_id", "no_citizen_id_reason",
+            "title", "first_name", "last_name", "sex", "no_citizen_id_reason",
             "phone", "house_number", "address_text", "source", "source_note")}
     initial.update({
         "birth_date": (str(person.birth_date.year + 543) if person.birth_year_only

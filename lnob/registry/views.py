@@ -18,7 +18,7 @@ from lnob.core import audit
 from lnob.core.access import area_codes, requires_roles
 from lnob.core.forms import int_or_none
 from lnob.core.models import AuditAction, User
-from lnob.dedup.hints import hints_before_saving
+from lnob.dedup.hints import hints_before_saving, queue_hidden_matches
 from lnob.dedup.selectors import person_context as dedup_context
 from lnob.dedup.selectors import waiting_pairs
 from lnob.exports.persons import export_persons
@@ -114,6 +114,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as err:
                 form.add_service_errors(err)
             else:
+                queue_hidden_matches(person, user=user)
                 return redirect("person_detail", pk=person.pk)
     return render(request, "registry/person_form.html", {"form": form, "titles": TITLES,
                                                           "hints": hints},
@@ -171,6 +172,10 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_for(user, pk)
     if not can_edit(user, person):
         return _detail(request, person, status=403)
+    if request.method != "POST":
+        # The form shows the person's details: a view of personal data.
+        audit.record(AuditAction.VIEW, request=request, obj=person, area_code=person.area_code,
+                     detail={"form": "edit"})
     form = PersonForm(request.POST or None, user=user, person=person,
                       initial=initial_for(person))
     conflict = False

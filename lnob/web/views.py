@@ -16,7 +16,7 @@ from lnob.core import audit
 from lnob.core.access import covers, grants_of, public, require_area, requires_roles
 from lnob.core.models import AuditAction
 from lnob.core.roles import AREA_EDITOR_ROLES, AUDIT_READER_ROLES, REPORTER_ROLES, Role
-from lnob.core.selectors import audit_visible_to, team_of_area
+from lnob.core.selectors import audit_visible_to, sees_team_contacts, team_of_area
 from lnob.geo import selectors as geo
 from lnob.geo.models import Province, Subdistrict, Village
 from lnob.geo.services import village_confirm, village_create
@@ -138,13 +138,16 @@ def workspace(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     team = list(team_of_area(code))
     area_names = geo.area_names({g.area_code for g in team})
-    # Names and phone numbers of the team are personal data.
-    audit.record(AuditAction.VIEW, request=request, object_type="workspace", object_id=code,
-                 area_code=code, detail={"users": sorted({g.user_id for g in team})})
+    contacts = sees_team_contacts(request.user, code)
+    if contacts:  # names and phone numbers of the team are personal data
+        audit.record(AuditAction.VIEW, request=request, object_type="workspace",
+                     object_id=code, area_code=code,
+                     detail={"users": sorted({g.user_id for g in team})})
     reads_audit = covers(request.user, code, AUDIT_READER_ROLES)
     return render(request, "web/workspace.html", {
         "area": area, "parents": geo.ancestors(area),
         "team": [(g, area_names.get(g.area_code, g.area_code)) for g in team],
+        "contacts": contacts,
         "recent_audit": (audit_visible_to(request.user).filter(area_code__startswith=code)[:20]
                          if reads_audit else []),
     })

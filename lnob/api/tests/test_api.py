@@ -10,16 +10,11 @@ from django.test import Client
 from lnob.conftest import IN_SUBDISTRICT
 from lnob.core.models import User
 from lnob.core.roles import Role
-from lnob.core.services import api_token_create
 from lnob.geo.models import Village
+from lnob.testing import bearer
 
 pytestmark = pytest.mark.django_db
 VILLAGES = f"/api/v1/geo/subdistricts/{IN_SUBDISTRICT}/villages"
-
-
-def bearer(user: User) -> dict[str, str]:
-    _token, raw = api_token_create(actor=user, name="test")
-    return {"Authorization": f"Bearer {raw}"}
 
 
 def post_json(client: Client, url: str, body: object,

@@ -7,22 +7,21 @@ checks apply to all; only who may use each door differs."""
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lnob.cases import workflow as wf
 from lnob.cases.models import Case, CaseEvent, UrgentReason
 from lnob.cases.services import OpenCaseExists, case_comment, case_create
-from lnob.core import audit
+from lnob.core import audit, ratelimit
 from lnob.core.access import roles_in
-from lnob.core.models import AuditAction, AuditEvent, User
+from lnob.core.clientip import rate_key
+from lnob.core.models import AuditAction, User
 from lnob.core.roles import REPORTER_ROLES, Role
 from lnob.registry.models import NoCitizenIdReason, Source
 from lnob.registry.names import name_key
@@ -89,9 +88,12 @@ def _check(report: Report) -> dict[str, str]:
     return errors
 
 
+PUBLIC_REPORTS = ratelimit.Limit("public_report", PUBLIC_REPORTS_PER_HOUR, 3600)
+
+
 def public_reports_left(ip: str | None) -> int:
-    """How many more reports this address may send in the coming hour."""
-    return max(0, PUBLIC_REPORTS_PER_HOUR - _recent(PUBLIC_AUDIT_TYPE, ip))
+    """How many more reports this client may send in the coming hour."""
+    return ratelimit.remaining(PUBLIC_REPORTS, rate_key(ip))
 
 
 @transaction.atomic
@@ -104,7 +106,7 @@ def report_file(*, actor: User | None, report: Report, request: Any = None) -> C
     if "subdistrict" not in errors and actor is not None and \
             not roles_in(actor, code) & REPORTER_ROLES:
         raise PermissionError("not a reporter of this area")
-    if actor is None and public_reports_left(audit.client_ip(request)) <= 0:
+    if actor is None and not ratelimit.hit(PUBLIC_REPORTS, rate_key(audit.client_ip(request))):
         raise TooManyReports
     if errors:
         raise ValidationError(errors)
@@ -238,17 +240,13 @@ STATUS_LOOKUPS_PER_HOUR = 30
 STATUS_AUDIT_TYPE = "cases.public_status"
 
 
-def _recent(object_type: str, ip: str | None) -> int:
-    if not ip:
-        return 0
-    since = timezone.now() - datetime.timedelta(hours=1)
-    return AuditEvent.objects.filter(object_type=object_type, ip=ip, at__gte=since).count()
+STATUS_LOOKUPS = ratelimit.Limit("public_status", STATUS_LOOKUPS_PER_HOUR, 3600)
 
 
 def public_stage(reference: str, *, request: Any = None) -> str | None:
     """The stage of the case with this reference number, or None. Each
     look-up is audited and counted: TooManyReports past the hourly limit."""
-    if _recent(STATUS_AUDIT_TYPE, audit.client_ip(request)) >= STATUS_LOOKUPS_PER_HOUR:
+    if not ratelimit.hit(STATUS_LOOKUPS, rate_key(audit.client_ip(request))):
         raise TooManyReports
     ref = reference.strip().upper().replace(" ", "")
     if len(ref) == 10:

@@ -17,8 +17,7 @@ from lnob.core import audit
 from lnob.core.access import public, requires_roles
 from lnob.core.forms import add_service_errors, int_or_none
 from lnob.core.models import AuditAction, User
-from lnob.dedup.hints import hidden_link, hints_before_saving
-from lnob.dedup.queue import pairs_propose
+from lnob.dedup.hints import hints_before_saving, queue_hidden_matches
 from lnob.registry.access import persons_visible_to
 
 # A public report is a few fields of text: anything bigger is not a report.
@@ -116,19 +115,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
             except PermissionError as err:
                 raise Http404 from err
             return redirect("report_filed", reference=added.reference)
-        hidden = hidden_link(request.POST.get("link_hidden", ""))
-        if form.is_valid() and hidden is not None:
-            # A record the reporter may not open: the report is filed as a new record,
-            # and the pair goes to the review queue of the officers who see both.
-            try:
-                case = _file(request, form, user)
-            except PermissionError:
-                form.add_error("place", _("This subdistrict is outside the areas you work in."))
-                case = None
-            if case is not None:
-                pairs_propose([(case.person_id, hidden, None)])
-                return redirect("report_filed", reference=case.reference)
-        elif form.is_valid():
+        if form.is_valid():
             # Someone already registered is shown before a second record is made.
             hints = hints_before_saving(request, form.report())
             case = None
@@ -141,6 +128,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                     form.add_error("place",
                                    _("This subdistrict is outside the areas you work in."))
             if case is not None:
+                queue_hidden_matches(case.person, user=user)
                 return redirect("report_filed", reference=case.reference)
     else:
         form, status = HotlineReportForm(), 200

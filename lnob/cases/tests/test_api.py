@@ -8,16 +8,13 @@ from django.test import Client
 from lnob.cases.models import Case
 from lnob.core.models import User
 from lnob.core.roles import Role
-from lnob.core.services import api_token_create
 from lnob.registry.models import Person
 from lnob.registry.services import person_create
 from lnob.registry.tests.conftest import person_data
+from lnob.testing import bearer
 
 pytestmark = pytest.mark.django_db
 
-
-def bearer(user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {api_token_create(actor=user, name='t')[1]}"}
 
 
 @pytest.fixture

@@ -19,13 +19,10 @@ from lnob.cases.tests.test_forums_helpers import (
 )
 from lnob.core.models import AuditEvent, User
 from lnob.core.roles import Role
-from lnob.core.services import api_token_create
+from lnob.testing import bearer
 
 pytestmark = pytest.mark.django_db
 
-
-def bearer(user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {api_token_create(actor=user, name='t')[1]}"}
 
 
 def post(client: Client, url: str, body: dict[str, Any], auth: dict[str, str]) -> Any:

@@ -12,11 +12,11 @@ from lnob.cases.intake import services as intake
 from lnob.cases.models import Case, Visit
 from lnob.cases.services import case_step
 from lnob.cases.tests.conftest import assigned_case
-from lnob.cases.tests.test_api import bearer
 from lnob.core.models import User
 from lnob.core.roles import Role
 from lnob.networks.models import Volunteer
 from lnob.registry.models import Need
+from lnob.testing import bearer
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"

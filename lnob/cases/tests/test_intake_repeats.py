@@ -1,7 +1,7 @@
 """Issue 14 at intake: a repeated public report joins the open case instead of
 reaching the forum twice; the hotline form keeps every answer across the duplicate
-warning, names a hidden record's province by name and can file the report linked
-to it without showing it."""
+warning (records outside the operator's areas: see the duplicate check's own
+tests)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ from lnob.cases.intake import services as intake
 from lnob.cases.models import Case
 from lnob.core.models import User
 from lnob.core.roles import Role
-from lnob.dedup.models import CandidatePair
-from lnob.registry.models import Person
 from lnob.registry.services import person_create
 from lnob.registry.tests.conftest import person_data
 
@@ -80,26 +78,3 @@ def test_the_chosen_subdistrict_survives_the_duplicate_warning(
                                               "checked_duplicates": "1"})
     assert response.status_code == 302
     assert Case.objects.get().subdistrict_id == "840503"
-
-
-def test_a_record_the_operator_may_not_open_is_named_by_province_and_can_be_linked(
-        client: Client, officer: User, hotline: User) -> None:
-    hidden = person_create(actor=officer, data=person_data(first_name="สมชาย",
-                                                           last_name="ใจดี",
-                                                           citizen_id="1101700203441"))
-    client.force_login(hotline)
-    form = {"first_name": "สมชาย", "last_name": "ใจดี", "place": "840503",
-            "summary": "อยู่คนเดียว", "citizen_id": "1101700203441"}
-    page = client.post("/cases/report/", form).content.decode()
-    assert "สุราษฎร์ธานี" in page and "จังหวัด 84" not in page
-    assert f"/persons/{hidden.pk}/" not in page and 'name="same_as"' not in page
-    token = re.search(r'name="link_hidden" value="([^"]+)"', page)
-    assert token is not None
-    response = client.post("/cases/report/", {**form, "link_hidden": token.group(1)})
-    assert response.status_code == 302
-    new = Person.objects.exclude(pk=hidden.pk).get()
-    pair = CandidatePair.objects.get()
-    assert {pair.left_id, pair.right_id} == {new.pk, hidden.pk}
-    # A forged token links nothing and files nothing.
-    response = client.post("/cases/report/", {**form, "link_hidden": f"{hidden.pk}:forged"})
-    assert response.status_code == 200 and CandidatePair.objects.count() == 1

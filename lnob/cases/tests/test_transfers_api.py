@@ -10,13 +10,10 @@ from lnob.cases.models import Case, Transfer
 from lnob.cases.tests.test_transfers_services import AO_NANG, KO_TAO, ask, network_of, open_case
 from lnob.core.models import User
 from lnob.core.roles import Role
-from lnob.core.services import api_token_create
+from lnob.testing import bearer
 
 pytestmark = pytest.mark.django_db
 
-
-def bearer(user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {api_token_create(actor=user, name='t')[1]}"}
 
 
 def post(client: Client, url: str, body: dict[str, Any], user: User) -> Any:

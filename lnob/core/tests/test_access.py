@@ -85,7 +85,7 @@ def test_workspace_api_in_area_out_of_area_and_anonymous(
         client: Client, make_user: Callable[..., User], role: Role, granted: str, inside: str,
         outside: str) -> None:
     user = make_user("u", role, granted)
-    _token, raw = api_token_create(actor=user, name="hotline")
+    _token, raw = api_token_create(actor=user, name="hotline", scope="write")
     assert client.get(f"/api/v1/workspaces/{inside}").status_code == 401
     auth = {"Authorization": f"Bearer {raw}"}
     response = client.get(f"/api/v1/workspaces/{inside}", headers=auth)
@@ -145,7 +145,24 @@ def test_api_operations_need_authentication_unless_declared_public(client: Clien
 
 
 def test_an_invalid_or_expired_token_is_refused(client: Client, officer: User) -> None:
-    token, raw = api_token_create(actor=officer, name="x")
+    token, raw = api_token_create(actor=officer, name="x", scope="write")
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer lnob_wrong").status_code == 401
     type(token).objects.filter(pk=token.pk).update(expires_at="2000-01-01T00:00:00Z")
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_the_hotline_and_the_analyst_see_a_teams_roles_not_their_names_and_phones(
+        client: Client, make_user: Callable[..., User], officer: User) -> None:
+    coordinator = make_user("manop.k", Role.NETWORK_COORDINATOR, "8405", first_name="มานพ",
+                            phone="081-000-0002")
+    for role in (Role.HOTLINE_OPERATOR, Role.NATIONAL_ANALYST):
+        client.force_login(make_user(f"u-{role}", role, ""))
+        page = client.get("/workspace/8405/").content.decode()
+        assert "มานพ" not in page and "081-000-0002" not in page, role
+        api = client.get("/api/v1/workspaces/8405").json()
+        assert {m["phone"] for m in api["team"]} == {""}
+        assert coordinator.username not in str(api)
+    # The province's officer works with the team: names and phones shown.
+    client.force_login(officer)
+    page = client.get("/workspace/8405/").content.decode()
+    assert "มานพ" in page and "081-000-0002" in page

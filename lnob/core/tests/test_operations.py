@@ -15,7 +15,7 @@ from django.test import Client
 
 from lnob.core.models import RoleGrant, User
 
-GOOD_KEY = "k" * 20 + "Zq8w3-Vn1x_Lp0Rt7YbH5mJc"
+GOOD_KEY = "Zq8w3-Vn1x_Lp0Rt7YbH5mJc4sKe9uTg2AdWf6Pi_oQxNl3By8Cv"
 
 
 def settings_load(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:

@@ -116,7 +116,7 @@ def test_api_figures_in_the_area_outside_it_and_anonymous(
         client: Client, make_user: Callable[..., User], data: None, role: Role, granted: str,
         inside: list[str], outside: list[str]) -> None:
     assert client.get(f"/api/v1/coverage/figures?area={inside[0]}").status_code == 401
-    _token, raw = api_token_create(actor=make_user("u", role, granted), name="t")
+    _token, raw = api_token_create(actor=make_user("u", role, granted), name="t", scope="write")
     auth = {"Authorization": f"Bearer {raw}"}
     response = client.get(f"/api/v1/coverage/figures?area={inside[0]}", headers=auth)
     assert response.status_code == 200
@@ -129,7 +129,7 @@ def test_api_figures_in_the_area_outside_it_and_anonymous(
 
 
 def test_api_refuses_a_stranger(client: Client, stranger: User, data: None) -> None:
-    _token, raw = api_token_create(actor=stranger, name="t")
+    _token, raw = api_token_create(actor=stranger, name="t", scope="write")
     auth = {"Authorization": f"Bearer {raw}"}
     assert client.get("/api/v1/coverage/figures?area=84", headers=auth).status_code == 403
 

@@ -155,7 +155,7 @@ def test_the_form_outside_the_area_is_404_and_for_a_stranger_403(
 # ------------------------------------------------------------------- API
 
 def _auth(user: User) -> dict[str, str]:
-    _token, raw = api_token_create(actor=user, name="t")
+    _token, raw = api_token_create(actor=user, name="t", scope="write")
     return {"Authorization": f"Bearer {raw}"}
 
 

@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 from django.test import Client
 
-from lnob.cases.tests.test_api import bearer
 from lnob.core.models import User
 from lnob.dedup.models import Merge
 from lnob.dedup.tests.conftest import ID_A_TYPO
 from lnob.registry.models import Person, Status
+from lnob.testing import bearer
 
 Maker = Callable[..., Person]
 JSON = "application/json"
@@ -28,7 +28,12 @@ def test_check_search_decide_and_undo(client: Client, officer: User, other_offic
     assert hints[0]["person_id"] == first.pk and hints[0]["decision"] == "merge"
     elsewhere = client.post("/api/v1/duplicates/check", typed, content_type=JSON,
                             headers=bearer(other_officer)).json()
-    assert elsewhere[0]["person_id"] is None and elsewhere[0]["full_name"] == ""
+    # Outside your areas: that a match exists, nothing more (no province, no
+    # likelihood, no field-by-field evidence to guess with).
+    assert elsewhere == [{"person_id": None, "outside_area": True,
+                          "message": elsewhere[0]["message"], "probability": None,
+                          "decision": None, "full_name": "", "evidence": []}]
+    assert "outside your area" in elsewhere[0]["message"] or "นอกพื้นที่" in elsewhere[0]["message"]
     assert client.post("/api/v1/duplicates/check", typed, content_type=JSON,
                        headers=bearer(stranger)).status_code == 403
 

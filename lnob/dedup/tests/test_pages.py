@@ -147,13 +147,17 @@ def test_the_hotline_form_shows_a_likely_duplicate_before_filing(
             "reporter_name": "ผู้ใหญ่บ้าน"}
     response = client.post("/cases/report/", form)
     page = response.content.decode()
-    # The hotline may not open persons' records: it learns that one exists, where.
+    # The hotline may not open persons' records: it learns only that a match
+    # exists outside its area — not where, not how likely, not what agreed.
     assert response.status_code == 200
-    assert 'data-hint-province="84"' in page and "data-hint-person" not in page
-    assert f"/persons/{first.pk}/" not in page
+    assert "data-hint-outside" in page and "data-hint-person" not in page
+    assert f"/persons/{first.pk}/" not in page and "84" not in page.split("hints-title")[1][:600]
     assert Person.objects.count() == 1
     response = client.post("/cases/report/", {**form, "checked_duplicates": "1"})
     assert response.status_code == 302 and Person.objects.count() == 2
+    # The pair waits for the officers who may see both records.
+    second = Person.objects.exclude(pk=first.pk).get()
+    assert CandidatePair.objects.filter(left=first, right=second, status="pending").exists()
 
 
 def test_the_person_list_leads_officers_to_the_queue(client: Client, found: CandidatePair,

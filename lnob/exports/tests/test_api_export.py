@@ -6,17 +6,14 @@ import pytest
 from django.test import Client
 
 from lnob.core.models import AuditAction, AuditEvent, User
-from lnob.core.services import api_token_create
 from lnob.exports.tests.conftest import as_dicts, csv_rows, xlsx_rows
 from lnob.registry.models import Person
+from lnob.testing import bearer
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/persons/export"
 
-
-def bearer(user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {api_token_create(actor=user, name='t')[1]}"}
 
 
 def test_the_api_returns_the_same_file_as_the_page(

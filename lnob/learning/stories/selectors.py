@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from lnob.learning.access import published_stories, stories_visible_to
 from lnob.learning.models import Story, StoryPerson
+from lnob.learning.redact import name_patterns, redact
 from lnob.learning.stories import consent
 from lnob.registry.models import Person
 
@@ -50,9 +51,18 @@ def public_list(filters: PublicFilters) -> QuerySet[Story]:
 
 def shown_publicly(stories: list[Story]) -> list[Story]:
     """The stories that may be shown now: a person who withdrew their consent
-    takes the story off the public site at once."""
+    takes the story off the public site at once. What is shown has IDs, phone
+    numbers and the names of the story's people taken out (the instances are
+    changed in memory, never saved)."""
     hidden = consent.withdrawn(stories)
-    return [s for s in stories if s.pk not in hidden]
+    shown = [s for s in stories if s.pk not in hidden]
+    for story in shown:
+        people = [*story.persons.values_list("pk", flat=True), *(story.named_person_ids or [])]
+        patterns = name_patterns(people)
+        story.title = redact(story.title, patterns)
+        story.summary = redact(story.summary, patterns)
+        story.body = redact(story.body, patterns)
+    return shown
 
 
 def public_story(pk: int) -> Story | None:

@@ -29,6 +29,7 @@ from lnob.learning.access import (
     story_for,
 )
 from lnob.learning.models import Story, StoryPhoto, StoryStatus
+from lnob.learning.redact import redact
 from lnob.learning.stories import selectors, services, workflow
 from lnob.learning.stories.forms import PhotoForm, PublicFilterForm, StoryForm, story_initial
 
@@ -218,8 +219,14 @@ def public_story_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "learning/public_detail.html", {
         "story": story, "area": area_by_code(story.area_code),
         "province": Province.objects.filter(code=story.province_code).first(),
-        "photos": list(story.photos.all()), "tags": list(story.tags.all()),
-        "networks": list(story.networks.all())})
+        "photos": _captions_redacted(list(story.photos.all())),
+        "tags": list(story.tags.all()), "networks": list(story.networks.all())})
+
+
+def _captions_redacted(photos: list[StoryPhoto]) -> list[StoryPhoto]:
+    for photo in photos:
+        photo.caption = redact(photo.caption)
+    return photos
 
 
 @public

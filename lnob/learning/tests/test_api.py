@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def auth(user: User) -> dict[str, str]:
-    _token, raw = api_token_create(actor=user, name="test")
+    _token, raw = api_token_create(actor=user, name="test", scope="write")
     return {"Authorization": f"Bearer {raw}"}
 
 

@@ -9,19 +9,24 @@ Public API
 Input (build from records, or pass columns directly for speed)::
 
     Person(id, subdistrict, needs: Mapping[str, int], village=None,
-           current_giver=None, province=None, district=None)
+           current_giver=None, province=None, district=None, urgent=False,
+           waiting_since=None)
     Volunteer(id, network, areas: Collection[str], needs: Collection[str], capacity)
     Network(id, capacity)
-    Problem.from_records(people, volunteers, networks) -> Problem
+    Problem.from_records(people, volunteers, networks, must_serve=()) -> Problem
     Problem(People(...), Volunteers(...), Networks(...))       # columnar form
     Parameters(cost_same_village=0, cost_same_subdistrict=10, cost_same_district=30,
                cost_same_province=60, unmet_need_cost=40, continuity_threshold=50,
-               unplaced_cost_per_severity=1000, named_full_givers=5)
+               unplaced_cost_per_severity=1000, urgent_cost=500, named_full_givers=5)
 
 Runs::
 
     solve(problem, params=None, *, workers=1, decompose=True, group=True,
-          progress=None) -> Result          # optimal, min-cost flow
+          progress=None, rebalance=()) -> Result   # optimal, min-cost flow
+    usable(problem) -> (Problem, [LeftOut])  # the problem without refused records
+
+Current care is fixed: a person with a current giver keeps them (taking one of
+the giver's places) unless they live in one of the ``rebalance`` areas.
     greedy(problem, params=None, *, workers=1, progress=None) -> Result   # baseline
 
 ``workers`` > 1 solves independent parts in that many "spawn" processes (the
@@ -31,7 +36,8 @@ calling script needs the usual ``if __name__ == "__main__":`` guard);
 Output (:class:`Result`)::
 
     result.assignments() -> dict[id, Assignment(person, volunteer, network, cost,
-                                                 previous)]   # .kept
+                                                 previous, level, fixed)]
+                                  # .kept, .distance ("same_village" ...)
     result.unplaced() -> list[Unplaced(person, reason, subdistrict, village,
                                        main_need, severity, full_givers,
                                        more_full_givers, previous)]
@@ -43,7 +49,8 @@ Output (:class:`Result`)::
     result.volunteer_index, result.reason_index    # NumPy, per person (bulk use)
     result.stats                                   # sizes and seconds per phase
 
-Reasons (:class:`Reason`): ``no_coverage``, ``no_need_served``, ``all_full``
+Reasons (:class:`Reason`): ``no_coverage``, ``must_not_served``, ``no_need_served``,
+``all_full``
 (naming the first full volunteers, nearest first), ``too_costly`` (only with
 weights where leaving someone unplaced is cheaper than an available placement).
 
@@ -56,6 +63,7 @@ Bad input raises :class:`MatchingInputError` (``record``, ``record_id``,
 """
 
 from .model import (
+    LEVEL_NAMES,
     Assignment,
     Id,
     MatchingInputError,
@@ -72,10 +80,11 @@ from .model import (
     Volunteer,
     Volunteers,
 )
+from .robust import LeftOut, usable
 from .solver import greedy, solve
 
 __all__ = [
     "Assignment", "Id", "MatchingInputError", "Network", "Networks", "Parameters", "People",
     "Person", "Problem", "Reason", "Result", "SubdistrictTotals", "Unplaced", "Volunteer",
-    "Volunteers", "greedy", "solve",
+    "Volunteers", "greedy", "solve", "LeftOut", "usable", "LEVEL_NAMES",
 ]

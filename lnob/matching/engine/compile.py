@@ -54,6 +54,14 @@ class Compiled:
     cov_level: np.ndarray       # int64
     cov_code: np.ndarray        # int64
     n_cap: np.ndarray           # int64
+    p_urgent: np.ndarray        # bool: an urgent case
+    p_wait: np.ndarray          # int64: larger = waiting for a shorter time (left out first)
+    must: np.ndarray            # uint64 (words,): the needs a placement must serve
+
+    @property
+    def p_pri(self) -> np.ndarray:
+        """Priority level 0..9: 2 × (severity − 1) + urgent (9 = most pressing)."""
+        return 2 * (self.p_sev - 1) + self.p_urgent.astype(np.int64)
 
     @property
     def n(self) -> int:
@@ -107,6 +115,19 @@ def _column(values: Any, size: int, record: str, field: str) -> np.ndarray:
     arr = np.asarray(values)
     if arr.ndim != 1 or arr.size != size:
         raise _shape_error(record, field, f"has {arr.size} entries for {size} records")
+    return arr
+
+
+def _id_column(values: Any, size: int, record: str, field: str) -> np.ndarray:
+    """Ids as an object array keeping each id's own type: ``np.asarray([1, "solo"])``
+    would turn every id into a string."""
+    if isinstance(values, np.ndarray):
+        return _column(values, size, record, field)
+    items = list(values)
+    if len(items) != size:
+        raise _shape_error(record, field, f"has {len(items)} entries for {size} records")
+    arr = np.empty(size, dtype=object)
+    arr[:] = [_plain(v) for v in items]
     return arr
 
 
@@ -253,7 +274,7 @@ def compile_problem(problem: Problem) -> Compiled:
     # Volunteers.
     v_ids = _ids(volunteers.ids, "volunteer")
     m = len(v_ids)
-    v_net_ids = _column(volunteers.networks, m, "volunteer", "networks").tolist()
+    v_net_ids = _id_column(volunteers.networks, m, "volunteer", "networks").tolist()
     v_net = np.empty(m, dtype=np.int64)
     for i, nid in enumerate(v_net_ids):
         j = n_index.get(nid)
@@ -333,8 +354,26 @@ def compile_problem(problem: Problem) -> Compiled:
                      f"of need {p_text[i]!r} must be 1–5 (got {sev[i]})",
                      f"ของ {p_text[i]!r} ต้องอยู่ระหว่าง 1–5 (ได้ {sev[i]})")
 
+    if people.urgent is None:
+        p_urgent = np.zeros(n, dtype=bool)
+    else:
+        p_urgent = _column(people.urgent, n, "person", "urgent").astype(bool)
+    p_wait = np.arange(n, dtype=np.int64)   # by default: later in the input = newer
+    if people.waiting_since is not None:
+        since = _column(people.waiting_since, n, "person", "waiting_since")
+        given = ~_missing(since)
+        if since.dtype == object:
+            values = np.fromiter((int(v) if ok else 0 for v, ok in zip(
+                since.tolist(), given.tolist(), strict=True)), dtype=np.int64, count=n)
+        else:
+            values = since.astype(np.int64)
+        # Rank: by the date given (none given = newest), then input order.
+        order = np.lexsort((np.arange(n), np.where(given, values, np.iinfo(np.int64).max)))
+        p_wait[order] = np.arange(n, dtype=np.int64)
+
     p_list, s_list = p_text.tolist(), s_text.tolist()
-    vocabulary = np.asarray(sorted(set(p_list) | set(s_list)), dtype=str)
+    must_codes = sorted(str(x) for x in problem.must_serve)
+    vocabulary = np.asarray(sorted(set(p_list) | set(s_list) | set(must_codes)), dtype=str)
     index = {code: i for i, code in enumerate(vocabulary.tolist())}
     words = max(1, -(-vocabulary.size // 64))
     p_need_index = np.fromiter((index[x] for x in p_list), dtype=np.int64, count=len(p_list))
@@ -354,7 +393,7 @@ def compile_problem(problem: Problem) -> Compiled:
     best = np.maximum.reduceat(score, starts) if n else np.zeros(0, dtype=np.int64)
     p_main = k - 1 - best % k
 
-    current = _column(people.current_givers, n, "person", "current_givers")
+    current = _id_column(people.current_givers, n, "person", "current_givers")
     has_current = ~_missing(current)
     p_cur = np.full(n, -1, dtype=np.int64)
     if has_current.any():
@@ -371,7 +410,9 @@ def compile_problem(problem: Problem) -> Compiled:
     return Compiled(need_codes=vocabulary, words=words, p_sd=p_sd, p_vil=p_vil,
                     p_needs=p_needs, p_sev=p_sev, p_main=p_main, p_cur=p_cur, v_net=v_net,
                     v_cap=v_cap, v_serve=v_serve, cov_vol=cov_vol, cov_level=cov_level,
-                    cov_code=cov_code, n_cap=n_cap)
+                    cov_code=cov_code, n_cap=n_cap, p_urgent=p_urgent, p_wait=p_wait,
+                    must=_masks(np.asarray([index[x] for x in must_codes], dtype=np.int64),
+                                np.zeros(len(must_codes), dtype=np.int64), 1, words)[0])
 
 
 class _Lazy(Sequence[Any]):

@@ -10,7 +10,7 @@ from .compile import DISTRICT, PROVINCE, SUBDISTRICT, VILLAGE, Compiled
 from .graph import Plan, ragged_arange, rank_in_runs
 from .model import Parameters, SubdistrictTotals
 
-NO_COVERAGE, NO_NEED_SERVED, ALL_FULL, TOO_COSTLY = 0, 1, 2, 3
+NO_COVERAGE, NO_NEED_SERVED, ALL_FULL, TOO_COSTLY, MUST_NOT_SERVED = 0, 1, 2, 3, 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +63,7 @@ def reasons(c: Compiled, p: Plan, params: Parameters, volunteer_index: np.ndarra
     covering = np.diff(p.cand.ptr)[u_loc]
     why = np.where(covering == 0, NO_COVERAGE, np.where(
         suitable == 0, NO_NEED_SERVED, np.where(room == 0, ALL_FULL, TOO_COSTLY)))
+    why = np.where((covering > 0) & ~must_served(c, p, un), MUST_NOT_SERVED, why)
     reason = np.full(n, -1, dtype=np.int64)
     reason[un] = why
 
@@ -82,6 +83,39 @@ def reasons(c: Compiled, p: Plan, params: Parameters, volunteer_index: np.ndarra
     more[un[full]] = suitable[full] - counts
     return Reasons(reason=reason, full_offsets=offsets,
                    full_volunteers=vols[ragged_arange(lo, counts)], full_more=more)
+
+
+def must_served(c: Compiled, p: Plan, people: np.ndarray) -> np.ndarray:
+    """Whether some volunteer covering each person serves all of their needs that
+    must be served (True for those who have none)."""
+    out = np.ones(people.size, dtype=bool)
+    required = c.p_needs[people] & c.must
+    has = np.flatnonzero(required.any(axis=1))
+    if has.size == 0:
+        return out
+    locs = p.loc.of_person[people[has]]
+    cols = [locs, *(required[has, w] for w in range(c.words))]
+    first, of = _unique_rows(cols)
+    u_loc, u_req = locs[first], required[has][first]
+    counts = np.diff(p.cand.ptr)[u_loc]
+    idx = ragged_arange(p.cand.ptr[u_loc], counts)
+    pair = np.repeat(np.arange(first.size, dtype=np.int64), counts)
+    ok = ((c.v_serve[p.cand.vol[idx]] & u_req[pair]) == u_req[pair]).all(axis=1)
+    found = np.bincount(pair[ok], minlength=first.size) > 0
+    out[has] = found[of]
+    return out
+
+
+def _unique_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    order = np.lexsort(columns[::-1])
+    new = np.zeros(order.size, dtype=bool)
+    new[0] = True
+    for col in columns:
+        s = col[order]
+        new[1:] |= s[1:] != s[:-1]
+    inverse = np.empty(order.size, dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return order[new], inverse
 
 
 def subdistrict_totals(c: Compiled, volunteer_index: np.ndarray

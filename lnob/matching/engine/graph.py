@@ -126,7 +126,7 @@ class Groups:
     ptr: np.ndarray         # group g's members are members[ptr[g]:ptr[g+1]]
     loc: np.ndarray
     needs: np.ndarray       # uint64 (G, words)
-    sev: np.ndarray         # (G, 5): members of severity 1..5
+    sev: np.ndarray         # (G, 10): members of each priority level (see unplaced_costs2)
     cur: np.ndarray
     of_person: np.ndarray
 
@@ -147,7 +147,7 @@ def groups(c: Compiled, loc: Locations, cur: np.ndarray, enabled: bool = True,
     if enabled:
         columns = [cur, *(c.p_needs[:, w] for w in range(c.words)), loc.of_person]
         if by_severity:
-            columns.insert(0, c.p_sev)
+            columns.insert(0, c.p_pri)
         order = np.lexsort(columns)
         new = np.zeros(n, dtype=bool)
         if n:
@@ -163,8 +163,8 @@ def groups(c: Compiled, loc: Locations, cur: np.ndarray, enabled: bool = True,
     first = order[starts]
     of_person = np.empty(n, dtype=np.int64)
     of_person[order] = np.cumsum(new) - 1
-    sev = np.zeros((starts.size, MAX_SEVERITY), dtype=np.int64)
-    np.add.at(sev, (of_person, c.p_sev - 1), 1)
+    sev = np.zeros((starts.size, PRIORITIES), dtype=np.int64)
+    np.add.at(sev, (of_person, c.p_pri), 1)
     return Groups(members=order.astype(np.int64), ptr=ptr, loc=loc.of_person[first],
                   needs=c.p_needs[first], sev=sev, cur=cur[first], of_person=of_person)
 
@@ -210,7 +210,7 @@ class BlockInput:
     g_size: np.ndarray
     g_loc: np.ndarray
     g_needs: np.ndarray
-    g_sev: np.ndarray       # (G, 5): members of severity 1..5
+    g_sev: np.ndarray       # (G, 10): members of each priority level
     g_cur: np.ndarray       # local volunteer, -1
     loc_sd: np.ndarray      # per local location: subdistrict code
     loc_vil: np.ndarray     # and village code, -1
@@ -221,8 +221,10 @@ class BlockInput:
     v_net: np.ndarray       # local network, -1 when its network cannot bind
     v_serve: np.ndarray
     n_cap: np.ndarray
-    costs: tuple[int, ...]  # tier ×4, unmet, continuity threshold, unplaced per severity
+    costs: tuple[int, ...]  # tier ×4, unmet, continuity threshold, unplaced per severity,
+    #                         urgent, must-serve penalty (see param_costs)
     g_part: np.ndarray      # per group: its independent part (component) in the block
+    must: np.ndarray        # uint64 (words,): needs that must be served
 
     @property
     def arcs(self) -> int:
@@ -244,9 +246,24 @@ class Plan:
     binding_net: np.ndarray
 
 
+PRIORITIES = 2 * MAX_SEVERITY   # priority level = 2 × (severity − 1) + urgent
+
+
+def must_penalty(params: Parameters) -> int:
+    """Cost added per must-serve need a placement leaves unserved: more than
+    leaving anyone unplaced, so an optimal flow never uses such a placement."""
+    return params.unplaced_cost_of(MAX_SEVERITY, True) + 1
+
+
 def param_costs(params: Parameters) -> tuple[int, ...]:
     return (*params.tier_costs, params.unmet_need_cost, params.continuity_threshold,
-            params.unplaced_cost_per_severity)
+            params.unplaced_cost_per_severity, params.urgent_cost, must_penalty(params))
+
+
+def unplaced_costs2(costs: tuple[int, ...]) -> np.ndarray:
+    """Twice the cost of leaving a person of each priority level unplaced."""
+    level = np.arange(PRIORITIES, dtype=np.int64)
+    return 2 * (costs[6] * (level // 2 + 1) + costs[7] * (level % 2))
 
 
 def plan(c: Compiled, params: Parameters, decompose: bool = True, group: bool = True,
@@ -321,7 +338,8 @@ def plan(c: Compiled, params: Parameters, decompose: bool = True, group: bool = 
             v_cap=c.v_cap[vols],
             v_net=np.where(binding_net[nets_all], np.searchsorted(nets, nets_all), -1),
             v_serve=c.v_serve[vols], n_cap=c.n_cap[nets], costs=costs,
-            g_part=np.unique(g_comp[gs], return_inverse=True)[1].astype(np.int64)))
+            g_part=np.unique(g_comp[gs], return_inverse=True)[1].astype(np.int64),
+            must=c.must))
         block_groups.append(gs)
         block_vols.append(vols)
     return Plan(loc=loc, cand=cand, groups=grp, blocks=blocks, block_groups=block_groups,
@@ -330,11 +348,11 @@ def plan(c: Compiled, params: Parameters, decompose: bool = True, group: bool = 
 
 
 def arc_costs(needs: np.ndarray, serve: np.ndarray, level: np.ndarray,
-              costs: tuple[int, ...]) -> np.ndarray:
+              costs: tuple[int, ...], must: np.ndarray) -> np.ndarray:
     """Cost of placing (needs) with (serve) at (level), continuity not counted."""
     tier = np.asarray(costs[:4], dtype=np.int64)
     unmet = popcount(needs & ~serve)
-    return tier[level] + costs[4] * unmet
+    return tier[level] + costs[4] * unmet + costs[8] * popcount(needs & must & ~serve)
 
 
 def block_arcs(b: BlockInput) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -347,6 +365,6 @@ def block_arcs(b: BlockInput) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     g = np.repeat(np.arange(b.g_size.size, dtype=np.int64), counts)
     idx = ragged_arange(b.loc_ptr[b.g_loc], counts)
     v = b.cand_vol[idx]
-    cost2 = 2 * arc_costs(b.g_needs[g], b.v_serve[v], b.cand_level[idx], b.costs)
+    cost2 = 2 * arc_costs(b.g_needs[g], b.v_serve[v], b.cand_level[idx], b.costs, b.must)
     cost2 -= np.where(b.g_cur[g] == v, 2 * b.costs[5] + 1, 0)
     return g, v, cost2

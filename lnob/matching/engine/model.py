@@ -53,6 +53,7 @@ _TH_PARAMETER_NAMES = {
     "unmet_need_cost": "ต้นทุนต่อความต้องการที่ผู้ให้ไม่ได้ช่วย",
     "continuity_threshold": "เกณฑ์ความต่อเนื่องของการดูแล",
     "unplaced_cost_per_severity": "ต้นทุนการไม่ได้จับคู่ต่อระดับความรุนแรง",
+    "urgent_cost": "ต้นทุนเพิ่มเมื่อไม่ได้จับคู่ผู้ที่เร่งด่วน",
     "named_full_givers": "จำนวนผู้ให้ที่เต็มซึ่งระบุชื่อ",
 }
 PARAMETER_MAX = 1_000_000
@@ -76,6 +77,9 @@ class Parameters:
     unmet_need_cost: int = 40
     continuity_threshold: int = 50
     unplaced_cost_per_severity: int = 1000
+    # Added to the cost of leaving an urgent person unplaced: below one severity
+    # step, so urgency ranks a person above others of the same severity only.
+    urgent_cost: int = 500
     # How many full volunteers an ``all_full`` reason names (cheapest first).
     named_full_givers: int = 5
 
@@ -114,6 +118,17 @@ class Parameters:
                 f"ต้องมากกว่า{_TH_PARAMETER_NAMES['cost_same_province']} "
                 f"({self.cost_same_province}) มิฉะนั้นการไม่จับคู่อาจถูกกว่าการจับคู่",
                 self.unplaced_cost_per_severity)
+        if self.urgent_cost >= self.unplaced_cost_per_severity:
+            raise _parameter_error(
+                "urgent_cost",
+                f"must be less than unplaced_cost_per_severity "
+                f"({self.unplaced_cost_per_severity}), or urgency would outrank severity",
+                f"ต้องน้อยกว่า{_TH_PARAMETER_NAMES['unplaced_cost_per_severity']} "
+                f"({self.unplaced_cost_per_severity}) มิฉะนั้นความเร่งด่วนจะมาก่อนความรุนแรง",
+                self.urgent_cost)
+
+    def unplaced_cost_of(self, severity: int, urgent: bool) -> int:
+        return self.unplaced_cost_per_severity * severity + (self.urgent_cost if urgent else 0)
 
 
 def _parameter_error(name: str, en: str, th: str, value: object) -> MatchingInputError:
@@ -132,7 +147,10 @@ class Person:
     ``subdistrict`` is the 6-digit DOPA code; ``village`` the 8-digit one (or None).
     ``province``/``district`` may be given and are then checked against the
     subdistrict code's prefix. ``current_giver`` is the volunteer id who follows
-    the person today, if any.
+    the person today, if any. ``urgent``: an urgent case (placed before anyone
+    of the same or lower severity who is not). ``waiting_since``: any number
+    that orders people by how long they have waited (smaller = waiting longer,
+    e.g. the day the case was opened); by default the input order.
     """
 
     id: Id
@@ -142,6 +160,8 @@ class Person:
     current_giver: Id | None = None
     province: str | None = None
     district: str | None = None
+    urgent: bool = False
+    waiting_since: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +214,8 @@ class People:
     current_givers: Sequence[Id | None] | np.ndarray
     provinces: Sequence[str | None] | np.ndarray | None = None
     districts: Sequence[str | None] | np.ndarray | None = None
+    urgent: Sequence[bool] | np.ndarray | None = None
+    waiting_since: Sequence[int | None] | np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -207,7 +229,9 @@ class People:
             ids=[p.id for p in people], subdistricts=[p.subdistrict for p in people],
             villages=[p.village for p in people], need_offsets=offsets, need_codes=codes,
             need_severities=severities, current_givers=[p.current_giver for p in people],
-            provinces=[p.province for p in people], districts=[p.district for p in people])
+            provinces=[p.province for p in people], districts=[p.district for p in people],
+            urgent=[bool(p.urgent) for p in people],
+            waiting_since=[p.waiting_since for p in people])
 
 
 @dataclass(frozen=True, eq=False)
@@ -256,12 +280,16 @@ class Problem:
     people: People
     volunteers: Volunteers
     networks: Networks
+    # Need codes a placement must serve: a volunteer who does not serve one of
+    # these needs of a person is never proposed for them (the others stay weights).
+    must_serve: frozenset[str] = frozenset()
 
     @classmethod
     def from_records(cls, people: Iterable[Person], volunteers: Iterable[Volunteer],
-                     networks: Iterable[Network]) -> Problem:
+                     networks: Iterable[Network],
+                     must_serve: Iterable[str] = ()) -> Problem:
         return cls(People.from_records(people), Volunteers.from_records(volunteers),
-                   Networks.from_records(networks))
+                   Networks.from_records(networks), frozenset(must_serve))
 
 
 # ----------------------------------------------------------------------------- output
@@ -270,12 +298,19 @@ class Reason(StrEnum):
     """Why a person was left unplaced (checked in this order)."""
 
     NO_COVERAGE = "no_coverage"          # no volunteer covers the person's area
+    MUST_NOT_SERVED = "must_not_served"  # none who cover it serves a must-serve need
     NO_NEED_SERVED = "no_need_served"    # volunteers cover it, none serves the main need
     ALL_FULL = "all_full"                # the volunteers who serve the main need are full
     TOO_COSTLY = "too_costly"            # one has room, but the weights make leaving cheaper
 
 
-REASON_ORDER = (Reason.NO_COVERAGE, Reason.NO_NEED_SERVED, Reason.ALL_FULL, Reason.TOO_COSTLY)
+REASON_ORDER = (Reason.NO_COVERAGE, Reason.NO_NEED_SERVED, Reason.ALL_FULL, Reason.TOO_COSTLY,
+                Reason.MUST_NOT_SERVED)
+
+# How near a placement is (Assignment.level): the most specific area by which the
+# carer covers the person; OUTSIDE: a kept carer who no longer covers them.
+LEVEL_NAMES = ("same_village", "same_subdistrict", "same_district", "same_province",
+               "outside")
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +320,13 @@ class Assignment:
     network: Id
     cost: float             # this placement's cost (with the continuity bonus if kept)
     previous: Id | None     # the current giver before the run
+    level: int = -1         # index into LEVEL_NAMES
+    fixed: bool = False     # current care kept as it is (not part of what was solved)
+
+    @property
+    def distance(self) -> str:
+        """``same_village`` … ``same_province``, or ``outside``."""
+        return LEVEL_NAMES[self.level] if 0 <= self.level < len(LEVEL_NAMES) else "outside"
 
     @property
     def kept(self) -> bool:
@@ -309,6 +351,9 @@ class Unplaced:
             where = (f"village {self.village} or subdistrict {self.subdistrict}"
                      if self.village else f"subdistrict {self.subdistrict}")
             return f"No giver covers {where}."
+        if self.reason is Reason.MUST_NOT_SERVED:
+            return (f"Givers cover subdistrict {self.subdistrict}, but none serves every "
+                    "need that must be served.")
         if self.reason is Reason.NO_NEED_SERVED:
             return (f"Givers cover subdistrict {self.subdistrict}, but none serves the "
                     f"main need '{self.main_need}'.")
@@ -325,6 +370,9 @@ class Unplaced:
             where = (f"หมู่บ้าน {self.village} หรือตำบล {self.subdistrict}"
                      if self.village else f"ตำบล {self.subdistrict}")
             return f"ไม่มีผู้ให้ที่ดูแลพื้นที่{where}"
+        if self.reason is Reason.MUST_NOT_SERVED:
+            return (f"มีผู้ให้ที่ดูแลตำบล {self.subdistrict} แต่ไม่มีผู้ใดช่วยได้ครบทุกความ"
+                    "ต้องการที่ต้องได้รับการช่วยเหลือ")
         if self.reason is Reason.NO_NEED_SERVED:
             return (f"มีผู้ให้ที่ดูแลตำบล {self.subdistrict} แต่ไม่มีผู้ใดช่วยเรื่อง "
                     f"'{self.main_need}' ซึ่งเป็นความต้องการหลัก")
@@ -372,6 +420,10 @@ class Result:
     full_more: np.ndarray
     subdistricts: tuple[SubdistrictTotals, ...]
     stats: dict[str, float] = field(default_factory=dict)
+    # per person: index into LEVEL_NAMES, -1 if unplaced; and whether their
+    # current care was kept fixed (not solved).
+    level_index: np.ndarray | None = None
+    fixed: np.ndarray | None = None
 
     @property
     def total_cost(self) -> float:
@@ -401,12 +453,18 @@ class Result:
         rows = np.flatnonzero(self.volunteer_index >= 0)
         vols = self.volunteer_index[rows]
         previous = _pick(people.current_givers, rows)
+        levels = (self.level_index[rows] if self.level_index is not None
+                  else np.full(rows.size, -1)).tolist()
+        fixed = (self.fixed[rows] if self.fixed is not None
+                 else np.zeros(rows.size, dtype=bool)).tolist()
         return {person: Assignment(person=person, volunteer=vol, network=net, cost=cost,
-                                   previous=None if prev == "" else prev)
-                for person, vol, net, cost, prev in zip(
+                                   previous=None if prev == "" else prev, level=lvl,
+                                   fixed=fix)
+                for person, vol, net, cost, prev, lvl, fix in zip(
                     _pick(people.ids, rows), _pick(volunteers.ids, vols),
                     _pick(volunteers.networks, vols),
-                    (self.person_cost2[rows] / 2).tolist(), previous, strict=True)}
+                    (self.person_cost2[rows] / 2).tolist(), previous, levels, fixed,
+                    strict=True)}
 
     def unplaced(self) -> list[Unplaced]:
         """Every person left unplaced, with the reason (in input order)."""

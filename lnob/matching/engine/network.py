@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .compile import popcount
-from .graph import BlockInput, ragged_arange
+from .graph import BlockInput, ragged_arange, unplaced_costs2
 
 LEVELS = 4
 
@@ -82,14 +82,15 @@ class FlowNetwork:
     start: np.ndarray       # a feasible flow to start from: everyone unplaced
     layer: np.ndarray       # per node: GROUP, ENTRY + level, HUB, VOLUNTEER or OTHER
     vol_base: int
-    unplaced_severity: np.ndarray   # the first arcs are group → sink, one per severity
+    unplaced_severity: np.ndarray   # the first arcs are group → sink, one per priority level
     solver_node: np.ndarray         # node → the number the solver sees
+    levels: int = 10
 
     def unplaced(self, flows: np.ndarray, groups: int) -> np.ndarray:
-        """(groups, 5): how many of each severity the flow leaves unplaced."""
+        """(groups, levels): how many of each priority level the flow leaves unplaced."""
         k = self.unplaced_severity.size
-        out = np.zeros((groups, 5), dtype=np.int64)
-        np.add.at(out, (self.tails[:k], self.unplaced_severity - 1), flows[:k])
+        out = np.zeros((groups, self.levels), dtype=np.int64)
+        np.add.at(out, (self.tails[:k], self.unplaced_severity), flows[:k])
         return out
 
 
@@ -123,7 +124,8 @@ def build(b: BlockInput) -> FlowNetwork:
     group needs one arc for all its entry levels."""
     n_g, n_v, n_n = b.g_size.size, b.v_cap.size, b.n_cap.size
     tier = np.asarray(b.costs[:4], dtype=np.int64)
-    unmet, threshold, unplaced = b.costs[4], b.costs[5], b.costs[6]
+    unmet, threshold, penalty = b.costs[4], b.costs[5], b.costs[8]
+    must = b.must
     big = max(int(b.g_size.sum()), 1)
     sd, vil = b.loc_sd[b.g_loc], b.loc_vil[b.g_loc]
     g_area = [vil, sd, sd // 100, sd // 10_000]
@@ -159,7 +161,8 @@ def build(b: BlockInput) -> FlowNetwork:
         served = e_needs[ei] & b.v_serve[cov_vol[m_first]][mj]
         s_first, _ = unique_rows(ei, *_words(served))
         ei, served = ei[s_first], served[s_first]
-        s_cost2 = 2 * (tier[level] + unmet * popcount(e_needs[ei] & ~served))
+        s_cost2 = 2 * (tier[level] + unmet * popcount(e_needs[ei] & ~served)
+                       + penalty * popcount(e_needs[ei] & must & ~served))
         e_sets = np.bincount(ei, minlength=e_first.size)
         direct = DIRECT_WEIGHT * e_groups * e_vols
         flat = FLAT_WEIGHT * e_groups * e_sets
@@ -171,7 +174,8 @@ def build(b: BlockInput) -> FlowNetwork:
         gi, vj = join_on(g_area[level][g_direct], cov_area)
         g, v = g_direct[gi], cov_vol[vj]
         group_arcs.add(g, v, b.g_size[g], 2 * (
-            tier[level] + unmet * popcount(b.g_needs[g] & ~b.v_serve[v])))
+            tier[level] + unmet * popcount(b.g_needs[g] & ~b.v_serve[v])
+            + penalty * popcount(b.g_needs[g] & must & ~b.v_serve[v])))
         # Hubs for the subsets used by the other two modes.
         use = mode[ei] > 0
         ei, served, s_cost2 = ei[use], served[use], s_cost2[use]
@@ -216,7 +220,8 @@ def build(b: BlockInput) -> FlowNetwork:
     cur_g, pos = cur_g[found], pos[found]
     cur_v = b.g_cur[cur_g]
     cur_cost2 = 2 * (tier[b.cand_level[pos]]
-                     + unmet * popcount(b.g_needs[cur_g] & ~b.v_serve[cur_v])) \
+                     + unmet * popcount(b.g_needs[cur_g] & ~b.v_serve[cur_v])
+                     + penalty * popcount(b.g_needs[cur_g] & must & ~b.v_serve[cur_v])) \
         - (2 * threshold + 1)
 
     # Arcs inside the network (to the sinks: below).
@@ -270,11 +275,12 @@ def build(b: BlockInput) -> FlowNetwork:
 
     out = _Arcs([], [], [], [])
     unplaced_severity: list[np.ndarray] = []
-    for severity in range(1, b.g_sev.shape[1] + 1):  # unplaced arcs come first
-        has = np.flatnonzero(b.g_sev[:, severity - 1])
-        out.add(has, np.zeros(has.size, dtype=np.int64), b.g_sev[has, severity - 1],
-                2 * unplaced * severity)
-        unplaced_severity.append(np.full(has.size, severity, dtype=np.int64))
+    level_cost2 = unplaced_costs2(b.costs)
+    for level in range(b.g_sev.shape[1]):  # unplaced arcs come first
+        has = np.flatnonzero(b.g_sev[:, level])
+        out.add(has, np.zeros(has.size, dtype=np.int64), b.g_sev[has, level],
+                int(level_cost2[level]))
+        unplaced_severity.append(np.full(has.size, level, dtype=np.int64))
     k = sum(t.size for t in out.tails)
     for t, h, cap, cost in zip(arcs.tails, arcs.heads, arcs.caps, arcs.costs2, strict=True):
         out.add(t, h, cap, cost)
@@ -311,7 +317,7 @@ def build(b: BlockInput) -> FlowNetwork:
     return FlowNetwork(tails=tails, heads=heads, caps=caps, costs2=costs2, start=start,
                        layer=layer, vol_base=vol_base,
                        unplaced_severity=np.concatenate(unplaced_severity),
-                       solver_node=number)
+                       solver_node=number, levels=int(b.g_sev.shape[1]))
 
 
 PART_KEY = 10**9        # node key: part × PART_KEY + village code (8 digits)

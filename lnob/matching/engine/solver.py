@@ -6,9 +6,10 @@ in this process, or in ``workers`` processes — and explain the result.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
@@ -18,8 +19,18 @@ from ortools.graph.python import min_cost_flow
 from . import network
 from .compile import Compiled, compile_problem, popcount
 from .explain import reasons, subdistrict_totals
-from .graph import BlockInput, Plan, block_arcs, plan, rank_in_runs
-from .model import Parameters, Problem, Result
+from .graph import (
+    PRIORITIES,
+    BlockInput,
+    Plan,
+    block_arcs,
+    must_penalty,
+    param_costs,
+    plan,
+    rank_in_runs,
+    unplaced_costs2,
+)
+from .model import LEVEL_NAMES, Parameters, Problem, Result
 
 Progress = Callable[[int, int], None]
 """Called with (blocks done, blocks in all) as the run goes."""
@@ -30,7 +41,7 @@ class BlockOutput:
     g: np.ndarray           # local group
     v: np.ndarray           # local volunteer
     flow: np.ndarray        # people of the group placed with the volunteer
-    unplaced: np.ndarray    # (groups, 5): people of each severity left unplaced
+    unplaced: np.ndarray    # (groups, 10): people of each priority level left unplaced
     objective2: int         # twice the block's cost, unplaced people included
     arcs: int
     cpu_seconds: float      # CPU time of the block (not wall: the machine may be shared)
@@ -84,10 +95,11 @@ def greedy_block(b: BlockInput) -> BlockOutput:
     leaving them unplaced."""
     start = time.process_time()
     g, v, cost2 = block_arcs(b)
-    severity = 5 - np.argmax(b.g_sev[:, ::-1] > 0, axis=1)  # one per group here
-    unplaced2 = 2 * b.costs[6] * severity
+    levels = b.g_sev.shape[1]
+    priority = levels - 1 - np.argmax(b.g_sev[:, ::-1] > 0, axis=1)  # one per group here
+    unplaced2 = unplaced_costs2(b.costs)[priority]
     g_rank = np.empty(b.g_size.size, dtype=np.int64)
-    g_rank[np.argsort(-severity, kind="stable")] = np.arange(b.g_size.size)
+    g_rank[np.argsort(-priority, kind="stable")] = np.arange(b.g_size.size)
     order = np.lexsort((v, cost2, g_rank[g]))
     keep = cost2[order] < unplaced2[g[order]]
     order = order[keep]
@@ -120,8 +132,8 @@ def greedy_block(b: BlockInput) -> BlockOutput:
     flow = np.asarray(out_f, dtype=np.int64)
     cost = np.asarray(out_c, dtype=np.int64)
     left_over = np.asarray(left, dtype=np.int64)
-    unplaced = np.zeros((b.g_size.size, 5), dtype=np.int64)
-    unplaced[np.arange(b.g_size.size), severity - 1] = left_over
+    unplaced = np.zeros((b.g_size.size, levels), dtype=np.int64)
+    unplaced[np.arange(b.g_size.size), priority] = left_over
     objective2 = int((flow * cost).sum() + (left_over * unplaced2).sum())
     return BlockOutput(g=np.asarray(out_g, dtype=np.int64), v=np.asarray(out_v, dtype=np.int64),
                        flow=flow, unplaced=unplaced, objective2=objective2, arcs=int(g.size),
@@ -135,8 +147,86 @@ def placement_cost2(c: Compiled, p: Plan, params: Parameters, g: np.ndarray,
         * max(c.m, 1) + p.cand.vol
     level = p.cand.level[np.searchsorted(key, p.groups.loc[g] * max(c.m, 1) + v)]
     tier = np.asarray(params.tier_costs, dtype=np.int64)
-    cost = tier[level] + params.unmet_need_cost * popcount(p.groups.needs[g] & ~c.v_serve[v])
+    cost = tier[level] + params.unmet_need_cost * popcount(p.groups.needs[g] & ~c.v_serve[v]) \
+        + must_penalty(params) * popcount(p.groups.needs[g] & c.must & ~c.v_serve[v])
     return 2 * cost - np.where(p.groups.cur[g] == v, 2 * params.continuity_threshold + 1, 0)
+
+
+def balance_loads(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray, pv: np.ndarray,
+                  pf: np.ndarray, pc: np.ndarray, held: np.ndarray, capacity: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Evens out loads within each network where the cost is equal: a person
+    placed with volunteer ``v`` moves to ``w`` of the same network when placing
+    them with ``w`` costs exactly the same, ``w`` has room, and ``w``'s share of
+    its capacity after the move stays below ``v``'s before it. The total cost,
+    each network's count and who is placed do not change, so the proposal stays
+    optimal. ``held``: people kept with each volunteer (fixed care);
+    ``capacity``: each volunteer's whole capacity. Returns new (g, v, people,
+    cost) rows."""
+    if pg.size == 0:
+        return pg, pv, pf, pc
+    used = np.bincount(pv, weights=pf, minlength=c.m).astype(np.int64)
+    share = (held + used) / np.maximum(capacity, 1)
+    after = (held + used + 1) / np.maximum(capacity, 1)
+    # Only a volunteer above the least loaded of its network with room can give.
+    open_ = p.usable_vol & (c.v_cap - used > 0)
+    least = np.full(c.n_cap.size, np.inf)
+    np.minimum.at(least, c.v_net[open_], after[open_])
+    movable = np.flatnonzero(share[pv] > least[c.v_net[pv]])
+    if movable.size == 0:
+        return pg, pv, pf, pc
+    # Receivers: volunteers with room, per (place, network) they cover.
+    cand_loc = np.repeat(np.arange(p.cand.ptr.size - 1, dtype=np.int64), np.diff(p.cand.ptr))
+    open_cand = np.flatnonzero(open_[p.cand.vol])
+    span = c.n_cap.size + 1
+    t_i, w_i = network.join_on(p.groups.loc[pg[movable]] * span + c.v_net[pv[movable]],
+                               cand_loc[open_cand] * span + c.v_net[p.cand.vol[open_cand]])
+    t, w = movable[t_i], p.cand.vol[open_cand[w_i]]
+    ok = (w != pv[t]) & (after[w] < share[pv[t]])
+    t, w = t[ok], w[ok]
+    if t.size == 0:
+        return pg, pv, pf, pc
+    same = placement_cost2(c, p, params, pg[t], w) == pc[t]
+    t, w = t[same], w[same]
+    if t.size == 0:
+        return pg, pv, pf, pc
+    load = (held + used).tolist()
+    room = (c.v_cap - used).tolist()
+    cap = np.maximum(capacity, 1).tolist()
+    flow = pf.tolist()
+    owner = pv.tolist()
+    order = np.argsort(t, kind="stable")
+    t, w = t[order], w[order]
+    starts = np.flatnonzero(np.r_[True, t[1:] != t[:-1]])
+    ends = np.r_[starts[1:], t.size]
+    w_list = w.tolist()
+    alternatives = {int(t[i]): w_list[i:j] for i, j in zip(starts.tolist(), ends.tolist(),
+                                                           strict=True)}
+    moved: dict[tuple[int, int], int] = {}
+    # The most loaded first (share of capacity), then row order.
+    for a in sorted(alternatives, key=lambda a: (-load[owner[a]] / cap[owner[a]], a)):
+        v = owner[a]
+        while flow[a] > 0:
+            best = min(alternatives[a], key=lambda x: ((load[x] + 1) / cap[x], x))
+            if room[best] <= 0 or (load[best] + 1) / cap[best] >= load[v] / cap[v]:
+                break
+            flow[a] -= 1
+            load[v] -= 1
+            room[v] += 1
+            load[best] += 1
+            room[best] -= 1
+            moved[(a, best)] = moved.get((a, best), 0) + 1
+    if not moved:
+        return pg, pv, pf, pc
+    rows = np.asarray([a for a, _ in moved], dtype=np.int64)
+    new_v = np.asarray([b for _, b in moved], dtype=np.int64)
+    new_f = np.asarray(list(moved.values()), dtype=np.int64)
+    g = np.concatenate([pg, pg[rows]])
+    v = np.concatenate([pv, new_v])
+    f = np.concatenate([np.asarray(flow, dtype=np.int64), new_f])
+    cost = np.concatenate([pc, pc[rows]])
+    keep = f > 0
+    return g[keep], v[keep], f[keep], cost[keep]
 
 
 def _run_blocks(fn: Callable[[BlockInput], BlockOutput], blocks: list[BlockInput],
@@ -165,16 +255,68 @@ def _run_blocks(fn: Callable[[BlockInput], BlockOutput], blocks: list[BlockInput
     return [o for o in outputs if o is not None]
 
 
+def _in_areas(c: Compiled, areas: Collection[str]) -> np.ndarray:
+    """Whether each person's subdistrict lies in one of ``areas`` (DOPA codes of 2,
+    4 or 6 digits; "" is everywhere)."""
+    inside = np.zeros(c.n, dtype=bool)
+    for code in areas:
+        code = str(code)
+        if code == "":
+            inside[:] = True
+        elif code.isdigit() and len(code) in (2, 4, 6):
+            inside |= c.p_sd // 10 ** (6 - len(code)) == int(code)
+        else:
+            raise ValueError(f"rebalance areas are DOPA codes of 2, 4 or 6 digits, "
+                             f"not {code!r}")
+    return inside
+
+
+def keep_current(c: Compiled, fixed: np.ndarray) -> Compiled:
+    """The people not ``fixed``, with the places of the fixed ones (their current
+    carer) taken off their volunteer's and network's capacity."""
+    held = np.bincount(c.p_cur[fixed], minlength=c.m)
+    net_held = np.bincount(c.v_net, weights=held, minlength=c.n_cap.size).astype(np.int64)
+    free = ~fixed
+    return dataclasses.replace(
+        c, p_sd=c.p_sd[free], p_vil=c.p_vil[free], p_needs=c.p_needs[free],
+        p_sev=c.p_sev[free], p_main=c.p_main[free], p_cur=c.p_cur[free],
+        p_urgent=c.p_urgent[free], p_wait=c.p_wait[free],
+        v_cap=np.maximum(c.v_cap - held, 0), n_cap=np.maximum(c.n_cap - net_held, 0))
+
+
+def placement_levels(c: Compiled, person: np.ndarray, vol: np.ndarray) -> np.ndarray:
+    """Nearest level (0 village .. 3 province) at which ``vol`` covers ``person``;
+    4 (outside) when it does not."""
+    span = 10**9
+    keys = np.sort((c.cov_vol * 4 + c.cov_level) * span + c.cov_code)
+    out = np.full(person.size, len(LEVEL_NAMES) - 1, dtype=np.int64)
+    if keys.size == 0 or person.size == 0:
+        return out
+    sd, vil = c.p_sd[person], c.p_vil[person]
+    for level, area in ((3, sd // 10_000), (2, sd // 100), (1, sd), (0, vil)):  # far → near
+        want = (vol * 4 + level) * span + area
+        pos = np.minimum(np.searchsorted(keys, want), keys.size - 1)
+        out = np.where((keys[pos] == want) & (area >= 0), level, out)
+    return out
+
+
 def _run(problem: Problem, params: Parameters | None, workers: int, decompose: bool,
-         group: bool, progress: Progress | None, method: str) -> Result:
+         group: bool, progress: Progress | None, method: str,
+         rebalance: Collection[str] = (), balance: bool = True) -> Result:
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a whole number ≥ 1, not {workers!r}")
+    if isinstance(rebalance, str):
+        rebalance = (rebalance,)
     params = params if params is not None else Parameters()
     params.validate()
     clock = time.perf_counter()
     stats: dict[str, float] = {}
 
-    c = compile_problem(problem)
+    whole = compile_problem(problem)
+    # Current care is fixed unless the person lives in an area being rebalanced.
+    fixed = (whole.p_cur >= 0) & ~_in_areas(whole, rebalance)
+    c = keep_current(whole, fixed) if fixed.any() else whole
+    free_rows = np.flatnonzero(~fixed)
     stats["compile_s"] = time.perf_counter() - clock
     p = plan(c, params, decompose=decompose, group=group, by_severity=method == "greedy")
     stats["plan_s"] = time.perf_counter() - clock - stats["compile_s"]
@@ -183,8 +325,9 @@ def _run(problem: Problem, params: Parameters | None, workers: int, decompose: b
     outputs = _run_blocks(fn, p.blocks, workers, progress)
     stats["place_s"] = time.perf_counter() - clock - stats["compile_s"] - stats["plan_s"]
 
-    # Spread each group's flows over its members: the unplaced ones by severity as
-    # the flow says, then the volunteers in turn, in input order.
+    # Spread each group's flows over its members: those left unplaced per priority
+    # level as the flow says — the most recent first, so that among equals the
+    # longest waiting keep the places — then the volunteers in turn.
     grp = p.groups
     n_groups = len(grp)
     unplaced = grp.sev.copy()          # groups outside every block stay unplaced
@@ -197,11 +340,16 @@ def _run(problem: Problem, params: Parameters | None, workers: int, decompose: b
     else:
         pg = pv = pf = np.zeros(0, dtype=np.int64)
     pc = placement_cost2(c, p, params, pg, pv)
+    if balance and method == "min_cost_flow":
+        tick = time.process_time()
+        held = np.bincount(whole.p_cur[fixed], minlength=whole.m)
+        pg, pv, pf, pc = balance_loads(c, p, params, pg, pv, pf, pc, held, whole.v_cap)
+        stats["balance_cpu_s"] = time.process_time() - tick
     member_g = grp.of_person[grp.members]
-    member_sev = c.p_sev[grp.members]
-    by = np.lexsort((grp.members, member_sev, member_g))
-    members, member_g, member_sev = grp.members[by], member_g[by], member_sev[by]
-    left_out = rank_in_runs(member_g * 8 + member_sev) < unplaced[member_g, member_sev - 1]
+    member_pri = c.p_pri[grp.members]
+    by = np.lexsort((-c.p_wait[grp.members], member_pri, member_g))
+    members, member_g, member_pri = grp.members[by], member_g[by], member_pri[by]
+    left_out = rank_in_runs(member_g * PRIORITIES + member_pri) < unplaced[member_g, member_pri]
     placed_members, placed_g = members[~left_out], member_g[~left_out]
     placed_ptr = np.searchsorted(placed_g, np.arange(n_groups + 1))
     order = np.argsort(pg, kind="stable")
@@ -211,7 +359,7 @@ def _run(problem: Problem, params: Parameters | None, workers: int, decompose: b
         raise RuntimeError("flows and unplaced counts disagree")
     volunteer_index = np.full(c.n, -1, dtype=np.int64)
     volunteer_index[person] = np.repeat(pv[order], pf[order])
-    person_cost2 = 2 * params.unplaced_cost_per_severity * c.p_sev
+    person_cost2 = unplaced_costs2(param_costs(params))[c.p_pri]
     person_cost2[person] = np.repeat(pc[order], pf[order])
 
     expected = sum(o.objective2 for o in outputs)
@@ -224,37 +372,66 @@ def _run(problem: Problem, params: Parameters | None, workers: int, decompose: b
         raise RuntimeError(f"cost check failed: {person_cost2.sum()} != {expected}")
 
     why = reasons(c, p, params, volunteer_index)
-    totals = subdistrict_totals(c, volunteer_index)
+    # Back to everyone: the fixed people keep their carer (costing nothing: their
+    # place is not part of what is solved).
+    n = whole.n
+    all_vol = whole.p_cur.copy()
+    all_vol[free_rows] = volunteer_index
+    all_cost2 = np.zeros(n, dtype=np.int64)
+    all_cost2[free_rows] = person_cost2
+    all_reason = np.full(n, -1, dtype=np.int64)
+    all_reason[free_rows] = why.reason
+    named = np.zeros(n, dtype=np.int64)
+    named[free_rows] = np.diff(why.full_offsets)
+    full_offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(named, out=full_offsets[1:])
+    full_more = np.zeros(n, dtype=np.int64)
+    full_more[free_rows] = why.full_more
+    placed_rows = np.flatnonzero(all_vol >= 0)
+    level_index = np.full(n, -1, dtype=np.int64)
+    level_index[placed_rows] = placement_levels(whole, placed_rows, all_vol[placed_rows])
+    totals = subdistrict_totals(whole, all_vol)
     stats.update(
         explain_s=time.perf_counter() - clock - stats["compile_s"] - stats["plan_s"]
         - stats["place_s"],
-        seconds=time.perf_counter() - clock, people=c.n, volunteers=c.m,
-        networks=int(c.n_cap.size), locations=int(p.loc.sd.size), groups=len(grp),
-        components=p.components, blocks=len(p.blocks),
+        seconds=time.perf_counter() - clock, people=whole.n, kept_fixed=int(fixed.sum()),
+        volunteers=c.m, networks=int(c.n_cap.size), locations=int(p.loc.sd.size),
+        groups=len(grp), components=p.components, blocks=len(p.blocks),
         candidate_arcs=sum(b.arcs for b in p.blocks),
         arcs=sum(o.arcs for o in outputs),
         largest_block_arcs=max((o.arcs for o in outputs), default=0),
         block_cpu_s=sum(o.cpu_seconds for o in outputs))
-    return Result(problem=problem, method=method, volunteer_index=volunteer_index,
-                  person_cost2=person_cost2, reason_index=why.reason,
-                  need_codes=c.need_codes, main_need=c.p_main, severity=c.p_sev,
-                  full_offsets=why.full_offsets, full_volunteers=why.full_volunteers,
-                  full_more=why.full_more, subdistricts=totals, stats=stats)
+    return Result(problem=problem, method=method, volunteer_index=all_vol,
+                  person_cost2=all_cost2, reason_index=all_reason,
+                  need_codes=whole.need_codes, main_need=whole.p_main, severity=whole.p_sev,
+                  full_offsets=full_offsets, full_volunteers=why.full_volunteers,
+                  full_more=full_more, subdistricts=totals, stats=stats,
+                  level_index=level_index, fixed=fixed)
 
 
 def solve(problem: Problem, params: Parameters | None = None, *, workers: int = 1,
           decompose: bool = True, group: bool = True,
-          progress: Progress | None = None) -> Result:
+          progress: Progress | None = None, rebalance: Collection[str] = (),
+          balance: bool = True) -> Result:
     """The optimal proposal: minimum total cost (see :class:`Parameters`).
+
+    ``balance`` (on by default) evens out loads within each network between
+    volunteers at equal cost (see :func:`balance_loads`); the total is the same.
+
+    Everyone with a current giver keeps them (their place is taken off the
+    giver's capacity) unless they live in one of the ``rebalance`` areas (DOPA
+    codes of 2, 4 or 6 digits; "" for everywhere): there the continuity bonus
+    applies and a move may be proposed.
 
     ``workers`` > 1 solves independent blocks in that many processes.
     ``decompose``/``group`` (on by default) can be turned off to check that they
     change nothing but the time. Raises :class:`MatchingInputError` on bad input.
     """
-    return _run(problem, params, workers, decompose, group, progress, "min_cost_flow")
+    return _run(problem, params, workers, decompose, group, progress, "min_cost_flow",
+                rebalance, balance)
 
 
 def greedy(problem: Problem, params: Parameters | None = None, *, workers: int = 1,
-           progress: Progress | None = None) -> Result:
+           progress: Progress | None = None, rebalance: Collection[str] = ()) -> Result:
     """The greedy baseline on the same costs, for comparison (not optimal)."""
-    return _run(problem, params, workers, True, True, progress, "greedy")
+    return _run(problem, params, workers, True, True, progress, "greedy", rebalance)

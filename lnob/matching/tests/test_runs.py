@@ -15,14 +15,14 @@ from django.utils.translation import gettext
 from lnob.cases.models import Case
 from lnob.cases.services import case_step
 from lnob.cases.tests.conftest import verified_case
-from lnob.cases.tests.test_api import bearer
 from lnob.core.models import AuditEvent, User
 from lnob.core.roles import Role
 from lnob.geo.models import Subdistrict
-from lnob.matching.models import HoleRow, MatchingRun, ProposalRow, RunStatus
+from lnob.matching.models import HoleRow, MatchingRun, RunStatus
 from lnob.matching.services import rows_accept, run_execute, run_start
 from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Need
+from lnob.testing import bearer
 
 pytestmark = pytest.mark.django_db
 KO_TAO, KO_PHANGAN = "840503", "840501"
@@ -102,14 +102,14 @@ def test_a_case_changed_after_the_run_is_not_applied(
     assert Case.objects.get(pk=case.pk).status == "closed"
 
 
-def test_a_volunteer_with_no_area_fails_the_run_naming_them_and_saves_nothing(
+def test_a_volunteer_with_no_area_is_left_out_named_and_the_rest_is_solved(
         officer: User, need: Need, carers: list[Volunteer]) -> None:
-    verified_case(officer, need)
+    case = verified_case(officer, need)
     carers[0].subdistricts.clear()
-    run = run_execute(run_start(actor=officer, scope_code="84"))
-    assert run.status == RunStatus.FAILED
-    assert run.error["record_id"] == str(carers[0].pk) and run.error["field"] == "areas"
-    assert not ProposalRow.objects.exists() and not HoleRow.objects.exists()
+    run = done_run(officer)
+    (warning,) = run.figures["warnings"]
+    assert (warning["code"], warning["id"]) == ("volunteer_no_area", carers[0].pk)
+    assert run.rows.get(case=case).volunteer_id == carers[1].pk
 
 
 @pytest.mark.parametrize(("params", "field"), [

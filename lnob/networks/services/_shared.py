@@ -15,11 +15,10 @@ from lnob.networks.models import Network, Volunteer
 
 
 def subdistricts_of(giver: Network | Volunteer) -> set[str]:
-    """The subdistricts a network or volunteer covers (a network's villages
-    count for their subdistricts): whose coverage figures it changes."""
+    """The subdistricts a network or volunteer covers (villages count for their
+    subdistricts): whose coverage figures it changes."""
     codes = set(giver.subdistricts.values_list("code", flat=True))
-    if isinstance(giver, Network):
-        codes |= set(giver.villages.values_list("subdistrict_id", flat=True))
+    codes |= set(giver.villages.values_list("subdistrict_id", flat=True))
     return codes
 
 

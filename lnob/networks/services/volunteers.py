@@ -40,6 +40,7 @@ class VolunteerData:
     subdistricts: list[str] = field(default_factory=list)
     needs: list[int] = field(default_factory=list)
     capacity: int = 5
+    villages: list[str] = field(default_factory=list)
     active: bool = True
 
     @classmethod
@@ -48,7 +49,7 @@ class VolunteerData:
                    is_msdhs=v.is_msdhs, network=v.network_id, province_code=v.province_code,
                    subdistricts=sorted(s.code for s in v.subdistricts.all()),
                    needs=sorted(n.pk for n in v.needs.all()), capacity=v.capacity,
-                   active=v.active)
+                   active=v.active, villages=sorted(x.code for x in v.villages.all()))
 
 
 def _clean_volunteer(actor: User,
@@ -70,6 +71,7 @@ def _clean_volunteer(actor: User,
     check.province(errors, "province_code", data.province_code)
     subdistricts = check.subdistricts(errors, "subdistricts", data.subdistricts,
                                       data.province_code)
+    villages = check.villages(errors, "villages", data.villages, data.province_code)
     needs = check.needs(errors, "needs", data.needs, data.province_code)
     network = None
     if data.network is not None:
@@ -80,11 +82,11 @@ def _clean_volunteer(actor: User,
             errors["network"] = _("The network %(name)s is in another province: choose a "
                                   "network of the volunteer's province.") % {"name": network.name}
     fields["network"] = network
-    codes = [s.code for s in subdistricts]
+    codes = [s.code for s in subdistricts] + [v.code for v in villages]
     if not errors and not access.may_write_coverage(actor, data.province_code, codes):
         outside_your_areas(errors, codes)
     raise_if(errors)
-    return fields, {"subdistricts": subdistricts, "needs": needs}
+    return fields, {"subdistricts": subdistricts, "villages": villages, "needs": needs}
 
 
 @transaction.atomic

@@ -6,12 +6,7 @@ import pytest
 
 from lnob.core.models import User
 from lnob.core.roles import Role
-from lnob.core.services import api_token_create
 from lnob.registry.taxonomy import Need
-
-
-def bearer(user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {api_token_create(actor=user, name='t')[1]}"}
 
 
 @pytest.fixture

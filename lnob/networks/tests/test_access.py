@@ -12,7 +12,6 @@ from django.test import Client
 from lnob.core.models import AuditEvent, User
 from lnob.core.roles import Role
 from lnob.networks.models import Committee, Fund, Network, Volunteer
-from lnob.networks.tests.conftest import bearer
 from lnob.networks.tests.factories import (
     BAN_TAI,
     KO_TAO,
@@ -21,6 +20,7 @@ from lnob.networks.tests.factories import (
     NetworkFactory,
     VolunteerFactory,
 )
+from lnob.testing import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -247,3 +247,24 @@ def test_a_network_covering_only_a_village_is_seen_by_the_coordinators_of_that_a
     assert "กลุ่มบ้านแม่หาด" in client.get("/capacity/networks/", {"area": KO_TAO}).content.decode()
     client.force_login(make_user("coord8401", Role.NETWORK_COORDINATOR, "8401"))
     assert client.get(f"/capacity/networks/{network.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(("area", "sees"), [(KO_TAO, True), ("8405", True), ("840501", False),
+                                            ("8401", False)])
+def test_a_volunteer_covering_only_a_village_is_in_the_area_of_its_subdistrict(
+        client: Client, make_user: Callable[..., User], stranger: User, area: str,
+        sees: bool) -> None:
+    from lnob.geo.models import Village
+
+    village = Village.objects.create(code=KO_TAO + "01", subdistrict_id=KO_TAO, number=1,
+                                     name_th="บ้านแม่หาด")
+    volunteer = VolunteerFactory.create(first_name="หมู่บ้าน", subdistricts=[])
+    volunteer.villages.add(village)
+    client.force_login(make_user("coordinator", Role.NETWORK_COORDINATOR, area))
+    page = client.get(f"/capacity/volunteers/{volunteer.pk}/")
+    assert page.status_code == (200 if sees else 404)
+    assert ("บ้านแม่หาด" in page.content.decode()) is sees
+    assert client.get(f"/capacity/volunteers/{volunteer.pk}/edit/").status_code == (
+        200 if sees else 404)
+    client.force_login(stranger)
+    assert client.get(f"/capacity/volunteers/{volunteer.pk}/").status_code == 403

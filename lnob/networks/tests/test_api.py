@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from lnob.core.models import AuditEvent, User
 from lnob.networks.models import Committee, Fund, Network, Volunteer
-from lnob.networks.tests.conftest import bearer
 from lnob.networks.tests.factories import (
     BAN_TAI,
     KO_TAO,
@@ -22,6 +21,7 @@ from lnob.networks.tests.factories import (
     NetworkFactory,
 )
 from lnob.registry.taxonomy import Need
+from lnob.testing import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +209,16 @@ def test_a_coordinator_cannot_add_funds_or_committees(client: Client,
     members = post(client, f"/api/v1/committees/{CommitteeFactory.create().pk}/members",
                    {"name": "x", "role": "member", "partner_type": "community"}, coordinator)
     assert members.status_code == 403
+
+
+@pytest.mark.parametrize("loose", [0, 1733443200, 20251105, True, [2025, 11, 5]])
+def test_a_date_that_is_not_iso_text_is_refused_not_guessed(client: Client, officer: User,
+                                                            loose: Any) -> None:
+    created = post(client, "/api/v1/committees", {"name": "คณะกรรมการจังหวัด",
+                                                  "level": "province", "area_code": "84"},
+                   officer)
+    base = f"/api/v1/committees/{created.json()['id']}"
+    meeting = post(client, f"{base}/meetings", {"date": loose, "minutes": "ประชุม"}, officer)
+    assert meeting.status_code == 422 and fields_of(meeting) == ["date"]
+    assert "YYYY-MM-DD" in meeting.json()["errors"][0]["message"]
+    assert not Committee.objects.get().meetings.exists()

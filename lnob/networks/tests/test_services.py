@@ -160,6 +160,21 @@ def test_a_volunteer_follows_five_people_unless_told_otherwise(coordinator: User
     assert AuditEvent.objects.get(object_type="networks.volunteer").detail == {}  # no names
 
 
+def test_a_volunteer_can_cover_single_villages(coordinator: User, other_officer: User) -> None:
+    from lnob.geo.models import Village
+
+    mae_haad = Village.objects.create(code=KO_TAO + "01", subdistrict_id=KO_TAO, number=1,
+                                      name_th="บ้านแม่หาด")
+    Village.objects.create(code="81010101", subdistrict_id=KRABI_TOWN, number=1, name_th="ไกล")
+    volunteer = services.volunteer_create(actor=coordinator, data=volunteer_data(
+        subdistricts=[], villages=[mae_haad.code]))
+    assert list(volunteer.villages.values_list("code", flat=True)) == [mae_haad.code]
+    assert services.VolunteerData.of(volunteer).villages == [mae_haad.code]
+    errors = refused(lambda: services.volunteer_create(actor=coordinator, data=volunteer_data(
+        villages=["81010101"])))
+    assert "villages" in errors
+
+
 def test_a_volunteer_with_negative_capacity_is_refused_naming_the_field(officer: User) -> None:
     errors = refused(lambda: services.volunteer_create(actor=officer,
                                                        data=volunteer_data(capacity=-1)))

@@ -76,6 +76,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return common.frame(request, "networks/volunteer_detail.html", {
         "volunteer": volunteer,
         "subdistricts": volunteer.subdistricts.select_related("district"),
+        "villages": volunteer.villages.select_related("subdistrict"),
         "needs": volunteer.needs.all(),
         "can_edit": access.can_change_volunteer(request.user, volunteer),
     })

@@ -37,7 +37,7 @@ def test_person_page_and_api_in_area_and_out_of_area(
     listed = person.full_name in client.get("/persons/").content.decode()
     assert listed is sees
     client.logout()
-    _t, raw = api_token_create(actor=user, name="t")
+    _t, raw = api_token_create(actor=user, name="t", scope="write")
     api = client.get(f"/api/v1/persons/{person.pk}", headers={"Authorization": f"Bearer {raw}"})
     assert api.status_code == (200 if sees else 404)
 

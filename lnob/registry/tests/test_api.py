@@ -8,15 +8,12 @@ from django.test import Client
 
 from lnob.core.models import User
 from lnob.core.roles import Role
-from lnob.core.services import api_token_create
 from lnob.registry.models import Person
 from lnob.registry.taxonomy import Need
+from lnob.testing import bearer
 
 pytestmark = pytest.mark.django_db
 
-
-def bearer(user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {api_token_create(actor=user, name='t')[1]}"}
 
 
 def body(**overrides: Any) -> dict[str, Any]:

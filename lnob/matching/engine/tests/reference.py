@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -24,10 +24,14 @@ def level(person: Person, volunteer: Volunteer) -> int | None:
     return None
 
 
-def cost2(person: Person, volunteer: Volunteer, params: Parameters) -> int | None:
-    """Twice the cost of the placement (None if the volunteer does not cover)."""
+def cost2(person: Person, volunteer: Volunteer, params: Parameters,
+          must_serve: Collection[str] = ()) -> int | None:
+    """Twice the cost of the placement (None if the volunteer does not cover, or
+    does not serve one of the person's needs that must be served)."""
     lvl = level(person, volunteer)
     if lvl is None:
+        return None
+    if (set(person.needs) & set(must_serve)) - set(volunteer.needs):
         return None
     tiers = (params.cost_same_village, params.cost_same_subdistrict,
              params.cost_same_district, params.cost_same_province)
@@ -39,14 +43,37 @@ def cost2(person: Person, volunteer: Volunteer, params: Parameters) -> int | Non
 
 
 def unplaced2(person: Person, params: Parameters) -> int:
-    return 2 * params.unplaced_cost_per_severity * max(person.needs.values())
+    return 2 * (params.unplaced_cost_per_severity * max(person.needs.values())
+                + (params.urgent_cost if person.urgent else 0))
+
+
+def is_fixed(person: Person, rebalance: Collection[str] = ()) -> bool:
+    """Whether the person keeps their current giver as it is (not solved)."""
+    return person.current_giver is not None and not any(
+        (person.subdistrict or "").startswith(code) for code in rebalance)
 
 
 def optimum2(people: Sequence[Person], volunteers: Sequence[Volunteer],
-             networks: Sequence[Network], params: Parameters) -> int:
-    """Twice the minimum total cost, by a mixed-integer program."""
+             networks: Sequence[Network], params: Parameters,
+             must_serve: Collection[str] = (), rebalance: Collection[str] = ()) -> int:
+    """Twice the minimum total cost, by a mixed-integer program. People whose
+    care is fixed take a place of their giver (and its network) and cost 0."""
+    vol_of = {v.id: v for v in volunteers}
+    held: dict[object, int] = {}
+    for person in people:
+        if is_fixed(person, rebalance):
+            giver = vol_of[person.current_giver]  # type: ignore[index]
+            held[giver.id] = held.get(giver.id, 0) + 1
+            held[("net", giver.network)] = held.get(("net", giver.network), 0) + 1
+    volunteers = [Volunteer(v.id, v.network, v.areas, v.needs,
+                            max(0, (v.capacity or 0) - held.get(v.id, 0))) for v in volunteers]
+    networks = [Network(n.id, max(0, (n.capacity or 0) - held.get(("net", n.id), 0)))
+                for n in networks]
+    people = [p for p in people if not is_fixed(p, rebalance)]
+    if not people:
+        return 0
     arcs = [(p, v, c) for p, person in enumerate(people) for v, vol in enumerate(volunteers)
-            if (c := cost2(person, vol, params)) is not None]
+            if (c := cost2(person, vol, params, must_serve)) is not None]
     n_x, n = len(arcs), len(people)
     costs = np.array([c for _, _, c in arcs] + [unplaced2(p, params) for p in people], float)
     net_index = {net.id: i for i, net in enumerate(networks)}

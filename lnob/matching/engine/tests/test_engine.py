@@ -87,7 +87,8 @@ def continuity_case(threshold: int, current_area: str) -> Any:
     person = Person("p", KO_TAO, {"health": 3}, village=VILLAGE_1, current_giver="old")
     old = Volunteer("old", "n", [current_area], ["health"], 1)
     new = Volunteer("new", "n", [VILLAGE_1], ["health"], 1)
-    return solve(problem([person], [old, new]), Parameters(continuity_threshold=threshold))
+    return solve(problem([person], [old, new]), Parameters(continuity_threshold=threshold),
+                 rebalance=[""])
 
 
 def test_a_current_giver_stays_unless_moving_gains_more_than_the_threshold() -> None:
@@ -105,7 +106,7 @@ def test_a_current_giver_who_no_longer_covers_the_person_gives_no_bonus() -> Non
     person = Person("p", KO_TAO, {"health": 3}, current_giver="old")
     old = Volunteer("old", "n", [BAN_TAI], ["health"], 1)
     new = Volunteer("new", "n", ["8405"], ["health"], 1)
-    a = solve(problem([person], [old, new])).assignments()["p"]
+    a = solve(problem([person], [old, new]), rebalance=["84"]).assignments()["p"]
     assert (a.volunteer, a.previous, a.kept, a.cost) == ("new", "old", False, 30)
 
 
@@ -115,7 +116,8 @@ def test_continuity_holds_under_competition() -> None:
     other = Person("other", KO_TAO, {"health": 3}, village=VILLAGE_1)
     volunteers = [Volunteer("v", "n", [VILLAGE_1], ["health"], 1),
                   Volunteer("w", "n", [KO_TAO], ["health"], 1)]
-    assert placed_with(solve(problem([kept, other], volunteers))) == {"kept": "v", "other": "w"}
+    assert placed_with(solve(problem([kept, other], volunteers), rebalance=["8405"])) == {
+        "kept": "v", "other": "w"}
 
 
 # --------------------------------------------------------------------- reasons
@@ -142,7 +144,8 @@ def test_every_unplaced_person_has_a_reason_in_thai_and_english() -> None:
     assert reasons["full"].full_givers == ("v-income",)
     assert "v-income" in reasons["full"].message_en and "เต็ม" in reasons["full"].message_th
     assert result.reason_counts() == {Reason.NO_COVERAGE: 1, Reason.NO_NEED_SERVED: 1,
-                                      Reason.ALL_FULL: 1, Reason.TOO_COSTLY: 0}
+                                      Reason.ALL_FULL: 1, Reason.TOO_COSTLY: 0,
+                                      Reason.MUST_NOT_SERVED: 0}
 
 
 def test_no_need_served_is_a_penalty_not_a_bar() -> None:
@@ -173,7 +176,8 @@ def test_too_costly_when_the_weights_make_leaving_cheaper() -> None:
     person = Person("p", KO_TAO, {"health": 1, "income": 1, "housing": 1})
     giver = Volunteer("v", "n", ["84"], ["health"], 1)
     result = solve(problem([person], [giver]),
-                   Parameters(unmet_need_cost=40, unplaced_cost_per_severity=100))
+                   Parameters(unmet_need_cost=40, unplaced_cost_per_severity=100,
+                              urgent_cost=50))
     (u,) = result.unplaced()
     assert u.reason is Reason.TOO_COSTLY and "costs less" in u.message_en
     assert result.total_cost == 100
@@ -319,14 +323,15 @@ def test_decomposition_grouping_and_workers_give_the_same_cost(monkeypatch: Any)
     people, volunteers, networks = random_problem(7, 4000, 500)
     prob = Problem.from_records(people, volunteers, networks)
     monkeypatch.setattr(graph, "BLOCK_ARCS", 1)  # one block per component
-    split = solve(prob)
+    split = solve(prob, rebalance=[""])
     assert split.stats["blocks"] == split.stats["components"] > 1
     assert split.stats["groups"] < len(people)
-    whole = solve(prob, decompose=False, group=False)
+    whole = solve(prob, decompose=False, group=False, rebalance=[""])
     assert whole.stats["blocks"] == 1
     assert whole.total_cost == split.total_cost
     calls: list[tuple[int, int]] = []
-    parallel = solve(prob, workers=2, progress=lambda done, total: calls.append((done, total)))
+    parallel = solve(prob, workers=2, rebalance=[""],
+                     progress=lambda done, total: calls.append((done, total)))
     assert parallel.total_cost == split.total_cost
     assert calls[-1] == (split.stats["blocks"], split.stats["blocks"])
     assert parallel.placed == split.placed

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lnob.geo.models import Province
 from lnob.matching.models import RunStatus
-from lnob.matching.services import run_execute, run_start
+from lnob.matching.services import run_execute, run_start, warning_text
 
 
 class Command(BaseCommand):
@@ -24,6 +24,9 @@ class Command(BaseCommand):
                             help="processes solving independent parts at once (default 1)")
         parser.add_argument("--weight", action="append", default=[], metavar="NAME=N",
                             help="change a weight, e.g. --weight unmet_need_cost=60")
+        parser.add_argument("--rebalance", action="append", default=[], metavar="CODE",
+                            help="a district or subdistrict where people in care may be "
+                                 "moved (default: everyone keeps their current carer)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         scope = "" if options["all"] else options["province"]
@@ -34,7 +37,8 @@ class Command(BaseCommand):
             name, _sep, value = item.partition("=")
             weights[name.strip()] = value.strip()
         try:
-            run = run_start(actor=None, scope_code=scope, params=weights)
+            run = run_start(actor=None, scope_code=scope, params=weights,
+                            options={"rebalance": options["rebalance"]})
         except ValidationError as err:
             raise CommandError("; ".join(f"{k}: {' '.join(v)}"
                                          for k, v in err.message_dict.items())) from err
@@ -47,6 +51,10 @@ class Command(BaseCommand):
             f"Run {run.pk}: {f['cases']:,} cases, {f['placed']:,} placed, "
             f"{f['unplaced']:,} unplaced, {f['holes']:,} subdistricts with holes, "
             f"total cost {f['total_cost']:,} ({f.get('seconds', 0):.1f} s)."))
+        self.stdout.write(f"  kept with their current carer: {f.get('kept', 0):,}")
         for reason, count in sorted(f["reasons"].items()):
             self.stdout.write(f"  unplaced, {reason}: {count:,}")
+        for w in f.get("warnings", []):
+            what, fix = warning_text(w)
+            self.stdout.write(f"  left out: {what} {fix}")
         self.stdout.write("Review and accept it on /matching/ or through the API.")
