@@ -7,7 +7,8 @@ LNOB_BENCH_IMPORT_ROWS sets the number of rows (default 200,000).
 In one run, on the same rows:
 1. the preview (read and check every row, write nothing);
 2. a plain load: the checked rows written with the same bulk writer into the
-   same tables (persons, their history, groups and needs) — no reading, no
+   same tables (persons, their history, groups, needs, and since issue 14 the
+   case each new person gets with its "open" event) — no reading, no
    checking; on PostgreSQL the deferred foreign-key checks that a commit
    would run are run too (SET CONSTRAINTS ALL IMMEDIATE); then rolled back
    (and the tables vacuumed on PostgreSQL) so that the import finds them as
@@ -98,8 +99,8 @@ def write_file(path: Path, subdistricts: list[str], rows: int) -> None:
             ])
 
 
-def plain_load(valid: list[Any], actor: Any, *,
-               persons_only: bool = False) -> tuple[float, float]:
+def plain_load(valid: list[Any], actor: Any, *, persons_only: bool = False,
+               prepare: Any = None) -> tuple[float, float]:
     """(Wall, CPU) seconds to write the checked rows with no reading or
     checking, rolled back."""
     from django.db import connection, transaction
@@ -111,6 +112,8 @@ def plain_load(valid: list[Any], actor: Any, *,
 
     clock = Clock().start()
     with transaction.atomic():
+        if prepare is not None:  # what the rows need (villages the import creates)
+            prepare()
         ids = reserve_ids(Person, len(valid))
         now = timezone.now()
         persons = TableWriter(Person, PERSON_COLUMNS)
@@ -128,6 +131,8 @@ def plain_load(valid: list[Any], actor: Any, *,
                                for pk, _r in batch])
                 groups.write([(pk, g) for pk, r in batch for g in r.target_group_ids])
                 needs.write([(pk, n, level, "") for pk, r in batch for n, level in r.needs])
+            if not persons_only:  # everyone imported has a case (issue 14): so here too
+                plain_cases(ids, valid, actor, now)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -135,9 +140,42 @@ def plain_load(valid: list[Any], actor: Any, *,
         transaction.set_rollback(True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (Person, PersonChange, PersonNeed, Person.target_groups.through):
+            from lnob.cases.models import Case, CaseEvent
+
+            for model in (Person, PersonChange, PersonNeed, Person.target_groups.through,
+                          Case, CaseEvent):
                 cursor.execute(f"VACUUM {model._meta.db_table}")
     return seconds
+
+
+def plain_cases(ids: list[int], valid: list[Any], actor: Any, now: Any) -> None:
+    """The cases an import opens for its new persons, written with no routing
+    look-ups or checks: a case row and its "open" event per person."""
+    from lnob.cases.models import Case, CaseEvent
+    from lnob.cases.models.case import new_reference
+    from lnob.core.bulk import TableWriter, reserve_ids
+    from lnob.imports.persons import FIELD_INDEX
+
+    sd, province, district, status = (FIELD_INDEX[k] for k in (
+        "subdistrict_id", "province_code", "district_code", "status"))
+    case_ids = reserve_ids(Case, len(ids))
+    TableWriter(Case, [
+        "id", "person", "subdistrict", "province_code", "district_code", "status", "urgent",
+        "urgent_reasons", "reference", "source", "summary", "reporter_name", "reporter_phone",
+        "coverage_hole", "close_reason", "opened_by", "opened_at", "version"]).write(
+        [(c, pk, r.values[sd], r.values[province], r.values[district], r.values[status],
+          False, [], new_reference(), "import", "", "", "", True, "", actor.pk, now, 1)
+         for c, pk, r in zip(case_ids, ids, valid, strict=True)])
+    TableWriter(CaseEvent, ["case", "at", "actor", "actor_label", "action", "from_status",
+                            "to_status", "note", "detail"]).write(
+        [(c, now, actor.pk, "bench", "open", "", r.values[status], "",
+          {"routed_to": [], "coverage_hole": True, "via": "import"})
+         for c, r in zip(case_ids, valid, strict=True)])
+
+
+def load_average() -> str:
+    one, five, _fifteen = os.getloadavg()
+    return f"load {one:.2f} / {five:.2f}"
 
 
 def main() -> None:
@@ -185,16 +223,18 @@ def main() -> None:
     def line(name: str, seconds: tuple[float, float], rate: bool = True) -> str:
         wall, cpu = seconds
         per_second = f"{ROWS / wall:9,.0f} rows/s (CPU {ROWS / cpu:7,.0f})" if rate else ""
-        return f"  {name:<46} {wall:6.1f} s  CPU {cpu:5.1f} s {per_second}"
+        return (f"  {name:<46} {wall:6.1f} s  CPU {cpu:5.1f} s {per_second}  "
+                f"[{load_average()}]")
 
     print(line("preview (read + check every row)", preview, rate=False))
     print(line("plain load, persons only", bare_persons))
-    print(line("plain load, persons + history, groups, needs", bare))
+    print(line("plain load, persons + history, groups, needs, cases", bare))
     print("    (the checked rows, no reading, no checks; "
           f"{'foreign keys checked; ' if connection.vendor == 'postgresql' else ''}"
           "rolled back)")
     print(line("import (read, check, write, commit)", done))
-    print(f"    ×{done[0] / bare[0]:.2f} of the plain load (CPU ×{done[1] / bare[1]:.2f}); "
+    print(f"    ×{done[0] / bare[0]:.2f} of the plain load's time (CPU ×{done[1] / bare[1]:.2f}),"
+          f" i.e. {bare[0] / done[0]:.2f}× its speed; "
           f"read + check {checked_at[0]:.1f} s, write {written_at[0] - checked_at[0]:.1f} s, "
           f"commit {done[0] - written_at[0]:.1f} s")
     print(f"  peak memory (max RSS of the whole run)         {max_rss_mb():6.0f} MB")

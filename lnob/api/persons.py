@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import CursorPagination, paginate
 
+from lnob.cases.intake.services import person_register
 from lnob.core import audit
 from lnob.core.access import grants_of
 from lnob.core.citizen_id import mask_citizen_id
@@ -71,6 +72,8 @@ class PersonIn(Schema):
 
 class PersonCreateIn(PersonIn):
     consent: ConsentIn | None = None
+    open_case: bool = Field(True, description="open a case at the first step, routed like "
+                                              "a report (default); false: no case yet")
 
 
 class PersonUpdateIn(PersonIn):
@@ -144,7 +147,7 @@ def _shown(person: Person, actor: Any) -> Person:
 
 def _data(payload: PersonIn) -> services.PersonData:
     return services.PersonData(
-        **payload.dict(exclude={"needs", "consent", "version"}),
+        **payload.dict(exclude={"needs", "consent", "version", "open_case"}),
         needs={n.need_id: n.severity for n in payload.needs})
 
 
@@ -199,8 +202,8 @@ def person(request: HttpRequest, person_id: int) -> Person:
 def person_create(request: HttpRequest, payload: PersonCreateIn) -> Status:
     actor = _editor(request)
     consent = services.ConsentData(**payload.consent.dict()) if payload.consent else None
-    created = services.person_create(actor=actor, data=_data(payload), consent=consent,
-                                     request=request)
+    created, _case = person_register(actor=actor, data=_data(payload), consent=consent,
+                                     request=request, open_case=payload.open_case)
     queue_hidden_matches(created, user=actor)
     return Status(201, _shown(created, actor))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,19 +61,66 @@ def lead_networks_for(subdistrict_code: str) -> tuple[list[Any], bool]:
     return (leads or networks), not networks
 
 
+class OpenCaseExists(ValidationError):
+    """The person already has an open case (``case`` is it): one person, one open case."""
+
+    def __init__(self, case: Case | None) -> None:
+        super().__init__({"person": _("This person already has an open case.")})
+        self.case = case
+
+
+def open_case_of(person_id: int) -> Case | None:
+    return Case.objects.filter(person_id=person_id, status__in=wf.OPEN_STATES).first()
+
+
+def lead_networks_of_many(codes: set[str]) -> dict[str, tuple[list[int], bool]]:
+    """``lead_networks_for`` of many subdistricts in three queries: code → (network
+    ids, hole)."""
+    codes_list = sorted(codes)
+    covering: dict[str, set[int]] = {c: set() for c in codes_list}
+    by_sd = Network.subdistricts.through.objects.filter(
+        subdistrict_id__in=codes_list, network__active=True).values_list(
+        "subdistrict_id", "network_id")
+    by_village = Network.villages.through.objects.filter(
+        village__subdistrict_id__in=codes_list, network__active=True).values_list(
+        "village__subdistrict_id", "network_id")
+    for code, network in [*by_sd, *by_village]:
+        covering[code].add(network)
+    info = {pk: (is_lead, name) for pk, is_lead, name in Network.objects.filter(
+        pk__in=set().union(*covering.values())).values_list("pk", "is_lead", "name")}
+    routes = {}
+    for code, ids in covering.items():
+        ordered = sorted(ids, key=lambda pk: (not info[pk][0], info[pk][1]))
+        leads = [pk for pk in ordered if info[pk][0]]
+        routes[code] = (leads or ordered, not ordered)
+    return routes
+
+
 def case_create(*, actor: User | None, person: Person, request: Any = None, note: str = "",
                 **fields: Any) -> Case:
     """Opens the case (callers check who may) and routes it: the lead
-    networks of the subdistrict, or a hole in coverage when none covers it."""
-    if Case.objects.filter(person=person, status__in=wf.OPEN_STATES).exists():
-        raise ValidationError({"person": _("This person already has an open case.")})
+    networks of the subdistrict, or a hole in coverage when none covers it.
+
+    Raises OpenCaseExists (a ValidationError) when the person has an open case —
+    also when another request opened one a moment ago: the database's unique
+    constraint on open cases decides, so two doors never open two."""
+    existing = open_case_of(person.pk)
+    if existing is not None:
+        raise OpenCaseExists(existing)
     if fields.get("urgent_reasons"):
         fields["urgent"] = True
     networks, hole = lead_networks_for(person.area_code)
-    case = Case.objects.create(person=person, subdistrict_id=person.subdistrict_id,
-                               province_code=person.province_code,
-                               district_code=person.district_code, opened_by=actor,
-                               coverage_hole=hole, **fields)
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction goes on
+            case = Case.objects.create(person=person, subdistrict_id=person.subdistrict_id,
+                                       province_code=person.province_code,
+                                       district_code=person.district_code, opened_by=actor,
+                                       coverage_hole=hole, **fields)
+    except IntegrityError as err:
+        existing = open_case_of(person.pk)
+        if existing is None:
+            raise
+        raise OpenCaseExists(existing) from err
     case.routed_networks.set(networks)
     _event(case, actor, "open", "", note, request=request,
            routed_to=[n.pk for n in networks], coverage_hole=hole)
@@ -157,8 +204,14 @@ def case_step(*, actor: User, case: Case, action: str, expected_version: int, no
     if errors:
         raise ValidationError(errors)
     before = case.status
-    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
-        **changes, version=F("version") + 1)
+    try:
+        with transaction.atomic():
+            updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
+                **changes, version=F("version") + 1)
+    except IntegrityError as err:  # reopening while the person has another open case
+        raise ValidationError({"action": _(
+            "The person already has another open case: continue that one, or close it "
+            "first.")}) from err
     if updated != 1:
         raise CaseChanged
     case.refresh_from_db()
@@ -220,3 +273,69 @@ def cases_anonymise(*, actor: Any, person: Any) -> int:
     Visit.objects.filter(case__person=person).update(done="—")
     Transfer.objects.filter(case__person=person).update(note="", decision_note="")
     return touched
+
+
+def cases_open_bulk(*, actor: User | None, openings: list[tuple[Person | Any, str]],
+                    source: str, note: str = "") -> list[int]:
+    """Opens one case for each (person, status) at once, routed like a report — the
+    bulk door of imports, inside the caller's transaction (whose one audit row counts
+    them). Persons that already have an open case are left out; the database's
+    unique constraint refuses a second open case opened meanwhile by another door.
+    ``person`` needs pk, subdistrict_id, province_code and district_code."""
+    from lnob.cases.models.case import new_reference
+    from lnob.core.bulk import TableWriter, reserve_ids
+
+    wanted = [(p, s) for p, s in openings if s in wf.OPEN_STATES]
+    if not wanted:
+        return []
+    have: set[int] = set()
+    for start in range(0, len(wanted), 900):
+        chunk = [p.pk for p, _s in wanted[start:start + 900]]
+        have.update(Case.objects.filter(person_id__in=chunk, status__in=wf.OPEN_STATES)
+                    .values_list("person_id", flat=True))
+    wanted = [(p, s) for p, s in wanted if p.pk not in have]
+    routes = lead_networks_of_many({p.subdistrict_id for p, _s in wanted})
+    now = timezone.now()
+    ids = reserve_ids(Case, len(wanted))
+    label = actor.get_username() if actor else source
+    author = actor.pk if actor else None
+    cases = TableWriter(Case, [
+        "id", "person", "subdistrict", "province_code", "district_code", "status", "urgent",
+        "urgent_reasons", "reference", "source", "summary", "reporter_name", "reporter_phone",
+        "coverage_hole", "close_reason", "opened_by", "opened_at", "version"])
+    cases.write([(pk, p.pk, p.subdistrict_id, p.province_code, p.district_code, status,
+                  False, [], new_reference(), source, note, "", "",
+                  routes[p.subdistrict_id][1], "", author, now, 1)
+                 for pk, (p, status) in zip(ids, wanted, strict=True)])
+    TableWriter(Case.routed_networks.through, ["case", "network"]).write(
+        [(pk, n) for pk, (p, _s) in zip(ids, wanted, strict=True)
+         for n in routes[p.subdistrict_id][0]])
+    TableWriter(CaseEvent, ["case", "at", "actor", "actor_label", "action", "from_status",
+                            "to_status", "note", "detail"]).write(
+        [(pk, now, author, label, "open", "", status, note,
+          {"routed_to": routes[p.subdistrict_id][0], "coverage_hole":
+           routes[p.subdistrict_id][1], "via": source})
+         for pk, (p, status) in zip(ids, wanted, strict=True)])
+    return ids
+
+
+def cases_report_again_bulk(*, actor: User | None, events: list[tuple[int, str, dict[str, Any]]],
+                            source: str) -> int:
+    """A "reported again" event on each open case (case id, note, detail): a person
+    seen again by an import. Bumps the versions: anyone with the case open reloads."""
+    from lnob.core.bulk import TableWriter
+
+    if not events:
+        return 0
+    status = dict(Case.objects.filter(pk__in=[e[0] for e in events]).values_list(
+        "pk", "status"))
+    for start in range(0, len(events), 900):
+        Case.objects.filter(pk__in=[e[0] for e in events[start:start + 900]]).update(
+            version=F("version") + 1)
+    now = timezone.now()
+    TableWriter(CaseEvent, ["case", "at", "actor", "actor_label", "action", "from_status",
+                            "to_status", "note", "detail"]).write(
+        [(pk, now, actor.pk if actor else None, actor.get_username() if actor else source,
+          "report_again", status[pk], status[pk], note, {**detail, "via": source})
+         for pk, note, detail in events])
+    return len(events)

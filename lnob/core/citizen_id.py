@@ -140,11 +140,27 @@ def format_citizen_id(digits: str) -> str:
     Accepts any form with 13 digits; the check digit is not tested, so old records
     with a mistyped ID can still be shown. Raises :class:`CitizenIdError` otherwise.
     """
+    imperfect = _imperfect_digits(digits)
+    if imperfect is not None:
+        return imperfect  # kept as written (12 digits, …): shown as it is, ungrouped
     return _grouped(_digits_of(digits))
 
 
 def mask_citizen_id(digits: str) -> str:
-    """``1234567890121`` → ``x-xxxx-xxxxx-12-1``: only the last 3 digits are shown."""
+    """``1234567890121`` → ``x-xxxx-xxxxx-12-1``: only the last 3 digits are shown.
+    An ID kept as written with another number of digits keeps the masked prefix
+    ``x-xxxx-`` (an import reads it as "masked") and its last 3 digits."""
+    imperfect = _imperfect_digits(digits)
+    if imperfect is not None:
+        return "x-xxxx-" + "x" * max(0, len(imperfect) - 8) + "-" + imperfect[-3:]
     plain = _digits_of(digits)
     hidden = ID_LENGTH - _SHOWN_WHEN_MASKED
     return _grouped("x" * hidden + plain[hidden:])
+
+
+def _imperfect_digits(text: str) -> str | None:
+    """The digits of an ID kept as written although it has not 13 of them (an import
+    keeps 8 to 12 digits, flagged); None for anything else."""
+    if text and text.isascii() and text.isdigit() and 8 <= len(text) < ID_LENGTH:
+        return text
+    return None

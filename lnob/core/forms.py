@@ -27,7 +27,10 @@ class CitizenIdField(forms.CharField):
     """Takes 13 digits with or without dashes, in Thai or Arabic digits; keeps
     plain digits. An ID starting with 0 is valid."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, kept: str = "", **kwargs: Any) -> None:
+        # ``kept``: an ID kept as written although not valid (an import flagged it);
+        # given back unchanged it is accepted, so that other fields can be saved.
+        self.kept = kept
         kwargs.setdefault("max_length", 30)  # room for dashes and spaces as typed
         kwargs.setdefault("label", _("Citizen ID"))
         super().__init__(**kwargs)
@@ -38,6 +41,8 @@ class CitizenIdField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return ""
+        if self.kept and "".join(ch for ch in text if ch not in " -") == self.kept:
+            return self.kept
         try:
             return normalise_citizen_id(text)
         except CitizenIdError as err:

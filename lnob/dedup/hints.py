@@ -264,3 +264,50 @@ def likely_duplicates_of_rows(records: list[dict[str, Any]], *,
             best = max(scored, key=lambda s: (s.match_weight, -int(s.right_id)))
             found.append((i, int(best.right_id), best))
     return found
+
+
+# A blocking key shared by more rows of one file than this says little: skipped.
+MAX_ROWS_PER_KEY = 50
+
+
+def likely_duplicates_within(records: list[dict[str, Any]], *,
+                             model: Model | None = None) -> list[tuple[int, int, Match]]:
+    """Rows of one file that are likely the same person as an *earlier* row of the
+    same file (an import: the repeat with another spelling and no ID): (row, earlier
+    row, match) for the best earlier row at least at the review threshold. Blocking
+    by the same keys as the index, scored with the model; no database."""
+    from lnob.dedup.engine import normalise_table, records_table
+    from lnob.dedup.engine.features import keys_of
+
+    if len(records) < 2:
+        return []
+    model = model or current_model()
+    table = normalise_table(records_table([PersonRecord(**{**r, "record_id": f"row{i}"})
+                                           for i, r in enumerate(records)]))
+    rows = [features_from_row(r) for r in table.to_pylist()]
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, f in enumerate(rows):
+        for key in keys_of(f.cid, f.first_fold, f.last_fold, f.first_sound, f.last_sound,
+                           f.dob_key, f.sd):
+            groups.setdefault(key, []).append(i)
+    earlier: dict[int, set[int]] = {}
+    for members in groups.values():
+        if 1 < len(members) <= MAX_ROWS_PER_KEY:
+            for n, i in enumerate(members):
+                if n:
+                    earlier.setdefault(i, set()).update(members[:n])
+    if not earlier:
+        return []
+    counts: dict[str, int] = {}
+    for f in rows:
+        if f.first_fold:
+            counts[f.first_fold] = counts.get(f.first_fold, 0) + 1
+    tf = TermFrequencies({"first_fold": counts}, {"first_fold": len(rows)})
+    found = []
+    for i, candidates in sorted(earlier.items()):
+        scored = [model.score(rows[i], rows[j], tf) for j in sorted(candidates)]
+        scored = [s for s in scored if s.probability >= model.review_threshold]
+        if scored:
+            best = max(scored, key=lambda s: (s.match_weight, -int(s.right_id[3:])))
+            found.append((i, int(best.right_id[3:]), best))
+    return found

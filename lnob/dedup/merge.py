@@ -109,8 +109,8 @@ def _stricter_consent(kept: Person, merged: Person) -> Consent | None:
 
 
 def _close_second_open_case(kept: Person, moved: list[int], actor: User) -> list[dict[str, Any]]:
-    """One person has one open case: when both records had one, the moved one is
-    marked a duplicate of the kept record's open case."""
+    """One person has one open case: when both records had one, the one about to move
+    is marked a duplicate of the kept record's open case (called before it moves)."""
     open_kept = Case.objects.filter(person=kept, status__in=wf.OPEN_STATES).exclude(
         pk__in=moved).order_by("opened_at", "pk").first()
     if open_kept is None:
@@ -174,8 +174,10 @@ def merge(*, actor: User, kept: Person, merged: Person, pair: CandidatePair | No
                                                       merged.birth_year_only]
     # Cases (and with them their visits, forums, transfers), history, stories.
     moved["cases"] = list(Case.objects.filter(person=merged).values_list("pk", flat=True))
-    Case.objects.filter(pk__in=moved["cases"]).update(person=kept)
+    # One open case per person is a database rule (cases.uniq_case_open_per_person): the
+    # merged record's open case becomes a duplicate of the kept one's *before* it moves.
     moved["closed_cases"] = _close_second_open_case(kept, moved["cases"], actor)
+    Case.objects.filter(pk__in=moved["cases"]).update(person=kept)
     moved["changes"] = list(PersonChange.objects.filter(person=merged).values_list(
         "pk", flat=True))
     PersonChange.objects.filter(pk__in=moved["changes"]).update(person=kept)
@@ -254,6 +256,9 @@ def merge_undo(*, actor: User, record: Merge, request: Any = None) -> Merge:
             "Record #%(id)s has since been merged into record #%(into)s: undo that merge "
             "first.") % {"id": kept.pk, "into": later.kept_id}})
     moved = record.moved
+    # The cases go back first, then their open status: never two open cases of one
+    # person, even inside this transaction (a database rule).
+    Case.objects.filter(pk__in=moved.get("cases", []), person=kept).update(person=merged)
     for entry in moved.get("closed_cases", []):
         case = Case.objects.filter(pk=entry["case"], status=wf.DUPLICATE).first()
         if case is None:
@@ -264,7 +269,6 @@ def merge_undo(*, actor: User, record: Merge, request: Any = None) -> Merge:
         CaseEvent.objects.create(case=case, actor=actor, actor_label=actor.get_username(),
                                  action="unmerge", from_status=wf.DUPLICATE,
                                  to_status=entry["status"])
-    Case.objects.filter(pk__in=moved.get("cases", []), person=kept).update(person=merged)
     PersonChange.objects.filter(pk__in=moved.get("changes", [])).update(person=merged)
     StoryPerson.objects.filter(pk__in=moved.get("stories", [])).update(person=merged)
     Household.objects.filter(pk__in=moved.get("heads", []), head=kept).update(head=merged)

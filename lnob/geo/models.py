@@ -80,6 +80,9 @@ class Village(Area):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Created from a file or a report that named a หมู่ที่ not yet recorded: numbered,
+    # unnamed until a provincial officer confirms or corrects it.
+    to_confirm = models.BooleanField(_("to confirm"), default=False, db_default=False)
 
     class Meta(Area.Meta):
         verbose_name = _("village")

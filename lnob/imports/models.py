@@ -39,6 +39,10 @@ class ImportJob(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     # Valid rows that look like persons already registered: row, person, likelihood.
     likely_duplicates = models.JSONField(default=list, blank=True)
+    # Persons: what each row does (counts, the first rows that are not new persons,
+    # warnings of rows kept all the same, villages to create) and, once imported,
+    # what was written ("written").
+    outcomes = models.JSONField(default=dict, blank=True)
     problem = models.TextField(_("problem"), blank=True)  # why the whole file was refused
     done_rows = models.PositiveIntegerField(default=0)  # progress while importing
     created_count = models.PositiveIntegerField(default=0)

@@ -26,8 +26,10 @@ from lnob.core.citizen_id import CitizenIdError, normalise_citizen_id
 from lnob.core.thaidates import ThaiDateError, parse_date, to_arabic_digits
 from lnob.exports.columns import PERSON_COLUMNS
 from lnob.geo.models import Subdistrict, Village
+from lnob.geo.services import MAX_VILLAGE_NUMBER
+from lnob.imports import messages
 from lnob.imports.reading import Table
-from lnob.registry.models import NoCitizenIdReason, Person, Sex, Source, Status
+from lnob.registry.models import CitizenIdProblem, NoCitizenIdReason, Person, Sex, Source, Status
 from lnob.registry.names import name_key
 from lnob.registry.services import EARLIEST_BIRTH
 from lnob.registry.taxonomy import Need, TargetGroup
@@ -82,9 +84,20 @@ HEADER_TO_FIELD = {header_key(alias): key for key, names in ALIASES.items() for 
 
 @dataclass(frozen=True)
 class RowError:
+    """A problem of one row (an error stops the row; a warning keeps it)."""
+
     row: int
     column: str
     message: str
+
+
+class Outcome:
+    """What importing a valid row does (the preview shows it per row)."""
+
+    NEW = "new"  # a new person
+    UPDATE = "update"  # updates the person of its external reference
+    ATTACH = "attach"  # adds to a person already registered (or to an earlier row's)
+    REVIEW = "review"  # a new person, kept with a likely duplicate for the review queue
 
 
 # The person fields a row sets, in the order of PersonRow.values.
@@ -92,10 +105,13 @@ ROW_FIELDS: tuple[str, ...] = (
     "title", "first_name", "last_name", "sex", "birth_date", "birth_year_only", "citizen_id",
     "no_citizen_id_reason", "phone", "subdistrict_id", "village_id", "house_number",
     "address_text", "province_code", "district_code", "source", "status", "source_note",
-    "external_ref", "name_key", "severity")
+    "external_ref", "name_key", "severity", "citizen_id_problem")
 FIELD_INDEX = {name: i for i, name in enumerate(ROW_FIELDS)}
 CITIZEN_ID, NO_ID_REASON, EXTERNAL_REF = (
     FIELD_INDEX["citizen_id"], FIELD_INDEX["no_citizen_id_reason"], FIELD_INDEX["external_ref"])
+ID_PROBLEM, NAME_KEY, BIRTH, YEAR_ONLY, SUBDISTRICT = (
+    FIELD_INDEX["citizen_id_problem"], FIELD_INDEX["name_key"], FIELD_INDEX["birth_date"],
+    FIELD_INDEX["birth_year_only"], FIELD_INDEX["subdistrict_id"])
 
 
 class PersonRow:
@@ -104,17 +120,24 @@ class PersonRow:
     order, and the groups and needs as tuples shared by rows that wrote the
     same list."""
 
-    __slots__ = ("existing_id", "keep_citizen_id", "needs", "row", "target_group_ids", "values")
+    __slots__ = ("attach_row", "attach_to", "existing_id", "keep_citizen_id", "needs", "note",
+                 "outcome", "review_row", "review_with", "row", "target_group_ids", "values")
 
     def __init__(self, row: int, values: list[Any], target_group_ids: tuple[int, ...] = (),
                  needs: tuple[tuple[int, int], ...] = (), *, existing_id: int | None = None,
-                 keep_citizen_id: bool = False) -> None:
+                 keep_citizen_id: bool = False, note: dict[str, str] | None = None) -> None:
         self.row = row
         self.values = values
         self.target_group_ids = target_group_ids
         self.needs = needs  # (need id, severity) pairs
         self.existing_id = existing_id  # set when external_ref matches a person: update
         self.keep_citizen_id = keep_citizen_id  # the file had it masked: keep the registered one
+        self.note = note  # what the row said that no field keeps (an unreadable ID)
+        self.outcome = Outcome.NEW
+        self.attach_to: int | None = None  # the registered person this row adds to
+        self.attach_row: int | None = None  # … or the earlier row of the file it adds to
+        self.review_with: int | None = None  # the likely duplicate queued for review
+        self.review_row: int | None = None  # … or the earlier row of the file it may be
 
     @property
     def fields(self) -> dict[str, Any]:
@@ -152,6 +175,15 @@ class Checked(Generic[RowT]):
     valid: list[RowT] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Problems of rows that are kept all the same (an imperfect ID, a village to confirm).
+    row_warnings: list[RowError] = field(default_factory=list)
+    # Villages the import creates "to confirm": code → (subdistrict code, number).
+    villages: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # Rows found to be persons already registered, for the preview: row, person, …
+    likely: list[dict[str, Any]] = field(default_factory=list)
+    # What writing did (write_persons): created, added to, kept for review, …
+    written: dict[str, int] = field(default_factory=dict)
+    written_ids: list[int] = field(default_factory=list)
     total: int = 0
     columns: frozenset[str] = frozenset()
     # Which columns feed each field, for updates(); each kind has its own.
@@ -164,6 +196,14 @@ class Checked(Generic[RowT]):
     @property
     def error_rows(self) -> int:
         return len({e.row for e in self.errors})
+
+    def outcomes(self) -> dict[str, int]:
+        """How many valid rows are new persons, updates, additions, kept for review."""
+        counts = {Outcome.NEW: 0, Outcome.UPDATE: 0, Outcome.ATTACH: 0, Outcome.REVIEW: 0}
+        for row in self.valid:
+            outcome = getattr(row, "outcome", Outcome.NEW)
+            counts[outcome] = counts.get(outcome, 0) + 1
+        return counts
 
 
 # Values worked out once per file and distinct text (dates, lists, titles);
@@ -196,6 +236,7 @@ class PersonChecker:
         self.group_lists: dict[str, tuple[tuple[int, ...], list[Problem]]] = {}
         self.need_lists: dict[str, tuple[tuple[tuple[int, int], ...], int, list[Problem]]] = {}
         self.titles: dict[tuple[str, str], tuple[str, str | None]] = {}
+        self.result: Checked[PersonRow] = Checked()
 
     def check(self, table: Table) -> Checked[PersonRow]:
         result: Checked[PersonRow] = Checked()
@@ -217,8 +258,8 @@ class PersonChecker:
         pick = itemgetter(*columns.values(), 0)  # always a tuple, even for one column
         width = max(columns.values()) + 1
         padding = [""] * width
-        seen_ids: dict[str, int] = {}
-        valid, errors = result.valid, result.errors
+        valid, errors, warnings = result.valid, result.errors, result.row_warnings
+        self.result = result
         total = 0
         for number, cells in table.rows:
             total += 1
@@ -228,22 +269,28 @@ class PersonChecker:
             if "'" in "".join(stripped):
                 stripped = [_unguard(c) for c in stripped]
             problems: list[RowError] = []
-            person = self._row(number, dict(zip(keys, stripped, strict=False)), problems)
-            if person is not None:
-                cid = person.values[CITIZEN_ID]
-                if cid:
-                    first = seen_ids.setdefault(cid, number)
-                    if first != number:
-                        problems.append(RowError(number, "citizen_id", _(
-                            "The same citizen ID is on row %(row)d.") % {"row": first}))
-                        person = None
-            if problems:
+            person = self._row(number, dict(zip(keys, stripped, strict=False)), problems,
+                               warnings)
+            if problems:  # every problem of the row, named at once
                 errors.extend(problems)
             elif person is not None:
                 valid.append(person)
         result.total = total
-        self._check_registered(result)
+        self._resolve(result)
+        self._villages_to_create(result)
         return result
+
+    def _villages_to_create(self, result: Checked[PersonRow]) -> None:
+        """Only the villages of rows that are imported; said once per subdistrict."""
+        used = {p.values[FIELD_INDEX["village_id"]] for p in result.valid}
+        result.villages = {c: v for c, v in result.villages.items() if c in used}
+        by_subdistrict: dict[str, list[int]] = {}
+        for sd, number in result.villages.values():
+            by_subdistrict.setdefault(sd, []).append(number)
+        for sd, numbers in sorted(by_subdistrict.items()):
+            area = self.subdistricts[sd]
+            result.warnings.append(messages.village_to_create(
+                f"{area.name_th} ({sd})", sorted(numbers)))
 
     def _columns(self, headers: list[str]) -> tuple[dict[str, int], list[str]]:
         columns: dict[str, int] = {}
@@ -257,9 +304,13 @@ class PersonChecker:
                 unknown.append(header)
         return columns, unknown
 
-    def _row(self, number: int, v: dict[str, str], errors: list[RowError]) -> PersonRow | None:
+    def _row(self, number: int, v: dict[str, str], errors: list[RowError],
+             warnings: list[RowError]) -> PersonRow | None:
         def fail(column: str, message: str) -> None:
             errors.append(RowError(number, column, message))
+
+        def warn(column: str, message: str) -> None:
+            warnings.append(RowError(number, column, message))
 
         get = v.get
         first_name = " ".join(get("first_name", "").split())
@@ -269,7 +320,7 @@ class PersonChecker:
         title, sex = self._title_and_sex(get("title", ""), get("sex", ""))
         if sex is None:
             fail("sex", _("Write the sex as ชาย/หญิง or M/F (or leave it empty)."))
-        citizen_id = ""
+        citizen_id, id_problem, note = "", "", None
         reason = get("no_citizen_id_reason", "")
         typed_id = get("citizen_id", "")
         keep_id = typed_id[:7].lower() == MASKED_PREFIX
@@ -279,25 +330,31 @@ class PersonChecker:
             try:
                 citizen_id = _citizen_id(typed_id)
             except CitizenIdError as err:
-                fail("citizen_id", str(err))
-            reason = ""
+                # A real person with an imperfect ID: kept as written, flagged, never
+                # corrected, never a matching key until an officer fixes it.
+                citizen_id, id_problem = imperfect_citizen_id(typed_id, err)
+                if id_problem:
+                    warn("citizen_id", messages.id_kept_unverified(id_problem, str(err)))
+                else:
+                    note = {"citizen_id_as_written": typed_id[:40]}
+                    warn("citizen_id", messages.id_not_readable(str(err)))
+            reason = "" if citizen_id else reason
         elif reason and reason not in NO_ID_REASONS:
             fail("no_citizen_id_reason", _("Unknown reason “%(value)s”.") % {"value": reason})
         birth_date, year_only = self._birth(get("birth_date", ""), fail)
         subdistrict = self._area(v, fail)
         village_code = None
         if subdistrict and get("village_number"):
-            number_text = to_arabic_digits(v["village_number"]).strip()
-            if not number_text.isdigit():
-                fail("village_number", _("หมู่ที่ must be a number, e.g. 3."))
-            else:
-                village_code = self.villages.get((subdistrict, int(number_text)))
-                if village_code is None:
-                    fail("village_number", _("หมู่ที่ %(number)s is not recorded in this "
-                                             "subdistrict. Add it on the subdistrict's "
-                                             "page first.") % {"number": number_text})
-        group_ids = self._groups(get("target_groups", ""), fail)
-        needs, severity = self._needs(get("needs", ""), fail)
+            village_code = self._village(subdistrict, v["village_number"], warn)
+            if village_code is None:
+                note = {**(note or {}), "village_as_written": v["village_number"][:20]}
+        # An unknown group or need, or a severity out of range, is not a reason to turn
+        # the person away: a warning, and what the file says is kept in the history.
+        before = len(warnings)
+        group_ids = self._groups(get("target_groups", ""), warn)
+        needs, severity = self._needs(get("needs", ""), warn)
+        for column in sorted({w.column for w in warnings[before:]}):
+            note = {**(note or {}), f"{column}_as_written": get(column, "")[:255]}
         source = get("source", "") or Source.IMPORT
         if source not in SOURCES:
             fail("source", _("Unknown source “%(value)s”.") % {"value": source})
@@ -314,8 +371,26 @@ class PersonChecker:
             get("phone", "")[:20], subdistrict, village_code, get("house_number", "")[:30],
             get("address_text", "")[:255], self.province, subdistrict[:4], source, status,
             get("source_note", "")[:255], get("external_ref", "")[:64],
-            name_key(first_name, last_name), severity,
-        ], group_ids, needs, keep_citizen_id=keep_id)
+            name_key(first_name, last_name), severity, id_problem,
+        ], group_ids, needs, keep_citizen_id=keep_id, note=note)
+
+    def _village(self, subdistrict: str, text: str, warn: Any) -> str | None:
+        """The village code of หมู่ที่ ``text``: a number not yet recorded in a known
+        subdistrict is created "to confirm" by the import (said once per file);
+        one that cannot be a village number is warned about and left out."""
+        number_text = to_arabic_digits(text).strip()
+        if number_text.lower().startswith(("ม.", "หมู่")):
+            number_text = number_text.split(".", 1)[-1].replace("หมู่ที่", "").replace(
+                "หมู่", "").strip()
+        if not number_text.isdigit() or not 1 <= int(number_text) <= MAX_VILLAGE_NUMBER:
+            warn("village_number", messages.village_not_a_number(text))
+            return None
+        number = int(number_text)
+        code = self.villages.get((subdistrict, number))
+        if code is None:
+            code = f"{subdistrict}{number:02d}"
+            self.result.villages[code] = (subdistrict, number)
+        return code
 
     def _title_and_sex(self, title_text: str, sex_text: str) -> tuple[str, str | None]:
         """The title with single spaces, and the sex (from the title when the
@@ -457,19 +532,21 @@ class PersonChecker:
                 needs[need] = int(level)
         return needs
 
-    def _check_registered(self, result: Checked[PersonRow]) -> None:
-        """External references decide update vs create; a citizen ID already
-        registered to someone else is reported, not merged (dedup decides)."""
-        refs = {p.values[EXTERNAL_REF] for p in result.valid if p.values[EXTERNAL_REF]}
+    def _resolve(self, result: Checked[PersonRow]) -> None:
+        """What each valid row does. An external reference of the province updates its
+        person. Otherwise a person seen again is kept, not refused: a verified citizen
+        ID (or, without one, the same name, birth date and subdistrict) already
+        registered in the province — or on an earlier row of the file — adds to that
+        person; an ID registered outside the province keeps the row as a new person,
+        queued for review without saying where the other record is; a likely duplicate
+        the engine is sure of adds to it, one it is not sure of is queued for review."""
+        rows = result.valid
+        refs = {p.values[EXTERNAL_REF] for p in rows if p.values[EXTERNAL_REF]}
         by_ref: dict[str, tuple[int, str]] = {
             ref: (pk, cid) for pk, ref, cid in _registered(
                 "id, external_ref, citizen_id", "external_ref", refs, self.province)}
-        ids = {p.values[CITIZEN_ID] for p in result.valid if p.values[CITIZEN_ID]}
-        registered: dict[str, tuple[int, str]] = {
-            cid: (pk, province) for pk, cid, province in _registered(
-                "id, citizen_id, province_code", "citizen_id", ids)}
         kept = []
-        for p in result.valid:
+        for p in rows:
             ref = p.values[EXTERNAL_REF]
             existing = by_ref.get(ref) if ref else None
             p.existing_id = existing[0] if existing else None
@@ -480,18 +557,169 @@ class PersonChecker:
                     continue
                 p.values[CITIZEN_ID] = existing[1]
                 p.values[NO_ID_REASON] = ""
-            owner = registered.get(p.values[CITIZEN_ID]) if registered else None
-            if owner and owner[0] != p.existing_id:
-                message = (_("This citizen ID is already registered in province %(code)s.")
-                           % {"code": owner[1]} if owner[1] != self.province else
-                           _("This citizen ID is already registered in this province "
-                             "(person %(id)d). Give that person's external reference to "
-                             "update them.") % {"id": owner[0]})
-                result.errors.append(RowError(p.row, "citizen_id", message))
-            else:
-                kept.append(p)
-        result.valid = kept
+                p.values[ID_PROBLEM] = ""
+            if p.existing_id is not None:
+                p.outcome = Outcome.UPDATE
+            kept.append(p)
+        result.valid = rows = kept
         result.errors.sort(key=lambda e: e.row)
+        # Verified IDs only: an unverified one is never a matching key.
+        ids = {p.values[CITIZEN_ID] for p in rows
+               if p.values[CITIZEN_ID] and not p.values[ID_PROBLEM]}
+        registered: dict[str, tuple[int, str]] = {}
+        for pk, cid, province, status in sorted(_registered(
+                "id, citizen_id, province_code, status", "citizen_id", ids)):
+            if status == Status.DUPLICATE:  # merged away: its kept record has the ID too
+                continue
+            here = registered.get(cid)
+            if here is None or (here[1] != self.province and province == self.province):
+                registered[cid] = (pk, province)
+        names = {p.values[NAME_KEY] for p in rows if p.outcome == Outcome.NEW
+                 and not _verified_id(p) and _exact_key(p) is not None}
+        same_name: dict[tuple[Any, ...], int] = {}
+        for pk, key, birth, subdistrict, status in sorted(_registered(
+                "id, name_key, birth_date, subdistrict_id, status", "name_key", names,
+                self.province)):
+            if status != Status.DUPLICATE:
+                same_name.setdefault((key, _as_date(birth), subdistrict), pk)
+        first_row_of: dict[Any, PersonRow] = {}
+        for p in rows:
+            cid = p.values[CITIZEN_ID] if not p.values[ID_PROBLEM] else ""
+            name = _exact_key(p)
+            if p.outcome == Outcome.UPDATE or (not cid and name is None):
+                continue
+            owner = registered.get(cid) if cid else None
+            person = same_name.get(name[1:]) if not cid and name is not None else None
+            if cid:
+                earlier = first_row_of.setdefault(("id", cid), p)
+                if earlier is p and name is not None:
+                    # An earlier row of this name without an ID is this person too; a
+                    # row with another verified ID is not.
+                    before = first_row_of.get(name)
+                    if before is not None and not _verified_id(before):
+                        earlier = before
+                    else:
+                        first_row_of.setdefault(name, p)
+            else:
+                assert name is not None  # noqa: S101 — skipped above otherwise
+                earlier = first_row_of.setdefault(name, p)
+            if owner is not None and owner[1] == self.province or person is not None:
+                p.outcome, p.attach_to = Outcome.ATTACH, owner[0] if owner else person
+            elif earlier is not p:  # the same person as an earlier row of the file
+                p.outcome, p.attach_row = Outcome.ATTACH, earlier.row
+            elif owner is not None:  # registered outside the province: do not say where
+                p.outcome, p.review_with = Outcome.REVIEW, owner[0]
+                result.row_warnings.append(RowError(p.row, "citizen_id",
+                                                    messages.match_outside_area()))
+        self._score(result)
+
+    def _score(self, result: Checked[PersonRow]) -> None:
+        """The rows still new, against the persons registered (the duplicate engine's
+        keys and scores): sure in the province → adds to that person; not sure, or
+        outside the province → a new person queued for review. Up to
+        IMPORT_DUPLICATE_ROWS rows; beyond, a note (the duplicate search finds them)."""
+        from django.conf import settings
+
+        from lnob.dedup.hints import likely_duplicates_of_rows
+
+        fresh = [p for p in result.valid if p.outcome == Outcome.NEW]
+        if not fresh:
+            return
+        limit = getattr(settings, "IMPORT_DUPLICATE_ROWS", 20_000)
+        if len(result.valid) > limit:
+            result.warnings.append(_(
+                "The file has more than %(n)s valid rows: rows without a citizen ID were "
+                "not compared with the persons already registered. Search the province "
+                "for duplicates after importing it.") % {"n": f"{limit:,}"})
+            return
+        keys = ("title", "first_name", "last_name", "sex", "birth_date", "birth_year_only",
+                "phone", "house_number")
+        records = []
+        for row in fresh:
+            fields = row.fields
+            records.append({**{k: fields[k] for k in keys},
+                            # An unverified ID is no matching key.
+                            "citizen_id": "" if fields["citizen_id_problem"]
+                            else fields["citizen_id"],
+                            "subdistrict": fields["subdistrict_id"] or "",
+                            "village": fields["village_id"] or ""})
+        found = likely_duplicates_of_rows(records)
+        self._within(fresh, records, {i for i, _p, _m in found}, result)
+        persons = {pk: (province, status) for pk, province, status in Person.objects.filter(
+            pk__in=[p for _i, p, _m in found]).values_list("pk", "province_code", "status")}
+        for i, person, match in found:
+            province, status = persons.get(person, ("", Status.DUPLICATE))
+            if status == Status.DUPLICATE:
+                continue
+            row = fresh[i]
+            sure = match.decision == "merge" and province == self.province
+            if sure:
+                row.outcome, row.attach_to = Outcome.ATTACH, person
+            else:
+                row.outcome, row.review_with = Outcome.REVIEW, person
+                if province != self.province:
+                    result.row_warnings.append(RowError(row.row, "first_name",
+                                                        messages.match_outside_area()))
+            if province != self.province:  # neither whose record nor where
+                result.likely.append({"row": row.row, "outside": True,
+                                      "evidence": match.as_dict(),
+                                      "probability": round(match.probability, 4)})
+                continue
+            result.likely.append({"row": row.row, "person": person, "province": province,
+                                  "probability": round(match.probability, 4),
+                                  "sure": match.decision == "merge",
+                                  "evidence": match.as_dict()})
+        result.row_warnings.sort(key=lambda e: e.row)
+
+    def _within(self, fresh: list[PersonRow], records: list[dict[str, Any]],
+                registered: set[int], result: Checked[PersonRow]) -> None:
+        """Rows still new that are likely an earlier row of the same file (another
+        spelling, no ID): sure → adds to that row's person; not sure → kept beside it
+        for review (the pair is queued once both are written)."""
+        from lnob.dedup.hints import likely_duplicates_within
+
+        for i, j, match in likely_duplicates_within(records):
+            row, earlier = fresh[i], fresh[j]
+            if i in registered or row.outcome != Outcome.NEW:
+                continue  # a registered person is the better match
+            if match.decision == "merge":
+                row.outcome, row.attach_row = Outcome.ATTACH, earlier.row
+            else:
+                row.outcome, row.review_row = Outcome.REVIEW, earlier.row
+            result.likely.append({"row": row.row, "earlier_row": earlier.row,
+                                  "probability": round(match.probability, 4),
+                                  "sure": match.decision == "merge",
+                                  "evidence": match.as_dict()})
+
+
+def _exact_key(p: PersonRow) -> tuple[Any, ...] | None:
+    """Without a citizen ID, the same name, full birth date and subdistrict say "the
+    same person" (a repeat of a row, or of a registered person)."""
+    v = p.values
+    if v[BIRTH] is None or v[YEAR_ONLY]:
+        return None
+    return ("name", v[NAME_KEY], v[BIRTH], v[SUBDISTRICT])
+
+
+def _verified_id(p: PersonRow) -> bool:
+    return bool(p.values[CITIZEN_ID]) and not p.values[ID_PROBLEM]
+
+
+def _as_date(value: Any) -> Any:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def imperfect_citizen_id(text: str, err: CitizenIdError) -> tuple[str, str]:
+    """An ID that fails its checks, kept as written when it is 8 to 13 digits:
+    (digits, problem). ("", "") when it cannot be kept as an ID at all."""
+    digits = "".join(ch for ch in to_arabic_digits(text) if ch not in " -.\u200b\u00a0")
+    if not (digits.isascii() and digits.isdigit()) or not 8 <= len(digits) <= 13:
+        return "", ""
+    if len(digits) == 13:
+        return digits, CitizenIdProblem.CHECK_DIGIT
+    if len(digits) == 12:
+        return digits, CitizenIdProblem.TWELVE_DIGITS
+    return digits, CitizenIdProblem.LENGTH
 
 
 def _registered(columns: str, column: str, values: set[str],

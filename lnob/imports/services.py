@@ -41,9 +41,17 @@ from lnob.core.signals import persons_changed
 from lnob.coverage.rollup import rollup_refresh
 from lnob.exports import columns as exported
 from lnob.geo.models import Subdistrict
+from lnob.imports.attach import attach_rows
 from lnob.imports.models import ImportJob, ImportKind, ImportStatus
 from lnob.imports.networks import NetworkChecker, write_networks
-from lnob.imports.persons import FIELD_INDEX, ROW_FIELDS, Checked, PersonChecker, PersonRow
+from lnob.imports.persons import (
+    FIELD_INDEX,
+    ROW_FIELDS,
+    Checked,
+    Outcome,
+    PersonChecker,
+    PersonRow,
+)
 from lnob.imports.reading import FileRefused, Table, max_bytes, read_table
 from lnob.imports.volunteers import VolunteerChecker, write_volunteers
 from lnob.registry.models import Person, PersonChange, PersonNeed
@@ -251,43 +259,27 @@ def run_check(job: ImportJob) -> ImportJob:
                   for e in checked.errors[:ERRORS_SHOWN]]
     job.warnings = checked.warnings
     if job.kind == ImportKind.PERSONS:
-        job.likely_duplicates, note = _likely_duplicates(checked)
-        if note:
-            job.warnings = [*job.warnings, note]
+        job.likely_duplicates = [{k: v for k, v in d.items() if k != "evidence"}
+                                 for d in checked.likely[:ERRORS_SHOWN]]
+        job.outcomes = preview_outcomes(checked)
     job.done_rows = 0
     job.status = ImportStatus.CHECKED
     job.save()
     return job
 
 
-def _likely_duplicates(checked: Checked[Any]) -> tuple[list[dict[str, Any]], str]:
-    """Valid rows that look like persons already registered (not the ones the file
-    updates by its external reference), for the preview; a note instead when the
-    file is too large to look row by row (a duplicate search after the import then
-    finds them)."""
-    from django.conf import settings
-
-    from lnob.dedup.hints import likely_duplicates_of_rows
-
-    limit = getattr(settings, "IMPORT_DUPLICATE_ROWS", 20_000)
-    if len(checked.valid) > limit:
-        return [], _("The file has more than %(n)s valid rows: it was not compared with "
-                     "the persons already registered. Search the province for duplicates "
-                     "after importing it.") % {"n": f"{limit:,}"}
-    keys = ("title", "first_name", "last_name", "sex", "birth_date", "birth_year_only",
-            "citizen_id", "phone", "house_number")
-    records = []
-    for row in checked.valid:
-        fields = row.fields
-        records.append({**{k: fields[k] for k in keys},
-                        "subdistrict": fields["subdistrict_id"] or "",
-                        "village": fields["village_id"] or ""})
-    found = likely_duplicates_of_rows(records, exclude=[r.existing_id for r in checked.valid])
-    provinces = dict(Person.objects.filter(pk__in=[p for _i, p, _m in found]).values_list(
-        "pk", "province_code"))
-    return [{"row": checked.valid[i].row, "person": person, "province": provinces.get(person),
-             "probability": round(match.probability, 4), "sure": match.decision == "merge"}
-            for i, person, match in found[:ERRORS_SHOWN]], ""
+def preview_outcomes(checked: Checked[Any]) -> dict[str, Any]:
+    """What importing the file will do, for the preview: counts per outcome, the
+    first rows that are not plain new persons, the warnings of rows kept all the same
+    and the villages to be created "to confirm"."""
+    rows = [{"row": r.row, "outcome": r.outcome, "person": r.attach_to,
+             "earlier_row": r.attach_row, "update": r.existing_id}
+            for r in checked.valid if r.outcome != Outcome.NEW][:ERRORS_SHOWN]
+    return {"counts": checked.outcomes(), "rows": rows,
+            "warnings": [{"row": w.row, "column": w.column, "message": w.message}
+                         for w in checked.row_warnings[:ERRORS_SHOWN]],
+            "warning_rows": len({w.row for w in checked.row_warnings}),
+            "villages": sorted(checked.villages)}
 
 
 def bad_rows_csv(path: Path, checked: Checked[Any], *, sheet: str | None = None) -> bytes:
@@ -297,6 +289,9 @@ def bad_rows_csv(path: Path, checked: Checked[Any], *, sheet: str | None = None)
     by_row: dict[int, list[str]] = {}
     for e in checked.errors:
         by_row.setdefault(e.row, []).append(f"{e.column}: {e.message}")
+    for w in checked.row_warnings:  # every problem of a row to fix, named at once
+        if w.row in by_row:
+            by_row[w.row].append(f"{w.column}: {_('warning')}: {w.message}")
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("row"), *table.headers, _("what to fix")])
@@ -316,7 +311,7 @@ def errors_csv(job: ImportJob) -> bytes:
 
 
 def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
-                  progress: Progress | None = None) -> ImportJob:
+                  progress: Progress | None = None, open_cases: bool = True) -> ImportJob:
     """Checks the file again (the registry may have changed since the preview)
     and writes the valid rows in one transaction. Bad rows stop everything
     unless ``skip_invalid``. The rows written so far are reported to the job
@@ -345,12 +340,17 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
             raise ImportRefused(_("%(count)d rows have errors. Fix them, or import only the "
                                   "valid rows.") % {"count": checked.error_rows})
         with transaction.atomic():
-            created, updated = KINDS[job.kind].write(checked, actor=actor, progress=written)
+            if job.kind == ImportKind.PERSONS:
+                created, updated = write_persons(checked, actor=actor, progress=written,
+                                                 open_cases=open_cases)
+            else:
+                created, updated = KINDS[job.kind].write(checked, actor=actor,
+                                                         progress=written)
             jobs.fault("import-written")
             audit.record(AuditAction.CREATE, actor=actor, obj=job,
                          area_code=job.province_code,
                          detail={"kind": job.kind, "created": created, "updated": updated,
-                                 "skipped_rows": checked.error_rows})
+                                 "skipped_rows": checked.error_rows, **checked.written})
             # Bulk writes send no areas_changed: the province's coverage figures
             # change with the rows.
             rollup_refresh(list(Subdistrict.objects.filter(province_id=job.province_code)
@@ -358,6 +358,7 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
             # In the same transaction as the rows: a worker that dies after the
             # commit leaves a job marked done, never one a retry would import twice.
             ImportJob.objects.filter(pk=job.pk).update(
+                outcomes={**job.outcomes, "written": checked.written},
                 status=ImportStatus.DONE, created_count=created, updated_count=updated,
                 done_rows=len(checked.valid), finished_at=timezone.now(), problem="")
     except (ImportRefused, FileRefused) as err:
@@ -378,8 +379,8 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
         if live is not None:
             live.close()
     jobs.fault("import-committed")
-    if job.kind == ImportKind.PERSONS:  # and the duplicate index of its persons
-        persons_changed.send(sender=ImportJob, province_code=job.province_code)
+    if job.kind == ImportKind.PERSONS:  # the duplicate index of its persons
+        after_person_import(job.province_code, checked.written_ids, figures=False)
     job.refresh_from_db()
     return job
 
@@ -447,17 +448,27 @@ UPDATED_FIELDS = [k for k in ROW_FIELDS if k not in ("province_code", "source", 
 
 
 def write_persons(checked: Checked[PersonRow], *, actor: User,
-                  progress: Progress | None = None) -> tuple[int, int]:
-    """Creates new persons and updates those whose external reference matched
-    (only the fields the file has columns for), with needs, groups and a
-    history row. Call inside a transaction.
+                  progress: Progress | None = None, open_cases: bool = True
+                  ) -> tuple[int, int]:
+    """Creates new persons, updates those whose external reference matched (only the
+    fields the file has columns for), adds the rows of persons seen again to them
+    (history, needs, groups, a "reported again" event on their open case), queues
+    the rows kept beside a likely duplicate for review, creates the villages "to
+    confirm", and — unless ``open_cases`` is False — opens a case for every new
+    person (routed like a report). Call inside a transaction; ``checked.written``
+    gets the counts; once committed, the caller runs after_person_import().
 
-    New persons go in batches of BATCH, each with its history, groups and
-    needs, so that ``progress`` (rows written so far) moves evenly."""
+    New persons go in batches of BATCH, each with its history, groups and needs, so
+    that ``progress`` (rows written so far) moves evenly."""
+    from lnob.cases.services import cases_open_bulk
+    from lnob.geo.services import villages_create_to_confirm
+
     rows = checked.valid
-    new = [r for r in rows if r.existing_id is None]
-    old = [r for r in rows if r.existing_id is not None]
+    new = [r for r in rows if r.outcome in (Outcome.NEW, Outcome.REVIEW)]
+    old = [r for r in rows if r.outcome == Outcome.UPDATE]
+    again = [r for r in rows if r.outcome == Outcome.ATTACH]
     now = timezone.now()
+    villages = villages_create_to_confirm(actor=actor, villages=checked.villages)
     ids = reserve_ids(Person, len(new))
     for row, pk in zip(new, ids, strict=True):
         row.existing_id = pk
@@ -472,8 +483,8 @@ def write_persons(checked: Checked[PersonRow], *, actor: User,
             batch = new[start:start + BATCH]
             persons.write([(r.existing_id, *r.values, author, now, now, 1) for r in batch])
             # The same small record for every row: the job's audit row says which file.
-            changes.write([(r.existing_id, now, author, label, "import", IMPORTED)
-                           for r in batch])
+            changes.write([(r.existing_id, now, author, label, "import",
+                            _imported(r)) for r in batch])
             groups.write([(r.existing_id, g) for r in batch for g in r.target_group_ids])
             needs.write([(r.existing_id, n, level, "") for r in batch for n, level in r.needs])
             if progress is not None:
@@ -481,10 +492,87 @@ def write_persons(checked: Checked[PersonRow], *, actor: User,
         _update_existing(old, actor, now, [f for f in UPDATED_FIELDS if checked.updates(f)])
         _write_links(old, replace=[r.existing_id for r in old],
                      groups=checked.updates("target_groups"), needs=checked.updates("needs"))
-    if progress is not None and old:
+        # Cases first: a later row of the file that adds to a new person is then a
+        # "reported again" event on that person's case.
+        opened = cases_open_bulk(actor=actor, openings=[
+            (_PersonRef(r), r.values[STATUS]) for r in new], source="import") if (
+            open_cases) else []
+        seen = attach_rows(again, {r.row: r for r in rows}, actor=actor, now=now,
+                           open_cases=open_cases)
+        pairs = _queue_for_review([r for r in new if r.review_with or r.review_row], checked)
+    if progress is not None and (old or again):
         progress(len(rows))
+    checked.written = {"created": len(new), "updated": len(old), "added_to": seen["added"],
+                       "seen_again_unchanged": seen["unchanged"], "review": pairs,
+                       "villages_to_confirm": len(villages),
+                       "cases_opened": len(opened) + seen["cases_opened"],
+                       "reported_again_events": seen["events"]}
+    # For after_person_import(), which the caller runs once this has committed.
+    checked.written_ids = [r.existing_id for r in new if r.existing_id] + seen["persons"]
     return len(new), len(old)
 
+
+STATUS = FIELD_INDEX["status"]
+
+
+class _PersonRef:
+    """What cases_open_bulk reads of a person, from a row (no query)."""
+
+    __slots__ = ("district_code", "pk", "province_code", "subdistrict_id")
+
+    def __init__(self, row: PersonRow) -> None:
+        v = row.values
+        self.pk = row.existing_id
+        self.subdistrict_id = v[FIELD_INDEX["subdistrict_id"]]
+        self.province_code = v[FIELD_INDEX["province_code"]]
+        self.district_code = v[FIELD_INDEX["district_code"]]
+
+
+def _imported(row: PersonRow) -> dict[str, Any]:
+    if not row.note and not row.values[FIELD_INDEX["citizen_id_problem"]]:
+        return IMPORTED
+    extra = {k: ["", v] for k, v in (row.note or {}).items()}
+    problem = row.values[FIELD_INDEX["citizen_id_problem"]]
+    if problem:
+        extra["citizen_id_problem"] = ["", problem]
+    return {**IMPORTED, **extra}
+
+
+# Indexed for the duplicate hints at once up to this many persons; beyond, the
+# province is indexed by the task worker.
+INDEX_NOW = 20_000
+
+
+def after_person_import(province_code: str, ids: list[int], *, figures: bool = True) -> None:
+    """Once a person import has committed — from the page, the API or the terminal:
+    the coverage figures of the province (unless the import's own transaction
+    refreshed them), and the duplicate index of the persons written, so that
+    intake hints find them at once."""
+    if not province_code:
+        return
+    if figures:
+        rollup_refresh(list(Subdistrict.objects.filter(province_id=province_code)
+                            .values_list("code", flat=True)))
+    if len(ids) <= INDEX_NOW:
+        persons_changed.send(sender=ImportJob, ids=ids)
+    else:
+        persons_changed.send(sender=ImportJob, province_code=province_code)
+
+
+def _queue_for_review(rows: list[PersonRow], checked: Checked[PersonRow]) -> int:
+    from lnob.dedup.queue import pairs_propose
+
+    evidence = {d["row"]: d for d in checked.likely}
+    by_row = {r.row: r for r in checked.valid}
+
+    def other(r: PersonRow) -> int | None:
+        if r.review_with:
+            return r.review_with
+        earlier = by_row.get(r.review_row or 0)
+        return (earlier.attach_to or earlier.existing_id) if earlier is not None else None
+
+    return pairs_propose([(r.existing_id, pk, evidence.get(r.row))
+                          for r in rows if r.existing_id and (pk := other(r))])
 
 def _update_existing(rows: list[PersonRow], actor: User, now: Any,
                      fields: list[str]) -> None:

@@ -18,7 +18,8 @@ def check_import(job_id: int) -> None:
 
 
 @task()
-def commit_import(job_id: int, user_id: int, skip_invalid: bool) -> None:
+def commit_import(job_id: int, user_id: int, skip_invalid: bool,
+                  open_cases: bool = True) -> None:
     from lnob.imports.services import ImportJob as Job
     from lnob.imports.services import ImportRefused, import_commit
 
@@ -27,4 +28,5 @@ def commit_import(job_id: int, user_id: int, skip_invalid: bool) -> None:
     # rows written so far reach the page while the transaction is open
     # (services.LiveProgress).
     with contextlib.suppress(ImportRefused):
-        import_commit(actor=User.objects.get(pk=user_id), job=job, skip_invalid=skip_invalid)
+        import_commit(actor=User.objects.get(pk=user_id), job=job, skip_invalid=skip_invalid,
+                      open_cases=open_cases)

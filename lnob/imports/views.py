@@ -20,6 +20,7 @@ from lnob.core.models import User
 from lnob.geo.choice import province_codes
 from lnob.geo.models import Province
 from lnob.imports import services, tasks
+from lnob.imports.messages import match_outside_area
 from lnob.imports.models import ImportJob, ImportKind, ImportStatus
 from lnob.imports.services import IMPORTERS
 
@@ -97,6 +98,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "imports/import_detail.html", {
         "job": job, "working": working, "can_decide": job.status == ImportStatus.CHECKED,
         "can_retry": job.retryable,
+        "outside_message": match_outside_area(),
     })
 
 
@@ -116,14 +118,17 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     user = cast(User, request.user)
     job = _job_for(user, pk)
     skip_invalid = request.POST.get("skip_invalid") == "1"
+    # Everyone imported enters the workflow unless the officer says otherwise.
+    open_cases = request.POST.get("no_cases") != "1"
     if job.status != ImportStatus.CHECKED:
         return redirect("import_detail", pk=job.pk)
     if job.valid_rows <= settings.IMPORT_INLINE_ROWS:
         # On refusal the reason is kept on the job; the page shows it.
         with contextlib.suppress(services.ImportRefused):
-            services.import_commit(actor=user, job=job, skip_invalid=skip_invalid)
+            services.import_commit(actor=user, job=job, skip_invalid=skip_invalid,
+                                   open_cases=open_cases)
     else:
-        tasks.commit_import.enqueue(job.pk, user.pk, skip_invalid)
+        tasks.commit_import.enqueue(job.pk, user.pk, skip_invalid, open_cases)
     return redirect("import_detail", pk=job.pk)
 
 

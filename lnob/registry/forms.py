@@ -85,6 +85,12 @@ class PersonForm(forms.Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.person = person
+        if person is not None and person.citizen_id_problem:
+            self.fields["citizen_id"] = CitizenIdField(required=False, kept=person.citizen_id)
+            self.fields["citizen_id"].help_text = _(
+                "This ID was kept as written by an import and is not verified (%(problem)s): "
+                "check it against the ID card and correct it.") % {
+                "problem": person.get_citizen_id_problem_display()}
         self._choices("subdistrict", [("", "—"), *editable_subdistricts(user)])
         provinces = sorted({c[:2] for c in area_codes(user, EDITORS) if c})
         groups, needs = taxonomy_for(provinces[0] if len(provinces) == 1 else "")
@@ -108,6 +114,10 @@ class PersonForm(forms.Form):
             self.fields["lawful_basis"] = forms.ChoiceField(
                 label=_("Lawful basis"), choices=LawfulBasis.choices,
                 initial=LawfulBasis.CONSENT)
+            # Everyone registered enters the workflow unless the user says otherwise.
+            self.fields["no_case"] = forms.BooleanField(
+                label=_("Do not open a case now (the person will not appear in inboxes, "
+                        "forum agendas or matching)"), required=False)
         else:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
         if person is None or not person.citizen_id:

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lnob.registry.taxonomy import Need, TargetGroup
 
-__all__ = ["Consent", "Household", "Need", "Person", "PersonChange", "PersonNeed",
-           "TargetGroup"]
+__all__ = ["CitizenIdProblem", "Consent", "Household", "Need", "Person", "PersonChange",
+           "PersonNeed", "TargetGroup"]
 
 TITLES = ["นาย", "นาง", "นางสาว", "เด็กชาย", "เด็กหญิง", "พระ", "พระภิกษุ", "สามเณร",
           "แม่ชี", "ว่าที่ร้อยตรี", "สิบเอก", "จ่าสิบเอก", "ร้อยตำรวจโท", "ดาบตำรวจ", "ดร."]
@@ -31,6 +31,14 @@ class NoCitizenIdReason(models.TextChoices):
     LOST = "lost", _("Card lost; number not known")
     UNKNOWN = "unknown", _("Not known to the reporter")
     REFUSED = "refused", _("Person chose not to give it")
+
+
+class CitizenIdProblem(models.TextChoices):
+    """Why a citizen ID kept as written is not verified (empty: it is fine)."""
+
+    CHECK_DIGIT = "check_digit", _("unverified — check digit fails")
+    TWELVE_DIGITS = "12_digits", _("unverified — 12 digits")
+    LENGTH = "length", _("unverified — wrong number of digits")
 
 
 class Source(models.TextChoices):
@@ -81,6 +89,11 @@ class Person(models.Model):
     citizen_id = models.CharField(_("citizen ID"), max_length=13, blank=True)
     no_citizen_id_reason = models.CharField(_("why there is no citizen ID"), max_length=20,
                                             choices=NoCitizenIdReason.choices, blank=True)
+    # Set when the ID was kept as written although it is not a valid one: never
+    # silently corrected, never a matching key until an officer fixes it.
+    citizen_id_problem = models.CharField(_("citizen ID problem"), max_length=12,
+                                          choices=CitizenIdProblem.choices, blank=True,
+                                          default="", db_default="")
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     # Where the person lives now (may differ from the house registration).
     # The indexes are in Meta: as plain fields they would each get a second,

@@ -25,6 +25,7 @@ class PersonFilters:
     min_severity: int | None = None
     status: str = ""
     network: int | None = None
+    id_unverified: bool = False  # the fix-it list: IDs kept as written, to correct
 
 
 def search_q(text: str) -> Q:
@@ -67,8 +68,16 @@ def person_list(user: Any, filters: PersonFilters) -> QuerySet[Person]:
         qs = qs.filter(status=filters.status)
     if filters.network:
         qs = qs.filter(source_network=filters.network)
+    if filters.id_unverified:
+        qs = qs.exclude(citizen_id_problem="")
     return qs.select_related("subdistrict", "village").order_by("-severity", "-created_at",
                                                                  "-id")
+
+
+def unverified_ids_count(user: Any) -> int:
+    """How many persons the user may see have a citizen ID kept as written although
+    not valid (imports flag them): the size of the fix-it list."""
+    return persons_visible_to(user).exclude(citizen_id_problem="").count()
 
 
 def taxonomy_for(province_code: str) -> tuple[QuerySet[TargetGroup], QuerySet[Need]]:

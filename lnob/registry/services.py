@@ -19,6 +19,7 @@ from lnob.core.citizen_id import CitizenIdError, mask_citizen_id, normalise_citi
 from lnob.core.models import AuditAction, User
 from lnob.core.signals import areas_changed, persons_changed
 from lnob.geo.models import Subdistrict, Village
+from lnob.geo.services import MAX_VILLAGE_NUMBER, villages_create_to_confirm
 from lnob.registry.access import EDITORS, TAXONOMY_EDITORS
 from lnob.registry.models import (
     Consent,
@@ -88,15 +89,21 @@ PLAIN_FIELDS = ("title", "first_name", "last_name", "sex", "birth_date", "birth_
                 "address_text", "source", "source_note", "external_ref")
 
 
-def _validate(actor: User | None, data: PersonData) -> _Clean:
+def _validate(actor: User | None, data: PersonData,
+              kept_id: tuple[str, str] = ("", "")) -> _Clean:
+    """``kept_id``: the person's ID and its problem when it was kept as written although
+    not valid (an import): saving it unchanged keeps it flagged; a valid one fixes it."""
     errors: dict[str, str] = {}
     first_name = " ".join(data.first_name.split())
     if not first_name:
         errors["first_name"] = _("Give the person's first name.")
     if data.sex not in Sex.values:
         errors["sex"] = _("Choose a sex from the list.")
-    citizen_id = ""
-    if data.citizen_id.strip():
+    citizen_id, id_problem = "", ""
+    typed = "".join(ch for ch in data.citizen_id if ch not in " -")
+    if kept_id[0] and kept_id[1] and typed == kept_id[0]:
+        citizen_id, id_problem = kept_id  # unchanged: still to be fixed, still flagged
+    elif data.citizen_id.strip():
         try:
             citizen_id = normalise_citizen_id(data.citizen_id)
         except CitizenIdError as err:
@@ -123,9 +130,13 @@ def _validate(actor: User | None, data: PersonData) -> _Clean:
     elif data.village_number is not None:
         village = Village.objects.filter(subdistrict=subdistrict,
                                          number=data.village_number).first()
-        if village is None:
-            errors["village"] = _("Moo %(number)s is not a village of this subdistrict.") % {
-                "number": data.village_number}
+        if village is None and 1 <= data.village_number <= MAX_VILLAGE_NUMBER:
+            # Not recorded yet: created numbered, unnamed, "to confirm" (never refused).
+            village = Village(code=f"{subdistrict.code}{data.village_number:02d}",
+                              subdistrict=subdistrict, number=data.village_number)
+        elif village is None:
+            errors["village"] = _("Village number must be between 1 and %(max)d.") % {
+                "max": MAX_VILLAGE_NUMBER}
     province = data.subdistrict_code[:2]
 
     groups = list(TargetGroup.objects.filter(pk__in=data.target_group_ids, active=True,
@@ -152,10 +163,15 @@ def _validate(actor: User | None, data: PersonData) -> _Clean:
         raise ValidationError(errors)
 
     assert subdistrict is not None  # noqa: S101 — errors above would have been raised
+    if village is not None and village._state.adding:
+        villages_create_to_confirm(actor=actor, villages={
+            village.code: (subdistrict.code, village.number)})
+        village = Village.objects.get(code=village.code)
     fields = {name: getattr(data, name) for name in PLAIN_FIELDS}
     fields.update({
         "first_name": first_name, "last_name": " ".join(data.last_name.split()),
         "title": data.title.strip(), "citizen_id": citizen_id,
+        "citizen_id_problem": id_problem,
         "no_citizen_id_reason": "" if citizen_id else data.no_citizen_id_reason,
         "birth_year_only": data.birth_year_only and data.birth_date is not None,
         "subdistrict": subdistrict, "village": village, "province_code": province,
@@ -228,7 +244,7 @@ def person_update(*, actor: User, person: Person, data: PersonData, expected_ver
     the record after ``expected_version`` was read (no silent overwrite)."""
     if not covers(actor, person.area_code, EDITORS):
         raise PermissionError("not an editor of this person's area")
-    clean = _validate(actor, data)
+    clean = _validate(actor, data, (person.citizen_id, person.citizen_id_problem))
     before = {name: shown_in_history(name, getattr(person, name)) for name in clean.fields}
     before.update(_links_snapshot(person))
     updated = Person.objects.filter(pk=person.pk, version=expected_version).update(

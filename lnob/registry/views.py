@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lnob.cases.intake.services import person_register
 from lnob.cases.workflow import OPEN_STATES
 from lnob.core import audit
 from lnob.core.access import area_codes, requires_roles
@@ -41,7 +42,12 @@ from lnob.registry.models import (
     Person,
     Status,
 )
-from lnob.registry.selectors import PersonFilters, person_list, taxonomy_for
+from lnob.registry.selectors import (
+    PersonFilters,
+    person_list,
+    taxonomy_for,
+    unverified_ids_count,
+)
 
 READERS = (*AREA_READERS, *EDITORS)
 PAGE_SIZE = 50
@@ -52,7 +58,8 @@ def _filters(request: HttpRequest) -> PersonFilters:
     return PersonFilters(q=g.get("q", "")[:100], area=g.get("area", "").strip()[:6],
                          target_group=int_or_none(g.get("group")), need=int_or_none(g.get("need")),
                          min_severity=int_or_none(g.get("severity")), status=g.get("status", ""),
-                         network=int_or_none(g.get("network")))
+                         network=int_or_none(g.get("network")),
+                         id_unverified=g.get("id") == "unverified")
 
 
 @requires_roles(*READERS)
@@ -73,6 +80,7 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
         "needs": needs, "statuses": Status.choices, "query": query.urlencode(),
         "can_add": bool(area_codes(request.user, EDITORS)),
         "duplicates_waiting": waiting_pairs(request.user),
+        "unverified_ids": unverified_ids_count(request.user),
     })
 
 
@@ -100,8 +108,9 @@ def person_new(request: HttpRequest) -> HttpResponse:
         hints = hints_before_saving(request, form.person_data())
         if not hints:
             try:
-                person = services.person_create(actor=user, data=form.person_data(),
-                                                consent=form.consent_data(), request=request)
+                person, _case = person_register(
+                    actor=user, data=form.person_data(), consent=form.consent_data(),
+                    request=request, open_case=not form.cleaned_data.get("no_case"))
             except ValidationError as err:
                 form.add_service_errors(err)
             else:

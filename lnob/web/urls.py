@@ -9,6 +9,8 @@ urlpatterns = [
     path("areas/search/", views.area_search, name="area_search"),
     path("areas/<str:code>/", views.area_detail, name="area_detail"),
     path("areas/<str:code>/villages/new/", views.village_new, name="village_new"),
+    path("areas/<str:code>/villages/<str:village_code>/confirm/", views.village_confirm_view,
+         name="village_confirm"),
     path("workspace/<str:code>/", views.workspace, name="workspace"),
     path("audit/", views.audit_log, name="audit_log"),
 ]

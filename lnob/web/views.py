@@ -21,8 +21,8 @@ from lnob.core.models import AuditAction, WorkerBeat
 from lnob.core.roles import AREA_EDITOR_ROLES, AUDIT_READER_ROLES, REPORTER_ROLES, Role
 from lnob.core.selectors import audit_visible_to, sees_team_contacts, team_of_area
 from lnob.geo import selectors as geo
-from lnob.geo.models import Province, Subdistrict
-from lnob.geo.services import village_create
+from lnob.geo.models import Province, Subdistrict, Village
+from lnob.geo.services import village_confirm, village_create
 
 ALL_ROLES = tuple(Role)
 
@@ -118,7 +118,28 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
         "children": children,
         "can_add_village": len(code) == 6 and covers(request.user, code, AREA_EDITOR_ROLES),
         "can_open_workspace": covers(request.user, code),
+        "to_confirm": sum(1 for c in children if getattr(c, "to_confirm", False)),
     })
+
+
+@requires_roles(*AREA_EDITOR_ROLES)
+@require_POST
+def village_confirm_view(request: HttpRequest, code: str, village_code: str) -> HttpResponse:
+    """A provincial officer names a village created "to confirm" by an import."""
+    require_area(request.user, code, AREA_EDITOR_ROLES)
+    village = get_object_or_404(Village, code=village_code, subdistrict_id=code)
+    try:
+        village_confirm(actor=request.user,  # type: ignore[arg-type]
+                        village=village, name_th=request.POST.get("name_th", ""),
+                        name_en=request.POST.get("name_en", ""))
+    except ValidationError as exc:
+        return render(request, "web/area_detail.html", {
+            "area": village.subdistrict, "parents": geo.ancestors(village.subdistrict),
+            "children": village.subdistrict.villages.all(), "can_add_village": True,
+            "can_open_workspace": True, "village_errors": exc.message_dict,
+            "to_confirm": village.subdistrict.villages.filter(to_confirm=True).count(),
+        }, status=400)
+    return redirect("area_detail", code=code)
 
 
 @requires_roles(*AREA_EDITOR_ROLES)

@@ -47,6 +47,12 @@ class ReportForm(forms.Form):
         data = super().clean() or {}
         chosen = (data.get("subdistrict") or self.data.get("subdistrict_choice") or "").strip()
         if chosen.isdigit() and len(chosen) == 6:
+            if self.data.get("subdistrict") != chosen and hasattr(self.data, "copy"):
+                # Kept in the form's hidden field, so that the answer survives the
+                # duplicate warning (the form is shown again without the choices).
+                kept: Any = self.data.copy()
+                kept["subdistrict"] = chosen
+                self.data = kept
             return data | {"subdistrict": chosen}
         query = (data.get("place") or "").strip()
         if not query:

@@ -12,18 +12,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from lnob.cases import workflow as wf
-from lnob.cases.models import Case, UrgentReason
-from lnob.cases.services import case_comment, case_create
+from lnob.cases.models import Case, CaseEvent, UrgentReason
+from lnob.cases.services import OpenCaseExists, case_comment, case_create
 from lnob.core import audit, ratelimit
 from lnob.core.access import roles_in
 from lnob.core.clientip import rate_key
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import REPORTER_ROLES, Role
 from lnob.registry.models import NoCitizenIdReason, Source
-from lnob.registry.services import PersonData, person_create
+from lnob.registry.names import name_key
+from lnob.registry.services import ConsentData, PersonData, person_create
 
 # Limits that keep one report small: what a person can say on a phone.
 MAX_NAME, MAX_PLACE, MAX_SUMMARY, MAX_CONTACT = 100, 255, 2000, 150
@@ -122,14 +124,60 @@ def report_file(*, actor: User | None, report: Report, request: Any = None) -> C
         # The person's fields have the report's names, except "village".
         raise ValidationError({("village_number" if k == "village" else k): v
                                for k, v in err.message_dict.items()}) from err
+    repeat = repeat_of(report) if actor is None else None
+    extra: dict[str, Any] = {}
+    if repeat is not None:
+        # The same public report again: it joins the open case (the coordinator sees
+        # it there); its own case is a duplicate of that one, never on an agenda.
+        extra = {"status": wf.DUPLICATE, "duplicate_of": repeat}
     case = case_create(
         actor=actor, person=person, request=request, source=source,
         summary=report.summary.strip(), urgent_reasons=sorted(set(report.urgent_reasons)),
-        reporter_name=report.reporter_name.strip(), reporter_phone=report.reporter_phone.strip())
+        reporter_name=report.reporter_name.strip(), reporter_phone=report.reporter_phone.strip(),
+        **extra)
+    if repeat is not None:
+        _reported_again(repeat, actor, report, source, request=request, repeat_case=case)
     if actor is None:
         audit.record(AuditAction.CREATE, request=request, object_type=PUBLIC_AUDIT_TYPE,
                      object_id=str(case.pk), area_code=code)
     return case
+
+
+def repeat_of(report: Report) -> Case | None:
+    """An open case this report likely repeats: a person of the same name (first and
+    last, as the search key folds them) in the same subdistrict — and the same
+    village when both say one — whose case is open."""
+    key = name_key(report.first_name, report.last_name)
+    if not key.strip():
+        return None
+    cases = Case.objects.filter(status__in=wf.OPEN_STATES, subdistrict_id=report.subdistrict_code,
+                                person__name_key=key).exclude(person__status=wf.DUPLICATE)
+    if report.village_number:
+        cases = cases.filter(Q(person__village=None) | Q(
+            person__village__number=report.village_number))
+    return cases.order_by("opened_at", "pk").first()
+
+
+def _reported_again(case: Case, actor: User | None, report: Report, source: str, *,
+                    request: Any = None, repeat_case: Case | None = None) -> None:
+    """A "reported again" event on the open case, with what the report says."""
+    from django.db.models import F
+
+    reporter = ", ".join(p for p in (report.reporter_name.strip(),
+                                     report.reporter_phone.strip()) if p)
+    note = report.summary.strip() + (f" ({reporter})" if reporter else "")
+    Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
+    case.refresh_from_db()
+    CaseEvent.objects.create(case=case, actor=actor,
+                             actor_label=actor.get_username() if actor else source,
+                             action="report_again", from_status=case.status,
+                             to_status=case.status, note=note,
+                             detail={"source": source, "repeat_case": repeat_case.pk
+                                     if repeat_case else None,
+                                     "urgent_reasons": sorted(set(report.urgent_reasons))})
+    if report.urgent_reasons and not case.urgent:
+        Case.objects.filter(pk=case.pk).update(
+            urgent=True, urgent_reasons=sorted(set(report.urgent_reasons)))
 
 
 @transaction.atomic
@@ -145,15 +193,35 @@ def report_add_to(*, actor: User, person: Any, report: Report, request: Any = No
     source = _source_for(actor, person.area_code)
     reporter = ", ".join(p for p in (report.reporter_name.strip(),
                                      report.reporter_phone.strip()) if p)
+    note = report.summary.strip() + (f" ({reporter})" if reporter else "")
     open_case = Case.objects.filter(person=person, status__in=wf.OPEN_STATES).first()
-    if open_case is not None:
-        note = report.summary.strip() + (f" ({reporter})" if reporter else "")
-        return case_comment(actor=actor, case=open_case, note=note, action="report_again",
-                            source=source, urgent_reasons=sorted(set(report.urgent_reasons)))
-    return case_create(
-        actor=actor, person=person, request=request, source=source,
-        summary=report.summary.strip(), urgent_reasons=sorted(set(report.urgent_reasons)),
-        reporter_name=report.reporter_name.strip(), reporter_phone=report.reporter_phone.strip())
+    if open_case is None:
+        try:
+            return case_create(
+                actor=actor, person=person, request=request, source=source,
+                summary=report.summary.strip(), urgent_reasons=sorted(set(report.urgent_reasons)),
+                reporter_name=report.reporter_name.strip(),
+                reporter_phone=report.reporter_phone.strip())
+        except OpenCaseExists as exists:  # another door opened it a moment ago
+            open_case = exists.case
+            if open_case is None:
+                raise
+    return case_comment(actor=actor, case=open_case, note=note, action="report_again",
+                        source=source, urgent_reasons=sorted(set(report.urgent_reasons)))
+
+
+@transaction.atomic
+def person_register(*, actor: User, data: PersonData, consent: ConsentData | None = None,
+                    request: Any = None, open_case: bool = True) -> tuple[Any, Case | None]:
+    """Registers a person (the registry form, the API) and — unless the user says
+    otherwise — opens their case at the first step, routed like a report (the lead
+    networks of the subdistrict, or flagged as a hole), so that everyone registered
+    appears in the inboxes, the next forum's agenda and matching."""
+    person = person_create(actor=actor, data=data, consent=consent, request=request)
+    if not open_case:
+        return person, None
+    source = data.source if data.source in Source.values else Source.OFFICER
+    return person, case_create(actor=actor, person=person, request=request, source=source)
 
 
 # What the public status page may say: the stage, never anything personal.
@@ -183,7 +251,13 @@ def public_stage(reference: str, *, request: Any = None) -> str | None:
     ref = reference.strip().upper().replace(" ", "")
     if len(ref) == 10:
         ref = f"{ref[:5]}-{ref[5:]}"
-    status = Case.objects.filter(reference=ref).values_list("status", flat=True).first()
+    found = Case.objects.filter(reference=ref).values_list("status", "duplicate_of__status",
+                                                          "source").first()
+    status = found[0] if found else None
+    if found and status == wf.DUPLICATE and found[1] and found[2] == Source.PUBLIC:
+        # A public report found to repeat an open case: the reporter sees where the
+        # care of the person stands, never that their report was joined to another.
+        status = found[1]
     stage = PUBLIC_STAGES.get(status) if status else None
     audit.record(AuditAction.VIEW, request=request, object_type=STATUS_AUDIT_TYPE,
                  detail={"found": stage is not None})

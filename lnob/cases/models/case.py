@@ -101,6 +101,13 @@ class Case(models.Model):
             models.Index(fields=["subdistrict", "status"], name="case_subdistrict"),
             models.Index(fields=["status", "next_visit_due"], name="case_visit_due"),
         ]
+        constraints = [
+            # One person has at most one open case: the database, not only the
+            # services, refuses a second (two doors opening at the same moment).
+            models.UniqueConstraint(fields=["person"],
+                                    condition=models.Q(status__in=sorted(wf.OPEN_STATES)),
+                                    name="uniq_case_open_per_person"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.pk} {self.status}"

@@ -92,7 +92,7 @@ def test_an_ambiguous_place_asks_which_one_and_nothing_is_written(client: Client
     ("place", "ไม่มีตำบลนี้แน่นอน", "No subdistrict is called"),
     ("summary", "ก" * 2001, "at most 2000 characters"),
     ("reporter_phone", "12ab", "9 or 10 digits"),
-    ("village_number", "77", "Moo 77 is not a village"),
+    ("village_number", "100", "less than or equal to 99"),
 ])
 def test_bad_reports_name_the_field_and_change_nothing(
         client: Client, field: str, value: str, message: str) -> None:

@@ -35,5 +35,8 @@ def test_the_preview_names_rows_already_registered(
     page = client.get(f"/imports/{job.pk}/").content.decode()
     assert 'data-duplicate-row="2"' in page and f"/persons/{registered.pk}/" in page
     client.post(f"/imports/{job.pk}/commit/")
-    # The imported persons are indexed (the worker runs at once in the tests).
-    assert PersonFeatures.objects.count() == 3
+    # The engine is sure: row 2 adds to the registered person instead of a second record.
+    assert Person.objects.count() == 2
+    assert registered.changes.filter(action="report_again").exists()
+    # The imported persons are indexed at once, for the hints.
+    assert PersonFeatures.objects.count() == 2

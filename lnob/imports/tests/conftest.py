@@ -12,6 +12,12 @@ THAI_HEADERS = ["รหัสอ้างอิง", "เลขประจำ�
                 "รหัสตำบล", "หมู่ที่", "กลุ่มเป้าหมาย", "ความต้องการ"]
 
 
+# Distinct first names for files of several people (the duplicate engine is right to
+# take "คน1" and "คน2" of one surname, birth date and subdistrict for one person).
+NAMES = ("สมชาย", "ประยูร", "มาลี", "สุดา", "วิชัย", "จันทร์เพ็ญ", "ทองดี", "อำนวย",
+         "ละเอียด", "สมหวัง", "พรทิพย์", "เกษม", "นิตยา", "ศักดิ์ชัย")
+
+
 def good_row(ref: str = "R1", cid: str = "1-1017-00203-44-1", first: str = "บุญมี",
              birth: str = "6/11/2490", **extra: str) -> list[str]:
     row = {"ref": ref, "cid": cid, "title": "นาง", "first": first, "last": "ศรีสุข",

@@ -10,14 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from lnob.core.models import User
 from lnob.geo.models import Subdistrict, Village
 from lnob.imports.reading import FileRefused
 from lnob.imports.services import check_file
 from lnob.imports.tests.conftest import THAI_HEADERS, good_row
 from lnob.registry.models import Person
-from lnob.registry.services import person_create
-from lnob.registry.tests.conftest import person_data
 
 pytestmark = pytest.mark.django_db
 
@@ -61,17 +58,11 @@ def test_areas_by_thai_names_with_short_forms(write_csv: Callable[..., Path]) ->
 
 
 @pytest.mark.parametrize(("cells", "column"), [
-    ({"cid": "1-1017-00203-44-2"}, "citizen_id"),
-    ({"cid": "12345"}, "citizen_id"),
     ({"birth": "31/2/2549"}, "birth_date"),
     ({"birth": "6/11/49"}, "birth_date"),
     ({"birth": "6/11/2590"}, "birth_date"),  # in the future: a BE/CE mix-up
     ({"sd": "999999"}, "subdistrict_code"),
     ({"sd": "810101"}, "subdistrict_code"),  # another province
-    ({"moo": "7"}, "village_number"),  # not recorded
-    ({"groups": "aliens"}, "target_groups"),
-    ({"needs": "health"}, "needs"),
-    ({"needs": "health:5"}, "needs"),
     ({"first": ""}, "first_name"),
 ])
 def test_each_kind_of_bad_row_is_reported_with_row_and_column(
@@ -90,17 +81,31 @@ def test_a_village_that_is_recorded_is_accepted(write_csv: Callable[..., Path]) 
     assert errors_of(write_csv([good_row(moo="๗")])) == []
 
 
-def test_duplicate_ids_in_one_file_and_ids_registered_elsewhere_are_reported(
-        write_csv: Callable[..., Path], other_officer: User) -> None:
-    person_create(actor=other_officer, data=person_data(
-        subdistrict_code="810101", citizen_id="0000000000001"))
-    path = write_csv([good_row(ref="a"), good_row(ref="b"),
-                      good_row(ref="c", cid="0-0000-00000-00-1")])
+def test_a_row_with_several_problems_names_them_all_at_once(
+        write_csv: Callable[..., Path]) -> None:
+    row = good_row(first="", birth="31/2/2549", needs="health:9", groups="aliens")
+    path = write_csv([row])
+    assert sorted(errors_of(path)) == [(2, "birth_date"), (2, "first_name")]
     checked = check_file(path, "84")
-    assert [(e.row, e.column) for e in checked.errors] == [(3, "citizen_id"),
-                                                           (4, "citizen_id")]
-    assert "2" in checked.errors[0].message  # points at the first row with that ID
-    assert "81" in checked.errors[1].message  # the province, no one's name
+    assert sorted((w.row, w.column) for w in checked.row_warnings) == [
+        (2, "needs"), (2, "target_groups")]
+
+
+@pytest.mark.parametrize(("cells", "column"), [
+    ({"groups": "aliens"}, "target_groups"),
+    ({"needs": "health"}, "needs"),
+    ({"needs": "health:5"}, "needs"),
+])
+def test_an_unknown_group_or_need_is_a_warning_and_the_person_is_kept(
+        write_csv: Callable[..., Path], cells: dict[str, str], column: str) -> None:
+    row = good_row(cid="", **{"groups" if "groups" in cells else "needs": ""})
+    keys = ["ref", "cid", "title", "first", "last", "birth", "sd", "moo", "groups", "needs"]
+    for key, value in cells.items():
+        row[keys.index(key)] = value
+    checked = check_file(write_csv([row]), "84")
+    assert checked.errors == [] and len(checked.valid) == 1
+    assert [(w.row, w.column) for w in checked.row_warnings] == [(2, column)]
+    assert checked.valid[0].note == {f"{column}_as_written": list(cells.values())[0]}
 
 
 def test_an_unknown_column_is_reported_but_does_not_stop_the_rows(

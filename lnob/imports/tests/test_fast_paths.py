@@ -23,7 +23,7 @@ from lnob.imports import services
 from lnob.imports.models import ImportJob, ImportStatus
 from lnob.imports.persons import _citizen_id
 from lnob.imports.reading import FileRefused, read_table
-from lnob.imports.tests.conftest import good_row
+from lnob.imports.tests.conftest import NAMES, good_row
 from lnob.registry.models import Person, PersonChange, PersonNeed
 from lnob.registry.taxonomy import Need
 
@@ -55,7 +55,7 @@ def test_the_quick_citizen_id_check_agrees_with_the_full_one() -> None:
 def test_references_with_quotes_commas_and_backslashes_are_found_again(
         officer: User, write_csv: Callable[..., Path]) -> None:
     refs = ['a"b', "c\\d", "e,f", "{g}", "h'i", "NULL", "j k"]
-    rows = [good_row(ref=ref, cid="", first=f"คน{i}") for i, ref in enumerate(refs)]
+    rows = [good_row(ref=ref, cid="", first=NAMES[i]) for i, ref in enumerate(refs)]
     path = write_csv(rows)
     call_command("import", "persons", str(path), province="84", as_user="officer84")
     assert Person.objects.count() == len(refs)
@@ -71,7 +71,8 @@ def test_the_bulk_writer_gives_the_rows_the_orm_would(
         officer: User, write_csv: Callable[..., Path]) -> None:
     """Several multi-row statements and a shorter last one (SQLite), COPY
     (PostgreSQL); JSON, dates and datetimes as the ORM writes them."""
-    call_command("import", "persons", str(write_csv([good_row(ref=f"R{i}", cid="")
+    call_command("import", "persons", str(write_csv([good_row(ref=f"R{i}", cid="",
+                                                              first=NAMES[i])
                                                      for i in range(3)])),
                  province="84", as_user="officer84")
     ids = list(Person.objects.values_list("pk", flat=True))
@@ -173,7 +174,7 @@ def test_a_commit_reports_each_batch_it_writes_then_stops_reporting(
 
     monkeypatch.setattr(services, "LiveProgress", Recorder)
     monkeypatch.setattr(services, "BATCH", 2)
-    path = write_csv([good_row(ref=f"R{i}", cid="", first=f"คน{i}") for i in range(5)])
+    path = write_csv([good_row(ref=f"R{i}", cid="", first=NAMES[i]) for i in range(5)])
     job = services.import_start(actor=officer, kind="persons", province_code="84",
                                 upload=SimpleUploadedFile("list.csv", path.read_bytes()))
     services.run_check(job)

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('registry', '0005_privacy_restriction_erasure'),
+        ('registry', '0006_privacy_restriction_erasure'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

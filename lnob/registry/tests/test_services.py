@@ -49,7 +49,7 @@ def test_registering_a_person_keeps_history_audit_and_area_codes(
     ({"birth_date": datetime.date(2567, 1, 1)}, "birth_date"),  # a BE year stored as CE
     ({"subdistrict_code": "999999"}, "subdistrict"),
     ({"subdistrict_code": "810101"}, "subdistrict"),  # another province
-    ({"village_number": 42}, "village"),
+    ({"village_number": 100}, "village"),
     ({"source": "gossip"}, "source"),
     ({"needs": {999999: 2}}, "needs"),
 ])

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0004_lean_person_indexes'),
+        ('registry', '0005_person_citizen_id_problem'),
     ]
 
     operations = [
