@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from lnob.core import audit, jobs
+from lnob.core import audit, jobs, quotas
 from lnob.core.access import covers
 from lnob.core.bulk import TableWriter, batches, bulk_load, reserve_ids
 from lnob.core.models import AuditAction, User
@@ -40,6 +40,7 @@ from lnob.core.roles import IMPORT_ROLES
 from lnob.core.signals import persons_changed
 from lnob.coverage.rollup import rollup_refresh
 from lnob.exports import columns as exported
+from lnob.exports.writers import csv_safe
 from lnob.geo.models import Subdistrict
 from lnob.imports.attach import attach_rows
 from lnob.imports.models import ImportJob, ImportKind, ImportStatus
@@ -212,6 +213,7 @@ def import_start(*, actor: User, kind: str, province_code: str, upload: Uploaded
     name = Path(upload.name or "upload").name
     if not name.lower().endswith(ALLOWED_SUFFIXES):
         raise ValidationError({"file": _("Upload a .csv or .xlsx file.")})
+    quotas.check_upload(actor=actor)
     if (upload.size or 0) > max_bytes():
         raise ValidationError({"file": _("The file is larger than %(limit)d MB.") % {
             "limit": max_bytes() // (1024 * 1024)}})
@@ -294,12 +296,15 @@ def bad_rows_csv(path: Path, checked: Checked[Any], *, sheet: str | None = None)
             by_row[w.row].append(f"{w.column}: {_('warning')}: {w.message}")
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("row"), *table.headers, _("what to fix")])
+    # Cells come from the uploaded file (names can come from public reports): a
+    # spreadsheet must show them, never run them as formulas.
+    writer.writerow([_("row"), *map(csv_safe, table.headers), _("what to fix")])
     if 1 in by_row:  # problems with the header itself
-        writer.writerow([1, *([""] * len(table.headers)), " | ".join(by_row.pop(1))])
+        writer.writerow([1, *([""] * len(table.headers)), csv_safe(" | ".join(by_row.pop(1)))])
     for number, cells in table.rows:
         if number in by_row:
-            writer.writerow([number, *cells, " | ".join(by_row[number])])
+            writer.writerow([number, *map(csv_safe, cells),
+                             csv_safe(" | ".join(by_row[number]))])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 

@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lnob.core import audit
 from lnob.core.access import covers, requires_roles
 from lnob.core.i18n import thai_active
-from lnob.core.models import User
+from lnob.core.models import AuditAction, User
 from lnob.geo.choice import province_codes
 from lnob.geo.models import Province
 from lnob.imports import services, tasks
@@ -93,6 +94,8 @@ def _check_now_or_later(job: ImportJob) -> None:
 @requires_roles(*IMPORTERS)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(cast(User, request.user), pk)
+    # The preview names people of the file (likely duplicates, rows to fix).
+    audit.record(AuditAction.VIEW, request=request, obj=job, area_code=job.province_code)
     working = job.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
     job.done_rows = services.rows_written(job)
     return render(request, "imports/import_detail.html", {
@@ -107,6 +110,8 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(cast(User, request.user), pk)
     if job.status == ImportStatus.CHECKING or job.problem and not job.total_rows:
         raise Http404
+    audit.record(AuditAction.EXPORT, request=request, obj=job, area_code=job.province_code,
+                 detail={"rows_to_fix": True})
     response = HttpResponse(services.errors_csv(job), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="lnob-import-{job.pk}-errors.csv"'
     return response

@@ -260,3 +260,32 @@ def test_an_interrupted_import_can_be_cancelled(
     client.post(f"/imports/{job.pk}/cancel/")
     job.refresh_from_db()
     assert job.status == ImportStatus.CANCELLED and not Person.objects.exists()
+
+
+def test_the_rows_to_fix_never_run_as_formulas_and_opening_them_is_audited(
+        client: Client, officer: User, write_csv: Callable[..., Path]) -> None:
+    client.force_login(officer)
+    evil = good_row(ref="R2", cid="", birth="31/2/2549", first='=HYPERLINK("http://x","y")')
+    job = upload(client, write_csv([good_row(), evil]))
+    errors = client.get(f"/imports/{job.pk}/errors.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in errors and ',=HYPERLINK' not in errors
+    assert AuditEvent.objects.filter(action="export", object_id=str(job.pk),
+                                     detail__rows_to_fix=True).exists()
+    client.get(f"/imports/{job.pk}/")
+    assert AuditEvent.objects.filter(action="view", object_type="imports.importjob",
+                                     object_id=str(job.pk)).exists()
+
+
+def test_uploads_an_hour_are_limited_per_user(
+        client: Client, officer: User, write_csv: Callable[..., Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from lnob.core import quotas, ratelimit
+
+    monkeypatch.setattr(quotas, "UPLOADS", ratelimit.Limit("uploads", 2, 3600))
+    client.force_login(officer)
+    path = write_csv([good_row()])
+    for _ in range(2):
+        upload(client, path)
+    with path.open("rb") as f:
+        refused = client.post("/imports/", {"kind": "persons", "province": "84", "file": f})
+    assert refused.status_code == 400 and ImportJob.objects.count() == 2
