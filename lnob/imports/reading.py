@@ -137,13 +137,17 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
                             "%(names)s.") % {"sheet": sheet, "names": ", ".join(names)})
     chosen = sheet or next(
         (n for n in names if workbook.get_sheet_by_name(n).to_python(nrows=1)), names[0])
-    data = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
-    if not data:
+    # Rows are read one at a time from calamine's compact (Rust) copy of the
+    # sheet, never the whole sheet as Python lists: a 4.6 MB XLSX once took the
+    # worker from 0.75 to 1.5 GB that way.
+    data = workbook.get_sheet_by_name(chosen).iter_rows()
+    first = next(data, None)
+    if first is None:
         raise FileRefused(_("The sheet “%(sheet)s” is empty.") % {"sheet": chosen})
-    headers = [_clean_header(_cell(c)) for c in data[0]]
+    headers = [_clean_header(_cell(c)) for c in first]
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for number, cells in enumerate(data[1:], start=2):
+        for number, cells in enumerate(data, start=2):
             values = [_cell(c) for c in cells]
             if any(v.strip() for v in values):
                 yield number, values
