@@ -7,6 +7,25 @@ import os
 import tempfile
 import time
 from datetime import date
+from typing import Any
+
+
+def django_for_benchmark(prefix: str) -> Any:
+    """Django set up on SQLite in a new temporary folder (or on PostgreSQL when
+    ``DATABASE_URL`` is set) and migrated; returns the temporary folder."""
+    from pathlib import Path
+
+    os.environ.update({"DJANGO_SETTINGS_MODULE": "lnob.settings", "LOG_LEVEL": "WARNING"})
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["LNOB_VAR_DIR"] = str(tmp)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return tmp
 
 
 def national_database(prefix: str, persons: int) -> tuple[int, int, float]:

@@ -26,11 +26,11 @@ from __future__ import annotations
 import csv
 import os
 import random
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks import django_for_benchmark
 from benchmarks.imports import Clock, load_average, max_rss_mb, plain_load
 
 PEOPLE = int(os.environ.get("LNOB_BENCH_PEOPLE", "5000"))
@@ -185,14 +185,7 @@ def outcome(imports: list[tuple[Any, dict[int, int]]]) -> dict[str, int]:
 
 
 def main() -> None:
-    os.environ.update({"DJANGO_SETTINGS_MODULE": "lnob.settings", "LOG_LEVEL": "WARNING"})
-    tmp = Path(tempfile.mkdtemp(prefix="lnob-bench-realistic-"))
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["LNOB_VAR_DIR"] = str(tmp)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    tmp = django_for_benchmark("lnob-bench-realistic-")
     from django.db import connection, transaction
 
     from lnob.cases.models import Case
@@ -203,7 +196,6 @@ def main() -> None:
     from lnob.imports.services import after_person_import, check_file, write_persons
     from lnob.registry.models import Person, PersonChange, PersonNeed
 
-    call_command("migrate", verbosity=0)
     actor, _ = User.objects.get_or_create(username="bench-importer")
     subdistricts = list(Subdistrict.objects.filter(province_id=PROVINCE)
                         .values_list("code", flat=True))

@@ -29,10 +29,11 @@ import os
 import random
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from benchmarks import django_for_benchmark
 
 ROWS = int(os.environ.get("LNOB_BENCH_IMPORT_ROWS", "200000"))
 PROVINCE = "30"
@@ -179,21 +180,13 @@ def load_average() -> str:
 
 
 def main() -> None:
-    os.environ.update({"DJANGO_SETTINGS_MODULE": "lnob.settings", "LOG_LEVEL": "WARNING"})
-    tmp = Path(tempfile.mkdtemp(prefix="lnob-bench-import-"))
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["LNOB_VAR_DIR"] = str(tmp)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    tmp = django_for_benchmark("lnob-bench-import-")
     from django.db import connection, transaction
 
     from lnob.core.models import User
     from lnob.geo.models import Subdistrict
     from lnob.imports.services import check_file, write_persons
 
-    call_command("migrate", verbosity=0)
     actor, _ = User.objects.get_or_create(username="bench-importer")
     subdistricts = list(Subdistrict.objects.filter(province_id=PROVINCE)
                         .values_list("code", flat=True))

@@ -12,3 +12,42 @@ def bearer(user: Any, scope: str = "write") -> dict[str, str]:
 
     _token, raw = api_token_create(actor=user, name="test", scope=scope)
     return {"Authorization": f"Bearer {raw}"}
+
+
+def reload_migration_data() -> None:
+    """Transactional tests empty every table afterwards, including the rows the
+    migrations loaded: put back Thailand's geography and the national taxonomy."""
+    from lnob.geo.loader import load_geography
+    from lnob.geo.models import District, Province, Subdistrict
+    from lnob.registry.migrations import _national_taxonomy
+
+    load_geography(Province, District, Subdistrict)
+    _national_taxonomy.load()
+
+
+def in_parallel(work: Any, items: list[Any], *, timeout: float = 300) -> list[Any]:
+    """Runs ``work(item)`` for every item at once, one thread each, released
+    together by a barrier; each thread closes its own database connection.
+    Returns what each call returned, or the exception it raised, in order."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(items))
+    results: list[Any] = [None] * len(items)
+
+    def run(i: int, item: Any) -> None:
+        try:
+            barrier.wait()
+            results[i] = work(item)
+        except BaseException as err:  # noqa: BLE001 — handed to the test
+            results[i] = err
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, item)) for i, item in enumerate(items)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    return results

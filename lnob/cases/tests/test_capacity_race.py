@@ -6,58 +6,45 @@ runs in ``make test-postgres``."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from lnob.cases.models import Case
 from lnob.cases.services import case_step
 from lnob.cases.tests.conftest import verified_case
 from lnob.core.models import User
-from lnob.geo.loader import load_geography
-from lnob.geo.models import District, Province, Subdistrict
 from lnob.networks.models import Network, Volunteer
-from lnob.registry.migrations import _national_taxonomy
 from lnob.registry.models import Need
+from lnob.testing import in_parallel, reload_migration_data
 
 PARALLEL = 20
 
 
 def race(officer: User, cases: list[Case], **carer: Any) -> tuple[int, list[str]]:
     """Assigns each case to the carer at once, from one thread each."""
-    barrier = threading.Barrier(len(cases))
-    done: list[int] = []
-    refused: list[str] = []
 
-    def assign(case: Case) -> None:
-        try:
-            barrier.wait()
-            case_step(actor=officer, case=case, action="assign", expected_version=case.version,
-                      note="Proposed by matching run 1.", capacity_override="", **carer)
-            done.append(case.pk)
-        except ValidationError as err:
-            refused.extend(err.message_dict.get("capacity", []))
-        finally:
-            connections.close_all()
+    def assign(case: Case) -> int:
+        case_step(actor=officer, case=case, action="assign", expected_version=case.version,
+                  note="Proposed by matching run 1.", capacity_override="", **carer)
+        return case.pk
 
-    threads = [threading.Thread(target=assign, args=(c,)) for c in cases]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return len(done), refused
+    results = in_parallel(assign, cases)
+    unexpected = [r for r in results
+                  if isinstance(r, BaseException) and not isinstance(r, ValidationError)]
+    assert unexpected == []
+    refused = [m for r in results if isinstance(r, ValidationError)
+               for m in r.message_dict.get("capacity", [])]
+    return sum(isinstance(r, int) for r in results), refused
 
 
 @pytest.fixture
 def postgres(transactional_db: None) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: runs in make test-postgres")
-    # Transactional tests empty the tables afterwards; put back what migrations load.
-    load_geography(Province, District, Subdistrict)
-    _national_taxonomy.load()
+    reload_migration_data()
 
 
 @pytest.mark.django_db(transaction=True)

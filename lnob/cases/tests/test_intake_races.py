@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -12,9 +10,7 @@ from django.test import Client
 from lnob.cases.intake import services as intake
 from lnob.cases.models import Case
 from lnob.cases.tests.test_intake import public_form
-from lnob.geo.loader import load_geography
-from lnob.geo.models import District, Province, Subdistrict
-from lnob.registry.migrations import _national_taxonomy
+from lnob.testing import in_parallel, reload_migration_data
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -24,23 +20,18 @@ pytestmark = [
 
 
 def test_twenty_parallel_reports_from_one_client_file_exactly_the_limit() -> None:
-    load_geography(Province, District, Subdistrict)
-    _national_taxonomy.load()
+    reload_migration_data()
 
     def send(n: int) -> int:
-        try:
-            return Client(REMOTE_ADDR="203.0.113.50").post(
-                "/report/", public_form(first_name=f"คนที่{n}")).status_code
-        finally:
-            connection.close()
+        return Client(REMOTE_ADDR="203.0.113.50").post(
+            "/report/", public_form(first_name=f"คนที่{n}")).status_code
 
     for _trial in range(3):
         Case.objects.all().delete()
         from lnob.core.models import RateCounter
 
         RateCounter.objects.all().delete()
-        with ThreadPoolExecutor(max_workers=10) as pool:
-            statuses = list(pool.map(send, range(20)))
+        statuses = in_parallel(send, list(range(20)))
         assert statuses.count(302) == intake.PUBLIC_REPORTS_PER_HOUR
         assert statuses.count(429) == 20 - intake.PUBLIC_REPORTS_PER_HOUR
         assert Case.objects.count() == intake.PUBLIC_REPORTS_PER_HOUR

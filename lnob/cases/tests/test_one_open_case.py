@@ -5,12 +5,11 @@ the workflow (the registry form, the API, and a data migration for those before)
 from __future__ import annotations
 
 import importlib
-import threading
 
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 
 from lnob.cases.models import Case
@@ -18,12 +17,10 @@ from lnob.cases.services import OpenCaseExists, case_create, case_open, case_ste
 from lnob.core.models import User
 from lnob.core.roles import Role
 from lnob.core.services import role_grant
-from lnob.geo.loader import load_geography
-from lnob.geo.models import District, Province, Subdistrict
-from lnob.registry.migrations import _national_taxonomy
 from lnob.registry.models import Person
 from lnob.registry.services import person_create
 from lnob.registry.tests.conftest import person_data
+from lnob.testing import in_parallel, reload_migration_data
 
 KO_TAO = "840503"
 
@@ -71,9 +68,7 @@ def test_reopening_while_another_case_is_open_is_refused_with_a_reason(officer: 
 
 @pytest.fixture
 def geography(transactional_db: None) -> None:
-    # Transactional tests empty the tables afterwards; put back what migrations load.
-    load_geography(Province, District, Subdistrict)
-    _national_taxonomy.load()
+    reload_migration_data()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
@@ -82,30 +77,17 @@ def test_twenty_doors_opening_at_once_make_one_open_case(geography: None) -> Non
     officer = User.objects.create(username="officer.race")
     role_grant(actor=None, user=officer, role=Role.PROVINCIAL_OFFICER, area_code="84")
     person = _person(officer)
-    barrier = threading.Barrier(20)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
-    def attempt() -> None:
+    def attempt(_n: int) -> str:
         try:
-            barrier.wait()
             with transaction.atomic():
                 case_create(actor=officer, person=person)
-            result = "opened"
         except OpenCaseExists as err:
-            result = f"exists:{err.case.pk if err.case else ''}"
-        except Exception as err:  # noqa: BLE001 — reported by the assertion below
-            result = f"error:{err!r}"
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(result)
+            return f"exists:{err.case.pk if err.case else ''}"
+        return "opened"
 
-    threads = [threading.Thread(target=attempt) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = [r if isinstance(r, str) else f"error:{r!r}"
+                for r in in_parallel(attempt, list(range(20)))]
     open_cases = list(Case.objects.filter(person=person, status="reported"))
     assert len(open_cases) == 1
     assert outcomes.count("opened") == 1, outcomes

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from lnob.core.models import User
@@ -20,10 +20,8 @@ from lnob.core.roles import Role
 from lnob.coverage.models import AreaRollup, RollupDirty
 from lnob.coverage.rollup import REBUILDING, rollup_full, rollup_verify
 from lnob.coverage.tests.conftest import new_person
-from lnob.geo.loader import load_geography
-from lnob.geo.models import District, Province, Subdistrict
-from lnob.registry.migrations import _national_taxonomy
 from lnob.registry.models import Need
+from lnob.testing import in_parallel, reload_migration_data
 
 on_postgresql = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL"),
@@ -32,28 +30,13 @@ on_postgresql = pytest.mark.skipif(
 
 @pytest.fixture
 def country(transactional_db: None) -> None:
-    # Transactional tests empty the tables afterwards; put back what migrations load.
-    load_geography(Province, District, Subdistrict)
-    _national_taxonomy.load()
+    reload_migration_data()
 
 
 def in_threads(*work: Callable[[], Any]) -> list[BaseException]:
-    errors: list[BaseException] = []
-
-    def run(job: Callable[[], Any]) -> None:
-        try:
-            job()
-        except BaseException as err:  # reported to the test
-            errors.append(err)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in work]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    return errors
+    """Runs each job at once, one thread each; returns the errors raised."""
+    results = in_parallel(lambda job: job(), list(work))
+    return [r for r in results if isinstance(r, BaseException)]
 
 
 @on_postgresql
