@@ -31,7 +31,7 @@ def _fill_audit(rows: int, max_person: int) -> float:
         sql = ("INSERT INTO core_auditevent (at, actor_label, action, object_type, object_id, "
                "area_code, detail) SELECT now() - (g %% 730) * interval '1 day', 'bench', "
                "'view', CASE WHEN g %% 3 = 0 THEN 'registry.person' ELSE 'cases.inbox' END, "
-               "CASE WHEN g %% 3 = 0 THEN ((g * 7919) %% %s + 1)::text ELSE '' END, '84', "
+               "CASE WHEN g %% 3 = 0 THEN ((g::bigint * 7919) %% %s + 1)::text ELSE '' END, '84', "
                "'{}'::jsonb FROM generate_series(1, %s) AS g")
     else:
         sql = ("WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < %s) "
