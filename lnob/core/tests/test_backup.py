@@ -83,7 +83,7 @@ def test_a_postgresql_backup_restores_on_a_new_host_with_its_counts_and_error_fi
              ".decode('utf-8-sig'))"], env=env, capture_output=True, text=True, check=False,
             timeout=120)
         assert check.returncode == 0, check.stderr
-        assert "B2" in check.stdout and "citizen_id" in check.stdout  # the error file opens
+        assert "B2" in check.stdout and "first_name" in check.stdout  # the error file opens
     finally:
         connection.close()
         with connection.cursor() as cursor:
