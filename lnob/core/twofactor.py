@@ -53,6 +53,14 @@ def qr_svg(device: TOTPDevice) -> str:
     return segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#1a1a1a")
 
 
+def manual_key(device: TOTPDevice) -> str:
+    """The secret as authenticator apps take it when typed: base32, in groups of 4."""
+    import base64
+
+    text = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(text[i:i + 4] for i in range(0, len(text), 4))
+
+
 def _digits(code: str) -> str:
     return "".join(ch for ch in (code or "") if ch.isalnum()).lower()
 

@@ -98,7 +98,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         "enrolled": enrolled, "codes": codes, "error": error,
         "required": twofactor.required_for(user),
         "qr": twofactor.qr_svg(device) if device is not None and not codes else "",
-        "secret": device.key if device is not None and not codes else "",
+        "secret": twofactor.manual_key(device) if device is not None and not codes else "",
     }, status=400 if error else 200)
 
 
