@@ -17,7 +17,7 @@ from lnob.imports.services import check_file
 from lnob.imports.tests.conftest import THAI_HEADERS, good_row
 from lnob.registry.models import Person
 from lnob.registry.services import person_create
-from lnob.registry.tests.conftest import person_data
+from lnob.testing.persons import person_data
 
 pytestmark = pytest.mark.django_db
 
