@@ -35,7 +35,8 @@ def _waiting_for_forum() -> Exists:
     return Exists(AgendaItem.objects.filter(case=OuterRef("pk"), decision=""))
 
 
-def _section(key: str, title: Any, qs: QuerySet[Any]) -> Section:
+def section_of(key: str, title: Any, qs: QuerySet[Any]) -> Section:
+    """A section of the first rows of ``qs`` and the count of all."""
     return Section(key, title, qs.count(), list(qs[:SHOWN]))
 
 
