@@ -35,6 +35,7 @@ test-postgres:
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy lnob
+	$(BIN)/lint-imports
 
 ## bench: speed figures against baselines measured in the same run (SQLite, then PostgreSQL)
 bench: setup

@@ -78,7 +78,7 @@ class Clock:
 
 def write_file(path: Path, subdistricts: list[str], rows: int) -> None:
     from lnob.core.citizen_id import check_digit, format_citizen_id
-    from lnob.demo.names import name_pools
+    from lnob.core.thainames import name_pools
 
     names = name_pools()
     rng = random.Random(2549)

@@ -193,7 +193,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "lnob.core.context_processors.navigation",
+                "lnob.web.context_processors.navigation",
             ],
             "builtins": ["lnob.core.templatetags.thai"],
         },

@@ -17,7 +17,6 @@ from lnob.core.citizen_id import mask_citizen_id
 from lnob.core.models import AuditAction, User
 from lnob.core.schema_types import IsoDate
 from lnob.dedup.hints import queue_hidden_matches
-from lnob.exports.persons import export_persons
 from lnob.exports.responses import CONTENT_TYPES
 from lnob.registry import services
 from lnob.registry.access import (
@@ -27,6 +26,7 @@ from lnob.registry.access import (
     can_see_citizen_id,
     person_for,
 )
+from lnob.registry.exports import export_persons
 from lnob.registry.models import Person
 from lnob.registry.selectors import PersonFilters, person_list
 

@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from lnob.cases.inbox import inbox_for
 from lnob.cases.intake import services as intake
 from lnob.cases.models import Case
 from lnob.core import audit
@@ -17,6 +16,7 @@ from lnob.core.access import grants_of
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import REPORTER_ROLES
 from lnob.dedup.hints import queue_hidden_matches
+from lnob.web.inbox import inbox_for
 
 router = Router(tags=["intake"])
 

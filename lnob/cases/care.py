@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from lnob.cases import workflow as wf
 from lnob.cases.access import roles_on
+from lnob.cases.events import CaseChanged, case_event_record
 from lnob.cases.models import Case, NeedChange, Visit, VisitNeed
-from lnob.cases.services import CaseChanged, _event
 from lnob.core.access import covers
 from lnob.core.models import User
 from lnob.networks.models import Network, Volunteer
@@ -137,9 +137,9 @@ def visit_log(*, actor: User, case: Case, visited_on: datetime.date, done: str,
                                  volunteer=case.volunteer if _is_carer(actor, case) else None)
     VisitNeed.objects.bulk_create(VisitNeed(visit=visit, need_id=n, change=c)
                                   for n, c in changes.items())
-    _event(case, actor, "visit", before, done.strip()[:500], request=request, visit=visit.pk,
-           visited_on=visited_on.isoformat(),
-           next_visit_on=next_visit_on.isoformat() if next_visit_on else None)
+    case_event_record(case, actor, "visit", before, done.strip()[:500], request=request,
+                      visit=visit.pk, visited_on=visited_on.isoformat(),
+                      next_visit_on=next_visit_on.isoformat() if next_visit_on else None)
     return visit
 
 

@@ -1,8 +1,10 @@
-"""Each role's home page: what needs their action now, urgent first.
+"""The case sections of each role's home page: what needs their action now,
+urgent first.
 
 New reports, cases waiting for a forum, verified but unassigned, overdue
-visits, holes in coverage and transfers to accept — each a short list from
-the cases the user may see, with a count of all."""
+visits and holes in coverage — each a short list from the cases the user may
+see, with a count of all. The whole inbox (these, transfers, follow-up actions
+and PDPA requests) is composed a layer up, in :mod:`lnob.web.inbox`."""
 
 from __future__ import annotations
 
@@ -33,7 +35,8 @@ def _waiting_for_forum() -> Exists:
     return Exists(AgendaItem.objects.filter(case=OuterRef("pk"), decision=""))
 
 
-def _section(key: str, title: Any, qs: QuerySet[Any]) -> Section:
+def section_of(key: str, title: Any, qs: QuerySet[Any]) -> Section:
+    """A section of the first rows of ``qs`` and the count of all."""
     return Section(key, title, qs.count(), list(qs[:SHOWN]))
 
 
@@ -53,19 +56,3 @@ def case_sections(user: Any) -> dict[str, tuple[Any, QuerySet[Case]]]:
         "holes": (_("Reports from areas no network covers"),
                   cases.filter(status__in=wf.OPEN_STATES, coverage_hole=True)),
     }
-
-
-def inbox_for(user: Any) -> list[Section]:
-    """The sections for this user, empty ones left out."""
-    from lnob.cases.transfers.selectors import transfers_to_accept
-
-    sections = [_section(key, title, qs) for key, (title, qs) in case_sections(user).items()]
-    incoming = transfers_to_accept(user)
-    sections.append(Section("transfers", _("Transfers to accept"), incoming.count(),
-                            list(incoming[:SHOWN])))
-    from lnob.learning.inbox import followups_section  # the user's open AAR actions
-    sections.append(followups_section(user, Section, SHOWN))
-    from lnob.privacy.inbox import requests_section  # PDPA requests, 30-day clock
-
-    sections.append(requests_section(user, Section, SHOWN))
-    return [s for s in sections if s.count]

@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy
 
 from lnob.cases import workflow as wf
 from lnob.cases.access import roles_on
+from lnob.cases.events import CaseChanged
+from lnob.cases.events import case_event_record as _event
 from lnob.cases.models import Case, CaseEvent
-from lnob.core import audit
 from lnob.core.access import covers, roles_in
-from lnob.core.models import AuditAction, User
-from lnob.core.signals import areas_changed
+from lnob.core.models import User
 from lnob.networks.models import Network, Volunteer
 from lnob.registry.models import Person
 
@@ -28,25 +28,6 @@ STEP_MESSAGES = {
     "wrong_state": gettext_lazy("This step cannot be taken from the case's current status."),
     "role": gettext_lazy("Your role cannot take this step."),
 }
-
-
-class CaseChanged(Exception):
-    """Someone else changed the case after the actor read it: reload."""
-
-
-def _event(case: Case, actor: User | None, action: str, before: str, note: str = "",
-           request: Any = None, **detail: Any) -> None:
-    if case.status != before:
-        # The person's status mirrors their latest case: one source of truth.
-        Person.objects.filter(pk=case.person_id).update(status=case.status)
-    areas_changed.send(sender=Case, codes={case.area_code})
-    CaseEvent.objects.create(case=case, actor=actor,
-                             actor_label=actor.get_username() if actor else case.source,
-                             action=action, from_status=before, to_status=case.status,
-                             note=note, detail=detail)
-    audit.record(AuditAction.UPDATE if before else AuditAction.CREATE, actor=actor,
-                 request=request, obj=case, area_code=case.area_code,
-                 detail={"action": action, "from": before, "to": case.status, **detail})
 
 
 def lead_networks_for(subdistrict_code: str) -> tuple[list[Any], bool]:

@@ -3,6 +3,7 @@ with its audit row."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -20,10 +21,22 @@ TOKEN_DAYS_DEFAULT = 90
 TOKEN_DAYS_MAX = 365
 
 
-def _area_exists(area_code: str) -> bool:
-    from lnob.geo.selectors import area_by_code
+# How to tell a real area code from a typo. Core knows areas only as code
+# strings (decision 0001); the geography app, a layer above, registers its
+# lookup here when Django is ready (GeoConfig.ready), so core imports no geo.
+_area_lookup: Callable[[str], object | None] | None = None
 
-    return len(area_code) in (2, 4, 6) and area_by_code(area_code) is not None
+
+def area_lookup_register(lookup: Callable[[str], object | None]) -> None:
+    """Called once by the geography app: ``lookup(code)`` is the area or None."""
+    global _area_lookup
+    _area_lookup = lookup
+
+
+def _area_exists(area_code: str) -> bool:
+    if _area_lookup is None:  # pragma: no cover - geo is always installed
+        raise RuntimeError("no area lookup registered (is lnob.geo installed?)")
+    return len(area_code) in (2, 4, 6) and _area_lookup(area_code) is not None
 
 
 @transaction.atomic

@@ -45,6 +45,7 @@ from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 
+from lnob.core.thainames import name_pools
 from lnob.demo.generator import (
     TZ,
     HouseholdRow,
@@ -58,7 +59,6 @@ from lnob.demo.generator import (
     _rng,
     age_on,
 )
-from lnob.demo.names import name_pools
 
 __all__ = ["ACTOR", "AgendaRow", "CaseRow", "EventRow", "ForumRow", "SubdistrictWork",
            "VisitRow", "plan_casework", "reference_for"]

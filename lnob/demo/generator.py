@@ -31,7 +31,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from lnob.core.citizen_id import check_digit
-from lnob.demo.names import VILLAGE_HEADS, VILLAGE_TAILS, NamePools, name_pools
+from lnob.core.thainames import VILLAGE_HEADS, VILLAGE_TAILS, NamePools, name_pools
 from lnob.registry.names import name_key
 
 TZ = ZoneInfo("Asia/Bangkok")

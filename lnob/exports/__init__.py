@@ -1,7 +1,8 @@
 """Exports of filtered lists to CSV and XLSX (no models).
 
 ``columns`` names the columns (shared with the spreadsheet importer),
-``writers`` turns a header and an iterator of rows into a file, ``persons``
-and ``capacity`` produce the rows of the person, network and volunteer lists,
-and ``responses`` wraps it all into an audited download.
+``writers`` turns a header and an iterator of rows into a file, and
+``responses`` wraps it all into an audited download. The rows of each list
+come from the app that owns it (``registry.exports``, ``networks.exports``,
+``matching.exports``), so this package depends on ``core`` only.
 """

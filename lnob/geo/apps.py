@@ -6,3 +6,9 @@ class GeoConfig(AppConfig):
     name = "lnob.geo"
     label = "geo"
     verbose_name = _("Geography")
+
+    def ready(self) -> None:
+        from lnob.core.services import area_lookup_register
+        from lnob.geo.selectors import area_by_code
+
+        area_lookup_register(area_by_code)

@@ -27,11 +27,10 @@ TAXONOMY_EDITORS = (Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN)
 def persons_visible_to(user: Any) -> QuerySet[Person]:
     q = area_q(user, AREA_LEVEL_FIELDS, AREA_READERS)
     if grants_of(user, [Role.VOLUNTEER]):
-        from lnob.cases.models import Case
-
         # Volunteers: the people they reported or whose case is assigned to
-        # them, within their own areas.
-        assigned = Case.objects.filter(volunteer__user=user).values("person_id")
+        # them, within their own areas. Through the cases' reverse relation,
+        # so the registry imports nothing from the cases app (a layer above).
+        assigned = Person.objects.filter(cases__volunteer__user=user).values("pk")
         q |= (Q(entered_by=user) | Q(pk__in=assigned)) & area_q(
             user, AREA_LEVEL_FIELDS, [Role.VOLUNTEER])
     return Person.objects.filter(q)

@@ -101,9 +101,9 @@ class PersonForm(forms.Form):
             self.fields[name] = forms.ChoiceField(label=need.name, choices=SEVERITIES,
                                                   required=False, initial="0")
             self.need_fields.append(name)
-        from lnob.networks.models import Network
+        from lnob.registry.relations import network_model
 
-        networks = Network.objects.filter(province_code__in=provinces, active=True)
+        networks = network_model().objects.filter(province_code__in=provinces, active=True)
         self._choices("source_network", [("", "—"), *((str(n.pk), n.name) for n in networks)])
         if person is None:
             self.fields["consent_status"] = forms.ChoiceField(

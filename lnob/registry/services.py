@@ -150,9 +150,9 @@ def _validate(actor: User | None, data: PersonData,
     if any(not 1 <= s <= 4 for s in data.needs.values()):
         errors["needs"] = _("Severity is 1 (low) to 4 (critical).")
     if data.source_network_id is not None:
-        from lnob.networks.models import Network
+        from lnob.registry.relations import network_model
 
-        if not Network.objects.filter(pk=data.source_network_id,
+        if not network_model().objects.filter(pk=data.source_network_id,
                                       province_code=province).exists():
             errors["source_network"] = _("The reporting network is unknown or in another "
                                          "province.")

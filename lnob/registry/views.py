@@ -21,7 +21,6 @@ from lnob.core.models import AuditAction, User
 from lnob.dedup.hints import hints_before_saving, queue_hidden_matches
 from lnob.dedup.selectors import person_context as dedup_context
 from lnob.dedup.selectors import waiting_pairs
-from lnob.exports.persons import export_persons
 from lnob.exports.responses import export_format
 from lnob.registry import services
 from lnob.registry.access import (
@@ -33,6 +32,7 @@ from lnob.registry.access import (
     can_see_citizen_id,
     person_for,
 )
+from lnob.registry.exports import export_persons
 from lnob.registry.forms import PersonForm, initial_for, initial_for_household
 from lnob.registry.models import (
     TITLES,

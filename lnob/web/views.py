@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from lnob.cases.inbox import inbox_for
 from lnob.core import audit, jobs
 from lnob.core.access import covers, grants_of, public, require_area, requires_roles
 from lnob.core.models import AuditAction, WorkerBeat
@@ -23,6 +22,7 @@ from lnob.core.selectors import audit_visible_to, sees_team_contacts, team_of_ar
 from lnob.geo import selectors as geo
 from lnob.geo.models import Province, Subdistrict, Village
 from lnob.geo.services import village_confirm, village_create
+from lnob.web.inbox import inbox_for
 
 ALL_ROLES = tuple(Role)
 

@@ -9,14 +9,13 @@ import pytest
 from django.utils import timezone
 
 from lnob.cases.models import Case
-from lnob.cases.services import case_open, case_step
+from lnob.cases.services import case_step
 from lnob.core.models import User
 from lnob.core.roles import Role
 from lnob.geo.models import Subdistrict
 from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Need
-from lnob.registry.services import person_create
-from lnob.registry.tests.conftest import person_data
+from lnob.testing.cases import verified_case
 
 TODAY = timezone.localdate()
 
@@ -45,13 +44,6 @@ def volunteer(network: Network, carer_user: User) -> Volunteer:
                                    user=carer_user, capacity=1)
     vol.subdistricts.add(Subdistrict.objects.get(code="840503"))
     return vol
-
-
-def verified_case(officer: User, need: Need, name: str = "สมชาย") -> Case:
-    person = person_create(actor=officer, data=person_data(
-        first_name=name, citizen_id="", no_citizen_id_reason="unknown", needs={need.pk: 3}))
-    case = case_open(actor=officer, person=person)
-    return case_step(actor=officer, case=case, action="verify", expected_version=case.version)
 
 
 def assigned_case(officer: User, need: Need, volunteer: Volunteer, name: str = "สมชาย") -> Case:

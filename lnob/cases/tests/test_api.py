@@ -10,8 +10,8 @@ from lnob.core.models import User
 from lnob.core.roles import Role
 from lnob.registry.models import Person
 from lnob.registry.services import person_create
-from lnob.registry.tests.conftest import person_data
 from lnob.testing import bearer
+from lnob.testing.persons import person_data
 
 pytestmark = pytest.mark.django_db
 

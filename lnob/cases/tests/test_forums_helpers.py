@@ -17,7 +17,7 @@ from lnob.networks.models import Network, PartnerType
 from lnob.registry.models import PersonNeed
 from lnob.registry.services import person_create
 from lnob.registry.taxonomy import Need, TargetGroup
-from lnob.registry.tests.conftest import person_data
+from lnob.testing.persons import person_data
 
 KO_TAO, BAN_TAI, KRABI_TOWN = "840503", "840502", "810101"
 # What the printed sheet must never show.

@@ -16,7 +16,7 @@ from lnob.cases.models import Case
 from lnob.core.models import User
 from lnob.core.roles import Role
 from lnob.registry.services import person_create
-from lnob.registry.tests.conftest import person_data
+from lnob.testing.persons import person_data
 
 pytestmark = pytest.mark.django_db
 

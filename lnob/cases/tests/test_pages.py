@@ -12,7 +12,7 @@ from lnob.core.roles import Role
 from lnob.networks.models import Volunteer
 from lnob.registry.models import Person
 from lnob.registry.services import person_create
-from lnob.registry.tests.conftest import person_data
+from lnob.testing.persons import person_data
 
 pytestmark = pytest.mark.django_db
 

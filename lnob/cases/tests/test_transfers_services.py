@@ -33,7 +33,7 @@ from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Household, Person, PersonChange
 from lnob.registry.services import household_start, person_create
 from lnob.registry.taxonomy import Need, TargetGroup
-from lnob.registry.tests.conftest import person_data
+from lnob.testing.persons import person_data
 
 pytestmark = pytest.mark.django_db
 

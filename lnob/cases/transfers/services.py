@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lnob.cases import workflow as wf
+from lnob.cases.events import CaseChanged, case_event_record
 from lnob.cases.models import Case, Transfer, TransferStatus
-from lnob.cases.services import CaseChanged, _event
 from lnob.cases.transfers.access import HANDLERS, is_receiving_side, is_sending_side
 from lnob.core import audit
 from lnob.core.access import covers
@@ -79,7 +79,7 @@ def transfer_request(*, actor: User, case: Case, to_subdistrict: str, to_network
         to_province_code=destination.province_id, to_network_id=to_network, note=note.strip(),
         requested_by=actor)
     detail = _detail(transfer)
-    _event(case, actor, "transfer_request", case.status, note.strip(), **detail)
+    case_event_record(case, actor, "transfer_request", case.status, note.strip(), **detail)
     # The receiving side's audit log shows what is coming to it.
     audit.record(AuditAction.CREATE, actor=actor, obj=transfer, area_code=destination.code,
                  detail=detail)
@@ -117,7 +117,7 @@ def transfer_accept(*, actor: User, transfer: Transfer, note: str = "") -> Trans
         _move_person(actor, case.person_id, destination, transfer)
     case.refresh_from_db()
     detail = _detail(transfer)
-    _event(case, actor, "transfer_accept", before, note.strip(), **detail)
+    case_event_record(case, actor, "transfer_accept", before, note.strip(), **detail)
     # The sending subdistrict's figures change too (the event names the new one).
     areas_changed.send(sender=Transfer, codes={transfer.from_subdistrict_id})
     # The sending side's audit log shows where its case went.
@@ -176,7 +176,7 @@ def _history(actor: User, transfer: Transfer, action: str, note: str) -> None:
     history; like case_comment, it bumps the version so that others reload."""
     Case.objects.filter(pk=transfer.case_id).update(version=F("version") + 1)
     case = Case.objects.get(pk=transfer.case_id)
-    _event(case, actor, action, case.status, note.strip(), **_detail(transfer))
+    case_event_record(case, actor, action, case.status, note.strip(), **_detail(transfer))
     # _event wrote the row of the case's area; this one is the receiving side's.
     audit.record(AuditAction.UPDATE, actor=actor, obj=transfer,
                  area_code=str(transfer.to_subdistrict_id), detail={"action": action})

@@ -19,7 +19,7 @@ from lnob.geo.models import Subdistrict
 from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Need, Person
 from lnob.registry.services import person_create
-from lnob.registry.tests.conftest import person_data
+from lnob.testing.persons import person_data
 
 KO_TAO = "840503"
 TODAY = timezone.localdate()

@@ -1,6 +1,6 @@
 """A synthetic Thai population reported by several networks, with the truth known.
 
-Pure (no Django). Names come from the demo generator's lists (:mod:`lnob.demo.names`,
+Pure (no Django). Names come from the shared Thai name lists (:mod:`lnob.core.thainames`,
 pythainlp's corpora), weighted so that some first names are common, as they are in
 Thailand. People live in households on a DOPA-shaped geography: elders alone, couples,
 grandparents raising grandchildren, carers with a disabled relative, single parents,
@@ -175,7 +175,7 @@ def _zipf(names: Sequence[str], popular: Sequence[str], exponent: float, seed: s
 
 @lru_cache(maxsize=1)
 def _pools() -> _Pools:
-    from lnob.demo.names import name_pools
+    from lnob.core.thainames import name_pools
 
     base = name_pools()
     # Real names only: the corpora hold a few entries that are titles or single letters.

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from lnob.core.models import User
-from lnob.imports.tests.conftest import write_csv  # noqa: F401  (a fixture for the import tests)
 from lnob.registry.models import Person
 from lnob.registry.services import ConsentData, PersonData, person_create
+from lnob.testing.accounts import officer_account  # noqa: F401  (the browser test's fixture)
 
 # Two check-digit-valid IDs one digit apart (a typing mistake), and another person's.
 ID_A = "1101700203441"

@@ -14,13 +14,12 @@ from lnob.dedup.runs import run_execute, run_start
 from lnob.dedup.tests.conftest import person_data
 from lnob.registry.models import Person, Status
 from lnob.registry.services import ConsentData, person_create
-from lnob.registry.tests.test_browser import officer_account  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_warned_at_registration_then_merged_from_the_queue(
-        live_server: Any, browser: Any, officer_account: User) -> None:  # noqa: F811
+        live_server: Any, browser: Any, officer_account: User) -> None:
     first = person_create(actor=officer_account, data=person_data(),
                           consent=ConsentData(status="given", lawful_basis="consent",
                                               purposes=["care"]))

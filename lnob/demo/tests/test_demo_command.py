@@ -11,7 +11,6 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 
 from lnob.cases.access import cases_visible_to
-from lnob.cases.inbox import inbox_for
 from lnob.cases.models import Case, CaseEvent, Forum, Visit
 from lnob.core.models import User
 from lnob.dedup.models import DedupRun
@@ -19,6 +18,7 @@ from lnob.geo.models import Village
 from lnob.networks.models import Fund, Network, Volunteer
 from lnob.registry.access import persons_visible_to
 from lnob.registry.models import Household, Person
+from lnob.web.inbox import inbox_for
 
 pytestmark = pytest.mark.django_db
 

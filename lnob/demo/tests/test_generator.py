@@ -12,6 +12,7 @@ from django.db.models import Count, F, Max, Q
 
 from lnob.core.citizen_id import is_valid_citizen_id
 from lnob.core.models import User
+from lnob.core.thainames import name_pools
 from lnob.demo.generator import (
     TZ,
     HouseholdRow,
@@ -24,7 +25,6 @@ from lnob.demo.generator import (
     plan_villages,
     title_for,
 )
-from lnob.demo.names import name_pools
 from lnob.demo.tests.conftest import PERSONS, PROVINCE, SEED, TODAY
 from lnob.demo.writer import ProvinceReport, generate_province, load_geo
 from lnob.demo.writer import subdistricts_per_province as counts_per_province

@@ -27,7 +27,7 @@ from lnob.imports.tests.test_importing import upload
 from lnob.networks.models import Network, PartnerType
 from lnob.registry.models import CitizenIdProblem, Person, PersonChange, PersonNeed
 from lnob.registry.services import person_create
-from lnob.registry.tests.conftest import person_data
+from lnob.testing.persons import person_data
 
 pytestmark = pytest.mark.django_db
 HEADERS = ["รหัสอ้างอิง", "เลขประจำตัวประชาชน", "คำนำหน้า", "ชื่อ", "นามสกุล", "วันเกิด",

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from lnob.cases.inbox import inbox_for
+from lnob.cases.inbox import SHOWN, Section
 from lnob.cases.models import Forum
 from lnob.core.models import AuditEvent, User
 from lnob.core.roles import Role
@@ -23,6 +23,7 @@ from lnob.learning.aar.services import (
     action_close,
     lesson_add,
 )
+from lnob.learning.inbox import followups_section
 from lnob.learning.models import ActionStatus, AfterActionReview, FollowUpAction
 from lnob.learning.tests.conftest import KO_TAO, TODAY, aar_data
 from lnob.networks.models import Network
@@ -94,10 +95,10 @@ def test_an_action_goes_to_its_owners_inbox_until_done(
     action = action_add(actor=officer, aar=aar, data=ActionData(
         text="นัดเวทีตำบลภายในสองสัปดาห์", owner_id=coordinator.pk, due_on=TODAY,
         lesson_id=lesson.pk))
-    sections = {s.key: s for s in inbox_for(coordinator)}
-    assert [row.action for row in sections["followups"].rows] == [action]
+    section = followups_section(coordinator, Section, SHOWN)
+    assert [row.action for row in section.rows] == [action]
     action_close(actor=coordinator, action=action, status=ActionStatus.DONE)
-    assert "followups" not in {s.key for s in inbox_for(coordinator)}
+    assert followups_section(coordinator, Section, SHOWN).count == 0
 
 
 def test_an_action_needs_an_owner_who_can_read_the_review(

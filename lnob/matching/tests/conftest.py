@@ -1,1 +1,1 @@
-from lnob.cases.tests.conftest import need  # noqa: F401 — the case tests' fixture
+from lnob.testing.cases import need  # noqa: F401  (a shared fixture)

@@ -11,13 +11,13 @@ from django.test import Client
 
 from lnob.cases.models import Case
 from lnob.cases.services import case_step
-from lnob.cases.tests.conftest import verified_case
 from lnob.core.models import AuditEvent, User
 from lnob.geo.models import Subdistrict, Village
 from lnob.matching.models import MatchingRun, ProvinceRules, RowKind, RunStatus
 from lnob.matching.services import rows_accept, run_execute, run_start, warning_text
 from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Need
+from lnob.testing.cases import verified_case
 
 pytestmark = pytest.mark.django_db
 KO_TAO = "840503"

@@ -14,7 +14,6 @@ from django.utils.translation import gettext
 
 from lnob.cases.models import Case
 from lnob.cases.services import case_step
-from lnob.cases.tests.conftest import verified_case
 from lnob.core.models import AuditEvent, User
 from lnob.core.roles import Role
 from lnob.geo.models import Subdistrict
@@ -23,6 +22,7 @@ from lnob.matching.services import rows_accept, run_execute, run_start
 from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Need
 from lnob.testing import bearer
+from lnob.testing.cases import verified_case
 
 pytestmark = pytest.mark.django_db
 KO_TAO, KO_PHANGAN = "840503", "840501"

@@ -12,7 +12,8 @@ from django.test import Client
 from lnob.core.models import AuditEvent, User
 from lnob.core.roles import Role
 from lnob.networks.models import Committee, Fund, Network, Volunteer
-from lnob.networks.tests.factories import (
+from lnob.testing import bearer
+from lnob.testing.factories import (
     BAN_TAI,
     KO_TAO,
     CommitteeFactory,
@@ -20,7 +21,6 @@ from lnob.networks.tests.factories import (
     NetworkFactory,
     VolunteerFactory,
 )
-from lnob.testing import bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from lnob.core.models import User
-from lnob.networks.tests.factories import (
+from lnob.testing.factories import (
     KO_TAO,
     CommitteeMemberFactory,
     FundFactory,

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from lnob.core.models import AuditEvent, User
 from lnob.networks.models import Committee, Fund, Network, Volunteer
-from lnob.networks.tests.factories import (
+from lnob.registry.taxonomy import Need
+from lnob.testing import bearer
+from lnob.testing.factories import (
     BAN_TAI,
     KO_TAO,
     KRABI_TOWN,
@@ -20,8 +22,6 @@ from lnob.networks.tests.factories import (
     FundFactory,
     NetworkFactory,
 )
-from lnob.registry.taxonomy import Need
-from lnob.testing import bearer
 
 pytestmark = pytest.mark.django_db
 

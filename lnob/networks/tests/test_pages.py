@@ -13,7 +13,9 @@ from django.utils import timezone
 from lnob.core.models import User
 from lnob.core.roles import Role
 from lnob.networks.models import Committee, Fund, Network, PartnerType, Volunteer
-from lnob.networks.tests.factories import (
+from lnob.networks.views.common import PAGE_SIZE
+from lnob.registry.taxonomy import Need
+from lnob.testing.factories import (
     BAN_TAI,
     KO_TAO,
     CommitteeFactory,
@@ -22,8 +24,6 @@ from lnob.networks.tests.factories import (
     NetworkFactory,
     VolunteerFactory,
 )
-from lnob.networks.views.common import PAGE_SIZE
-from lnob.registry.taxonomy import Need
 
 pytestmark = pytest.mark.django_db
 

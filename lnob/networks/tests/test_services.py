@@ -26,7 +26,8 @@ from lnob.networks.models import (
     Volunteer,
 )
 from lnob.networks.selectors import balance_history
-from lnob.networks.tests.factories import (
+from lnob.registry.taxonomy import Need
+from lnob.testing.factories import (
     KO_TAO,
     KRABI_TOWN,
     CommitteeFactory,
@@ -34,7 +35,6 @@ from lnob.networks.tests.factories import (
     FundFactory,
     NetworkFactory,
 )
-from lnob.registry.taxonomy import Need
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from lnob.core.access import grants_of, requires_roles
 from lnob.core.forms import add_service_errors
 from lnob.core.models import User
-from lnob.exports.capacity import export_networks
 from lnob.exports.responses import export_format
 from lnob.geo.choice import province_for_new
 from lnob.networks import access, services
+from lnob.networks.exports import export_networks
 from lnob.networks.forms import (
     NetworkForm,
     area_filter_choices,

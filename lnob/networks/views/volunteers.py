@@ -15,10 +15,10 @@ from lnob.core import audit
 from lnob.core.access import requires_roles
 from lnob.core.forms import add_service_errors
 from lnob.core.models import AuditAction, User
-from lnob.exports.capacity import export_volunteers
 from lnob.exports.responses import export_format
 from lnob.geo.choice import province_for_new
 from lnob.networks import access, services
+from lnob.networks.exports import export_volunteers
 from lnob.networks.forms import (
     VolunteerForm,
     area_filter_choices,

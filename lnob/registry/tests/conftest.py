@@ -7,19 +7,10 @@ import pytest
 
 from lnob.core.models import User
 from lnob.registry.models import Person
-from lnob.registry.services import ConsentData, PersonData, person_create
+from lnob.registry.services import ConsentData, person_create
 from lnob.registry.taxonomy import Need, TargetGroup
-
-VALID_ID = "1101700203441"  # check digit 1
-
-
-def person_data(**overrides: Any) -> PersonData:
-    values: dict[str, Any] = {
-        "first_name": "สมชาย", "last_name": "ใจดี", "title": "นาย", "sex": "M",
-        "subdistrict_code": "840503", "source": "network", "citizen_id": VALID_ID,
-    }
-    values.update(overrides)
-    return PersonData(**values)
+from lnob.testing.accounts import officer_account  # noqa: F401  (the browser test's fixture)
+from lnob.testing.persons import VALID_ID, person_data  # noqa: F401  (shared helpers)
 
 
 @pytest.fixture

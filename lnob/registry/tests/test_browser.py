@@ -5,28 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.hashers import make_password
 
-from lnob.conftest import PASSWORD, sign_in
+from lnob.conftest import sign_in
 from lnob.core.models import User
-from lnob.core.roles import Role
-from lnob.core.services import role_grant
-from lnob.geo.loader import load_geography
-from lnob.geo.models import District, Province, Subdistrict
-from lnob.registry.migrations import _national_taxonomy
 from lnob.registry.models import Person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def officer_account(transactional_db: None) -> User:
-    # Transactional tests empty the tables afterwards; put back what migrations load.
-    load_geography(Province, District, Subdistrict)
-    _national_taxonomy.load()
-    user = User.objects.create(username="officer.surat", password=make_password(PASSWORD))
-    role_grant(actor=None, user=user, role=Role.PROVINCIAL_OFFICER, area_code="84")
-    return user
 
 
 def test_an_officer_registers_a_person_on_a_phone(live_server: Any, browser: Any,

@@ -12,10 +12,10 @@ from lnob.core.roles import Role
 from lnob.core.thaidates import be_year
 from lnob.demo.writer import generate_province
 from lnob.exports.columns import PERSON_COLUMNS, header
-from lnob.exports.tests.conftest import KRABI_ID, as_dicts, body, csv_rows, xlsx_rows
 from lnob.geo.models import Subdistrict, Village
 from lnob.registry.models import Person
 from lnob.registry.taxonomy import Need, TargetGroup
+from lnob.tests.exports.conftest import KRABI_ID, as_dicts, body, csv_rows, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 

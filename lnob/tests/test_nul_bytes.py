@@ -11,7 +11,7 @@ from django.urls import get_resolver
 
 from lnob.core.middleware import declared_access
 from lnob.core.models import User
-from lnob.core.tests.test_access import walk
+from lnob.tests.test_access import walk
 
 pytestmark = pytest.mark.django_db
 PARAMS = ("q", "area", "status", "province", "tag", "kind", "page", "network", "group",

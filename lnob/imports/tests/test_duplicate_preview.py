@@ -14,16 +14,16 @@ from lnob.dedup.models import PersonFeatures
 from lnob.imports.models import ImportJob
 from lnob.imports.tests.conftest import good_row
 from lnob.registry.models import Person
-
-Maker = Callable[..., Person]
+from lnob.registry.services import ConsentData, person_create
+from lnob.testing.persons import person_data
 
 
 def test_the_preview_names_rows_already_registered(
-        client: Client, officer: User, make_person: Maker,
-        write_csv: Callable[..., Path]) -> None:
-    registered = make_person(title="นาง", first_name="บุญมี", last_name="ศรีสุข", sex="F",
-                             citizen_id="1101700203441", phone="", house_number="",
-                             birth_date=datetime.date(1947, 11, 6))  # 6/11/2490
+        client: Client, officer: User, write_csv: Callable[..., Path]) -> None:
+    registered = person_create(actor=officer, data=person_data(
+        title="นาง", first_name="บุญมี", last_name="ศรีสุข", sex="F", citizen_id="1101700203441",
+        phone="", house_number="", birth_date=datetime.date(1947, 11, 6)),  # 6/11/2490
+        consent=ConsentData(status="given", lawful_basis="consent", purposes=["care", "sharing"]))
     client.force_login(officer)
     path = write_csv([good_row(ref="R1", cid="", first="บุญมี่"),  # a tone mark added
                       good_row(ref="R2", cid="3-1006-00123-45-0", first="ประยูร", title="นาย",

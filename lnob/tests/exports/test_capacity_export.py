@@ -9,16 +9,16 @@ from django.test import Client
 from lnob.core.models import AuditAction, AuditEvent, User
 from lnob.demo.writer import generate_province
 from lnob.exports.columns import NETWORK_COLUMNS, VOLUNTEER_COLUMNS
-from lnob.exports.tests.conftest import as_dicts, csv_rows, xlsx_rows
 from lnob.networks.models import PartnerType
-from lnob.networks.tests.factories import (
+from lnob.registry.taxonomy import Need
+from lnob.testing.factories import (
     BAN_TAI,
     KO_TAO,
     KRABI_TOWN,
     NetworkFactory,
     VolunteerFactory,
 )
-from lnob.registry.taxonomy import Need
+from lnob.tests.exports.conftest import as_dicts, csv_rows, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 

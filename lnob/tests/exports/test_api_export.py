@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 
 from lnob.core.models import AuditAction, AuditEvent, User
-from lnob.exports.tests.conftest import as_dicts, csv_rows, xlsx_rows
 from lnob.registry.models import Person
 from lnob.testing import bearer
+from lnob.tests.exports.conftest import as_dicts, csv_rows, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""Thai names and place-name parts for synthetic data.
+"""Thai names and place-name parts for synthetic data (the demo province, the
+dedup engine's synthetic pairs, the benchmarks): pure, no Django.
 
 Person names come from the corpora that ship inside the pythainlp wheel
 (``person_names_male_th.txt``, ``person_names_female_th.txt``,

@@ -17,7 +17,7 @@ from lnob.core.models import AuditEvent, User
 from lnob.geo.models import Village
 from lnob.geo.services import villages_create_to_confirm
 from lnob.registry.services import person_create
-from lnob.registry.tests.conftest import person_data
+from lnob.testing.persons import person_data
 
 pytestmark = pytest.mark.django_db
 CODE = f"{IN_SUBDISTRICT}07"

@@ -46,7 +46,7 @@ def test_every_url_declares_its_access_rule() -> None:
     assert undeclared == []
 
 
-@pytest.mark.urls("lnob.core.tests.undeclared_urls")
+@pytest.mark.urls("lnob.tests.undeclared_urls")
 def test_a_view_without_a_declared_rule_is_refused(client: Client, officer: User) -> None:
     client.force_login(officer)
     response = client.get("/leaky/")

@@ -1,0 +1,35 @@
+"""What every change of a case leaves behind: its history row, the person's
+mirrored status, the areas-changed signal and the audit row. Shared by the case
+services, care and transfers (which build on each other, so it lives apart)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lnob.cases.models import Case, CaseEvent
+from lnob.core import audit
+from lnob.core.models import AuditAction, User
+from lnob.core.signals import areas_changed
+from lnob.registry.models import Person
+
+
+class CaseChanged(Exception):
+    """Someone else changed the case after the actor read it: reload."""
+
+
+def case_event_record(case: Case, actor: User | None, action: str, before: str, note: str = "",
+                      request: Any = None, **detail: Any) -> None:
+    """Records one step of ``case`` from ``before``: the case's history, the
+    person's mirrored status, the areas changed and the audit row — in the
+    caller's transaction. Every module that moves a case calls this."""
+    if case.status != before:
+        # The person's status mirrors their latest case: one source of truth.
+        Person.objects.filter(pk=case.person_id).update(status=case.status)
+    areas_changed.send(sender=Case, codes={case.area_code})
+    CaseEvent.objects.create(case=case, actor=actor,
+                             actor_label=actor.get_username() if actor else case.source,
+                             action=action, from_status=before, to_status=case.status,
+                             note=note, detail=detail)
+    audit.record(AuditAction.UPDATE if before else AuditAction.CREATE, actor=actor,
+                 request=request, obj=case, area_code=case.area_code,
+                 detail={"action": action, "from": before, "to": case.status, **detail})

@@ -1,0 +1,29 @@
+"""Each role's home page: what needs their action now, urgent first.
+
+Composed here, above the apps that own each section: the case sections
+(:mod:`lnob.cases.inbox`), transfers to accept, the user's open follow-up
+actions from after-action reviews (:mod:`lnob.learning.inbox`) and PDPA
+requests on a 30-day clock (:mod:`lnob.privacy.inbox`). The home page and the
+API's inbox endpoint both read this one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from lnob.cases.inbox import SHOWN, Section, case_sections, section_of
+from lnob.cases.transfers.selectors import transfers_to_accept
+from lnob.learning.inbox import followups_section
+from lnob.privacy.inbox import requests_section
+
+
+def inbox_for(user: Any) -> list[Section]:
+    """The sections for this user, empty ones left out."""
+    sections = [section_of(key, title, qs) for key, (title, qs) in case_sections(user).items()]
+    incoming = transfers_to_accept(user)
+    sections.append(Section("transfers", _("Transfers to accept"), incoming.count(),
+                            list(incoming[:SHOWN])))
+    sections.append(followups_section(user, Section, SHOWN))
+    sections.append(requests_section(user, Section, SHOWN))
+    return [s for s in sections if s.count]
