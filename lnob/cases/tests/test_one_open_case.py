@@ -19,8 +19,8 @@ from lnob.core.roles import Role
 from lnob.core.services import role_grant
 from lnob.registry.models import Person
 from lnob.registry.services import person_create
-from lnob.testing.persons import person_data
 from lnob.testing import in_parallel, reload_migration_data
+from lnob.testing.persons import person_data
 
 KO_TAO = "840503"
 
