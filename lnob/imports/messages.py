@@ -16,7 +16,8 @@ def match_outside_area() -> str:
     duplicate check's own (``dedup.hints.OUTSIDE_AREA_MESSAGE``)."""
     from lnob.dedup.hints import OUTSIDE_AREA_MESSAGE
 
-    return f"{OUTSIDE_AREA_MESSAGE} {_('The row is kept as a new person.')}"
+    kept = _("The row is kept as a new person.")
+    return f"{OUTSIDE_AREA_MESSAGE} {kept}"
 
 
 def id_kept_unverified(problem: str, reason: str) -> str:

@@ -30,7 +30,7 @@ from django.db import (
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from lnob.core import audit, jobs, quotas
 from lnob.core.access import covers
@@ -293,7 +293,8 @@ def bad_rows_csv(path: Path, checked: Checked[Any], *, sheet: str | None = None)
         by_row.setdefault(e.row, []).append(f"{e.column}: {e.message}")
     for w in checked.row_warnings:  # every problem of a row to fix, named at once
         if w.row in by_row:
-            by_row[w.row].append(f"{w.column}: {_('warning')}: {w.message}")
+            warning = _("warning")
+            by_row[w.row].append(f"{w.column}: {warning}: {w.message}")
     out = io.StringIO()
     writer = csv.writer(out)
     # Cells come from the uploaded file (names can come from public reports): a
@@ -402,7 +403,7 @@ def import_cancel(*, actor: User, job: ImportJob) -> None:
                          area_code=job.province_code, detail={"cancelled": True})
 
 
-INTERRUPTED_MESSAGE = _lazy(
+INTERRUPTED_MESSAGE = gettext_lazy(
     "The worker doing this import stopped (restarted or crashed) before it finished; "
     "nothing was imported. Retry it, or cancel it.")
 
