@@ -111,9 +111,10 @@ class SecondFactorMiddleware(MiddlewareMixin):
         verified = getattr(user, "is_verified", None)
         if callable(verified) and verified():
             return None
-        if not twofactor.required_for(user) and not twofactor.enrolled(user):
+        enrolled = twofactor.enrolled_in_session(request)
+        if not enrolled and not twofactor.required_for(user):
             return None
-        target = "second_factor_verify" if twofactor.enrolled(user) else "second_factor"
+        target = "second_factor_verify" if enrolled else "second_factor"
         response = redirect(target)
         response["Location"] += "?" + urlencode({"next": request.get_full_path()})
         return response

@@ -40,6 +40,17 @@ def enrolled(user: Any) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+SESSION_KEY = "lnob_2fa_enrolled"
+
+
+def enrolled_in_session(request: Any) -> bool:
+    """Whether the signed-in user has a phone-app code, asked of the database
+    once per session (every page asks), kept right by enrol and disable."""
+    if SESSION_KEY not in request.session:
+        request.session[SESSION_KEY] = enrolled(request.user)
+    return bool(request.session[SESSION_KEY])
+
+
 def pending_device(user: User) -> TOTPDevice:
     """The phone-app device being set up (unconfirmed), made on first call."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -77,6 +88,7 @@ def enrol(*, actor: User, code: str, request: Any) -> list[str] | None:
     device.save(update_fields=["confirmed"])
     codes = _new_recovery_codes(actor)
     django_otp.login(request, device)
+    request.session[SESSION_KEY] = True
     audit.record(AuditAction.UPDATE, request=request, actor=actor, object_type="core.user",
                  object_id=str(actor.pk), detail={"second_factor": "enrolled"})
     return codes
@@ -117,5 +129,7 @@ def disable(*, actor: User, user: User, request: Any) -> None:
     one who lost the phone and the codes)."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    if request is not None and getattr(request, "user", None) == user:
+        request.session[SESSION_KEY] = False
     audit.record(AuditAction.UPDATE, request=request, actor=actor, object_type="core.user",
                  object_id=str(user.pk), detail={"second_factor": "removed"})
