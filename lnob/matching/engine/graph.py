@@ -251,8 +251,10 @@ PRIORITIES = 2 * MAX_SEVERITY   # priority level = 2 × (severity − 1) + urgen
 
 def must_penalty(params: Parameters) -> int:
     """Cost added per must-serve need a placement leaves unserved: more than
-    leaving anyone unplaced, so an optimal flow never uses such a placement."""
-    return params.unplaced_cost_of(MAX_SEVERITY, True) + 1
+    leaving anyone unplaced plus the continuity bonus a current giver earns, so
+    an optimal flow never uses such a placement — not even to keep a current
+    giver who cannot serve the need (found by the exact-solver test)."""
+    return params.unplaced_cost_of(MAX_SEVERITY, True) + params.continuity_threshold + 1
 
 
 def param_costs(params: Parameters) -> tuple[int, ...]:
