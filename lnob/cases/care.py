@@ -78,7 +78,8 @@ def carers_for(case: Case, search: str = "") -> Carers:
         words = Q()
         for word in search.split():
             words &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-        others = list(in_province.filter(words, remaining__gt=0).exclude(pk__in=vol_cover)
+        others = list(in_province.filter(words, remaining__gt=0)  # type: ignore[misc]
+                      .exclude(pk__in=vol_cover)
                       .select_related("network").order_by("-remaining", "pk")[:SEARCH_LIMIT])
     nets = list(networks_with_load().filter(province_code=case.province_code)
                 .prefetch_related("needs").order_by("-remaining", "pk"))
