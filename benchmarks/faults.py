@@ -53,8 +53,9 @@ class Cluster:
         if os.getuid() == 0:
             subprocess.run(["id", "postgres"], check=True, capture_output=True)  # noqa: S607
             shutil.chown(folder, "postgres")
-        subprocess.run(as_postgres([str(PGBIN / "initdb"),  # noqa: S603 "-D", str(self.data), "-U", "lnob",
-                                    "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"]),
+        subprocess.run(as_postgres([  # noqa: S603
+            str(PGBIN / "initdb"), "-D", str(self.data), "-U", "lnob", "-A", "trust",
+            "-E", "UTF8", "--locale=C.UTF-8"]),
                        check=True, capture_output=True)
         self.start()
         subprocess.run([str(PGBIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),  # noqa: S603
