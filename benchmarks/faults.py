@@ -99,11 +99,11 @@ def until(condition: Callable[[], bool], seconds: float = 120) -> float:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, workers: int = 2) -> None:
         self.port, self.log = free_port(), log
         with log.open("wb") as out:
             self.process = subprocess.Popen(  # noqa: S603
-                [LNOB, "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
+                [LNOB, "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
                  "--no-migrate", "--no-snapshots"], env=env, stdout=out,
                 stderr=subprocess.STDOUT)
         until(lambda: healthy(self.port))

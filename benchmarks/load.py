@@ -11,7 +11,8 @@ Each run lasts ``LNOB_BENCH_SECONDS`` (20) after every user has signed in,
 and at most ``LNOB_BENCH_MAX_REQUESTS`` (60,000) requests; it prints req/s,
 p50/p95/p99, errors, the CPU of the web server and of PostgreSQL in cores,
 the load average, and requests per core (req/s ÷ cores used by web + DB).
-The demo province has ``LNOB_BENCH_PERSONS`` (20,000) persons.
+The demo province has ``LNOB_BENCH_PERSONS`` (20,000) persons; gunicorn runs
+``LNOB_BENCH_WEB_WORKERS`` (2, as ``lnob serve``'s default) workers.
 The goals (issue 21) are printed beside: public ≥ 200 req/s with
 p99 ≤ 200 ms; the mix at 100 users with p95 ≤ 500 ms and 0 errors.
 """
@@ -34,6 +35,7 @@ LOCUST = str(Path(sys.executable).with_name("locust"))
 PERSONS = int(os.environ.get("LNOB_BENCH_PERSONS", "20000"))
 SECONDS = int(os.environ.get("LNOB_BENCH_SECONDS", "20"))
 PUBLIC_USERS = int(os.environ.get("LNOB_BENCH_PUBLIC_USERS", "16"))
+WEB_WORKERS = int(os.environ.get("LNOB_BENCH_WEB_WORKERS", "2"))
 MIX_USERS = [int(n) for n in os.environ.get("LNOB_BENCH_MIX_USERS", "10,50,100").split(",")]
 
 
@@ -84,7 +86,8 @@ def show(label: str, r: dict[str, float]) -> None:
 
 
 def main() -> None:
-    print(f"benchmarks.load: {PERSONS} persons, {SECONDS} s a run, 2 gunicorn workers, "
+    print(f"benchmarks.load: {PERSONS} persons, {SECONDS} s a run, "
+          f"{WEB_WORKERS} gunicorn workers, "
           f"PostgreSQL 15 fsync on, {os.cpu_count()} cores, load {load()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="lnob-load-") as tmp:
         # LNOB_BENCH_LOGS: a folder that keeps the server's and locust's logs.
@@ -102,7 +105,7 @@ def main() -> None:
                            check=True, stdout=subprocess.DEVNULL)
             print(f"demo province of {PERSONS} persons in {time.monotonic() - start:.0f} s",
                   flush=True)
-            server = Server(env, folder / "serve.log")
+            server = Server(env, folder / "serve.log", workers=WEB_WORKERS)
             bench_env = env | {k: v for k, v in os.environ.items()
                                if k.startswith("LNOB_BENCH_")}
             r = run("public", PUBLIC_USERS, server, cluster, folder, bench_env)
