@@ -12,7 +12,7 @@ and at most ``LNOB_BENCH_MAX_REQUESTS`` (60,000) requests; it prints req/s,
 p50/p95/p99, errors, the CPU of the web server and of PostgreSQL in cores,
 the load average, and requests per core (req/s ÷ cores used by web + DB).
 The demo province has ``LNOB_BENCH_PERSONS`` (20,000) persons; gunicorn runs
-``LNOB_BENCH_WEB_WORKERS`` (2, as ``lnob serve``'s default) workers.
+``LNOB_BENCH_WEB_WORKERS`` workers (default: ``lnob serve``'s, 2 × cores + 1).
 The goals (issue 21) are printed beside: public ≥ 200 req/s with
 p99 ≤ 200 ms; the mix at 100 users with p95 ≤ 500 ms and 0 errors.
 """
@@ -35,7 +35,8 @@ LOCUST = str(Path(sys.executable).with_name("locust"))
 PERSONS = int(os.environ.get("LNOB_BENCH_PERSONS", "20000"))
 SECONDS = int(os.environ.get("LNOB_BENCH_SECONDS", "20"))
 PUBLIC_USERS = int(os.environ.get("LNOB_BENCH_PUBLIC_USERS", "16"))
-WEB_WORKERS = int(os.environ.get("LNOB_BENCH_WEB_WORKERS", "2"))
+WEB_WORKERS = int(os.environ.get("LNOB_BENCH_WEB_WORKERS",  # lnob serve's default
+                                 str(min(2 * (os.cpu_count() or 1) + 1, 9))))
 MIX_USERS = [int(n) for n in os.environ.get("LNOB_BENCH_MIX_USERS", "10,50,100").split(",")]
 
 
