@@ -54,6 +54,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.faults
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.backup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.privacy
+	$(BIN)/python -m benchmarks.load
 
 setup: $(VENV)/.installed node_modules/.installed $(MO)
 

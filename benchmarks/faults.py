@@ -53,8 +53,9 @@ class Cluster:
         if os.getuid() == 0:
             subprocess.run(["id", "postgres"], check=True, capture_output=True)  # noqa: S607
             shutil.chown(folder, "postgres")
-        subprocess.run(as_postgres([str(PGBIN / "initdb"),  # noqa: S603 "-D", str(self.data), "-U", "lnob",
-                                    "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"]),
+        subprocess.run(as_postgres([  # noqa: S603
+            str(PGBIN / "initdb"), "-D", str(self.data), "-U", "lnob", "-A", "trust",
+            "-E", "UTF8", "--locale=C.UTF-8"]),
                        check=True, capture_output=True)
         self.start()
         subprocess.run([str(PGBIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),  # noqa: S603
@@ -98,11 +99,11 @@ def until(condition: Callable[[], bool], seconds: float = 120) -> float:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, workers: int = 2) -> None:
         self.port, self.log = free_port(), log
         with log.open("wb") as out:
             self.process = subprocess.Popen(  # noqa: S603
-                [LNOB, "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
+                [LNOB, "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
                  "--no-migrate", "--no-snapshots"], env=env, stdout=out,
                 stderr=subprocess.STDOUT)
         until(lambda: healthy(self.port))

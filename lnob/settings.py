@@ -368,6 +368,14 @@ NINJA_PAGINATION_PER_PAGE = 100
 # Background work (large imports): rows in the database, a worker process
 # started by `lnob serve` (`lnob db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# What is read often and changes rarely (areas, the public dashboard's totals;
+# never personal data): a local-memory cache in each process. Changes move a
+# generation key on (lnob/geo/cache.py); other processes see them within the
+# entries' lifetime (5 min for areas, 60 s for the dashboard). See
+# docs/decisions/0016-cache-for-areas-and-the-public-dashboard.md.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "LOCATION": "lnob", "OPTIONS": {"MAX_ENTRIES": 20000}}}
 # A worker (or web process) that has not beaten for this long on another host
 # is taken for dead; the reaper then marks its jobs failed (lnob.core.jobs).
 LNOB_WORKER_STALE_SECONDS = int(os.environ.get("LNOB_WORKER_STALE_SECONDS", 60))

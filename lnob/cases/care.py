@@ -41,20 +41,26 @@ def networks_with_load() -> QuerySet[Network]:
 
 @dataclass
 class Carers:
-    """Who may take a case: those covering its subdistrict first."""
+    """Who may take a case: those covering its subdistrict (or one of its
+    villages), and — only when searched for by name — volunteers elsewhere in
+    the province who still have a place. A province has thousands of
+    volunteers (6,667 in the issue-21 province): the page never lists them all.
+    """
 
     volunteers: list[Volunteer]
     networks: list[Network]
     other_volunteers: list[Volunteer]
     other_networks: list[Network]
+    search: str = ""
 
 
-def carers_for(case: Case) -> Carers:
+# At most this many volunteers found by a search, and covering volunteers shown.
+SEARCH_LIMIT = 20
+COVERING_LIMIT = 100
+
+
+def carers_for(case: Case, search: str = "") -> Carers:
     code = case.area_code
-    vols = list(volunteers_with_load().filter(province_code=case.province_code)
-                .select_related("network").prefetch_related("needs").order_by("-remaining", "pk"))
-    nets = list(networks_with_load().filter(province_code=case.province_code)
-                .prefetch_related("needs").order_by("-remaining", "pk"))
     vol_cover = set(Volunteer.subdistricts.through.objects.filter(
         subdistrict_id=code).values_list("volunteer_id", flat=True)) | set(
         Volunteer.villages.through.objects.filter(village__subdistrict_id=code)
@@ -63,9 +69,22 @@ def carers_for(case: Case) -> Carers:
         subdistrict_id=code).values_list("network_id", flat=True)) | set(
         Network.villages.through.objects.filter(village__subdistrict_id=code)
         .values_list("network_id", flat=True))
-    return Carers([v for v in vols if v.pk in vol_cover], [n for n in nets if n.pk in net_cover],
-                  [v for v in vols if v.pk not in vol_cover],
-                  [n for n in nets if n.pk not in net_cover])
+    in_province = volunteers_with_load().filter(province_code=case.province_code)
+    vols = list(in_province.filter(pk__in=vol_cover).select_related("network")
+                .prefetch_related("needs").order_by("-remaining", "pk")[:COVERING_LIMIT])
+    others: list[Volunteer] = []
+    search = " ".join(search.split())[:100]
+    if search:
+        words = Q()
+        for word in search.split():
+            words &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        others = list(in_province.filter(words, remaining__gt=0)  # type: ignore[misc]
+                      .exclude(pk__in=vol_cover)
+                      .select_related("network").order_by("-remaining", "pk")[:SEARCH_LIMIT])
+    nets = list(networks_with_load().filter(province_code=case.province_code)
+                .prefetch_related("needs").order_by("-remaining", "pk"))
+    return Carers(vols, [n for n in nets if n.pk in net_cover], others,
+                  [n for n in nets if n.pk not in net_cover], search)
 
 
 def over_capacity(network_id: int | None, volunteer_id: int | None,

@@ -102,7 +102,8 @@ def case_create(*, actor: User | None, person: Person, request: Any = None, note
         if existing is None:
             raise
         raise OpenCaseExists(existing) from err
-    case.routed_networks.set(networks)
+    if networks:  # a new case: nothing to compare with
+        case.routed_networks.add(*networks)
     _event(case, actor, "open", "", note, request=request,
            routed_to=[n.pk for n in networks], coverage_hole=hole)
     return case

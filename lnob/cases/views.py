@@ -50,7 +50,8 @@ def _detail(request: HttpRequest, case: Case, *, errors: dict[str, list[str]] | 
     return render(request, "cases/case_detail.html", {
         "case": case, "events": case.events.all(), "steps": steps,
         "close_reasons": CloseReason.choices, "errors": errors or {},
-        "carers": carers_for(case) if "assign" in steps else None,
+        "carers": carers_for(case, request.GET.get("carer", "")) if "assign" in steps
+        else None,
         "visits": case.visits.prefetch_related("needs__need")[:20],
         "may_visit": case.status in CARING and (
             bool(roles_on(request.user, case) & wf.MANAGERS)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -67,6 +69,11 @@ def _wait_days(request: HttpRequest) -> int:
     return min(int(raw), 3650) if raw.isdigit() and int(raw) > 0 else sel.DEFAULT_WAIT_DAYS
 
 
+# How old the public dashboard's figures may be (seconds); they are totals
+# that move by one with each report.
+PUBLIC_CACHE_SECONDS = 60
+
+
 def _nation_rows(on: datetime.date) -> tuple[list[sel.AreaRow], sel.AreaRow | None]:
     rows = sel.children("", on)
     nation = sel.rollup_of("")
@@ -99,8 +106,14 @@ def _not_built() -> dict[str, Any]:
 @public
 def public_dashboard(request: HttpRequest) -> HttpResponse:
     on = sel.today()
-    rows, total = _nation_rows(on)
-    chosen = sel.indicators()
+    # The most visited page without signing in: its figures (every province's
+    # roll-up) are kept PUBLIC_CACHE_SECONDS in the cache, per language and day.
+    key = f"lnob:coverage:public:{get_language()}:{on.isoformat()}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = (*_nation_rows(on), sel.indicators())
+        cache.set(key, kept, PUBLIC_CACHE_SECONDS)
+    rows, total, chosen = kept
     context: dict[str, Any] = {"indicators": chosen, **_not_built()}
     if total is None:
         return render(request, "coverage/public.html", context)

@@ -71,4 +71,7 @@ def load_geography(province_model: Any, district_model: Any, subdistrict_model: 
         fields = [k for k in rows[0] if k != "code"]
         c, u = _sync(model, rows, fields)
         created, updated = created + c, updated + u
+    from lnob.geo.cache import areas_changed
+
+    areas_changed()
     return LoadResult(len(provinces), len(districts), len(subdistricts), created, updated)

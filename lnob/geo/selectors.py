@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
+from lnob.geo.cache import cached_areas
 from lnob.geo.loader import normalize
 from lnob.geo.models import Area, District, Province, Subdistrict
 
@@ -93,6 +95,26 @@ def _starts(hit: SearchHit, key: str) -> bool:
 
 
 def subdistrict_matches(query: str, *, limit: int = 10) -> list[Subdistrict]:
+    """``_subdistrict_matches``, kept in the areas cache (every public report
+    asks it)."""
+    whole = normalize(query)
+    if not whole:
+        return []
+    digest = hashlib.sha256(f"{limit}:{' '.join(query.split())}".encode()).hexdigest()[:32]
+    return cached_areas(f"matches:{digest}", lambda: _subdistrict_matches(query, limit=limit))
+
+
+def subdistrict_by_code(code: str) -> Subdistrict | None:
+    """The subdistrict (with its district and province), from the areas cache."""
+    if not (len(code) == 6 and code.isdigit()):
+        return None
+    found: Subdistrict | bool = cached_areas(
+        f"subdistrict:{code}", lambda: Subdistrict.objects.select_related(
+            "district", "province").filter(code=code).first() or False)
+    return found if isinstance(found, Subdistrict) else None
+
+
+def _subdistrict_matches(query: str, *, limit: int = 10) -> list[Subdistrict]:
     """Subdistricts for what a caller says: the first word is (part of) the
     subdistrict's name, further words narrow by district or province
     ("เกาะเต่า", "บ่อผุด เกาะสมุย", "Ko Tao Surat"). Thai or English; a 6-digit

@@ -12,6 +12,7 @@ from lnob.core import audit
 from lnob.core.access import covers
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import AREA_EDITOR_ROLES
+from lnob.geo.cache import areas_changed
 from lnob.geo.loader import search_key
 from lnob.geo.models import Subdistrict, Village
 
@@ -164,4 +165,5 @@ def villages_load(*, actor: User | None, rows: list[VillageRow]) -> dict[str, in
                      area_code=province, detail={
                          "created": sum(1 for v in new if v.code[:2] == province),
                          "updated": sum(1 for v in changed if v.code[:2] == province)})
+    areas_changed()  # bulk writes send no signals
     return {"created": len(new), "updated": len(changed), "confirmed": confirmed}

@@ -18,7 +18,8 @@ from lnob.core.access import covers
 from lnob.core.citizen_id import CitizenIdError, mask_citizen_id, normalise_citizen_id
 from lnob.core.models import AuditAction, User
 from lnob.core.signals import areas_changed, persons_changed
-from lnob.geo.models import Subdistrict, Village
+from lnob.geo.models import Village
+from lnob.geo.selectors import subdistrict_by_code
 from lnob.geo.services import MAX_VILLAGE_NUMBER, villages_create_to_confirm
 from lnob.registry.access import EDITORS, TAXONOMY_EDITORS
 from lnob.registry.models import (
@@ -120,7 +121,7 @@ def _validate(actor: User | None, data: PersonData,
     if data.source not in Source.values:
         errors["source"] = _("Choose where the report came from.")
 
-    subdistrict = Subdistrict.objects.filter(code=data.subdistrict_code).first()
+    subdistrict = subdistrict_by_code(data.subdistrict_code)  # the areas cache
     village = None
     if subdistrict is None:
         errors["subdistrict"] = _("Unknown subdistrict code %(code)s.") % {
@@ -194,12 +195,25 @@ def shown_in_history(name: str, value: Any) -> str:
     return str(value)
 
 
-def _write_links(person: Person, clean: _Clean) -> None:
+def _write_links(person: Person, clean: _Clean, *, new: bool = False) -> None:
+    if new:  # nothing to compare with or remove: two inserts at most
+        if clean.groups:
+            person.target_groups.add(*clean.groups)
+        PersonNeed.objects.bulk_create(PersonNeed(person=person, need=need, severity=severity)
+                                       for need, severity in clean.needs.items())
+        return
     person.target_groups.set(clean.groups)
     PersonNeed.objects.filter(person=person).exclude(need__in=list(clean.needs)).delete()
     for need, severity in clean.needs.items():
         PersonNeed.objects.update_or_create(person=person, need=need,
                                             defaults={"severity": severity})
+
+
+def _new_links_snapshot(clean: _Clean) -> dict[str, str]:
+    """The links of a person just created, as ``_links_snapshot`` shows them,
+    without reading them back."""
+    return {"target_groups": ", ".join(sorted(g.code for g in clean.groups)),
+            "needs": ", ".join(sorted(f"{n.code}:{s}" for n, s in clean.needs.items()))}
 
 
 def _links_snapshot(person: Person) -> dict[str, str]:
@@ -220,13 +234,13 @@ def person_create(*, actor: User | None, data: PersonData, consent: ConsentData 
     now = timezone.now()
     person = Person.objects.create(**clean.fields, entered_by=actor, created_at=now,
                                    updated_at=now)
-    _write_links(person, clean)
+    _write_links(person, clean, new=True)
     if consent is not None and actor is not None:  # consent is recorded by a named user
         _consent_create(actor, person, consent)
     snapshot = {name: ["", shown_in_history(name, v)] for name, v in clean.fields.items()
                 if shown_in_history(name, v) and name not in ("name_key", "province_code",
                                                      "district_code")}
-    snapshot.update({k: ["", v] for k, v in _links_snapshot(person).items() if v})
+    snapshot.update({k: ["", v] for k, v in _new_links_snapshot(clean).items() if v})
     PersonChange.objects.create(person=person, actor=actor,
                                 actor_label=actor.get_username() if actor else data.source,
                                 action="create", changes=snapshot)

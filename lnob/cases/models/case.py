@@ -96,8 +96,14 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-urgent", "-opened_at", "-id"]
         indexes = [
-            models.Index(fields=["province_code", "status", "-urgent"], name="case_province"),
-            models.Index(fields=["district_code", "status"], name="case_district"),
+            # The inboxes: a status in an area, urgent first, oldest first — the
+            # first ten read straight from the index, no sort of the area's cases.
+            models.Index(fields=["province_code", "status", "-urgent", "opened_at", "id"],
+                         name="case_province_inbox"),
+            models.Index(fields=["district_code", "status", "-urgent", "opened_at", "id"],
+                         name="case_district_inbox"),
+            models.Index(fields=["province_code", "-urgent", "opened_at", "id"],
+                         condition=models.Q(coverage_hole=True), name="case_hole_inbox"),
             models.Index(fields=["subdistrict", "status"], name="case_subdistrict"),
             models.Index(fields=["status", "next_visit_due"], name="case_visit_due"),
         ]

@@ -27,9 +27,55 @@ def test_the_carers_covering_the_area_come_first_with_their_remaining_capacity(
     case = verified_case(officer, need)
     carers = carers_for(case)
     assert [v.pk for v in carers.volunteers] == [volunteer.pk]
-    assert [v.pk for v in carers.other_volunteers] == [far.pk]
+    assert carers.other_volunteers == []  # elsewhere: only when searched for
+    assert [v.pk for v in carers_for(case, "ไกล").other_volunteers] == [far.pk]
     assert carers.volunteers[0].remaining == 1  # type: ignore[attr-defined]
     assert [n.pk for n in carers.networks] == [network.pk]
+
+
+def far_volunteers(n: int, capacity: int = 3, name: str = "ไกล") -> list[Volunteer]:
+    return Volunteer.objects.bulk_create(
+        Volunteer(first_name=f"{name}{i}", last_name="ห่างไกล", province_code="84",
+                  capacity=capacity) for i in range(n))
+
+
+def test_the_case_page_lists_the_covering_volunteers_not_the_whole_province(
+        client: Client, officer: User, need: Need, volunteer: Volunteer,
+        django_assert_max_num_queries: Callable) -> None:
+    """The issue-21 province has 6,667 volunteers: the page listed them all
+    (1.1 s). Now only those covering the subdistrict, in the same number of
+    queries whatever the size of the province."""
+    case = verified_case(officer, need)
+    far_volunteers(3)
+    client.force_login(officer)
+    few = _queries(client, f"/cases/{case.pk}/")
+    far_volunteers(60, name="อื่น")
+    with django_assert_max_num_queries(few):
+        page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f'<option value="{volunteer.pk}">' in page
+    assert "ไกล0" not in page and "อื่น0" not in page
+    assert page.count("<option value=") < 20
+
+
+def test_a_volunteer_elsewhere_is_found_by_name_only_with_a_place_left(
+        client: Client, officer: User, need: Need, volunteer: Volunteer) -> None:
+    case = verified_case(officer, need)
+    free = far_volunteers(1)[0]
+    full = far_volunteers(1, capacity=0, name="เต็ม")[0]
+    client.force_login(officer)
+    page = client.get(f"/cases/{case.pk}/", {"carer": "ห่างไกล"}).content.decode()
+    assert f'<option value="{free.pk}">' in page
+    assert f'<option value="{full.pk}">' not in page
+    nobody = client.get(f"/cases/{case.pk}/", {"carer": "ไม่มีชื่อนี้"}).content.decode()
+    assert "ไม่มีชื่อนี้" in nobody and f'<option value="{free.pk}">' not in nobody
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
 
 
 def test_assigning_a_volunteer_takes_their_network_and_counts_against_capacity(

@@ -1,0 +1,128 @@
+"""``python -m benchmarks.load``: locust against a real ``lnob serve``
+(gunicorn, 2 workers) over a throwaway PostgreSQL 15 cluster with fsync ON,
+all on loopback — issue 21's "speed for a country".
+
+1. public ``POST /report/`` at ``LNOB_BENCH_PUBLIC_USERS`` (16) users, each
+   request from its own fake client address (``X-Forwarded-For``, with
+   ``LNOB_TRUSTED_PROXIES=127.0.0.1``);
+2. the signed-in mix (``benchmarks/locustfile.py``) at 10, 50 and 100 users.
+
+Each run lasts ``LNOB_BENCH_SECONDS`` (20) after every user has signed in,
+and at most ``LNOB_BENCH_MAX_REQUESTS`` (60,000) requests; it prints req/s,
+p50/p95/p99, errors, the CPU of the web server and of PostgreSQL in cores,
+the load average, and requests per core (req/s ÷ cores used by web + DB).
+The demo province has ``LNOB_BENCH_PERSONS`` (20,000) persons; gunicorn runs
+``LNOB_BENCH_WEB_WORKERS`` workers (default: ``lnob serve``'s, 2 × cores + 1).
+The goals (issue 21) are printed beside: public ≥ 200 req/s with
+p99 ≤ 200 ms; the mix at 100 users with p95 ≤ 500 ms and 0 errors.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.faults import LNOB, Cluster, Server
+
+HERE = Path(__file__).parent
+LOCUST = str(Path(sys.executable).with_name("locust"))
+PERSONS = int(os.environ.get("LNOB_BENCH_PERSONS", "20000"))
+SECONDS = int(os.environ.get("LNOB_BENCH_SECONDS", "20"))
+PUBLIC_USERS = int(os.environ.get("LNOB_BENCH_PUBLIC_USERS", "16"))
+WEB_WORKERS = int(os.environ.get("LNOB_BENCH_WEB_WORKERS",  # lnob serve's default
+                                 str(min(2 * (os.cpu_count() or 1) + 1, 9))))
+MIX_USERS = [int(n) for n in os.environ.get("LNOB_BENCH_MIX_USERS", "10,50,100").split(",")]
+
+
+def load() -> str:
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run(scenario: str, users: int, server: Server, cluster: Cluster, folder: Path,
+        env: dict[str, str]) -> dict[str, float]:
+    prefix = folder / f"{scenario}-{users}"
+    cpu_out = folder / f"{scenario}-{users}.cpu.json"
+    db_pid = (cluster.data / "postmaster.pid").read_text().split()[0]
+    run_env = env | {"LNOB_BENCH_SCENARIO": scenario, "LNOB_BENCH_CPU_OUT": str(cpu_out),
+                     "LNOB_BENCH_WEB_PID": str(server.pid("web server \\(gunicorn\\)")),
+                     "LNOB_BENCH_DB_PID": db_pid}
+    # Signing in is outside the measured time: allow for it in the time limit.
+    limit = SECONDS + 10 + (users // 5 if scenario == "mix" else 2)
+    subprocess.run([LOCUST, "-f", str(HERE / "locustfile.py"), "--headless",  # noqa: S603
+                    "-u", str(users), "-r", str(users), "-t", f"{limit}s",
+                    "--host", f"http://127.0.0.1:{server.port}", "--csv", str(prefix),
+                    "--only-summary", "--stop-timeout", "5", "--exit-code-on-error", "0",
+                    "--loglevel", "WARNING"],
+                   env=run_env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=(folder / f"{scenario}-{users}.locust.log").open("w"))
+    with open(f"{prefix}_stats.csv") as f:
+        row = next(r for r in csv.DictReader(f) if r["Name"] == "Aggregated")
+    with open(f"{prefix}_failures.csv") as f:
+        for failure in sorted(csv.DictReader(f), key=lambda r: -int(r["Occurrences"]))[:3]:
+            print(f"  failed {failure['Occurrences']}×: {failure['Method']} "
+                  f"{failure['Name']}: {failure['Error'][:160]}")
+    cpu = json.loads(cpu_out.read_text()) if cpu_out.exists() else {"t": 0, "web": 0, "db": 0}
+    wall = cpu["t"] or 1.0
+    n = int(row["Request Count"])
+    rps = n / wall
+    cores = (cpu["web"] + cpu["db"]) / wall
+    return {"users": users, "requests": n, "rps": rps, "errors": int(row["Failure Count"]),
+            "p50": float(row["50%"]), "p95": float(row["95%"]), "p99": float(row["99%"]),
+            "web": cpu["web"] / wall, "db": cpu["db"] / wall,
+            "per_core": rps / cores if cores else 0.0, "seconds": wall}
+
+
+def show(label: str, r: dict[str, float]) -> None:
+    print(f"{label:<22} {r['users']:>4} users  {r['rps']:7.1f} req/s  "
+          f"p50 {r['p50']:5.0f}  p95 {r['p95']:5.0f}  p99 {r['p99']:5.0f} ms  "
+          f"errors {r['errors']:.0f}/{r['requests']:.0f}  CPU web {r['web']:.2f} "
+          f"db {r['db']:.2f} cores  {r['per_core']:6.1f} req/s per core  "
+          f"({r['seconds']:.0f} s, load {load()})", flush=True)
+
+
+def main() -> None:
+    print(f"benchmarks.load: {PERSONS} persons, {SECONDS} s a run, "
+          f"{WEB_WORKERS} gunicorn workers, "
+          f"PostgreSQL 15 fsync on, {os.cpu_count()} cores, load {load()}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="lnob-load-") as tmp:
+        # LNOB_BENCH_LOGS: a folder that keeps the server's and locust's logs.
+        folder = Path(os.environ.get("LNOB_BENCH_LOGS") or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, 0o755)  # noqa: S103 — the postgres user reaches its cluster
+        cluster = Cluster(folder / "pg")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LNOB_")}
+        env.update(DATABASE_URL=cluster.url, LNOB_VAR_DIR=str(folder / "var"),
+                   LNOB_PLAIN_STATIC="1", LNOB_TRUSTED_PROXIES="127.0.0.1", DEBUG="0")
+        server = None
+        try:
+            start = time.monotonic()
+            subprocess.run([LNOB, "demo", "--persons", str(PERSONS)], env=env,  # noqa: S603
+                           check=True, stdout=subprocess.DEVNULL)
+            print(f"demo province of {PERSONS} persons in {time.monotonic() - start:.0f} s",
+                  flush=True)
+            server = Server(env, folder / "serve.log", workers=WEB_WORKERS)
+            bench_env = env | {k: v for k, v in os.environ.items()
+                               if k.startswith("LNOB_BENCH_")}
+            r = run("public", PUBLIC_USERS, server, cluster, folder, bench_env)
+            show("public POST /report/", r)
+            print(f"  goal ≥ 200 req/s, p99 ≤ 200 ms: "
+                  f"{'met' if r['rps'] >= 200 and r['p99'] <= 200 else 'NOT met'}")
+            for users in MIX_USERS:
+                r = run("mix", users, server, cluster, folder, bench_env)
+                show("signed-in mix", r)
+            print(f"  goal at 100 users p95 ≤ 500 ms, 0 errors: "
+                  f"{'met' if r['p95'] <= 500 and r['errors'] == 0 else 'NOT met'}")
+        finally:
+            if server is not None:
+                server.stop()
+            cluster.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""Locust users for ``python -m benchmarks.load`` (issue 21, "speed for a
+country"). Two scenarios, chosen by ``LNOB_BENCH_SCENARIO``:
+
+- ``public``: anonymous ``POST /report/``, each user from its own fake client
+  address (``X-Forwarded-For``; the server trusts 127.0.0.1 as its proxy), so
+  the per-client limit of public reports does not cap the run;
+- ``mix``: the signed-in mix — officers searching and opening persons and
+  cases, coordinators on the home inbox, volunteers logging visits, the
+  analyst on the dashboards.
+
+Every request goes to the ``--host`` given by the driver: loopback only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import itertools
+import json
+import os
+import random
+import re
+import time
+from typing import Any
+
+import psutil
+from locust import HttpUser, between, events, task  # type: ignore[import-not-found]
+
+PASSWORD = "lnob-demo-2549"  # noqa: S105 — the demo's published password
+SCENARIO = os.environ.get("LNOB_BENCH_SCENARIO", "mix")
+_client_numbers = itertools.count(1)
+SURNAMES = ["ใจดี", "รักถิ่น", "ทะเลงาม", "เอื้ออารี", "ศรีสุข", "บุญมา", "ทองคำ", "แก้วใส"]
+LINK = re.compile(r'href="/(persons|cases)/(\d+)/"')
+
+
+MAX_REQUESTS = int(os.environ.get("LNOB_BENCH_MAX_REQUESTS", "60000"))
+_ready = {"users": 0, "requests": 0}
+_measure: dict[str, Any] = {}
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and of all its children, living or ended."""
+    try:
+        root = psutil.Process(pid)
+        total = sum(root.cpu_times()[:4])  # user, system, children's user and system
+        for child in root.children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                total += sum(child.cpu_times()[:2])
+        return total
+    except psutil.NoSuchProcess:
+        return 0.0
+
+
+def snapshot() -> dict[str, float]:
+    return {"t": time.monotonic(),
+            "web": cpu_seconds(int(os.environ.get("LNOB_BENCH_WEB_PID", "0") or 0)),
+            "db": cpu_seconds(int(os.environ.get("LNOB_BENCH_DB_PID", "0") or 0))}
+
+
+def ready(user: HttpUser) -> None:
+    """Signing in (slow password hashing) is not what is measured: the
+    figures start once every user has started."""
+    _ready["users"] += 1
+    runner = user.environment.runner
+    if runner is not None and _ready["users"] == runner.target_user_count:
+        user.environment.stats.reset_all()
+        _measure["start"] = snapshot()
+
+
+@events.request.add_listener
+def _count(**kwargs: Any) -> None:
+    _ready["requests"] += 1
+    env = _measure.get("environment")
+    if _ready["requests"] == MAX_REQUESTS and env is not None and env.runner is not None:
+        env.runner.quit()  # bounded in requests as well as in time
+
+
+@events.init.add_listener
+def _init(environment: Any, **kwargs: Any) -> None:
+    _measure["environment"] = environment
+
+
+@events.quitting.add_listener
+def _write(environment: Any, **kwargs: Any) -> None:
+    out = os.environ.get("LNOB_BENCH_CPU_OUT")
+    if out and "start" in _measure:
+        end = snapshot()
+        start = _measure["start"]
+        with open(out, "w") as f:
+            json.dump({k: end[k] - start[k] for k in end}, f)
+
+
+def fake_address() -> str:
+    n = next(_client_numbers)
+    return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
+
+
+class Signed(HttpUser):
+    abstract = True
+    username = ""
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self) -> None:
+        self.client.headers["X-Forwarded-For"] = fake_address()
+        self.client.get("/accounts/login/", name="login form")
+        token = self.client.cookies.get("csrftoken", "")
+        self.client.post("/accounts/login/", {
+            "username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            headers={"Referer": self.host + "/accounts/login/"}, name="sign in")
+        self.persons: list[str] = []
+        self.cases: list[str] = []
+        ready(self)
+
+    def remember(self, html: str) -> None:
+        for kind, pk in LINK.findall(html):
+            (self.persons if kind == "persons" else self.cases).append(pk)
+        self.persons, self.cases = self.persons[-50:], self.cases[-50:]
+
+
+class Officer(Signed):
+    weight = 4
+    username = "officer.surat"
+
+    @task(3)
+    def search(self) -> None:
+        r = self.client.get("/persons/", params={"q": random.choice(SURNAMES)},
+                            name="/persons/?q=")
+        self.remember(r.text)
+
+    @task(3)
+    def person(self) -> None:
+        if self.persons:
+            self.client.get(f"/persons/{random.choice(self.persons)}/", name="/persons/[id]/")
+
+    @task(2)
+    def cases(self) -> None:
+        r = self.client.get("/cases/", name="/cases/")
+        self.remember(r.text)
+
+    @task(3)
+    def case(self) -> None:
+        if self.cases:
+            self.client.get(f"/cases/{random.choice(self.cases)}/", name="/cases/[id]/")
+
+    @task(1)
+    def home(self) -> None:
+        self.remember(self.client.get("/", name="/ (officer)").text)
+
+
+class Coordinator(Officer):
+    weight = 3
+    username = "coordinator.phangan"
+
+    @task(4)
+    def home(self) -> None:
+        self.remember(self.client.get("/", name="/ (coordinator)").text)
+
+
+class Volunteer(Signed):
+    weight = 2
+    username = "volunteer.kotao"
+
+    @task(2)
+    def home(self) -> None:
+        self.remember(self.client.get("/cases/", name="/cases/ (volunteer)").text)
+
+    @task(1)
+    def visit(self) -> None:
+        if not self.cases:
+            return
+        pk = random.choice(self.cases)
+        form = self.client.get(f"/cases/{pk}/visits/new/", name="/cases/[id]/visits/new/")
+        version = re.search(r'name="version" value="(\d+)"', form.text)
+        if form.status_code != 200 or version is None:
+            return  # not in care (any more): nothing to log
+        today = datetime.datetime.now(datetime.UTC).date()
+        token = self.client.cookies.get("csrftoken", "")
+        with self.client.post(f"/cases/{pk}/visits/new/", {
+                "csrfmiddlewaretoken": token, "version": version.group(1),
+                "visited_on": f"{today.day}/{today.month}/{today.year + 543}",
+                "done": "เยี่ยมบ้าน ให้กำลังใจ"}, name="POST visit",
+                headers={"Referer": self.host + form.url}, catch_response=True,
+                allow_redirects=False) as r:
+            if r.status_code in (302, 409):  # logged, or someone logged first
+                r.success()
+
+
+class Analyst(Signed):
+    weight = 1
+    username = "analyst"
+
+    @task
+    def dashboards(self) -> None:
+        self.client.get("/coverage/", name="/coverage/")
+        self.client.get("/coverage/public/", name="/coverage/public/")
+
+
+class PublicReporter(HttpUser):
+    wait_time = between(0, 0)
+
+    def on_start(self) -> None:
+        self.client.get("/report/", name="GET /report/")
+        self.token = self.client.cookies.get("csrftoken", "")
+        ready(self)
+
+    @task
+    def report(self) -> None:
+        with self.client.post("/report/", {
+                "csrfmiddlewaretoken": self.token,
+                "first_name": "ยายแดง", "last_name": random.choice(SURNAMES),
+                "place": "เกาะเต่า เกาะพะงัน", "summary": "อยู่คนเดียว ติดเตียง",
+                "urgent_reasons": "alone_bedridden"},
+                headers={"X-Forwarded-For": fake_address(), "Referer": self.host + "/report/"},
+                allow_redirects=False,
+                catch_response=True, name="POST /report/") as r:
+            if r.status_code != 302:
+                r.failure(f"status {r.status_code}")
+
+
+if SCENARIO == "public":
+    Officer.weight = Coordinator.weight = Volunteer.weight = Analyst.weight = 0
+    del Officer, Coordinator, Volunteer, Analyst
+else:
+    del PublicReporter
