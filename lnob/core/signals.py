@@ -27,6 +27,14 @@ def _audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit.record(AuditAction.LOGIN, actor=user, request=request, obj=user)
 
 
+@receiver(user_logged_in)
+def _note_second_factor(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    # Asked once, while the sign-in writes the session anyway (lnob.core.twofactor).
+    from lnob.core.twofactor import remember_enrolment
+
+    remember_enrolment(request, user)
+
+
 @receiver(user_logged_out)
 def _audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:

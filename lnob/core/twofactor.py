@@ -43,11 +43,18 @@ def enrolled(user: Any) -> bool:
 SESSION_KEY = "lnob_2fa_enrolled"
 
 
+def remember_enrolment(request: Any, user: Any) -> None:
+    """At sign-in: whether the user has a phone-app code, kept in the session."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SESSION_KEY] = enrolled(user)
+
+
 def enrolled_in_session(request: Any) -> bool:
-    """Whether the signed-in user has a phone-app code, asked of the database
-    once per session (every page asks), kept right by enrol and disable."""
-    if SESSION_KEY not in request.session:
-        request.session[SESSION_KEY] = enrolled(request.user)
+    """Whether the signed-in user has a phone-app code: noted in the session at
+    sign-in (every page asks), kept right by enrol and disable."""
+    if SESSION_KEY not in request.session:  # a session from before this was noted
+        remember_enrolment(request, request.user)
     return bool(request.session[SESSION_KEY])
 
 
