@@ -177,6 +177,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "lnob.core.middleware.DenyUndeclaredViewsMiddleware",
     "lnob.core.middleware.DiskFullMiddleware",
+    "lnob.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "lnob.urls"

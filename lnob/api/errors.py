@@ -15,6 +15,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from lnob.core.errors import DomainError
+
 log = logging.getLogger(__name__)
 
 # Every error answer has this body; the OpenAPI document says so for each
@@ -116,6 +118,11 @@ def install(api: NinjaAPI) -> None:
             "field": "", "code": "unauthenticated",
             "message": _("Sign in, or send a valid API token as 'Authorization: Bearer …'."),
         }])
+
+    @api.exception_handler(DomainError)
+    def _domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        # One body for every refusal a service raises, in the request's language.
+        return error_response(api, request, exc.status, [exc.as_error()])
 
     @api.exception_handler(PermissionError)
     @api.exception_handler(PermissionDenied)

@@ -72,6 +72,22 @@ class DiskFullMiddleware(MiddlewareMixin):
         return response
 
 
+class DomainErrorMiddleware(MiddlewareMixin):
+    """A service's ``lnob.core.errors.DomainError`` that a view did not turn
+    into a form error becomes one page with the message in the reader's
+    language and the error's status (403, 404, 409, 422). The API maps the
+    same errors in ``lnob.api.errors``."""
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from lnob.core.errors import DomainError
+
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None
+        return render(request, "core/domain_error.html",
+                      {"error": exception, "message": exception.message()},
+                      status=exception.status)
+
+
 class ThaiFirstLocaleMiddleware(MiddlewareMixin):
     """Thai unless the user chose English: the language cookie decides, not the
     browser's Accept-Language, so a borrowed English phone still opens in Thai."""
