@@ -380,6 +380,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # A worker (or web process) that has not beaten for this long on another host
 # is taken for dead; the reaper then marks its jobs failed (lnob.core.jobs).
 LNOB_WORKER_STALE_SECONDS = int(os.environ.get("LNOB_WORKER_STALE_SECONDS", 60))
+# How often the worker does the follow-ups public reports leave (the duplicate
+# index, the roll-ups: lnob.core.followups) — the delay before they show.
+LNOB_CATCHUP_SECONDS = float(os.environ.get("LNOB_CATCHUP_SECONDS", 1.0))
 # A task running longer than this makes its worker restart (the task fails).
 LNOB_TASK_TIMEOUT = int(os.environ.get("LNOB_TASK_TIMEOUT", 4 * 3600))
 # Under this much free disk (MB) where uploads live, /healthz answers 503.

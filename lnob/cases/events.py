@@ -18,11 +18,14 @@ class CaseChanged(Exception):
 
 
 def case_event_record(case: Case, actor: User | None, action: str, before: str, note: str = "",
-                      request: Any = None, **detail: Any) -> None:
+                      request: Any = None, person_status: str | None = None,
+                      **detail: Any) -> None:
     """Records one step of ``case`` from ``before``: the case's history, the
     person's mirrored status, the areas changed and the audit row — in the
-    caller's transaction. Every module that moves a case calls this."""
-    if case.status != before:
+    caller's transaction. Every module that moves a case calls this.
+    ``person_status``: the person's status when the caller knows it (a person
+    created in this transaction); not written again when it already mirrors."""
+    if case.status != before and case.status != person_status:
         # The person's status mirrors their latest case: one source of truth.
         Person.objects.filter(pk=case.person_id).update(status=case.status)
     areas_changed.send(sender=Case, codes={case.area_code})

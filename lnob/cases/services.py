@@ -4,6 +4,7 @@ case, its history and the audit log change together or not at all."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -78,26 +79,33 @@ def lead_networks_of_many(codes: set[str]) -> dict[str, tuple[list[int], bool]]:
 
 
 def case_create(*, actor: User | None, person: Person, request: Any = None, note: str = "",
-                **fields: Any) -> Case:
+                new_person: bool = False, **fields: Any) -> Case:
     """Opens the case (callers check who may) and routes it: the lead
     networks of the subdistrict, or a hole in coverage when none covers it.
 
     Raises OpenCaseExists (a ValidationError) when the person has an open case —
     also when another request opened one a moment ago: the database's unique
-    constraint on open cases decides, so two doors never open two."""
-    existing = open_case_of(person.pk)
+    constraint on open cases decides, so two doors never open two.
+    ``new_person``: the person was created in this transaction (intake), so
+    no case of theirs can exist yet and none is looked for."""
+    existing = None if new_person else open_case_of(person.pk)
     if existing is not None:
         raise OpenCaseExists(existing)
     if fields.get("urgent_reasons"):
         fields["urgent"] = True
     networks, hole = lead_networks_for(person.area_code)
+    # A savepoint, so that the caller's transaction goes on after losing the race
+    # for the person's one open case; a new person's case has no race to lose.
+    guard = contextlib.nullcontext() if new_person else transaction.atomic()
     try:
-        with transaction.atomic():  # a savepoint: the caller's transaction goes on
+        with guard:
             case = Case.objects.create(person=person, subdistrict_id=person.subdistrict_id,
                                        province_code=person.province_code,
                                        district_code=person.district_code, opened_by=actor,
                                        coverage_hole=hole, **fields)
     except IntegrityError as err:
+        if new_person:
+            raise
         existing = open_case_of(person.pk)
         if existing is None:
             raise
@@ -105,6 +113,7 @@ def case_create(*, actor: User | None, person: Person, request: Any = None, note
     if networks:  # a new case: nothing to compare with
         case.routed_networks.add(*networks)
     _event(case, actor, "open", "", note, request=request,
+           person_status=person.status if new_person else None,
            routed_to=[n.pk for n in networks], coverage_hole=hole)
     return case
 

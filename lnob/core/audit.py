@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import models
@@ -9,6 +12,24 @@ from django.http import HttpRequest
 
 from lnob.core import clientip
 from lnob.core.models import AuditAction, AuditEvent, User
+
+_batch: contextvars.ContextVar[list[AuditEvent] | None] = contextvars.ContextVar(
+    "lnob_audit_batch", default=None)
+
+
+@contextlib.contextmanager
+def batched() -> Iterator[None]:
+    """Inside a transaction: the rows recorded in the block are written
+    together (one INSERT) when it ends without an error — for a hot path that
+    records several (a public report: its person, its case, the report)."""
+    rows: list[AuditEvent] = []
+    token = _batch.set(rows)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if rows:
+        AuditEvent.objects.bulk_create(rows)
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -36,7 +57,7 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         action=str(action),
         actor=actor,
         actor_label=actor.get_username() if actor is not None else "",
@@ -46,3 +67,9 @@ def record(
         ip=client_ip(request),
         detail=detail or {},
     )
+    rows = _batch.get()
+    if rows is None:
+        event.save(force_insert=True)
+    else:  # written at the end of the batch
+        rows.append(event)
+    return event

@@ -240,3 +240,20 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.window_start}: {self.count}"
+
+
+class FollowUp(models.Model):
+    """Work a request left for the worker (``lnob.core.followups``): a kind
+    (``rollup``, ``dedup``) and a key (a subdistrict code, a person id),
+    written in the request's transaction, taken and done in batches by the
+    worker a second or two later."""
+
+    kind = models.CharField(max_length=20)
+    key = models.CharField(max_length=40)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "id"], name="core_followup_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"

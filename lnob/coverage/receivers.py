@@ -8,6 +8,11 @@ history), and the recomputation must see the finished change. The price: if
 the recomputation itself fails, the change stays and the roll-up lags behind
 until ``lnob rollup --verify`` finds it and ``lnob rollup --full`` repairs it.
 See docs/decisions/0007-coverage-roll-ups.md.
+
+Inside ``lnob.core.followups.deferred`` (a public report), a change of
+persons or cases is noted for the worker's catch-up instead, which refreshes
+the noted subdistricts in batches a second or two later (capacity changes are
+never deferred).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from lnob.cases.models import Case, Forum, Transfer
+from lnob.core import followups
 from lnob.core.signals import areas_changed
 from lnob.coverage.models import SearchRound
 from lnob.coverage.rollup import rollup_refresh
@@ -46,6 +52,7 @@ class _Pending:
 
 
 _ATTR = "_lnob_rollup_pending"
+FOLLOWUP = "rollup"
 # Senders whose changes cannot change care capacity (networks, volunteers,
 # funds, committees): their refresh skips the capacity queries.
 _PEOPLE_SENDERS: tuple[type, ...] = (Person, Case, Transfer, Forum, SearchRound)
@@ -57,6 +64,8 @@ def _areas_changed(sender: Any, codes: Any = (), **kwargs: Any) -> None:
     if not wanted:
         return
     capacity = sender not in _PEOPLE_SENDERS
+    if not capacity and followups.defer(FOLLOWUP, wanted):
+        return
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         rollup_refresh(wanted, capacity=capacity)
@@ -71,3 +80,10 @@ def _areas_changed(sender: Any, codes: Any = (), **kwargs: Any) -> None:
         transaction.on_commit(pending)
     pending.codes |= wanted
     pending.capacity = pending.capacity or capacity
+
+
+def _refresh_noted(keys: list[str]) -> None:
+    rollup_refresh(keys, capacity=False)
+
+
+followups.register(FOLLOWUP, _refresh_noted)

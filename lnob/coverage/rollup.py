@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Model, Q
 from django.utils import timezone
 
+from lnob.core import followups
 from lnob.core.bulk import batches
 from lnob.coverage.compute import (
     CAPACITY_FIELDS,
@@ -644,7 +645,12 @@ def _stored(obj: Any, names: Iterable[str]) -> dict[str, Any]:
 
 def rollup_verify(limit: int = 50) -> list[str]:
     """Recomputes everything in memory and compares with the stored rows;
-    returns what differs (at most ``limit`` lines), empty when all agree."""
+    returns what differs (at most ``limit`` lines), empty when all agree.
+    The refreshes public reports left for the worker (``lnob.core.followups``)
+    are done first: what is checked is the roll-up once they are in."""
+    from lnob.coverage.receivers import FOLLOWUP
+
+    followups.catch_up([FOLLOWUP])
     rows = compute_subdistricts(None)
     areas = build_areas(rows)
     problems: list[str] = []

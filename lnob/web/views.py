@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from lnob.core import audit, jobs
+from lnob.core import audit, followups, jobs
 from lnob.core.access import covers, grants_of, public, require_area, requires_roles
 from lnob.core.models import AuditAction, WorkerBeat
 from lnob.core.roles import AREA_EDITOR_ROLES, AUDIT_READER_ROLES, REPORTER_ROLES, Role
@@ -64,6 +64,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "database": "ok" if database_ok else "unreachable",
         "disk": {"state": "low" if disk.low else "ok", "free_mb": disk.free_mb},
         "worker": _worker_state() if database_ok else {"state": "unknown"},
+        # What public reports left for the worker (the duplicate index, the
+        # roll-ups): how many wait and for how long — shown, never a failure.
+        "followups": followups.waiting() if database_ok else {"waiting": None},
     }
     return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
 

@@ -7,6 +7,7 @@ checks apply to all; only who may use each door differs."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from lnob.cases import workflow as wf
 from lnob.cases.models import Case, CaseEvent, UrgentReason
 from lnob.cases.services import OpenCaseExists, case_comment, case_create
-from lnob.core import audit, ratelimit
+from lnob.core import audit, followups, ratelimit
 from lnob.core.access import roles_in
 from lnob.core.clientip import rate_key
 from lnob.core.models import AuditAction, User
@@ -27,6 +28,7 @@ from lnob.registry.models import NoCitizenIdReason, Source
 from lnob.registry.names import name_key
 from lnob.registry.services import ConsentData, PersonData, person_create
 
+log = logging.getLogger(__name__)
 # Limits that keep one report small: what a person can say on a phone.
 MAX_NAME, MAX_PLACE, MAX_SUMMARY, MAX_CONTACT = 100, 255, 2000, 150
 # The public page: reports per IP address in a sliding hour.
@@ -96,11 +98,37 @@ def public_reports_left(ip: str | None) -> int:
     return ratelimit.remaining(PUBLIC_REPORTS, rate_key(ip))
 
 
-@transaction.atomic
 def report_file(*, actor: User | None, report: Report, request: Any = None) -> Case:
     """Files a report: a new person and a case, routed. ``actor`` None is the
     public page. Raises ValidationError naming the field (nothing written),
-    PermissionError (the actor may not report in this area) or TooManyReports."""
+    PermissionError (the actor may not report in this area) or TooManyReports.
+
+    A public report leaves its heavy follow-ups to the worker (the duplicate
+    index and the coverage roll-ups, ``lnob.core.followups``): they are noted in
+    its transaction and done a second or two later. Once the transaction has
+    committed the case is returned whatever happens next: a failure after the
+    commit (a callback, the database going away) is logged, never shown to the
+    reporter as an error, so that everyone whose report was saved gets its
+    reference number."""
+    committed: list[bool] = []
+    try:
+        with transaction.atomic():
+            # The first callback of this transaction: whatever runs after it, the
+            # report is known to be saved.
+            transaction.on_commit(lambda: committed.append(True))
+            if actor is None:
+                with followups.deferred(), audit.batched():
+                    case = _file(actor, report, request)
+            else:
+                case = _file(actor, report, request)
+    except Exception:
+        if not committed:
+            raise
+        log.exception("Report %s was saved; a step after its commit failed", case.reference)
+    return case
+
+
+def _file(actor: User | None, report: Report, request: Any) -> Case:
     errors = _check(report)
     code = report.subdistrict_code
     if "subdistrict" not in errors and actor is not None and \
@@ -131,7 +159,7 @@ def report_file(*, actor: User | None, report: Report, request: Any = None) -> C
         # it there); its own case is a duplicate of that one, never on an agenda.
         extra = {"status": wf.DUPLICATE, "duplicate_of": repeat}
     case = case_create(
-        actor=actor, person=person, request=request, source=source,
+        actor=actor, person=person, request=request, source=source, new_person=True,
         summary=report.summary.strip(), urgent_reasons=sorted(set(report.urgent_reasons)),
         reporter_name=report.reporter_name.strip(), reporter_phone=report.reporter_phone.strip(),
         **extra)

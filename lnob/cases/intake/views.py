@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +23,8 @@ from lnob.registry.access import persons_visible_to
 
 # A public report is a few fields of text: anything bigger is not a report.
 PUBLIC_MAX_BODY = 16 * 1024
+# The thanks page reads the new reference from this signed cookie (once).
+REFERENCE_COOKIE, REFERENCE_SECONDS = "lnob_report_ref", 3600
 
 
 def _too_big(request: HttpRequest) -> bool:
@@ -60,8 +63,15 @@ def public_report(request: HttpRequest) -> HttpResponse:
                     "Many reports came from your connection in the last hour. Please wait "
                     "an hour, or call the 1300 hotline.")}, status=429)
             if case is not None:
-                request.session["public_reference"] = case.reference
-                return redirect("public_report_thanks")
+                # The reference travels in a signed cookie, not the session: after
+                # the report's commit nothing may touch the database (an outage
+                # then would turn a saved report into an error page).
+                response = redirect("public_report_thanks")
+                response.set_signed_cookie(
+                    REFERENCE_COOKIE, case.reference, salt=REFERENCE_COOKIE,
+                    max_age=REFERENCE_SECONDS, httponly=True, samesite="Lax",
+                    secure=settings.SESSION_COOKIE_SECURE, path="/report/")
+                return response
         status = 400
     else:
         form, status = PublicReportForm(), 200
@@ -71,8 +81,11 @@ def public_report(request: HttpRequest) -> HttpResponse:
 @public
 @never_cache
 def public_report_thanks(request: HttpRequest) -> HttpResponse:
-    reference = request.session.pop("public_reference", "")
-    return render(request, "intake/public_thanks.html", {"reference": reference})
+    reference = request.get_signed_cookie(REFERENCE_COOKIE, default="", salt=REFERENCE_COOKIE,
+                                          max_age=REFERENCE_SECONDS)
+    response = render(request, "intake/public_thanks.html", {"reference": reference})
+    response.delete_cookie(REFERENCE_COOKIE, path="/report/", samesite="Lax")
+    return response
 
 
 @public

@@ -1,7 +1,9 @@
 """``lnob worker``: the background worker (django-tasks' database worker) made
 to survive: a heartbeat every few seconds, the reaper of jobs whose runner
 died, a watchdog that restarts a task stuck past ``LNOB_TASK_TIMEOUT``
-seconds, and a database outage waited out instead of a crash.
+seconds, a database outage waited out instead of a crash, and the follow-ups
+requests left (``lnob.core.followups``: the duplicate index and roll-ups of
+public reports) done in batches every ``LNOB_CATCHUP_SECONDS``.
 
 ``lnob serve`` starts it (and starts it again if it stops); on other hosts run
 it on its own under systemd (docs/deploy.md)."""
@@ -22,7 +24,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from lnob.core import jobs
+from lnob.core import followups, jobs
 from lnob.core.models import WorkerBeat
 
 log = logging.getLogger("lnob.worker")
@@ -84,6 +86,26 @@ class Heart(threading.Thread):
             WorkerBeat.objects.filter(worker_id=self.worker_id).delete()
 
 
+class CatchUp(threading.Thread):
+    """Does the follow-ups requests left, in batches, every few seconds —
+    beside the tasks, so that a long import never holds them back."""
+
+    def __init__(self) -> None:
+        super().__init__(name="lnob-catch-up", daemon=True)
+        self.stopping = threading.Event()
+        self.seconds = float(getattr(settings, "LNOB_CATCHUP_SECONDS", 1.0))
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            followups.catch_up_quietly()
+            close_old_connections()  # a connection broken by an outage is renewed
+            self.stopping.wait(self.seconds)
+        connections.close_all()
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
 class LnobWorker(Worker):
     heart: Heart
 
@@ -133,9 +155,12 @@ class Command(BaseCommand):
                             worker_id=worker_id, excluded_queue_names=[])
         heart = worker.heart = Heart(worker_id)
         heart.start()
+        catch_up = CatchUp()
+        catch_up.start()
         log.info("Worker %s started (heartbeat every %.0f s)", worker_id, BEAT_SECONDS)
         worker.configure_signals()
         try:
             worker.run()
         finally:
+            catch_up.stop()
             heart.stop()
