@@ -4,6 +4,8 @@ country"). Two scenarios, chosen by ``LNOB_BENCH_SCENARIO``:
 - ``public``: anonymous ``POST /report/``, each user from its own fake client
   address (``X-Forwarded-For``; the server trusts 127.0.0.1 as its proxy), so
   the per-client limit of public reports does not cap the run;
+- ``baseline``: anonymous ``GET /report/`` (the form: no database work), the
+  same run's baseline of CPU per request;
 - ``mix``: the signed-in mix — officers searching and opening persons and
   cases, coordinators on the home inbox, volunteers logging visits, the
   analyst on the dashboards.
@@ -23,6 +25,7 @@ import re
 import time
 from typing import Any
 
+import gevent  # type: ignore[import-not-found]
 import psutil
 from locust import HttpUser, between, events, task  # type: ignore[import-not-found]
 
@@ -33,6 +36,7 @@ SURNAMES = ["ใจดี", "รักถิ่น", "ทะเลงาม", "�
 LINK = re.compile(r'href="/(persons|cases)/(\d+)/"')
 
 
+SECONDS = int(os.environ.get("LNOB_BENCH_SECONDS", "20"))
 MAX_REQUESTS = int(os.environ.get("LNOB_BENCH_MAX_REQUESTS", "60000"))
 _ready = {"users": 0, "requests": 0}
 _measure: dict[str, Any] = {}
@@ -54,7 +58,8 @@ def cpu_seconds(pid: int) -> float:
 def snapshot() -> dict[str, float]:
     return {"t": time.monotonic(),
             "web": cpu_seconds(int(os.environ.get("LNOB_BENCH_WEB_PID", "0") or 0)),
-            "db": cpu_seconds(int(os.environ.get("LNOB_BENCH_DB_PID", "0") or 0))}
+            "db": cpu_seconds(int(os.environ.get("LNOB_BENCH_DB_PID", "0") or 0)),
+            "worker": cpu_seconds(int(os.environ.get("LNOB_BENCH_WORKER_PID", "0") or 0))}
 
 
 def ready(user: HttpUser) -> None:
@@ -65,6 +70,9 @@ def ready(user: HttpUser) -> None:
     if runner is not None and _ready["users"] == runner.target_user_count:
         user.environment.stats.reset_all()
         _measure["start"] = snapshot()
+        # Measured for LNOB_BENCH_SECONDS from here, however long signing in
+        # took on a loaded machine (the driver's time limit allows for it).
+        gevent.spawn_later(SECONDS, runner.quit)
 
 
 @events.request.add_listener
@@ -217,8 +225,25 @@ class PublicReporter(HttpUser):
                 r.failure(f"status {r.status_code}")
 
 
+class FormReader(HttpUser):
+    """The baseline measured in the same run: the public report form (a page
+    with no database work), so that a report's CPU can be read as a ratio
+    less sensitive to what else the machine runs."""
+
+    wait_time = between(0, 0)
+
+    def on_start(self) -> None:
+        ready(self)
+
+    @task
+    def form(self) -> None:
+        self.client.get("/report/", name="GET /report/ (baseline)")
+
+
 if SCENARIO == "public":
     Officer.weight = Coordinator.weight = Volunteer.weight = Analyst.weight = 0
-    del Officer, Coordinator, Volunteer, Analyst
+    del Officer, Coordinator, Volunteer, Analyst, FormReader
+elif SCENARIO == "baseline":
+    del Officer, Coordinator, Volunteer, Analyst, PublicReporter
 else:
-    del PublicReporter
+    del PublicReporter, FormReader
