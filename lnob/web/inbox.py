@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from lnob.cases.inbox import SHOWN, Section, case_sections, section_of
+from lnob.cases.inbox import SHOWN, Section, case_counts, case_sections, section_of
 from lnob.cases.transfers.selectors import transfers_to_accept
 from lnob.learning.inbox import followups_section
 from lnob.privacy.inbox import requests_section
@@ -20,7 +20,9 @@ from lnob.privacy.inbox import requests_section
 
 def inbox_for(user: Any) -> list[Section]:
     """The sections for this user, empty ones left out."""
-    sections = [section_of(key, title, qs) for key, (title, qs) in case_sections(user).items()]
+    counts = case_counts(user)  # one query for every case section's count
+    sections = [section_of(key, title, qs, counts.get(key))
+                for key, (title, qs) in case_sections(user).items()]
     incoming = transfers_to_accept(user)
     sections.append(Section("transfers", _("Transfers to accept"), incoming.count(),
                             list(incoming[:SHOWN])))

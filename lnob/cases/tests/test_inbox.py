@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from lnob.cases.access import READERS
+from lnob.cases.inbox import case_counts, case_sections
 from lnob.cases.models import Case
 from lnob.cases.services import case_open, case_step
+from lnob.core.access import grants_of
 from lnob.core.models import User
 from lnob.core.roles import Role
 from lnob.registry.services import person_create
@@ -64,3 +68,25 @@ def test_the_inbox_is_scoped(client: Client, officer: User, other_officer: User,
     assert "สมศักดิ์" not in client.get("/").content.decode()
     client.logout()
     assert "สมศักดิ์" not in client.get("/").content.decode()
+
+
+
+def test_the_section_counts_are_one_query_and_agree_with_the_lists(
+        officer: User, other_officer: User,
+        django_assert_num_queries: Callable[..., Any]) -> None:
+    """Issue 21: the officer's home counted each section with its own query;
+    now one query counts them all, and the counts are the lists' counts."""
+    new_case(officer, "ปกติ")
+    new_case(officer, "เร่งด่วน", urgent=True)
+    verified = new_case(officer, "ยืนยันแล้ว")
+    case_step(actor=officer, case=verified, action="verify", expected_version=verified.version)
+    overdue = new_case(officer, "เลยกำหนด")
+    Case.objects.filter(pk=overdue.pk).update(
+        status="in_care", next_visit_due=timezone.localdate() - datetime.timedelta(days=3))
+    officer = User.objects.get(pk=officer.pk)  # grants not yet cached
+    grants_of(officer, READERS)
+    with django_assert_num_queries(1):
+        counts = case_counts(officer)
+    assert counts == {key: qs.count() for key, (_t, qs) in case_sections(officer).items()}
+    assert counts == {"new": 2, "forum": 0, "unassigned": 1, "overdue": 1, "holes": 4}
+    assert set(case_counts(other_officer).values()) == {0}
