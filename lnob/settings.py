@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -176,6 +177,7 @@ MIDDLEWARE = [
     "lnob.core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "lnob.core.middleware.DenyUndeclaredViewsMiddleware",
+    "lnob.core.dbrouter.ReplicaReadsMiddleware",
     "lnob.core.middleware.DiskFullMiddleware",
     "lnob.core.middleware.DomainErrorMiddleware",
 ]
@@ -214,6 +216,14 @@ if DATABASE_URL:
         "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
         "keepalives_count": 3,
     })
+    # A streaming replica (hot standby) for dashboards, reports and exports,
+    # read through lnob.core.dbrouter where a second of lag cannot mislead.
+    REPLICA_URL = os.environ.get("LNOB_REPLICA_URL", "")
+    if REPLICA_URL:
+        DATABASES["replica"] = dj_database_url.parse(REPLICA_URL, conn_max_age=60,
+                                                     conn_health_checks=True)
+        DATABASES["replica"].setdefault("OPTIONS", {}).update(DATABASES["default"]["OPTIONS"])
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -228,6 +238,16 @@ else:
             },
         }
     }
+DATABASE_ROUTERS = ["lnob.core.dbrouter.ReplicaRouter"]  # "default" unless a replica is set
+# The GET pages that may read from the replica (URL names): dashboards,
+# roll-up pages and list exports — never a page that writes and reads back.
+LNOB_REPLICA_VIEWS = frozenset({
+    "coverage_national", "coverage_national_export", "coverage_public",
+    "coverage_public_export", "coverage_public_province", "coverage_area",
+    "coverage_area_export", "coverage_roadmap", "dedup_rates_export", "matching_export",
+    "network_export_csv", "network_export_xlsx", "person_export_csv", "person_export_xlsx",
+    "volunteer_export_csv", "volunteer_export_xlsx",
+})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -335,8 +355,21 @@ STATICFILES_FINDERS = [
     # ECharts: one file from node_modules, not its whole 51 MB dist folder.
     "lnob.coverage.staticfiles.NodeModulesFinder",
 ]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+# Uploads and reports: a folder every host mounts (MEDIA_ROOT), or with
+# LNOB_S3_BUCKET an S3-compatible store through django-storages
+# (`pip install 'lnob[s3]'`; LNOB_S3_ENDPOINT_URL for MinIO, Ceph, …;
+# credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the host's role).
+S3_BUCKET = os.environ.get("LNOB_S3_BUCKET", "")
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"} if not S3_BUCKET
+    else {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.environ.get("LNOB_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("LNOB_S3_REGION") or None,
+        "location": os.environ.get("LNOB_S3_PREFIX", "media"),
+        # Personal data: never public, links signed and short-lived, never overwritten.
+        "default_acl": None, "querystring_auth": True, "querystring_expire": 300,
+        "file_overwrite": False}},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
