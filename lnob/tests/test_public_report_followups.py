@@ -6,11 +6,12 @@ failure after the report's commit never hides the reference number."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 from django.test import Client
 
 from lnob.cases.intake import services as intake
@@ -163,3 +164,29 @@ def test_a_fault_before_the_commit_saves_nothing_and_says_so(
     client.raise_request_exception = False
     assert client.post("/report/", public_form()).status_code == 500
     assert not Case.objects.exists() and not FollowUp.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="a second connection: PostgreSQL (the SQLite test database is "
+                           "one shared-cache connection)")
+def test_the_workers_catch_up_thread_does_them_within_seconds(
+        client: Client, lead: Network, settings: Any) -> None:
+    from lnob.core.management.commands.worker import CatchUp
+
+    settings.LNOB_CATCHUP_SECONDS = 0.1
+    assert client.post("/report/", public_form()).status_code == 302
+    person = Case.objects.get().person_id
+    assert FollowUp.objects.count() == 2
+    thread = CatchUp()
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while FollowUp.objects.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        thread.stop()
+        thread.join(10)
+    assert not FollowUp.objects.exists()
+    assert PersonFeatures.objects.filter(person_id=person).exists()
+    assert SubdistrictSummary.objects.get(code=KO_TAO).found == 1
