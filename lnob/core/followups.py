@@ -103,9 +103,12 @@ def catch_up(kinds: Iterable[str] | None = None, *, limit: int = BATCH) -> int:
     """Does the waiting follow-ups (of these kinds; all registered ones by
     default) until none waits; returns how many keys were done."""
     done = 0
+    # A plain read first: no write transaction (SQLite's write lock) when
+    # nothing waits, which is most seconds.
+    waiting_kinds = set(FollowUp.objects.values_list("kind", flat=True).distinct())
     for kind in sorted(HANDLERS if kinds is None else kinds):
         handler = HANDLERS.get(kind)
-        if handler is None:
+        if handler is None or kind not in waiting_kinds:
             continue
         while True:
             with transaction.atomic():
