@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lnob.geo.selectors import SearchHit, search_areas
+from lnob.core.i18n import thai_active
+from lnob.geo.selectors import search_areas, subdistrict_matches
 from lnob.giving import services as giving
 from lnob.giving.models import DeclineReason, GiverKind, OfferKind, Skill
 from lnob.networks.models import Fund
@@ -58,7 +59,7 @@ class OfferForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.places: list[SearchHit] = []  # areas to choose from when the name is ambiguous
+        self.places: list[dict[str, Any]] = []  # areas to choose from when the name is ambiguous
         self.fields["giver_phone"].widget.attrs.update(inputmode="tel", autocomplete="tel")
         self.fields["giver_name"].widget.attrs.update(autocomplete="name")
         self.fields["place"].widget.attrs.update(autocomplete="off")
@@ -85,10 +86,15 @@ class OfferForm(forms.Form):
         if not query:
             self.add_error("place", _("Say where you can help: a subdistrict or a district."))
             return data
-        found = [h for h in search_areas(query, limit=12) if h.level in ("district",
-                                                                          "subdistrict")]
+        found = [{"code": sd.code, "name": sd.name, "where": f"{sd.district.name} › "
+                  f"{sd.province.name}", "district": False}
+                 for sd in subdistrict_matches(query)]
+        found += [{"code": h.code, "name": h.name_th if thai_active() or not h.name_en
+                   else h.name_en, "where": h.parents_th if thai_active() else h.parents_en,
+                   "district": True}
+                  for h in search_areas(query, limit=12) if h.level == "district"]
         if len(found) == 1:
-            return data | {"area_code": found[0].code}
+            return data | {"area_code": found[0]["code"]}
         if not found:
             self.add_error("place", _("No subdistrict or district is called “%(name)s”. Check "
                                       "the spelling, or write only its name.") % {"name": query})
