@@ -5,6 +5,7 @@ stock that never goes below zero, recorded on their case."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -58,7 +59,7 @@ def test_an_offer_for_a_whole_district_goes_to_a_network_in_it(lead: Network) ->
     ({"kind": "pledge", "fund": None, "amount": "100"}, "fund"),
 ])
 def test_bad_input_names_the_field_and_writes_nothing(
-        lead: Network, overrides: dict[str, object], field: str) -> None:
+        lead: Network, overrides: dict[str, Any], field: str) -> None:
     with pytest.raises(ValidationError) as err:
         submit(**overrides)
     assert field in err.value.message_dict
