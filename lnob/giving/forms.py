@@ -147,3 +147,13 @@ class StockForm(forms.Form):
     item = forms.TypedChoiceField(label=_("Goods"), coerce=int)
     quantity = forms.IntegerField(label=_("Quantity received"), min_value=1,
                                   max_value=giving.MAX_QUANTITY)
+
+
+class GoodsItemForm(forms.Form):
+    province = forms.ChoiceField(label=_("Province"))
+    name_th = forms.CharField(label=_("Thai name"), max_length=150)
+    name_en = forms.CharField(label=_("English name"), max_length=150, required=False)
+    unit_th = forms.CharField(label=_("unit (Thai)"), max_length=40, required=False)
+    unit_en = forms.CharField(label=_("unit (English)"), max_length=40, required=False)
+    need = forms.TypedChoiceField(label=_("need it answers"), coerce=int, required=False,
+                                  empty_value=None)

@@ -443,6 +443,52 @@ def allocate(*, actor: User, person: Person, quantity: Any, stock: Stock | None 
     return allocation
 
 
+@transaction.atomic
+def goods_item_create(*, actor: User, province_code: str, name_th: str, name_en: str = "",
+                      unit_th: str = "", unit_en: str = "", need: Need | None = None,
+                      request: Any = None) -> GoodsItem:
+    """A province's own line in its goods catalogue (the provincial office)."""
+    if not covers(actor, province_code, access.CATALOGUE_EDITORS) or len(province_code) != 2:
+        raise NotFound
+    errors: dict[str, str] = {}
+    name_th = name_th.strip()
+    if not name_th:
+        errors["name_th"] = _("Give the Thai name of the goods.")
+    for key, value, limit in (("name_th", name_th, 150), ("name_en", name_en, 150),
+                              ("unit_th", unit_th, 40), ("unit_en", unit_en, 40)):
+        if len(value) > limit:
+            errors[key] = _("Too long: at most %(limit)s characters.") % {"limit": limit}
+    if need is not None and need.province_code not in ("", province_code):
+        errors["need"] = _("Choose a need of the province's taxonomy.")
+    if not errors and catalogue_for(province_code).filter(name_th=name_th).exists():
+        errors["name_th"] = _("The catalogue already has “%(name)s”.") % {"name": name_th}
+    if errors:
+        raise ValidationError(errors)
+    code = f"p{province_code}-{GoodsItem.objects.filter(province_code=province_code).count() + 1}"
+    item = GoodsItem.objects.create(
+        code=code, province_code=province_code, name_th=name_th, name_en=name_en.strip(),
+        unit_th=unit_th.strip() or "ชิ้น", unit_en=unit_en.strip() or "pieces", need=need,
+        sort=1000)
+    audit.record(AuditAction.CREATE, actor=actor, request=request, obj=item,
+                 area_code=province_code)
+    return item
+
+
+@transaction.atomic
+def goods_item_set_active(*, actor: User, item: GoodsItem, active: bool,
+                          request: Any = None) -> GoodsItem:
+    """Takes a province's line out of the catalogue (or back); national lines
+    are the ministry's."""
+    if not item.province_code or not covers(actor, item.province_code,
+                                            access.CATALOGUE_EDITORS):
+        raise NotFound
+    GoodsItem.objects.filter(pk=item.pk).update(active=active)
+    item.refresh_from_db()
+    audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=item,
+                 area_code=item.province_code, detail={"active": active})
+    return item
+
+
 def public_stage(reference: str, *, request: Any = None) -> str | None:
     """What the giver's status page may say: the stage of the offer, never a
     word about the people helped. Rate-limited and audited like the report's."""

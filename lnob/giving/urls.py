@@ -13,5 +13,6 @@ urlpatterns = [
     path("giving/offers/export.csv", views.offer_export, name="offer_export"),
     path("giving/offers/<int:pk>/", views.offer_detail, name="offer_detail"),
     path("giving/stock/", views.stock_list, name="stock_list"),
+    path("giving/catalogue/", views.catalogue, name="goods_catalogue"),
     path("giving/allocate/<str:code>/", views.allocate, name="giving_allocate"),
 ]

@@ -14,17 +14,19 @@ from django.views.decorators.cache import never_cache
 
 from lnob.cases.intake.services import TooManyReports
 from lnob.core import audit
-from lnob.core.access import area_codes, public, requires_roles
+from lnob.core.access import area_codes, area_q, public, requires_roles
 from lnob.core.errors import NotFound
 from lnob.core.forms import add_service_errors
 from lnob.core.models import AuditAction, User
 from lnob.geo import selectors as geo
+from lnob.geo.models import Province
 from lnob.giving import access
 from lnob.giving import selectors as sel
 from lnob.giving import services as giving
 from lnob.giving.exports import export_offers
 from lnob.giving.forms import (
     AllocateForm,
+    GoodsItemForm,
     OfferForm,
     StatusForm,
     StepForm,
@@ -203,8 +205,16 @@ def stock_list(request: HttpRequest) -> HttpResponse:
                     add_service_errors(form, err)
                 else:
                     return redirect("stock_list")
-    return render(request, "giving/stock_list.html", {"stock": stock, "form": form},
-                  status=status)
+    # Where the stock can be given: the subdistricts its networks cover, in the user's areas.
+    from lnob.geo.models import Subdistrict
+
+    holders = stock.filter(quantity__gt=0).values("network_id")
+    places = Subdistrict.objects.filter(
+        networks__in=holders).filter(area_q(user, "code", access.ALLOCATORS)).distinct(
+    ).order_by("code")[:50]
+    return render(request, "giving/stock_list.html", {
+        "stock": stock, "form": form, "places": places,
+        "edits_catalogue": bool(area_codes(user, access.CATALOGUE_EDITORS))}, status=status)
 
 
 @requires_roles(*access.ALLOCATORS)
@@ -237,3 +247,51 @@ def allocate(request: HttpRequest, code: str) -> HttpResponse:
                      area_code=code, detail={"persons": [p.person.pk for p in proposals]})
     return render(request, "giving/allocate.html", {
         "subdistrict": subdistrict, "proposals": proposals, "form": form}, status=status)
+
+
+@requires_roles(*access.CATALOGUE_EDITORS)
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """The goods catalogue of the officer's provinces: the national lines and
+    the province's own, which the officer adds to (or takes out)."""
+    from django.db.models import Q
+
+    from lnob.giving.models import GoodsItem
+    from lnob.registry.taxonomy import Need
+
+    user = cast(User, request.user)
+    codes = area_codes(user, access.CATALOGUE_EDITORS)
+    provinces = sorted({c[:2] for c in codes if len(c) >= 2}) if "" not in codes else \
+        list(Province.objects.order_by("code").values_list("code", flat=True))
+    form = GoodsItemForm(request.POST if request.POST.get("name_th") is not None else None)
+    names = geo.area_names(set(provinces))
+    set_choices(form, "province", [(p, names.get(p, p)) for p in provinces])
+    set_choices(form, "need", [("", "—")] + [(n.pk, n.name) for n in Need.objects.filter(
+        Q(province_code="") | Q(province_code__in=provinces), active=True)])
+    status = 200
+    if request.method == "POST":
+        status = 400
+        item_id = request.POST.get("item")
+        if item_id and item_id.isdigit():
+            item = GoodsItem.objects.filter(pk=int(item_id)).first()
+            if item is None:
+                raise NotFound
+            giving.goods_item_set_active(actor=user, item=item,
+                                         active=request.POST.get("active") == "1",
+                                         request=request)
+            return redirect("goods_catalogue")
+        if form.is_valid():
+            d = form.cleaned_data
+            need = Need.objects.filter(pk=d["need"]).first() if d.get("need") else None
+            try:
+                giving.goods_item_create(
+                    actor=user, province_code=d["province"], name_th=d["name_th"],
+                    name_en=d.get("name_en") or "", unit_th=d.get("unit_th") or "",
+                    unit_en=d.get("unit_en") or "", need=need, request=request)
+            except ValidationError as err:
+                add_service_errors(form, err)
+            else:
+                return redirect("goods_catalogue")
+    items = GoodsItem.objects.filter(Q(province_code="") | Q(province_code__in=provinces)
+                                     ).select_related("need").order_by("province_code", "sort")
+    return render(request, "giving/catalogue.html", {"items": items, "form": form},
+                  status=status)
