@@ -101,7 +101,7 @@ class OfferOut(Schema):
         return obj.fund_transaction_id is not None
 
 
-class StepIn(Schema):
+class OfferStepIn(Schema):
     action: str = Field(..., description=", ".join(giving.STEPS))
     version: int = Field(..., description="the version you read; a newer one → 409")
     note: str = Field("", max_length=giving.MAX_TEXT)
@@ -225,7 +225,7 @@ def offer_get(request: HttpRequest, offer_id: int) -> Offer:
 
 
 @router.post("/offers/{offer_id}/steps", response=OfferOut)
-def offer_step(request: HttpRequest, offer_id: int, payload: StepIn) -> Offer:
+def offer_step(request: HttpRequest, offer_id: int, payload: OfferStepIn) -> Offer:
     user = _actor(request, access.HANDLERS)
     offer = access.offer_for(user, offer_id)
     return giving.offer_step(actor=user, offer=offer, action=payload.action,

@@ -26,7 +26,8 @@ def send(client: Client, method: str, url: str, user: User | None = None,
          body: object = None) -> Any:
     extra: dict[str, Any] = {f"HTTP_{k.upper()}": v
                              for k, v in (bearer(user) if user else {}).items()}
-    return client.generic(method, API + url, data=json.dumps(body or {}),
+    path = url if url.startswith("/api/") else API + url
+    return client.generic(method, path, data=json.dumps(body or {}),
                           content_type="application/json", REMOTE_ADDR="203.0.113.60", **extra)
 
 
@@ -108,3 +109,12 @@ def test_the_needs_board_api_is_public_and_suppressed(client: Client, officer: U
     assert not [c for c in cells if isinstance(c, int) and c < 5]
     assert "คนที่0" not in json.dumps(board, ensure_ascii=False)
     assert send(client, "GET", "/needs/99").status_code == 404
+
+
+def test_the_api_inbox_lists_offers_to_answer_without_the_giver(
+        client: Client, lead: Network, coordinator: User) -> None:
+    offer = submit()
+    sections = {s["key"]: s for s in send(client, "GET", "/api/v1/inbox", coordinator).json()}
+    assert [r["id"] for r in sections["offers"]["rows"]] == [offer.pk]
+    assert offer.reference in sections["offers"]["rows"][0]["label"]
+    assert "สมใจ" not in json.dumps(sections, ensure_ascii=False)
