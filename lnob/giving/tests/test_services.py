@@ -194,3 +194,15 @@ def test_unmet_needs_are_counted_until_something_is_given_for_them(
     for case in cases[:3]:
         giving.allocate(actor=coordinator, person=case.person, stock=stock, quantity=1)
     assert unmet() == 4
+
+
+def test_the_provincial_office_gives_a_hole_offer_to_a_network_when_accepting(
+        lead: Network, officer: User) -> None:
+    offer = submit(area_code="840501")  # no network covers เกาะพะงัน subdistrict
+    assert offer.coverage_hole
+    with pytest.raises(ValidationError) as err:
+        step(officer, offer, "accept", checks_done=True)
+    assert "network" in err.value.message_dict
+    offer = step(officer, offer, "accept", checks_done=True, network_id=lead.pk)
+    assert offer.network == lead and offer.volunteer is not None
+    assert offer.volunteer.network == lead
