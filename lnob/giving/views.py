@@ -120,7 +120,11 @@ def needs_board(request: HttpRequest, code: str = "") -> HttpResponse:
         raise NotFound
     board = sel.needs_board(code)
     parents = geo.ancestors(geo.area_by_code(code)) if code else []  # type: ignore[arg-type]
-    return render(request, "giving/needs_board.html", {"board": board, "parents": parents})
+    # Each cell with its column's name: on a phone the table becomes labelled cards.
+    rows = [(c, n, list(zip(board.columns, cells, strict=True))) for c, n, cells in board.rows]
+    total = list(zip(board.columns, board.total, strict=True))
+    return render(request, "giving/needs_board.html", {"board": board, "parents": parents,
+                                                       "rows": rows, "total": total})
 
 
 # ------------------------------------------------------------------ signed in
