@@ -1,9 +1,11 @@
 """Locust users for ``python -m benchmarks.load`` (issue 21, "speed for a
-country"). Two scenarios, chosen by ``LNOB_BENCH_SCENARIO``:
+country"). Three scenarios, chosen by ``LNOB_BENCH_SCENARIO``:
 
 - ``public``: anonymous ``POST /report/``, each user from its own fake client
   address (``X-Forwarded-For``; the server trusts 127.0.0.1 as its proxy), so
   the per-client limit of public reports does not cap the run;
+- ``give``: anonymous ``POST /give/`` (an offer of time in ต.เกาะเต่า), the
+  same way (issue 17);
 - ``mix``: the signed-in mix — officers searching and opening persons and
   cases, coordinators on the home inbox, volunteers logging visits, the
   analyst on the dashboards.
@@ -217,8 +219,35 @@ class PublicReporter(HttpUser):
                 r.failure(f"status {r.status_code}")
 
 
-if SCENARIO == "public":
+class PublicGiver(HttpUser):
+    wait_time = between(0, 0)
+
+    def on_start(self) -> None:
+        self.client.get("/give/", name="GET /give/")
+        self.token = self.client.cookies.get("csrftoken", "")
+        ready(self)
+
+    @task
+    def give(self) -> None:
+        with self.client.post("/give/", {
+                "csrfmiddlewaretoken": self.token, "kind": "time",
+                "place": "เกาะเต่า เกาะพะงัน", "skills": ["visiting", "cooking"],
+                "when": "เสาร์-อาทิตย์", "giver_kind": "person",
+                "giver_name": "สมใจ " + random.choice(SURNAMES),
+                "giver_phone": "0812345678", "consent": "on"},
+                headers={"X-Forwarded-For": fake_address(), "Referer": self.host + "/give/"},
+                allow_redirects=False,
+                catch_response=True, name="POST /give/") as r:
+            if r.status_code != 302:
+                r.failure(f"status {r.status_code}")
+
+
+if SCENARIO in ("public", "give"):
     Officer.weight = Coordinator.weight = Volunteer.weight = Analyst.weight = 0
     del Officer, Coordinator, Volunteer, Analyst
+    if SCENARIO == "public":
+        del PublicGiver
+    else:
+        del PublicReporter
 else:
-    del PublicReporter
+    del PublicReporter, PublicGiver

@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "lnob.imports",
     "lnob.cases",
     "lnob.coverage",
+    "lnob.giving",
     "lnob.matching",
     "lnob.learning",
     "lnob.dedup",

@@ -127,5 +127,7 @@ def inbox(request: HttpRequest) -> list[dict[str, Any]]:
                  detail={"via": "api", **{s.key: [r.pk for r in s.rows] for s in sections}})
     return [{"key": s.key, "title": str(s.title), "count": s.count, "rows": [
         {"id": r.pk, "urgent": getattr(r, "urgent", False),
-         "label": (r.case.person.full_name if not isinstance(r, Case) else r.person.full_name)}
+         "label": (r.person.full_name if isinstance(r, Case) else
+                   str(r.inbox_label) if hasattr(r, "inbox_label") else
+                   r.case.person.full_name)}
         for r in s.rows]} for s in sections]

@@ -144,6 +144,7 @@ EVENT_LABELS = {
     "transfer_decline": _("Transfer declined"), "transfer_cancel": _("Transfer cancelled"),
     "merge": _("Records merged"), "unmerge": _("Merge undone"),
     "report_again": _("Reported again"),
+    "support": _("Help given"),  # goods or a service given (lnob.giving)
 }
 
 
