@@ -34,6 +34,7 @@ from lnob.registry.access import (
 )
 from lnob.registry.exports import export_persons
 from lnob.registry.forms import PersonForm, initial_for, initial_for_household
+from lnob.registry.history import history_of
 from lnob.registry.models import (
     TITLES,
     ConsentPurpose,
@@ -143,7 +144,7 @@ def _detail(request: HttpRequest, person: Person, *, show_id: bool = False,
                                    for p in (consent.purposes if consent else [])],
         "needs": person.needs.select_related("need").order_by("-severity"),
         "groups": person.target_groups.all(),
-        "changes": person.changes.all()[:100],
+        "changes": history_of(person),
         "members": members,
         "show_id": show_id,
         "can_unmask": can_see_citizen_id(request.user, person),
