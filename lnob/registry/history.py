@@ -87,7 +87,7 @@ class _Shower:
         self.needs = {n.code: n.name for n in Need.objects.filter(
             code__in=need_codes, province_code__in=province)}
 
-    def show(self, name: str, value: Any) -> str:
+    def show(self, name: str, value: Any, year_only: bool = False) -> str:
         if value is None or value == "":
             return "—"
         text = str(value)
@@ -114,6 +114,8 @@ class _Shower:
                 day = datetime.date.fromisoformat(text[:10])
             except ValueError:
                 return text
+            if year_only:  # only the birth year is known: the year, not 1 January
+                return thaidates.format_year(day, "th" if self.thai else "en")
             return thaidates.format_date(day, "th" if self.thai else "en")
         choices = dict(model_field.flatchoices) if model_field.choices else {}
         if text in choices:
@@ -128,9 +130,13 @@ def history_of(person: Person, limit: int = 100) -> list[Entry]:
     for change in changes:
         entry = Entry(change.at, change.actor_label,
                       ACTIONS.get(change.action, change.action))
-        for name, values in (change.changes or {}).items():
+        changed = change.changes or {}
+        year_only = [str(v) == "True" for v in changed.get("birth_year_only", [
+            str(person.birth_year_only)] * 2)]
+        for name, values in changed.items():
             before, after = (values + ["", ""])[:2] if isinstance(values, list) else ("", values)
-            entry.lines.append(Line(_label(name), shower.show(name, before) if before else "",
-                                    shower.show(name, after)))
+            entry.lines.append(Line(
+                _label(name), shower.show(name, before, year_only[0]) if before else "",
+                shower.show(name, after, year_only[-1])))
         entries.append(entry)
     return entries

@@ -45,6 +45,9 @@ from lnob.registry.models import (
 )
 from lnob.registry.selectors import (
     PersonFilters,
+    area_from_text,
+    area_label,
+    area_options,
     person_list,
     taxonomy_for,
     unverified_ids_count,
@@ -56,7 +59,9 @@ PAGE_SIZE = 50
 
 def _filters(request: HttpRequest) -> PersonFilters:
     g = request.GET
-    return PersonFilters(q=g.get("q", "")[:100], area=g.get("area", "").strip()[:6],
+    return PersonFilters(q=g.get("q", "")[:100],
+                         area=area_from_text(g.get("area", "")[:100],
+                                             area_options(request.user)),
                          target_group=int_or_none(g.get("group")), need=int_or_none(g.get("need")),
                          min_severity=int_or_none(g.get("severity")), status=g.get("status", ""),
                          network=int_or_none(g.get("network")),
@@ -82,6 +87,9 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
         "can_add": bool(area_codes(request.user, EDITORS)),
         "duplicates_waiting": waiting_pairs(request.user),
         "unverified_ids": unverified_ids_count(request.user),
+        "area_options": area_options(request.user),
+        "area_text": area_label(filters.area, area_options(request.user))
+        if filters.area != "-" else request.GET.get("area", "")[:100],
     })
 
 
