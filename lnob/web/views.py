@@ -115,6 +115,17 @@ def area_search(request: HttpRequest) -> HttpResponse:
 
 
 @public
+def place_suggest(request: HttpRequest) -> HttpResponse:
+    """The subdistricts whose name starts like what is typed in a report
+    form's place box: a short list to choose from (an htmx fragment)."""
+    query = request.GET.get("place", "").strip()[:120]
+    places = geo.subdistrict_matches(query, limit=8) if len(query) >= 2 else []
+    response = render(request, "web/_place_choices.html", {"places": places, "query": query})
+    response["Cache-Control"] = "public, max-age=3600"  # the same for everyone
+    return response
+
+
+@public
 def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     area = geo.area_by_code(code)
     if area is None or len(code) == 8:
