@@ -134,4 +134,5 @@ def test_the_public_home_leads_to_reporting_a_person_in_need(client: Client) -> 
 
 
 def test_settings_hold_a_sensible_default_rule() -> None:
-    assert settings.NEXT_VISIT_RULES[""]["days"] == 30
+    rules: Any = settings.NEXT_VISIT_RULES
+    assert rules[""]["days"] == 30
