@@ -47,7 +47,7 @@ def editable_subdistricts(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
         q = q.filter(area)
     groups: dict[str, list[tuple[str, str]]] = {}
     for s in q:
-        groups.setdefault(s.district.name, []).append((s.code, f"{s.name} ({s.code})"))
+        groups.setdefault(s.district.name, []).append((s.code, s.name))  # by name, not code
     return list(groups.items())
 
 
