@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("areas/", views.thailand, name="thailand"),
     path("areas/search/", views.area_search, name="area_search"),
+    path("areas/suggest/", views.place_suggest, name="place_suggest"),
     path("areas/<str:code>/", views.area_detail, name="area_detail"),
     path("areas/<str:code>/villages/new/", views.village_new, name="village_new"),
     path("areas/<str:code>/villages/<str:village_code>/confirm/", views.village_confirm_view,
