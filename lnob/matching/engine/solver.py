@@ -27,7 +27,9 @@ from .graph import (
     must_penalty,
     param_costs,
     plan,
+    ragged_arange,
     rank_in_runs,
+    subset,
     unplaced_costs2,
 )
 from .model import LEVEL_NAMES, Parameters, Problem, Result
@@ -108,6 +110,7 @@ def greedy_block(b: BlockInput) -> BlockOutput:
     v_left = b.v_cap.tolist()
     v_net = b.v_net.tolist()
     n_left = b.n_cap.tolist()
+    weight = b.g_weight.tolist()
     out_g, out_v, out_f, out_c = [], [], [], []
     for a in range(len(arc_g)):
         grp = arc_g[a]
@@ -119,6 +122,7 @@ def greedy_block(b: BlockInput) -> BlockOutput:
         net = v_net[vol]
         if net >= 0:
             take = min(take, n_left[net])
+        take -= take % weight[grp]   # whole people only (sizes are in weight units)
         if take <= 0:
             continue
         left[grp] = want - take
@@ -157,19 +161,21 @@ def balance_loads(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray, pv: 
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Evens out loads within each network where the cost is equal: a person
     placed with volunteer ``v`` moves to ``w`` of the same network when placing
-    them with ``w`` costs exactly the same, ``w`` has room, and ``w``'s share of
-    its capacity after the move stays below ``v``'s before it. The total cost,
-    each network's count and who is placed do not change, so the proposal stays
-    optimal. ``held``: people kept with each volunteer (fixed care);
-    ``capacity``: each volunteer's whole capacity. Returns new (g, v, people,
-    cost) rows."""
+    them with ``w`` costs exactly the same, ``w`` has room for their weight, and
+    ``w``'s share of its capacity after the move stays below ``v``'s before it.
+    The total cost, each network's load and who is placed do not change, so the
+    proposal stays optimal. Loads are in weight units. ``held``: the weight kept
+    with each volunteer (fixed care); ``capacity``: each volunteer's whole
+    capacity. Returns new (g, v, people, cost) rows."""
     if pg.size == 0:
         return pg, pv, pf, pc
-    used = np.bincount(pv, weights=pf, minlength=c.m).astype(np.int64)
+    row_w = p.groups.weight[pg]
+    used = np.bincount(pv, weights=pf * row_w, minlength=c.m).astype(np.int64)
     share = (held + used) / np.maximum(capacity, 1)
-    after = (held + used + 1) / np.maximum(capacity, 1)
+    light = int(row_w.min())
+    after = (held + used + light) / np.maximum(capacity, 1)
     # Only a volunteer above the least loaded of its network with room can give.
-    open_ = p.usable_vol & (c.v_cap - used > 0)
+    open_ = p.usable_vol & (c.v_cap - used >= light)
     least = np.full(c.n_cap.size, np.inf)
     np.minimum.at(least, c.v_net[open_], after[open_])
     movable = np.flatnonzero(share[pv] > least[c.v_net[pv]])
@@ -195,6 +201,7 @@ def balance_loads(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray, pv: 
     cap = np.maximum(capacity, 1).tolist()
     flow = pf.tolist()
     owner = pv.tolist()
+    weight = row_w.tolist()
     order = np.argsort(t, kind="stable")
     t, w = t[order], w[order]
     starts = np.flatnonzero(np.r_[True, t[1:] != t[:-1]])
@@ -206,15 +213,16 @@ def balance_loads(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray, pv: 
     # The most loaded first (share of capacity), then row order.
     for a in sorted(alternatives, key=lambda a: (-load[owner[a]] / cap[owner[a]], a)):
         v = owner[a]
+        u = weight[a]
         while flow[a] > 0:
-            best = min(alternatives[a], key=lambda x: ((load[x] + 1) / cap[x], x))
-            if room[best] <= 0 or (load[best] + 1) / cap[best] >= load[v] / cap[v]:
+            best = min(alternatives[a], key=lambda x: ((load[x] + u) / cap[x], x))
+            if room[best] < u or (load[best] + u) / cap[best] >= load[v] / cap[v]:
                 break
             flow[a] -= 1
-            load[v] -= 1
-            room[v] += 1
-            load[best] += 1
-            room[best] -= 1
+            load[v] -= u
+            room[v] += u
+            load[best] += u
+            room[best] -= u
             moved[(a, best)] = moved.get((a, best), 0) + 1
     if not moved:
         return pg, pv, pf, pc
@@ -227,6 +235,76 @@ def balance_loads(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray, pv: 
     cost = np.concatenate([pc, pc[rows]])
     keep = f > 0
     return g[keep], v[keep], f[keep], cost[keep]
+
+
+def whole_people(p: Plan, pg: np.ndarray, pf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Flows in weight units → whole people per (group, volunteer) row, rounded
+    down (a person split between volunteers by the flow is placed with none of
+    them: :func:`repair_rounding` looks for a place for them), and per group and
+    priority level how many are then unplaced, the lowest levels first."""
+    grp = p.groups
+    people = pf // grp.weight[pg]
+    placed = np.bincount(pg, weights=people, minlength=len(grp)).astype(np.int64)
+    left = grp.size - placed
+    below = np.cumsum(grp.sev, axis=1) - grp.sev
+    return people, np.clip(left[:, None] - below, 0, grp.sev)
+
+
+def repair_rounding(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray,
+                    pv: np.ndarray, pf: np.ndarray, unplaced: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """After rounding down, the room left (by a person the flow split, or where
+    a unit or two remain) is offered to the unplaced: the most pressing first
+    (priority level, then group order), each to their cheapest covering
+    volunteer with room for their weight (the volunteer and its network), never
+    at a cost above leaving them unplaced. Changes ``unplaced`` in place;
+    returns the added (group, volunteer, people) rows and how many were placed."""
+    empty = np.zeros(0, dtype=np.int64)
+    w = p.groups.weight
+    load = pf * w[pg]
+    v_room = c.v_cap - np.bincount(pv, weights=load, minlength=c.m).astype(np.int64)
+    n_room = c.n_cap - np.bincount(c.v_net[pv], weights=load,
+                                   minlength=c.n_cap.size).astype(np.int64)
+    room_at = np.minimum(v_room, n_room[c.v_net])
+    open_ = p.usable_vol & (room_at >= 1)
+    waiting = np.flatnonzero(unplaced.any(axis=1))
+    if waiting.size == 0 or not open_.any():
+        return empty, empty, empty, 0
+    cand = subset(p.cand, open_)
+    locs = p.groups.loc[waiting]
+    counts = np.diff(cand.ptr)[locs]
+    g = np.repeat(waiting, counts)
+    v = cand.vol[ragged_arange(cand.ptr[locs], counts)]
+    fits = room_at[v] >= w[g]
+    g, v = g[fits], v[fits]
+    if g.size == 0:
+        return empty, empty, empty, 0
+    cost = placement_cost2(c, p, params, g, v)
+    order = np.lexsort((v, g, cost))
+    pairs = list(zip(g[order].tolist(), v[order].tolist(), cost[order].tolist(),
+                     strict=True))
+    unplaced2 = unplaced_costs2(param_costs(params)).tolist()
+    vr, nr = v_room.tolist(), n_room.tolist()
+    net = c.v_net.tolist()
+    weight = w.tolist()
+    left = unplaced.tolist()
+    added: dict[tuple[int, int], int] = {}
+    for level in range(PRIORITIES - 1, -1, -1):   # the most pressing first
+        for gi, vi, ci in pairs:
+            u = weight[gi]
+            row = left[gi]
+            while row[level] > 0 and ci < unplaced2[level] and vr[vi] >= u \
+                    and nr[net[vi]] >= u:
+                row[level] -= 1
+                vr[vi] -= u
+                nr[net[vi]] -= u
+                added[(gi, vi)] = added.get((gi, vi), 0) + 1
+    if not added:
+        return empty, empty, empty, 0
+    unplaced[:] = np.asarray(left, dtype=np.int64)
+    return (np.asarray([a for a, _ in added], dtype=np.int64),
+            np.asarray([b for _, b in added], dtype=np.int64),
+            np.asarray(list(added.values()), dtype=np.int64), sum(added.values()))
 
 
 def _run_blocks(fn: Callable[[BlockInput], BlockOutput], blocks: list[BlockInput],
@@ -271,16 +349,22 @@ def _in_areas(c: Compiled, areas: Collection[str]) -> np.ndarray:
     return inside
 
 
+def held_load(c: Compiled, fixed: np.ndarray) -> np.ndarray:
+    """Per volunteer: the weight of the people kept with them (fixed care)."""
+    return np.bincount(c.p_cur[fixed], weights=c.p_weight[fixed],
+                       minlength=c.m).astype(np.int64)
+
+
 def keep_current(c: Compiled, fixed: np.ndarray) -> Compiled:
     """The people not ``fixed``, with the places of the fixed ones (their current
     carer) taken off their volunteer's and network's capacity."""
-    held = np.bincount(c.p_cur[fixed], minlength=c.m)
+    held = held_load(c, fixed)
     net_held = np.bincount(c.v_net, weights=held, minlength=c.n_cap.size).astype(np.int64)
     free = ~fixed
     return dataclasses.replace(
         c, p_sd=c.p_sd[free], p_vil=c.p_vil[free], p_needs=c.p_needs[free],
         p_sev=c.p_sev[free], p_main=c.p_main[free], p_cur=c.p_cur[free],
-        p_urgent=c.p_urgent[free], p_wait=c.p_wait[free],
+        p_urgent=c.p_urgent[free], p_wait=c.p_wait[free], p_weight=c.p_weight[free],
         v_cap=np.maximum(c.v_cap - held, 0), n_cap=np.maximum(c.n_cap - net_held, 0))
 
 
@@ -339,10 +423,23 @@ def _run(problem: Problem, params: Parameters | None, workers: int, decompose: b
             unplaced[bg] = o.unplaced
     else:
         pg = pv = pf = np.zeros(0, dtype=np.int64)
+    weighted = whole.weighted
+    if weighted:
+        # The flow counted weight units: back to whole people, then the room the
+        # rounding left is offered to the unplaced.
+        tick = time.process_time()
+        pf, unplaced = whole_people(p, pg, pf)
+        add_g, add_v, add_f, stats["repaired"] = repair_rounding(c, p, params, pg, pv, pf,
+                                                                 unplaced)
+        pg, pv, pf = (np.concatenate([pg, add_g]), np.concatenate([pv, add_v]),
+                      np.concatenate([pf, add_f]))
+        keep = pf > 0
+        pg, pv, pf = pg[keep], pv[keep], pf[keep]
+        stats["rounding_cpu_s"] = time.process_time() - tick
     pc = placement_cost2(c, p, params, pg, pv)
     if balance and method == "min_cost_flow":
         tick = time.process_time()
-        held = np.bincount(whole.p_cur[fixed], minlength=whole.m)
+        held = held_load(whole, fixed)
         pg, pv, pf, pc = balance_loads(c, p, params, pg, pv, pf, pc, held, whole.v_cap)
         stats["balance_cpu_s"] = time.process_time() - tick
     member_g = grp.of_person[grp.members]
@@ -361,6 +458,7 @@ def _run(problem: Problem, params: Parameters | None, workers: int, decompose: b
     volunteer_index[person] = np.repeat(pv[order], pf[order])
     person_cost2 = unplaced_costs2(param_costs(params))[c.p_pri]
     person_cost2[person] = np.repeat(pc[order], pf[order])
+    person_cost2 *= c.p_weight     # each weight unit costs what the person costs
 
     expected = sum(o.objective2 for o in outputs)
     in_blocks = np.zeros(n_groups, dtype=bool)
@@ -368,7 +466,13 @@ def _run(problem: Problem, params: Parameters | None, workers: int, decompose: b
         in_blocks[bg] = True
     alone = ~in_blocks[grp.of_person]
     expected += int(person_cost2[alone].sum())
-    if int(person_cost2.sum()) != expected:  # a bug, never the input's fault
+    if weighted:
+        # The flow in weight units is a relaxation (a person may be split): its
+        # optimum bounds every proposal's cost from below.
+        stats["lower_bound"] = expected / 2
+        if int(person_cost2.sum()) < expected and method == "min_cost_flow":
+            raise RuntimeError(f"cost below the bound: {person_cost2.sum()} < {expected}")
+    elif int(person_cost2.sum()) != expected:  # a bug, never the input's fault
         raise RuntimeError(f"cost check failed: {person_cost2.sum()} != {expected}")
 
     why = reasons(c, p, params, volunteer_index)
