@@ -5,7 +5,7 @@ Generates the demo's Surat Thani (84, 2,000 people with their casework, as
 ``make demo`` does) in a temporary SQLite database (or PostgreSQL when
 DATABASE_URL is set), runs matching as an officer would, accepts every row
 ("accept all"), and counts what must be 0: volunteers and networks over
-capacity that were not already over before, people who had a carer and lost
+capacity (in caseload weight) that were not already over before, people who had a carer and lost
 it, and urgent people left out while a non-urgent person of the same or lower
 severity, placed by the run, holds a place they could have had. Then the same
 with the whole province rebalanced. LNOB_BENCH_DEMO_PERSONS to change the size.
@@ -38,17 +38,27 @@ def setup() -> None:
 
 
 def loads() -> tuple[dict[int, int], dict[int, int]]:
-    from django.db.models import Count, Q
-
+    """Volunteers and networks over capacity (by how much), counted in caseload
+    weight (issue #15: capacity in weight units; see lnob/matching/weights.py)."""
     from lnob.cases.care import CARING
+    from lnob.cases.models import Case
+    from lnob.matching.weights import case_weights
     from lnob.networks.models import Network, Volunteer
 
-    over_v = {v.pk: v.load - v.capacity for v in Volunteer.objects.annotate(
-        load=Count("cases", filter=Q(cases__status__in=CARING)))
-        if v.load > v.capacity}  # type: ignore[attr-defined]
-    over_n = {n.pk: n.load - n.capacity for n in Network.objects.annotate(
-        load=Count("cases", filter=Q(cases__status__in=CARING)))
-        if n.capacity and n.load > n.capacity}  # type: ignore[attr-defined]
+    rows = list(Case.objects.filter(status__in=CARING).values_list("pk", "volunteer_id",
+                                                                   "network_id"))
+    weight = case_weights(pk for pk, _v, _n in rows)
+    by_v: dict[int, int] = defaultdict(int)
+    by_n: dict[int, int] = defaultdict(int)
+    for pk, vid, nid in rows:
+        if vid is not None:
+            by_v[vid] += weight[pk]
+        if nid is not None:
+            by_n[nid] += weight[pk]
+    over_v = {v.pk: by_v[v.pk] - v.capacity for v in Volunteer.objects.all()
+              if by_v[v.pk] > v.capacity}
+    over_n = {n.pk: by_n[n.pk] - n.capacity for n in Network.objects.all()
+              if n.capacity and by_n[n.pk] > n.capacity}
     return over_v, over_n
 
 
@@ -123,8 +133,8 @@ def one_run(officer: Any, rebalance: list[str]) -> None:
           f" {f['cases']:,} cases, {f['kept']:,} kept, {f['placed']:,} placed, "
           f"{f['unplaced']:,} unplaced, {f['warning_count']:,} left out; "
           f"{solve_s:.1f} s to run (load average {os.getloadavg()[0]:.1f})")
-    print(f"  accept all: {outcome['accepted']:,} accepted, {outcome['failed']:,} refused "
-          f"({accept_s:.1f} s)")
+    print(f"  accept all: {outcome['accepted']:,} accepted, {outcome['failed']:,} refused, "
+          f"{outcome.get('released', 0):,} released by a rebalancing chain ({accept_s:.1f} s)")
     new_over_v = sum(1 for v, n in over_v.items() if n > over_v0.get(v, 0))
     new_over_n = sum(1 for v, n in over_n.items() if n > over_n0.get(v, 0))
     print(f"  volunteers over capacity: {len(over_v0):,} before, {len(over_v):,} after "

@@ -250,6 +250,111 @@ def whole_people(p: Plan, pg: np.ndarray, pf: np.ndarray) -> tuple[np.ndarray, n
     return people, np.clip(left[:, None] - below, 0, grp.sev)
 
 
+def near(p: Plan, unplaced: np.ndarray, vols: np.ndarray) -> np.ndarray:
+    """Groups with someone unplaced that one of ``vols`` covers (the volunteers
+    whose room the rounding changed)."""
+    mark = np.zeros(int(p.usable_vol.size), dtype=bool)
+    mark[vols] = True
+    cand_loc = np.repeat(np.arange(p.cand.ptr.size - 1, dtype=np.int64), np.diff(p.cand.ptr))
+    locs = np.zeros(p.cand.ptr.size - 1, dtype=bool)
+    locs[cand_loc[mark[p.cand.vol]]] = True
+    return np.flatnonzero(unplaced.any(axis=1) & locs[p.groups.loc])
+
+
+def swap_in(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray, pv: np.ndarray,
+            pf: np.ndarray, unplaced: np.ndarray, split: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """A person the rounding left out (their group's flow was split) takes the
+    place of one less pressing person who weighs no more than they do, where
+    the room that frees is enough and the total cost falls — the swap the flow
+    itself would have made between whole people. The one moved out is then
+    unplaced and may in turn take the place of someone less pressing
+    (``repair_rounding`` may still find them room). Changes
+    ``unplaced`` in place; returns the new people per row, the added (group,
+    volunteer, people) rows and how many swaps were made."""
+    empty = np.zeros(0, dtype=np.int64)
+    if split.size == 0 or pg.size == 0:
+        return pf, empty, empty, empty, 0
+    w = p.groups.weight.tolist()
+    load = pf * p.groups.weight[pg]
+    v_room = (c.v_cap - np.bincount(pv, weights=load, minlength=c.m)).astype(np.int64).tolist()
+    n_room = (c.n_cap - np.bincount(c.v_net[pv], weights=load, minlength=c.n_cap.size)
+              ).astype(np.int64).tolist()
+    net = c.v_net.tolist()
+    unplaced2 = unplaced_costs2(param_costs(params)).tolist()
+    placed = (p.groups.sev - unplaced).tolist()   # per group and level: placed people
+    left = unplaced.tolist()
+    flow = pf.tolist()
+    row_g, row_v = pg.tolist(), pv.tolist()
+    row_cost = placement_cost2(c, p, params, pg, pv).tolist()
+    rows_at: dict[int, list[int]] = {}
+    for r, v in enumerate(row_v):
+        rows_at.setdefault(v, []).append(r)
+    # Per volunteer: the lowest level among the people placed with it (only a
+    # volunteer holding someone less pressing can give a place).
+    has = p.groups.sev - unplaced > 0
+    lowest = np.where(has.any(axis=1), np.argmax(has, axis=1), PRIORITIES)
+    min_low = np.full(c.m, PRIORITIES, dtype=np.int64)
+    np.minimum.at(min_low, pv[pf > 0], lowest[pg[pf > 0]])
+    added: dict[tuple[int, int], int] = {}
+    swaps = 0
+    queue = sorted(split.tolist(), key=lambda g: (-max(
+        (lv for lv in range(PRIORITIES) if left[g][lv]), default=-1), g))
+    while queue:    # each swap lowers the total cost, so this ends
+        g = queue.pop(0)
+        loc = int(p.groups.loc[g])
+        vols = p.cand.vol[p.cand.ptr[loc]:p.cand.ptr[loc + 1]]
+        vols = vols[p.usable_vol[vols]]
+        if vols.size == 0:
+            continue
+        vols = vols[min_low[vols] < max(
+            (lv for lv in range(PRIORITIES) if left[g][lv]), default=-1)]
+        if vols.size == 0:
+            continue
+        cost_all = placement_cost2(c, p, params, np.full(vols.size, g), vols)
+        for level in range(PRIORITIES - 1, -1, -1):
+            if not left[g][level]:
+                continue
+            ok = (min_low[vols] < level) & (cost_all < unplaced2[level])
+            pairs = list(zip(vols[ok].tolist(), cost_all[ok].tolist(), strict=True))
+            while left[g][level] > 0:
+                best = None
+                for v, cost in pairs:
+                    for r in rows_at.get(v, ()):
+                        h = row_g[r]
+                        if flow[r] == 0 or h == g or w[h] > w[g] \
+                                or v_room[v] + w[h] < w[g] or n_room[net[v]] + w[h] < w[g]:
+                            continue
+                        low = next(lv for lv in range(PRIORITIES) if placed[h][lv])
+                        if low >= level:
+                            continue
+                        gain = w[g] * (unplaced2[level] - cost) \
+                            - w[h] * (unplaced2[low] - row_cost[r])
+                        if gain > 0 and (best is None or gain > best[0]):
+                            best = (gain, v, r, h, low)
+                if best is None:
+                    break
+                _gain, v, r, h, low = best
+                flow[r] -= 1
+                placed[h][low] -= 1
+                left[h][low] += 1
+                v_room[v] += w[h] - w[g]
+                n_room[net[v]] += w[h] - w[g]
+                left[g][level] -= 1
+                placed[g][level] += 1
+                added[(g, v)] = added.get((g, v), 0) + 1
+                swaps += 1
+                if h not in queue:
+                    queue.append(h)     # the one moved out may take someone's place
+    if not added:
+        return pf, empty, empty, empty, 0
+    unplaced[:] = np.asarray(left, dtype=np.int64)
+    return (np.asarray(flow, dtype=np.int64),
+            np.asarray([a for a, _ in added], dtype=np.int64),
+            np.asarray([b for _, b in added], dtype=np.int64),
+            np.asarray(list(added.values()), dtype=np.int64), swaps)
+
+
 def repair_rounding(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray,
                     pv: np.ndarray, pf: np.ndarray, unplaced: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
@@ -428,11 +533,34 @@ def _run(problem: Problem, params: Parameters | None, workers: int, decompose: b
         # The flow counted weight units: back to whole people, then the room the
         # rounding left is offered to the unplaced.
         tick = time.process_time()
+        cut = pf % grp.weight[pg] != 0
+        split, touched = np.unique(pg[cut]), np.unique(pv[cut])
         pf, unplaced = whole_people(p, pg, pf)
+        # Whom the rounding left out takes the place of someone less pressing
+        # where that frees enough room; the room left goes to the unplaced, the
+        # most pressing first; then anyone near that room may still take the
+        # place of someone less pressing (and the room that frees is offered
+        # again).
+        stats["swapped"] = 0
+        if method == "min_cost_flow":
+            pf, add_g, add_v, add_f, stats["swapped"] = swap_in(c, p, params, pg, pv, pf,
+                                                                unplaced, split)
+            pg, pv, pf = (np.concatenate([pg, add_g]), np.concatenate([pv, add_v]),
+                          np.concatenate([pf, add_f]))
         add_g, add_v, add_f, stats["repaired"] = repair_rounding(c, p, params, pg, pv, pf,
                                                                  unplaced)
         pg, pv, pf = (np.concatenate([pg, add_g]), np.concatenate([pv, add_v]),
                       np.concatenate([pf, add_f]))
+        if method == "min_cost_flow":
+            pf, add_g, add_v, add_f, more = swap_in(
+                c, p, params, pg, pv, pf, unplaced, near(p, unplaced, touched))
+            stats["swapped"] += more
+            pg, pv, pf = (np.concatenate([pg, add_g]), np.concatenate([pv, add_v]),
+                          np.concatenate([pf, add_f]))
+            add_g, add_v, add_f, again = repair_rounding(c, p, params, pg, pv, pf, unplaced)
+            stats["repaired"] += again
+            pg, pv, pf = (np.concatenate([pg, add_g]), np.concatenate([pv, add_v]),
+                          np.concatenate([pf, add_f]))
         keep = pf > 0
         pg, pv, pf = pg[keep], pv[keep], pf[keep]
         stats["rounding_cpu_s"] = time.process_time() - tick

@@ -25,7 +25,7 @@ from lnob.matching.engine import (
     usable,
 )
 
-from .reference import optimum2
+from .reference import level, optimum2
 from .test_optimal import check_feasible, instances
 
 
@@ -135,3 +135,44 @@ def test_rebalancing_and_greedy_count_weights() -> None:
     assert set(moved.assignments()) == {"urgent"}
     base = greedy(Problem.from_records(people, vols, [Network("n", 5)]), rebalance=["84"])
     assert set(base.assignments()) == {"urgent"}
+
+
+def _priority(person: Person) -> int:
+    return 2 * (max(person.needs.values()) - 1) + int(person.urgent)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(weighted())
+def test_with_weights_nobody_is_left_out_for_someone_less_pressing_and_no_heavier(
+        instance: Any) -> None:
+    """Guarantees 1 and 2 with weights: nobody is left unplaced while someone less
+    pressing (lower severity, or same severity and not urgent) who weighs no more
+    holds a place they could have had — with the volunteer's and the network's
+    room left, taking that place would fit them. (Between people of different
+    weights the cost counts each weight unit.)"""
+    people, volunteers, networks, _params, must, rebalance = instance
+    result = solve(Problem.from_records(people, volunteers, networks, must),
+                   rebalance=rebalance)
+    placed = result.assignments()
+    by_id = {v.id: v for v in volunteers}
+    v_load: dict[Any, int] = {}
+    n_load: dict[Any, int] = {}
+    for person in people:
+        a = placed.get(person.id)
+        if a is not None:
+            v_load[a.volunteer] = v_load.get(a.volunteer, 0) + person.weight
+            n_load[a.network] = n_load.get(a.network, 0) + person.weight
+    n_cap = {n.id: n.capacity or 0 for n in networks}
+    for i in people:
+        if i.id in placed:
+            continue
+        for j in people:
+            a = placed.get(j.id)
+            if a is None or a.fixed or _priority(j) >= _priority(i) or j.weight > i.weight:
+                continue
+            vol = by_id[a.volunteer]
+            if level(i, vol) is None or (set(i.needs) & must) - set(vol.needs):
+                continue
+            room_v = (vol.capacity or 0) - v_load.get(vol.id, 0)
+            room_n = n_cap[vol.network] - n_load.get(vol.network, 0)
+            assert j.weight + min(room_v, room_n) < i.weight, (i, j, vol)
