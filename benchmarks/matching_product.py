@@ -126,6 +126,9 @@ def one_run(officer: Any, rebalance: list[str]) -> None:
     start = time.perf_counter()
     outcome = rows_accept(actor=officer, run=run)
     accept_s = time.perf_counter() - start
+    for note in run.rows.filter(decision="failed").values_list("decision_note",
+                                                                 flat=True)[:5]:
+        print(f"    refused: {note}")
     over_v, over_n = loads()
     after = carers()
     lost = sum(1 for pk, c in before.items() if after.get(pk) != c)

@@ -25,6 +25,10 @@ class MatchingRun(AreaRun):
     error = models.JSONField(default=dict, blank=True)  # field, record, messages th/en
     # What else the run was asked: {"rebalance": [area codes], "must_serve": [need codes]}.
     options = models.JSONField(default=dict, blank=True)
+    # Just after its rows were last accepted: each carer's caseload weight
+    # ({"v<pk>" | "n<pk>": weight}); the next run's page compares with it.
+    accepted_loads = models.JSONField(default=dict, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(AreaRun.Meta):
         verbose_name = _("matching run")

@@ -95,36 +95,72 @@ def run_start(*, actor: User | None, scope_code: str, params: dict[str, Any] | N
     return run
 
 
+def load_snapshot(scope_code: str) -> dict[str, int]:
+    """The caseload weight each carer of the area carries now: ``v<pk>`` for a
+    volunteer, ``n<pk>`` for a network (all its cases, through its volunteers
+    or itself)."""
+    from lnob.cases.care import CARING
+
+    rows = list(_in_scope(Case.objects.filter(status__in=CARING), scope_code)
+                .values_list("pk", "volunteer_id", "network_id"))
+    weight = case_weights(pk for pk, _v, _n in rows)
+    out: dict[str, int] = defaultdict(int)
+    for pk, vid, nid in rows:
+        if vid is not None:
+            out[f"v{vid}"] += weight.get(pk, 1)
+        if nid is not None:
+            out[f"n{nid}"] += weight.get(pk, 1)
+    return dict(out)
+
+
+def last_accepted(run: MatchingRun) -> MatchingRun | None:
+    """The latest other run of the same area whose rows were accepted (it kept
+    the carers' loads just after)."""
+    return MatchingRun.objects.filter(scope_code=run.scope_code, accepted_at__isnull=False) \
+        .exclude(pk=run.pk).order_by("-accepted_at").first()
+
+
 def carer_loads(run: MatchingRun) -> list[dict[str, Any]]:
-    """Per carer the run would change: the caseload weight they carry now, after
-    the run's pending (undecided) new and changed rows, and their capacity (in
-    weight units; see ``lnob/matching/weights.py``)."""
+    """Per carer the run would change, or whose load moved since the last
+    accepted run: the caseload weight they carried just after that run was
+    accepted (``then``, None when no run was), now, after the run's pending
+    (undecided) new and changed rows, and their capacity (in weight units;
+    see ``lnob/matching/weights.py``)."""
     pending = list(run.rows.filter(kind__in=(RowKind.NEW, RowKind.CHANGED), decision="")
                    .values_list("case_id", "kind", "volunteer_id", "network_id",
                                 "previous_volunteer_id"))
     weight = case_weights(r[0] for r in pending)
-    gain: dict[tuple[str, int], int] = defaultdict(int)
+    gain: dict[str, int] = defaultdict(int)
     for case_id, kind, vid, nid, previous in pending:
         w = weight.get(case_id, 1)
         if vid is not None:
-            gain[("volunteer", vid)] += w
+            gain[f"v{vid}"] += w
         elif nid is not None:
-            gain[("network", nid)] += w
+            gain[f"n{nid}"] += w
         if kind == RowKind.CHANGED and previous is not None:
-            gain[("volunteer", previous)] -= w
+            gain[f"v{previous}"] -= w
+    now = load_snapshot(run.scope_code)
+    earlier = last_accepted(run)
+    then: dict[str, int] | None = earlier.accepted_loads if earlier else None
+    keys = set(gain)
+    if then is not None:
+        keys |= {k for k in set(then) | set(now) if then.get(k, 0) != now.get(k, 0)}
     out: list[dict[str, Any]] = []
-    for vol in Volunteer.objects.filter(pk__in=[k[1] for k in gain if k[0] == "volunteer"]) \
+    for vol in Volunteer.objects.filter(pk__in=[int(k[1:]) for k in keys if k[0] == "v"]) \
             .order_by("pk"):
-        before = carer_load(volunteer_id=vol.pk)
-        out.append({"kind": "volunteer", "id": vol.pk, "name": str(vol), "before": before,
-                    "after": before + gain[("volunteer", vol.pk)], "capacity": vol.capacity})
-    for net in Network.objects.filter(pk__in=[k[1] for k in gain if k[0] == "network"]) \
+        out.append({"kind": "volunteer", "id": vol.pk, "name": str(vol), "key": f"v{vol.pk}",
+                    "capacity": vol.capacity})
+    for net in Network.objects.filter(pk__in=[int(k[1:]) for k in keys if k[0] == "n"]) \
             .order_by("pk"):
-        before = carer_load(network_id=net.pk)
-        out.append({"kind": "network", "id": net.pk, "name": net.name, "before": before,
-                    "after": before + gain[("network", net.pk)], "capacity": net.capacity})
+        out.append({"kind": "network", "id": net.pk, "name": net.name, "key": f"n{net.pk}",
+                    "capacity": net.capacity})
     for row in out:
+        key = row.pop("key")
+        row["before"] = now.get(key, 0)
+        row["after"] = row["before"] + gain.get(key, 0)
+        row["then"] = None if then is None else then.get(key, 0)
         row["over"] = int(row["after"]) > int(row["capacity"])
+        row["since"] = earlier.pk if earlier else None
     return out
 
 
@@ -536,6 +572,10 @@ def rows_accept(*, actor: User, run: MatchingRun, row_ids: Iterable[int] | None 
                 outcome["failed"] += 1
         break
     outcome["accepted"] += len(chain.done)
+    if outcome["accepted"]:
+        # The loads just after accepting: the next run's page compares with them.
+        MatchingRun.objects.filter(pk=run.pk).update(
+            accepted_loads=load_snapshot(run.scope_code), accepted_at=timezone.now())
     if chain.released:
         outcome["released"] = chain.released
     audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=run,
@@ -613,28 +653,38 @@ class _Chain:
 
     def _blocker(self, row: ProposalRow, tried: set[int]
                  ) -> tuple[Case, ProposalRow | None] | None:
-        """A case the row's carer holds now that this run moves elsewhere (its row
-        is being accepted) or leaves without a carer (a rebalanced area)."""
-        holds = Q(volunteer_id=row.volunteer_id) if row.volunteer_id is not None \
-            else Q(network_id=row.network_id, volunteer__isnull=True)
-        held = Case.objects.filter(holds, status__in=(wf.ASSIGNED, wf.IN_CARE)).exclude(
-            pk__in=[*tried, row.case_id]).values_list("pk", flat=True)
-        moves = {r.case_id: r for r in self.run.rows.filter(
-            case_id__in=list(held), decision="", kind=RowKind.CHANGED,
-            pk__in=self.accepting - self.done - self._tentative)}
-        if self.run.options.get("rebalance"):
-            leaves = set(self.run.rows.filter(
-                case_id__in=list(held), kind=RowKind.UNPLACED,
-                previous_volunteer_id=row.volunteer_id).values_list("case_id", flat=True)) \
-                if row.volunteer_id is not None else set()
-        else:
-            leaves = set()
-        for case_id in sorted(moves) + sorted(leaves - set(moves)):
-            case = Case.objects.select_for_update().get(pk=case_id)
-            own = moves.get(case_id)
-            if own is not None and case.version != own.case_version:
+        """A case holding a place the row needs — with the row's volunteer, or in
+        its network — that this run moves elsewhere (its row is being accepted)
+        or leaves without a carer (an area the officer asked to rebalance)."""
+        network_id = row.network_id
+        if row.volunteer_id is not None and network_id is None:
+            network_id = Volunteer.objects.filter(pk=row.volunteer_id).values_list(
+                "network_id", flat=True).first()
+        places: list[tuple[Q, int | None]] = []
+        if row.volunteer_id is not None:
+            places.append((Q(volunteer_id=row.volunteer_id), None))
+        if network_id is not None:
+            places.append((Q(network_id=network_id), network_id))
+        open_rows = self.accepting - self.done - self._tentative
+        for holds, network in places:
+            held = list(Case.objects.filter(holds, status__in=(wf.ASSIGNED, wf.IN_CARE))
+                        .exclude(pk__in=[*tried, row.case_id]).values_list("pk", flat=True))
+            if not held:
                 continue
-            return case, own
+            moves = {r.case_id: r for r in self.run.rows.filter(
+                case_id__in=held, decision="", kind=RowKind.CHANGED, pk__in=open_rows)
+                if network is None or r.network_id != network}
+            leaves: set[int] = set()
+            if self.run.options.get("rebalance"):
+                leaves = set(self.run.rows.filter(
+                    case_id__in=held, kind=RowKind.UNPLACED,
+                    previous_volunteer__isnull=False).values_list("case_id", flat=True))
+            for case_id in sorted(moves) + sorted(leaves - set(moves)):
+                case = Case.objects.select_for_update().get(pk=case_id)
+                own = moves.get(case_id)
+                if own is not None and case.version != own.case_version:
+                    continue
+                return case, own
         return None
 
 
@@ -692,7 +742,8 @@ def runs_visible_to(user: Any) -> Any:
     from lnob.core.access import area_codes
 
     codes = area_codes(user, RUNNERS)
+    runs = MatchingRun.objects.defer("accepted_loads")   # large for the country
     if "" in codes:
-        return MatchingRun.objects.all()
+        return runs.all()
     provinces = {c[:2] for c in codes}
-    return MatchingRun.objects.filter(Q(scope_code__in=provinces))
+    return runs.filter(Q(scope_code__in=provinces))

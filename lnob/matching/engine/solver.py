@@ -287,31 +287,43 @@ def swap_in(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray, pv: np.nda
     flow = pf.tolist()
     row_g, row_v = pg.tolist(), pv.tolist()
     row_cost = placement_cost2(c, p, params, pg, pv).tolist()
-    rows_at: dict[int, list[int]] = {}
-    for r, v in enumerate(row_v):
-        rows_at.setdefault(v, []).append(r)
     # Per volunteer: the lowest level among the people placed with it (only a
-    # volunteer holding someone less pressing can give a place).
+    # volunteer holding someone less pressing can give a place), and its rows,
+    # least pressing first (the first that fits is the one to move out).
     has = p.groups.sev - unplaced > 0
     lowest = np.where(has.any(axis=1), np.argmax(has, axis=1), PRIORITIES)
+    rows_at: dict[int, list[int]] = {}
+    for r in np.lexsort((np.arange(pg.size), lowest[pg], pv)).tolist():
+        rows_at.setdefault(row_v[r], []).append(r)
     min_low = np.full(c.m, PRIORITIES, dtype=np.int64)
     np.minimum.at(min_low, pv[pf > 0], lowest[pg[pf > 0]])
     added: dict[tuple[int, int], int] = {}
     swaps = 0
-    queue = sorted(split.tolist(), key=lambda g: (-max(
-        (lv for lv in range(PRIORITIES) if left[g][lv]), default=-1), g))
+    # The most pressing first; the candidates of the groups to try, with their
+    # costs, in one pass.
+    top = PRIORITIES - 1 - np.argmax(unplaced[:, ::-1] > 0, axis=1)
+    queue = sorted(split.tolist(), key=lambda g: (-int(top[g]), g))
+    first = np.sort(np.asarray(queue, dtype=np.int64))
+    counts = np.diff(p.cand.ptr)[p.groups.loc[first]]
+    q_g = np.repeat(first, counts)
+    q_v = p.cand.vol[ragged_arange(p.cand.ptr[p.groups.loc[first]], counts)]
+    keep = p.usable_vol[q_v] & (min_low[q_v] < top[q_g])
+    q_g, q_v = q_g[keep], q_v[keep]
+    q_cost = placement_cost2(c, p, params, q_g, q_v)
+    bounds = np.searchsorted(q_g, first), np.searchsorted(q_g, first, side="right")
+    ready = {g: (q_v[a:b], q_cost[a:b]) for g, a, b in zip(
+        first.tolist(), bounds[0].tolist(), bounds[1].tolist(), strict=True)}
     while queue:    # each swap lowers the total cost, so this ends
         g = queue.pop(0)
-        loc = int(p.groups.loc[g])
-        vols = p.cand.vol[p.cand.ptr[loc]:p.cand.ptr[loc + 1]]
-        vols = vols[p.usable_vol[vols]]
+        if g in ready:
+            vols, cost_all = ready.pop(g)
+        else:           # moved out by a swap: its candidates now
+            loc = int(p.groups.loc[g])
+            vols = p.cand.vol[p.cand.ptr[loc]:p.cand.ptr[loc + 1]]
+            vols = vols[p.usable_vol[vols]]
+            cost_all = placement_cost2(c, p, params, np.full(vols.size, g), vols)
         if vols.size == 0:
             continue
-        vols = vols[min_low[vols] < max(
-            (lv for lv in range(PRIORITIES) if left[g][lv]), default=-1)]
-        if vols.size == 0:
-            continue
-        cost_all = placement_cost2(c, p, params, np.full(vols.size, g), vols)
         for level in range(PRIORITIES - 1, -1, -1):
             if not left[g][level]:
                 continue
@@ -327,11 +339,14 @@ def swap_in(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray, pv: np.nda
                             continue
                         low = next(lv for lv in range(PRIORITIES) if placed[h][lv])
                         if low >= level:
+                            if lowest[h] >= level:
+                                break       # the rest are as pressing or more
                             continue
                         gain = w[g] * (unplaced2[level] - cost) \
                             - w[h] * (unplaced2[low] - row_cost[r])
                         if gain > 0 and (best is None or gain > best[0]):
                             best = (gain, v, r, h, low)
+                        break               # the least pressing that fits, at v
                 if best is None:
                     break
                 _gain, v, r, h, low = best

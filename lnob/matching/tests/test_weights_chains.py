@@ -5,6 +5,7 @@ releases before it assigns, or applies a swap as one chain)."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from lnob.cases.models import Case, CaseEvent
 from lnob.cases.services import case_step
@@ -172,3 +173,29 @@ def test_a_chain_that_cannot_finish_changes_nothing(officer: User) -> None:
     assert Case.objects.get(pk=a.pk).volunteer_id == w.pk
     assert Case.objects.get(pk=b.pk).volunteer_id == v.pk
     assert not CaseEvent.objects.filter(action="release").exists()
+
+
+def test_the_run_page_compares_each_carers_load_with_the_last_accepted_run(
+        officer: User, client: Client) -> None:
+    health = Need.objects.get(code="health", province_code="")
+    v = carer("สุดา", 4, health)
+    w = carer("มานพ", 4, health)
+    first = run(officer)
+    assert all(x["then"] is None for x in carer_loads(first))   # nothing accepted yet
+    case_with(officer, "หนึ่ง", health=2)
+    first = run(officer)
+    assert rows_accept(actor=officer, run=first) == {"accepted": 1, "failed": 0}
+    first.refresh_from_db()
+    assert first.accepted_at is not None and sum(first.accepted_loads.values()) == 2
+    # Since then: an officer assigned someone by hand to W, and a new case waits.
+    assign(officer, case_with(officer, "สอง", health=2), w)
+    case_with(officer, "สาม", daily_care=4)
+    second = run(officer)
+    loads = {x["id"]: x for x in carer_loads(second) if x["kind"] == "volunteer"}
+    assert loads[w.pk]["then"] == 0 and loads[w.pk]["before"] == 1
+    assert all(x["since"] == first.pk for x in loads.values())
+    taker = next(x for x in loads.values() if x["after"] > x["before"])
+    assert taker["after"] - taker["before"] == 3              # a bedridden person weighs 3
+    client.force_login(officer)
+    page = client.get(f"/matching/{second.pk}/").content.decode()
+    assert f'data-then="{w.pk}:0"' in page and v.pk in loads
