@@ -77,6 +77,8 @@ def urgent_left_out(run: Any) -> int:
     from django.db.models import Max
 
     from lnob.matching.models import RowKind
+    from lnob.matching.services import load_snapshot
+    from lnob.matching.weights import case_weights
     from lnob.networks.models import Volunteer
     from lnob.registry.models import PersonNeed
 
@@ -84,11 +86,17 @@ def urgent_left_out(run: Any) -> int:
     severity = dict(PersonNeed.objects.filter(person__in=[r.case.person_id for r in rows])
                     .values("person_id").annotate(s=Max("severity"))
                     .values_list("person_id", "s"))
-    weakest: dict[int, int] = defaultdict(lambda: 99)
+    weight = case_weights(r.case_id for r in rows)
+    # With caseload weights a place the urgent person could have had is held
+    # by someone who weighs no more and frees, with the room left, their weight
+    # (decision 0017): per volunteer, the (severity, weight) of those it took.
+    taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for r in rows:
         if r.kind in (RowKind.NEW, RowKind.CHANGED) and not r.urgent and r.volunteer_id:
-            weakest[r.volunteer_id] = min(weakest[r.volunteer_id],
-                                          severity.get(r.case.person_id, 1))
+            taken[r.volunteer_id].append((severity.get(r.case.person_id, 1),
+                                          weight.get(r.case_id, 1)))
+    now = load_snapshot(run.scope_code)
+    room = {v.pk: v.capacity - now.get(f"v{v.pk}", 0) for v in Volunteer.objects.all()}
     covers: dict[str, set[int]] = defaultdict(set)
     for vid, sd in Volunteer.subdistricts.through.objects.values_list("volunteer_id",
                                                                       "subdistrict_id"):
@@ -105,9 +113,10 @@ def urgent_left_out(run: Any) -> int:
         if r.kind != RowKind.UNPLACED or not r.urgent:
             continue
         needs = set(r.case.person.needs.values_list("need__code", flat=True))
+        sev, w = severity.get(r.case.person_id, 1), weight.get(r.case_id, 1)
         for vid in covers[r.case.subdistrict_id]:
-            if (needs & must) <= served[vid] and weakest[vid] <= severity.get(
-                    r.case.person_id, 1):
+            if (needs & must) <= served[vid] and any(
+                    s <= sev and u <= w and u + room.get(vid, 0) >= w for s, u in taken[vid]):
                 count += 1
                 break
     return count
@@ -126,9 +135,6 @@ def one_run(officer: Any, rebalance: list[str]) -> None:
     start = time.perf_counter()
     outcome = rows_accept(actor=officer, run=run)
     accept_s = time.perf_counter() - start
-    for note in run.rows.filter(decision="failed").values_list("decision_note",
-                                                                 flat=True)[:5]:
-        print(f"    refused: {note}")
     over_v, over_n = loads()
     after = carers()
     lost = sum(1 for pk, c in before.items() if after.get(pk) != c)
@@ -138,6 +144,9 @@ def one_run(officer: Any, rebalance: list[str]) -> None:
           f"{solve_s:.1f} s to run (load average {os.getloadavg()[0]:.1f})")
     print(f"  accept all: {outcome['accepted']:,} accepted, {outcome['failed']:,} refused, "
           f"{outcome.get('released', 0):,} released by a rebalancing chain ({accept_s:.1f} s)")
+    for note in run.rows.filter(decision="failed").values_list("decision_note",
+                                                                 flat=True)[:5]:
+        print(f"    refused: {note}")
     new_over_v = sum(1 for v, n in over_v.items() if n > over_v0.get(v, 0))
     new_over_n = sum(1 for v, n in over_n.items() if n > over_n0.get(v, 0))
     print(f"  volunteers over capacity: {len(over_v0):,} before, {len(over_v):,} after "

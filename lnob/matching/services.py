@@ -676,9 +676,11 @@ class _Chain:
                 if network is None or r.network_id != network}
             leaves: set[int] = set()
             if self.run.options.get("rebalance"):
+                # Held now and unplaced by the run: it was in an area being
+                # rebalanced (elsewhere current care is kept, "unchanged").
                 leaves = set(self.run.rows.filter(
-                    case_id__in=held, kind=RowKind.UNPLACED,
-                    previous_volunteer__isnull=False).values_list("case_id", flat=True))
+                    case_id__in=held, kind=RowKind.UNPLACED).values_list("case_id",
+                                                                         flat=True))
             for case_id in sorted(moves) + sorted(leaves - set(moves)):
                 case = Case.objects.select_for_update().get(pk=case_id)
                 own = moves.get(case_id)
