@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import time
+import weakref
+from collections import deque
 from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -144,11 +146,17 @@ def greedy_block(b: BlockInput) -> BlockOutput:
                        cpu_seconds=time.process_time() - start)
 
 
+_CAND_KEYS: weakref.WeakKeyDictionary[Plan, np.ndarray] = weakref.WeakKeyDictionary()
+
+
 def placement_cost2(c: Compiled, p: Plan, params: Parameters, g: np.ndarray,
                     v: np.ndarray) -> np.ndarray:
     """Twice the cost of placing group ``g``'s people with volunteer ``v``."""
-    key = np.repeat(np.arange(p.cand.ptr.size - 1, dtype=np.int64), np.diff(p.cand.ptr)) \
-        * max(c.m, 1) + p.cand.vol
+    key = _CAND_KEYS.get(p)
+    if key is None:     # (location, volunteer) of every candidate, sorted; once per plan
+        key = np.repeat(np.arange(p.cand.ptr.size - 1, dtype=np.int64), np.diff(p.cand.ptr)) \
+            * max(c.m, 1) + p.cand.vol
+        _CAND_KEYS[p] = key
     level = p.cand.level[np.searchsorted(key, p.groups.loc[g] * max(c.m, 1) + v)]
     tier = np.asarray(params.tier_costs, dtype=np.int64)
     cost = tier[level] + params.unmet_need_cost * popcount(p.groups.needs[g] & ~c.v_serve[v]) \
@@ -302,7 +310,8 @@ def swap_in(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray, pv: np.nda
     # The most pressing first; the candidates of the groups to try, with their
     # costs, in one pass.
     top = PRIORITIES - 1 - np.argmax(unplaced[:, ::-1] > 0, axis=1)
-    queue = sorted(split.tolist(), key=lambda g: (-int(top[g]), g))
+    queue = deque(sorted(split.tolist(), key=lambda g: (-int(top[g]), g)))
+    queued = set(queue)
     first = np.sort(np.asarray(queue, dtype=np.int64))
     counts = np.diff(p.cand.ptr)[p.groups.loc[first]]
     q_g = np.repeat(first, counts)
@@ -314,7 +323,8 @@ def swap_in(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray, pv: np.nda
     ready = {g: (q_v[a:b], q_cost[a:b]) for g, a, b in zip(
         first.tolist(), bounds[0].tolist(), bounds[1].tolist(), strict=True)}
     while queue:    # each swap lowers the total cost, so this ends
-        g = queue.pop(0)
+        g = queue.popleft()
+        queued.discard(g)
         if g in ready:
             vols, cost_all = ready.pop(g)
         else:           # moved out by a swap: its candidates now
@@ -359,8 +369,9 @@ def swap_in(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray, pv: np.nda
                 placed[g][level] += 1
                 added[(g, v)] = added.get((g, v), 0) + 1
                 swaps += 1
-                if h not in queue:
-                    queue.append(h)     # the one moved out may take someone's place
+                if h not in queued:
+                    queue.append(h)
+                    queued.add(h)     # the one moved out may take someone's place
     if not added:
         return pf, empty, empty, empty, 0
     unplaced[:] = np.asarray(left, dtype=np.int64)
@@ -399,22 +410,23 @@ def repair_rounding(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray,
     g, v = g[fits], v[fits]
     if g.size == 0:
         return empty, empty, empty, 0
-    cost = placement_cost2(c, p, params, g, v)
+    step = 1_000_000    # in slices: the need masks of millions of pairs are large
+    cost = np.concatenate([placement_cost2(c, p, params, g[i:i + step], v[i:i + step])
+                           for i in range(0, g.size, step)])
     order = np.lexsort((v, g, cost))
-    pairs = list(zip(g[order].tolist(), v[order].tolist(), cost[order].tolist(),
-                     strict=True))
-    unplaced2 = unplaced_costs2(param_costs(params)).tolist()
+    g, v, cost = g[order], v[order], cost[order]
+    unplaced2 = unplaced_costs2(param_costs(params))
     vr, nr = v_room.tolist(), n_room.tolist()
     net = c.v_net.tolist()
     weight = w.tolist()
     left = unplaced.tolist()
     added: dict[tuple[int, int], int] = {}
     for level in range(PRIORITIES - 1, -1, -1):   # the most pressing first
-        for gi, vi, ci in pairs:
+        at = (unplaced[g, level] > 0) & (cost < unplaced2[level])
+        for gi, vi in zip(g[at].tolist(), v[at].tolist(), strict=True):
             u = weight[gi]
             row = left[gi]
-            while row[level] > 0 and ci < unplaced2[level] and vr[vi] >= u \
-                    and nr[net[vi]] >= u:
+            while row[level] > 0 and vr[vi] >= u and nr[net[vi]] >= u:
                 row[level] -= 1
                 vr[vi] -= u
                 nr[net[vi]] -= u
@@ -567,6 +579,7 @@ def _run(problem: Problem, params: Parameters | None, workers: int, decompose: b
         pg, pv, pf = (np.concatenate([pg, add_g]), np.concatenate([pv, add_v]),
                       np.concatenate([pf, add_f]))
         if method == "min_cost_flow":
+            touched = np.union1d(touched, add_v)
             pf, add_g, add_v, add_f, more = swap_in(
                 c, p, params, pg, pv, pf, unplaced, near(p, unplaced, touched))
             stats["swapped"] += more
