@@ -199,3 +199,20 @@ def test_the_run_page_compares_each_carers_load_with_the_last_accepted_run(
     client.force_login(officer)
     page = client.get(f"/matching/{second.pk}/").content.decode()
     assert f'data-then="{w.pk}:0"' in page and v.pk in loads
+
+
+def test_releasing_a_carer_is_for_managers_of_the_area_and_needs_a_reason(
+        officer: User, other_officer: User, stranger: User) -> None:
+    from django.core.exceptions import ValidationError
+
+    health = Need.objects.get(code="health", province_code="")
+    case = assign(officer, case_with(officer, "ดูแลอยู่", health=2), carer("สุดา", 2, health))
+    for outsider in (other_officer, stranger):
+        with pytest.raises(PermissionError):
+            case_step(actor=outsider, case=case, action="release",
+                      expected_version=case.version, note="ย้ายไปอยู่กับญาติ")
+    with pytest.raises(ValidationError):
+        case_step(actor=officer, case=case, action="release", expected_version=case.version)
+    case = case_step(actor=officer, case=case, action="release",
+                     expected_version=case.version, note="ย้ายไปอยู่กับญาติ")
+    assert (case.status, case.volunteer_id, case.network_id) == ("verified", None, None)
