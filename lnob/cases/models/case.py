@@ -137,7 +137,8 @@ class Case(models.Model):
 EVENT_LABELS = {
     "open": _("Reported"), "verify": _("Verified"), "reject": _("Rejected"),
     "mark_duplicate": _("Marked as a duplicate"), "assign": _("Carer assigned"),
-    "start_care": _("Care started"), "close": _("Closed"), "reopen": _("Reopened"),
+    "start_care": _("Care started"), "release": _("Carer released"), "close": _("Closed"),
+    "reopen": _("Reopened"),
     "reconsider": _("Reconsidered"), "visit": _("Visit"), "comment": _("Note"),
     "forum_more_info": _("Forum: needs more information"),
     "transfer_request": _("Transfer asked for"), "transfer_accept": _("Transfer accepted"),
