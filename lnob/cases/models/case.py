@@ -147,6 +147,8 @@ EVENT_LABELS = {
     "transfer_decline": _("Transfer declined"), "transfer_cancel": _("Transfer cancelled"),
     "merge": _("Records merged"), "unmerge": _("Merge undone"),
     "report_again": _("Reported again"),
+    # A visit the phone kept offline, arrived after the case closed (docs/offline.md).
+    "visit_late": _("Visit logged after the case was closed"),
 }
 
 

@@ -102,7 +102,9 @@ def test_a_visit_on_a_case_closed_meanwhile_is_kept_and_flagged(
     assert again.status_code == 200 and Visit.objects.count() == 1
     # The history page shows it to the coordinators.
     client.force_login(officer)
-    assert "เยี่ยมแล้ว ยายสบายดี" in client.get(f"/cases/{case.pk}/").content.decode()
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "เยี่ยมแล้ว ยายสบายดี" in page and 'data-visit-flag="case_closed"' in page
+    assert "บันทึกหลังจากปิดเรื่องแล้ว" in page
 
 
 def test_without_a_key_a_visit_on_a_closed_case_is_still_refused(

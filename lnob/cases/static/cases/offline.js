@@ -421,6 +421,15 @@
           } else {
             await db.delete("outbox", rec.key);
             sentNow.push(rec);
+            // This visit moved its case on by one version: the phone's next
+            // visits of the same case were saved after it, not against it.
+            for (const next of all) {
+              if (next !== rec && next.kind === "visit" && next.case_id === rec.case_id &&
+                  next.state === "waiting" && next.version === rec.version) {
+                next.version += 1;
+                await db.put("outbox", next);
+              }
+            }
           }
         } else if (res.status === 401 || csrfFailed) {
           rec.state = "waiting";
