@@ -207,9 +207,9 @@ def visit_sync(*, actor: User, case: Case, client_key: uuid.UUID,
         return found, False
     try:
         return visit_log(actor=actor, case=case, client_key=client_key, **fields), True
-    except IntegrityError:
-        # Two sends of the same key at once: the unique key decided; the
-        # other one's visit is the answer.
+    except (IntegrityError, CaseChanged):
+        # Two sends of the same key at once: the unique key (or the case's
+        # version, which the first one moved on) decided; its visit is the answer.
         found = visit_replay(actor=actor, case=case, client_key=client_key)
         if found is None:
             raise

@@ -23,8 +23,8 @@ from lnob.core.access import public
 
 # The files the offline page needs, kept by the worker when it installs, so the
 # page works offline the first time (the page itself is kept when it is opened).
-PRECACHE = ["web/lnob.css", "vendor/idb/umd.js", "cases/offline.js", "web/pwa.js",
-            "web/icons/lnob.svg"]
+PRECACHE = ["web/lnob.css", "vendor/idb/umd.js", "cases/offline.js", "cases/offline.css",
+            "web/pwa.js", "web/icons/lnob.svg"]
 # Workbox's built modules, served from node_modules (settings.STATICFILES_DIRS).
 WORKBOX_MODULES = ["workbox-sw", "workbox-core", "workbox-routing", "workbox-strategies",
                    "workbox-precaching"]

@@ -188,13 +188,19 @@
 
   // ---- the visit form -----------------------------------------------------
   function clearErrors(form) {
-    for (const span of form.querySelectorAll("[data-error-for]")) span.textContent = "";
+    for (const span of form.querySelectorAll("[data-error-for]")) {
+      span.textContent = "";
+      span.hidden = true;
+    }
     for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
   }
   function showErrors(form, errors) {
     for (const [field, message] of Object.entries(errors || {})) {
       const span = form.querySelector(`[data-error-for="${field}"]`);
-      if (span) span.textContent = message;
+      if (span) {
+        span.textContent = message;
+        span.hidden = false;
+      }
       const input = form.elements[field];
       if (input && input.setAttribute) input.setAttribute("aria-invalid", "true");
     }
