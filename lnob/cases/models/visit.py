@@ -36,7 +36,9 @@ class Visit(models.Model):
     # The phone's key for this visit (a UUID made when it was saved offline): a
     # replay of the same key answers the same visit, never a second one.
     client_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    flag = models.CharField(_("flag"), max_length=16, choices=VisitFlag.choices, blank=True)
+    # A database default too: the demo and benchmarks write visits in bulk SQL.
+    flag = models.CharField(_("flag"), max_length=16, choices=VisitFlag.choices, blank=True,
+                            default="", db_default="")
 
     class Meta:
         verbose_name = _("visit")
