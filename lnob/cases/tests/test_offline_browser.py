@@ -71,6 +71,28 @@ def _settled(read: Callable[[], Any]) -> Any:
     return read()
 
 
+# How many people IndexedDB keeps (without creating the database: no version asked).
+KEPT_PEOPLE = """new Promise(done => {
+    const open = indexedDB.open("lnob-offline");
+    open.onupgradeneeded = () => open.transaction.abort();
+    open.onerror = () => done(0);
+    open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains("people")) { db.close(); return done(0); }
+        const count = db.transaction("people").objectStore("people").count();
+        count.onsuccess = () => { db.close(); done(count.result); };
+    };
+})"""
+
+
+def _until(page: Any, expression: str, seconds: float = 15) -> None:
+    """Waits until a (promise-returning) expression in the page is true."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, expression
+        page.wait_for_timeout(100)
+
+
 def _log_visit(page: Any, case: Case, done: str) -> None:
     waiting = page.locator(f"[data-state=waiting]:has-text('{case.person.first_name}')")
     before = waiting.count()
@@ -94,7 +116,9 @@ def test_visits_logged_with_no_signal_are_sent_once_when_it_returns(
     page.locator(f"[data-case-id='{cases['well'].pk}']").wait_for()
     assert page.locator(".offline-person").count() == 3
     assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
-    page.wait_for_function("caches.has('lnob-offline-page')")
+    _until(page, "caches.open('lnob-offline-page').then(c => c.match('/cases/offline/'))"
+                 ".then(r => !!r)")
+    assert page.evaluate(KEPT_PEOPLE) == 3
     # Installable on Android: Chromium finds nothing missing in the manifest,
     # icons or worker (a test browser's profile is always "incognito").
     cdp = context.new_cdp_session(page)
@@ -182,9 +206,16 @@ def test_a_report_and_two_visits_of_one_person_filed_with_no_signal(
     page = context.new_page()
     page.set_default_timeout(15_000)
     sign_in(page, base, "volunteer.kotao")
+    # The volunteer never opened the offline page: any page they open keeps it
+    # and their people on the phone in advance (once per session).
+    page.goto(base + "/")
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+    _until(page, "caches.open('lnob-offline-page').then(c => c.match('/cases/offline/'))"
+                 ".then(r => !!r)")
+    _until(page, KEPT_PEOPLE + ".then(n => n === 3)")
+    context.set_offline(True)
     page.goto(base + "/cases/offline/")
     page.locator("#or-area option[value='840503']").wait_for(state="attached")
-    context.set_offline(True)
     # Two visits of the same person: the second was saved after the first,
     # so it is not a conflict with it.
     _log_visit(page, cases["well"], "เช้า: วัดความดัน")

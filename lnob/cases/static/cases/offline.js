@@ -25,11 +25,14 @@
   document.getElementById("offline-nojs").hidden = true;
   if (!("indexedDB" in window) || typeof idb === "undefined") return;
 
-  const dbp = idb.openDB("lnob-offline", 1, {
+  // Version 2, creating what is missing: a database opened empty (without a
+  // version, e.g. by a browser tool) still gets its stores. Same in web/pwa.js.
+  const dbp = idb.openDB("lnob-offline", 2, {
     upgrade(db) {
-      db.createObjectStore("people", {keyPath: "case_id"});
-      db.createObjectStore("outbox", {keyPath: "key"});
-      db.createObjectStore("meta");
+      const has = (name) => db.objectStoreNames.contains(name);
+      if (!has("people")) db.createObjectStore("people", {keyPath: "case_id"});
+      if (!has("outbox")) db.createObjectStore("outbox", {keyPath: "key"});
+      if (!has("meta")) db.createObjectStore("meta");
     },
   });
 
