@@ -41,7 +41,10 @@
       meta.put(data.username, "username");
       meta.put(data.at, "at");
       meta.put(data.report_areas, "areas");
-      tx.oncomplete = function () { db.close(); };
+      return new Promise(function (resolve, reject) {
+        tx.oncomplete = function () { db.close(); resolve(); };
+        tx.onabort = tx.onerror = function () { db.close(); reject(tx.error); };
+      });
     });
   }
 
@@ -51,7 +54,6 @@
     fetch(OFFLINE_PAGE, {credentials: "same-origin", redirect: "manual"}).then(function (res) {
       // Not signed in (a redirect) or no role for it (403): nothing to keep.
       if (res.status !== 200) return;
-      sessionStorage.setItem(WARM_KEY, "1");
       return caches.open(PAGE_CACHE).then(function (cache) {
         return cache.put(OFFLINE_PAGE, res);
       }).then(function () {
@@ -60,7 +62,12 @@
       }).then(function (mine) {
         return mine.ok ? mine.json() : null;
       }).then(function (data) {
-        if (data && (data.people.length || data.report_areas.length)) return keepPeople(data);
+        if (!data) return;
+        const kept = data.people.length || data.report_areas.length ? keepPeople(data) : null;
+        return Promise.resolve(kept).then(function () {
+          // Only once all is kept: a warm-up cut short by leaving the page runs again.
+          sessionStorage.setItem(WARM_KEY, "1");
+        });
       });
     }).catch(function () { /* offline or refused: try again next session */ });
   }
