@@ -330,6 +330,11 @@ NODE_MODULES = BASE_DIR / "node_modules"
 # node_modules at set-up; none is committed.
 STATICFILES_DIRS = [
     ("vendor/sarabun", NODE_MODULES / "@fontsource" / "sarabun" / "files"),
+    # The offline page (docs/offline.md): idb's UMD build, Workbox's modules.
+    ("vendor/idb", NODE_MODULES / "idb" / "build"),
+    *(("vendor/workbox", NODE_MODULES / name / "build") for name in (
+        "workbox-sw", "workbox-core", "workbox-routing", "workbox-strategies",
+        "workbox-precaching")),
 ]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

@@ -30,6 +30,7 @@ PAGES: list[tuple[str, Any]] = [
     ("home", _("Home")),
     ("report_new", _("New report")),
     ("case_list", _("Cases")),
+    ("offline_people", _("Works offline")),
     ("person_list", _("People in need")),
     ("forum_list", _("Forums")),
     ("transfer_list", _("Transfers")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lnob.web import views
+from lnob.web import pwa, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,4 +14,8 @@ urlpatterns = [
          name="village_confirm"),
     path("workspace/<str:code>/", views.workspace, name="workspace"),
     path("audit/", views.audit_log, name="audit_log"),
+    # The progressive web app (docs/offline.md).
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("icons/<int:size>.png", pwa.icon, name="pwa_icon"),
 ]

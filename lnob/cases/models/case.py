@@ -90,6 +90,9 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # Bumped by every step: a step based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
+    # The phone's key for a report filed offline (a UUID): a replay answers the
+    # same case, never a second person.
+    client_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("case")
@@ -146,6 +149,8 @@ EVENT_LABELS = {
     "merge": _("Records merged"), "unmerge": _("Merge undone"),
     "report_again": _("Reported again"),
     "support": _("Help given"),  # goods or a service given (lnob.giving)
+    # A visit the phone kept offline, arrived after the case closed (docs/offline.md).
+    "visit_late": _("Visit logged after the case was closed"),
 }
 
 
