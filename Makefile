@@ -55,6 +55,8 @@ bench: setup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.backup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.privacy
 	$(BIN)/python -m benchmarks.load
+	$(BIN)/python -m benchmarks.phone
+	$(BIN)/python -m benchmarks.offline
 
 setup: $(VENV)/.installed node_modules/.installed $(MO)
 

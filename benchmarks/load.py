@@ -7,7 +7,9 @@ all on loopback — issue 21's "speed for a country".
 1. public ``POST /report/`` at ``LNOB_BENCH_PUBLIC_USERS`` (16) users, each
    request from its own fake client address (``X-Forwarded-For``, with
    ``LNOB_TRUSTED_PROXIES=127.0.0.1``);
-2. the signed-in mix (``benchmarks/locustfile.py``) at 10, 50 and 100 users.
+2. public ``POST /give/`` (an offer of time, issue 17) the same way, beside it;
+3. the signed-in mix (``benchmarks/locustfile.py``) at 10, 50 and 100 users
+   (``LNOB_BENCH_MIX_USERS``; empty for none).
 
 Each run lasts ``LNOB_BENCH_SECONDS`` (20) after every user has signed in,
 and at most ``LNOB_BENCH_MAX_REQUESTS`` (60,000) requests; it prints req/s,
@@ -43,7 +45,8 @@ SECONDS = int(os.environ.get("LNOB_BENCH_SECONDS", "20"))
 PUBLIC_USERS = int(os.environ.get("LNOB_BENCH_PUBLIC_USERS", "16"))
 WEB_WORKERS = int(os.environ.get("LNOB_BENCH_WEB_WORKERS",  # lnob serve's default
                                  str(min(2 * (os.cpu_count() or 1) + 1, 9))))
-MIX_USERS = [int(n) for n in os.environ.get("LNOB_BENCH_MIX_USERS", "10,50,100").split(",")]
+MIX_USERS = [int(n) for n in os.environ.get("LNOB_BENCH_MIX_USERS", "10,50,100").split(",")
+             if n.strip()]
 
 
 def load() -> str:
@@ -156,11 +159,17 @@ def main() -> None:
                       f"baseline form page in the same run")
             print(f"  goal ≥ 200 req/s, p99 ≤ 200 ms: "
                   f"{'met' if r['rps'] >= 200 and r['p99'] <= 200 else 'NOT met'}")
+            g = run("give", PUBLIC_USERS, server, cluster, folder, bench_env)
+            show("public POST /give/", g)
+            print(f"  /give/ against /report/ in the same run: "
+                  f"{g['rps'] / r['rps'] if r['rps'] else 0:.2f}× the req/s, "
+                  f"p99 {g['p99']:.0f} vs {r['p99']:.0f} ms")
             for users in MIX_USERS:
                 r = run("mix", users, server, cluster, folder, bench_env)
                 show("signed-in mix", r)
-            print(f"  goal at 100 users p95 ≤ 500 ms, 0 errors: "
-                  f"{'met' if r['p95'] <= 500 and r['errors'] == 0 else 'NOT met'}")
+            if MIX_USERS:
+                print(f"  goal at 100 users p95 ≤ 500 ms, 0 errors: "
+                      f"{'met' if r['p95'] <= 500 and r['errors'] == 0 else 'NOT met'}")
         finally:
             if server is not None:
                 server.stop()

@@ -1,11 +1,13 @@
 """Locust users for ``python -m benchmarks.load`` (issue 21, "speed for a
-country"). Two scenarios, chosen by ``LNOB_BENCH_SCENARIO``:
+country"). Four scenarios, chosen by ``LNOB_BENCH_SCENARIO``:
 
 - ``public``: anonymous ``POST /report/``, each user from its own fake client
   address (``X-Forwarded-For``; the server trusts 127.0.0.1 as its proxy), so
   the per-client limit of public reports does not cap the run;
 - ``baseline``: anonymous ``GET /report/`` (the form: no database work), the
   same run's baseline of CPU per request;
+- ``give``: anonymous ``POST /give/`` (an offer of time in ต.เกาะเต่า), the
+  same way (issue 17);
 - ``mix``: the signed-in mix — officers searching and opening persons and
   cases, coordinators on the home inbox, volunteers logging visits, the
   analyst on the dashboards.
@@ -240,10 +242,36 @@ class FormReader(HttpUser):
         self.client.get("/report/", name="GET /report/ (baseline)")
 
 
-if SCENARIO == "public":
+class PublicGiver(HttpUser):
+    wait_time = between(0, 0)
+
+    def on_start(self) -> None:
+        self.client.get("/give/", name="GET /give/")
+        self.token = self.client.cookies.get("csrftoken", "")
+        ready(self)
+
+    @task
+    def give(self) -> None:
+        with self.client.post("/give/", {
+                "csrfmiddlewaretoken": self.token, "kind": "time",
+                "place": "เกาะเต่า เกาะพะงัน", "skills": ["visiting", "cooking"],
+                "when": "เสาร์-อาทิตย์", "giver_kind": "person",
+                "giver_name": "สมใจ " + random.choice(SURNAMES),
+                "giver_phone": "0812345678", "consent": "on"},
+                headers={"X-Forwarded-For": fake_address(), "Referer": self.host + "/give/"},
+                allow_redirects=False,
+                catch_response=True, name="POST /give/") as r:
+            if r.status_code != 302:
+                r.failure(f"status {r.status_code}")
+
+
+PUBLIC_SCENARIOS = {"public": PublicReporter, "give": PublicGiver, "baseline": FormReader}
+if SCENARIO in PUBLIC_SCENARIOS:
     Officer.weight = Coordinator.weight = Volunteer.weight = Analyst.weight = 0
-    del Officer, Coordinator, Volunteer, Analyst, FormReader
-elif SCENARIO == "baseline":
-    del Officer, Coordinator, Volunteer, Analyst, PublicReporter
+    del Officer, Coordinator, Volunteer, Analyst
+    for _name, _user in PUBLIC_SCENARIOS.items():
+        if _name != SCENARIO:
+            del globals()[_user.__name__]
+    del _name, _user  # locust takes every User class it finds in the module
 else:
-    del PublicReporter, FormReader
+    del PublicReporter, PublicGiver, FormReader

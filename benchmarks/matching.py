@@ -9,7 +9,8 @@ Ratchasima, 30) with 200,000 people. No database.
 Smaller: LNOB_BENCH_MATCH_PEOPLE=100000 (volunteers and networks follow at 1/5
 and 6/100), LNOB_BENCH_MATCH_PROVINCE_PEOPLE=20000; LNOB_BENCH_MATCH_WORKERS
 (default 2) processes solve independent blocks; LNOB_BENCH_MATCH_COUNTRY=0 skips
-the country (minutes) and runs only the province.
+the country (minutes) and runs only the province. LNOB_BENCH_MATCH_WEIGHTS=0
+skips the province solved again with caseload weights (issue #15, decision 0017).
 
 Issue #15: 5 % of the people are urgent; current care is fixed (the default).
 After "accept all" (every placement applied) it counts volunteers and networks
@@ -21,6 +22,8 @@ its workers, sampled every 0.2 s (``/proc``).
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import os
 import resource
 import threading
@@ -40,6 +43,7 @@ PEOPLE = int(os.environ.get("LNOB_BENCH_MATCH_PEOPLE", "1000000"))
 PROVINCE_PEOPLE = int(os.environ.get("LNOB_BENCH_MATCH_PROVINCE_PEOPLE", "200000"))
 WORKERS = int(os.environ.get("LNOB_BENCH_MATCH_WORKERS", "2"))
 COUNTRY = os.environ.get("LNOB_BENCH_MATCH_COUNTRY", "1") != "0"
+WEIGHTS = os.environ.get("LNOB_BENCH_MATCH_WEIGHTS", "1") != "0"
 PROVINCE = "30"  # Nakhon Ratchasima: the most subdistricts
 
 # The national need codes (lnob.registry.taxonomy), how often people have each,
@@ -235,20 +239,31 @@ def accept_all(problem: Problem, result: Result) -> dict[str, int]:
     c = compile_problem(problem)
     vi = result.volunteer_index
     placed = vi >= 0
-    load = np.bincount(vi[placed], minlength=c.m)
-    kept = np.bincount(vi[placed & result.fixed], minlength=c.m) if result.fixed is not None \
+    # Loads in caseload weight (1 each when the problem has no weights).
+    w = c.p_weight
+    load = np.bincount(vi[placed], weights=w[placed], minlength=c.m)
+    kept = np.bincount(vi[placed & result.fixed], weights=w[placed & result.fixed],
+                       minlength=c.m) if result.fixed is not None \
         else np.zeros(c.m, dtype=np.int64)
     over_v = int(((load > c.v_cap) & (load > kept)).sum())
-    n_load = np.bincount(c.v_net[vi[placed]], minlength=c.n_cap.size)
+    n_load = np.bincount(c.v_net[vi[placed]], weights=w[placed], minlength=c.n_cap.size)
     n_kept = np.bincount(c.v_net, weights=kept, minlength=c.n_cap.size)
     over_n = int(((n_load > c.n_cap) & (n_load > n_kept)).sum())
     had = c.p_cur >= 0
     lost = int((had & (vi != c.p_cur)).sum())
-    # Per volunteer: the least severe non-urgent person they took in this run.
+    # Per volunteer, severity s and weight u: the heaviest non-urgent person of
+    # severity ≤ s and weight ≤ u they took in this run. With weights, a place
+    # the urgent person could have had is one whose holder weighs no more than
+    # they do and frees, with the room left, at least their weight (decision
+    # 0017; without weights: any such holder).
     free_placed = placed & ~(result.fixed if result.fixed is not None else np.zeros_like(placed))
-    weakest = np.full(c.m, 99, dtype=np.int64)
     mask = free_placed & ~c.p_urgent
-    np.minimum.at(weakest, vi[mask], c.p_sev[mask])
+    top = int(w.max()) if w.size else 1
+    heaviest = np.zeros((c.m, 7, top + 1), dtype=np.int64)
+    np.maximum.at(heaviest, (vi[mask], c.p_sev[mask], w[mask]), w[mask])
+    heaviest = np.maximum.accumulate(np.maximum.accumulate(heaviest, axis=1), axis=2)
+    room = c.v_cap - load.astype(np.int64)
+    n_room = c.n_cap - n_load.astype(np.int64)
     loc = locations(c)
     cand = candidates(c, loc)
     urgent_out = np.flatnonzero(~placed & c.p_urgent)
@@ -257,7 +272,10 @@ def accept_all(problem: Problem, result: Result) -> dict[str, int]:
         lo, hi = cand.ptr[loc.of_person[i]], cand.ptr[loc.of_person[i] + 1]
         vols = cand.vol[lo:hi]
         ok = ((c.v_serve[vols] & c.p_needs[i] & c.must) == (c.p_needs[i] & c.must)).all(axis=1)
-        if (weakest[vols[ok]] <= c.p_sev[i]).any():
+        vols = vols[ok]
+        freed = heaviest[vols, c.p_sev[i], w[i]]
+        if ((freed > 0) & (freed + room[vols] >= w[i])
+                & (freed + n_room[c.v_net[vols]] >= w[i])).any():
             violations += 1
     return {"volunteers over capacity": over_v, "networks over capacity": over_n,
             "people who lost their carer": lost,
@@ -357,6 +375,53 @@ def main() -> None:
     print(f"  rebalanced: people moved from their carer {checks['people who lost their carer']:,}"
           f" (asked for); over capacity {checks['volunteers over capacity']:,} volunteers, "
           f"{checks['networks over capacity']:,} networks")
+    if WEIGHTS:
+        del moved, checks       # not counted in the weighted run's peak memory
+        gc.collect()
+        weighted_province(problem, wall, used, tree.peak_mb, result)
+
+
+def with_weights(problem: Problem) -> Problem:
+    """The same people with caseload weights as the product's default rules give
+    them: daily care at severity 3 weighs 2, at 4–5 (bedridden) 3; others 1."""
+    p = problem.people
+    offsets = np.asarray(p.need_offsets)
+    owner = np.repeat(np.arange(len(p)), np.diff(offsets))
+    sev = np.asarray(p.need_severities)
+    daily = np.asarray(p.need_codes) == "daily_care"
+    per_need = np.where(daily & (sev >= 4), 3, np.where(daily & (sev == 3), 2, 1))
+    weights = np.ones(len(p), dtype=np.int64)
+    np.maximum.at(weights, owner, per_need)
+    return Problem(dataclasses.replace(p, weights=weights), problem.volunteers,
+                   problem.networks, problem.must_serve)
+
+
+def weighted_province(problem: Problem, wall: float, used: float, peak: float,
+                      plain: Result) -> None:
+    """Issue #15: capacity in weight units. The same province and capacities,
+    solved with weights (flow in weight units, rounded, room left re-offered),
+    against the unweighted run above."""
+    weighted = with_weights(problem)
+    heavy = np.asarray(weighted.people.weights)
+    print(f"\n  caseload weights (LNOB_BENCH_MATCH_WEIGHTS): {int((heavy == 2).sum()):,} "
+          f"people weigh 2, {int((heavy == 3).sum()):,} weigh 3; same capacities")
+    start, cpu = time.perf_counter(), cpu_s()
+    with TreeMemory() as tree:
+        result = solve(weighted, workers=WORKERS)
+    w_wall, w_used = time.perf_counter() - start, cpu_s() - cpu
+    print(f"  ({load()})")
+    row("  weighted: wall time", w_wall, "s", wall, "unweighted")
+    row("  weighted: CPU time", w_used, "s", used, "unweighted")
+    row("  weighted: peak memory, process tree (sum, sampled)", tree.peak_mb, "MB", peak,
+        "unweighted")
+    row("  weighted: placed", result.placed, "people", plain.placed, "unweighted")
+    s = result.stats
+    gap = result.total_cost - s["lower_bound"]
+    print(f"  weighted: total cost {result.total_cost:,.1f}, lower bound (flow in weight "
+          f"units) {s['lower_bound']:,.1f}: within {gap:,.1f} "
+          f"({100 * gap / max(s['lower_bound'], 1):.4f} %); rounding re-placed "
+          f"{s['repaired']:,.0f} people in {s['rounding_cpu_s']:.2f} s of CPU")
+    print_checks(accept_all(weighted, result))
 
 
 if __name__ == "__main__":

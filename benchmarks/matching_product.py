@@ -5,7 +5,7 @@ Generates the demo's Surat Thani (84, 2,000 people with their casework, as
 ``make demo`` does) in a temporary SQLite database (or PostgreSQL when
 DATABASE_URL is set), runs matching as an officer would, accepts every row
 ("accept all"), and counts what must be 0: volunteers and networks over
-capacity that were not already over before, people who had a carer and lost
+capacity (in caseload weight) that were not already over before, people who had a carer and lost
 it, and urgent people left out while a non-urgent person of the same or lower
 severity, placed by the run, holds a place they could have had. Then the same
 with the whole province rebalanced. LNOB_BENCH_DEMO_PERSONS to change the size.
@@ -38,17 +38,27 @@ def setup() -> None:
 
 
 def loads() -> tuple[dict[int, int], dict[int, int]]:
-    from django.db.models import Count, Q
-
+    """Volunteers and networks over capacity (by how much), counted in caseload
+    weight (issue #15: capacity in weight units; see lnob/matching/weights.py)."""
     from lnob.cases.care import CARING
+    from lnob.cases.models import Case
+    from lnob.matching.weights import case_weights
     from lnob.networks.models import Network, Volunteer
 
-    over_v = {v.pk: v.load - v.capacity for v in Volunteer.objects.annotate(
-        load=Count("cases", filter=Q(cases__status__in=CARING)))
-        if v.load > v.capacity}  # type: ignore[attr-defined]
-    over_n = {n.pk: n.load - n.capacity for n in Network.objects.annotate(
-        load=Count("cases", filter=Q(cases__status__in=CARING)))
-        if n.capacity and n.load > n.capacity}  # type: ignore[attr-defined]
+    rows = list(Case.objects.filter(status__in=CARING).values_list("pk", "volunteer_id",
+                                                                   "network_id"))
+    weight = case_weights(pk for pk, _v, _n in rows)
+    by_v: dict[int, int] = defaultdict(int)
+    by_n: dict[int, int] = defaultdict(int)
+    for pk, vid, nid in rows:
+        if vid is not None:
+            by_v[vid] += weight[pk]
+        if nid is not None:
+            by_n[nid] += weight[pk]
+    over_v = {v.pk: by_v[v.pk] - v.capacity for v in Volunteer.objects.all()
+              if by_v[v.pk] > v.capacity}
+    over_n = {n.pk: by_n[n.pk] - n.capacity for n in Network.objects.all()
+              if n.capacity and by_n[n.pk] > n.capacity}
     return over_v, over_n
 
 
@@ -67,6 +77,8 @@ def urgent_left_out(run: Any) -> int:
     from django.db.models import Max
 
     from lnob.matching.models import RowKind
+    from lnob.matching.services import load_snapshot
+    from lnob.matching.weights import case_weights
     from lnob.networks.models import Volunteer
     from lnob.registry.models import PersonNeed
 
@@ -74,11 +86,17 @@ def urgent_left_out(run: Any) -> int:
     severity = dict(PersonNeed.objects.filter(person__in=[r.case.person_id for r in rows])
                     .values("person_id").annotate(s=Max("severity"))
                     .values_list("person_id", "s"))
-    weakest: dict[int, int] = defaultdict(lambda: 99)
+    weight = case_weights(r.case_id for r in rows)
+    # With caseload weights a place the urgent person could have had is held
+    # by someone who weighs no more and frees, with the room left, their weight
+    # (decision 0017): per volunteer, the (severity, weight) of those it took.
+    taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for r in rows:
         if r.kind in (RowKind.NEW, RowKind.CHANGED) and not r.urgent and r.volunteer_id:
-            weakest[r.volunteer_id] = min(weakest[r.volunteer_id],
-                                          severity.get(r.case.person_id, 1))
+            taken[r.volunteer_id].append((severity.get(r.case.person_id, 1),
+                                          weight.get(r.case_id, 1)))
+    now = load_snapshot(run.scope_code)
+    room = {v.pk: v.capacity - now.get(f"v{v.pk}", 0) for v in Volunteer.objects.all()}
     covers: dict[str, set[int]] = defaultdict(set)
     for vid, sd in Volunteer.subdistricts.through.objects.values_list("volunteer_id",
                                                                       "subdistrict_id"):
@@ -95,9 +113,10 @@ def urgent_left_out(run: Any) -> int:
         if r.kind != RowKind.UNPLACED or not r.urgent:
             continue
         needs = set(r.case.person.needs.values_list("need__code", flat=True))
+        sev, w = severity.get(r.case.person_id, 1), weight.get(r.case_id, 1)
         for vid in covers[r.case.subdistrict_id]:
-            if (needs & must) <= served[vid] and weakest[vid] <= severity.get(
-                    r.case.person_id, 1):
+            if (needs & must) <= served[vid] and any(
+                    s <= sev and u <= w and u + room.get(vid, 0) >= w for s, u in taken[vid]):
                 count += 1
                 break
     return count
@@ -123,8 +142,11 @@ def one_run(officer: Any, rebalance: list[str]) -> None:
           f" {f['cases']:,} cases, {f['kept']:,} kept, {f['placed']:,} placed, "
           f"{f['unplaced']:,} unplaced, {f['warning_count']:,} left out; "
           f"{solve_s:.1f} s to run (load average {os.getloadavg()[0]:.1f})")
-    print(f"  accept all: {outcome['accepted']:,} accepted, {outcome['failed']:,} refused "
-          f"({accept_s:.1f} s)")
+    print(f"  accept all: {outcome['accepted']:,} accepted, {outcome['failed']:,} refused, "
+          f"{outcome.get('released', 0):,} released by a rebalancing chain ({accept_s:.1f} s)")
+    for note in run.rows.filter(decision="failed").values_list("decision_note",
+                                                                 flat=True)[:5]:
+        print(f"    refused: {note}")
     new_over_v = sum(1 for v, n in over_v.items() if n > over_v0.get(v, 0))
     new_over_n = sum(1 for v, n in over_n.items() if n > over_n0.get(v, 0))
     print(f"  volunteers over capacity: {len(over_v0):,} before, {len(over_v):,} after "

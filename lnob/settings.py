@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "lnob.imports",
     "lnob.cases",
     "lnob.coverage",
+    "lnob.giving",
     "lnob.matching",
     "lnob.learning",
     "lnob.dedup",
@@ -170,6 +171,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lnob.web.middleware.SavedMessageMiddleware",  # after it: runs first on the way out
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "lnob.core.middleware.SecondFactorMiddleware",
@@ -348,6 +350,11 @@ NODE_MODULES = BASE_DIR / "node_modules"
 # node_modules at set-up; none is committed.
 STATICFILES_DIRS = [
     ("vendor/sarabun", NODE_MODULES / "@fontsource" / "sarabun" / "files"),
+    # The offline page (docs/offline.md): idb's UMD build, Workbox's modules.
+    ("vendor/idb", NODE_MODULES / "idb" / "build"),
+    *(("vendor/workbox", NODE_MODULES / name / "build") for name in (
+        "workbox-sw", "workbox-core", "workbox-routing", "workbox-strategies",
+        "workbox-precaching")),
 ]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
@@ -425,3 +432,21 @@ IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, 1024)
 # Files with up to this many data rows are checked right away, larger ones by the worker.
 IMPORT_INLINE_ROWS = _env_int("IMPORT_INLINE_ROWS", 5000, 1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+
+def _env_json(name: str, default: object) -> object:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    import json
+
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {exc}") from None
+
+
+# The next visit proposed after a visit, per province ("" for the others):
+# days, fewer by severity and for urgent cases (lnob/cases/visit_rules.py, docs/cases.md).
+NEXT_VISIT_RULES = _env_json("LNOB_NEXT_VISIT_RULES", {
+    "": {"days": 30, "by_severity": {"3": 14, "4": 7}, "urgent": 7}})

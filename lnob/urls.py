@@ -12,6 +12,7 @@ urlpatterns = [
     path("capacity/", include("lnob.networks.urls")),
     path("imports/", include("lnob.imports.urls")),
     path("", include("lnob.cases.intake.urls")),
+    path("", include("lnob.giving.urls")),  # /give/ (public) and /giving/
     path("cases/", include("lnob.cases.urls")),
     path("forums/", include("lnob.cases.forums.urls")),
     path("transfers/", include("lnob.cases.transfers.urls")),

@@ -11,6 +11,7 @@ from lnob.api.coverage import router as coverage_router
 from lnob.api.dedup import router as dedup_router
 from lnob.api.forums import router as forums_router
 from lnob.api.geo import router as geo_router
+from lnob.api.giving import router as giving_router
 from lnob.api.learning import router as learning_router
 from lnob.api.matching import router as matching_router
 from lnob.api.me import router as me_router
@@ -61,4 +62,5 @@ api.add_router("/coverage", coverage_router)
 api.add_router("/matching", matching_router)
 api.add_router("/learning", learning_router)
 api.add_router("/duplicates", dedup_router)
+api.add_router("/giving", giving_router)
 api.add_router("", networks_router)  # /networks, /volunteers, /funds, /committees

@@ -1,20 +1,25 @@
 """Cases over the API: the same workflow, scoping and audit as the pages."""
 
 import datetime
+import uuid
 from typing import Any, cast
 
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import CursorPagination, paginate
 
 from lnob.cases import workflow as wf
 from lnob.cases.access import READERS, case_for, cases_visible_to, next_steps
-from lnob.cases.care import visit_log
+from lnob.cases.care import visit_log, visit_sync
 from lnob.cases.models import Case, Visit
+from lnob.cases.offline import my_people, my_report_areas
 from lnob.cases.services import CaseChanged, case_open, case_step
 from lnob.core import audit
 from lnob.core.access import grants_of
+from lnob.core.errors import Conflict
 from lnob.core.models import AuditAction, User
 from lnob.core.schema_types import IsoDate
 from lnob.registry.access import EDITORS, person_for
@@ -106,6 +111,51 @@ def cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
     return qs
 
 
+class MyNeedOut(Schema):
+    id: int
+    name: str
+
+
+class MyPersonOut(Schema):
+    case_id: int
+    version: int
+    status: str
+    status_label: str
+    urgent: bool
+    person_id: int
+    name: str
+    village: str
+    subdistrict: str
+    next_visit_due: IsoDate | None
+    overdue: bool
+    needs: list[MyNeedOut]
+
+
+class MyAreaOut(Schema):
+    code: str
+    name: str
+
+
+class MineOut(Schema):
+    username: str
+    at: datetime.datetime
+    people: list[MyPersonOut]
+    report_areas: list[MyAreaOut]
+
+
+@router.get("/mine", response=MineOut)
+def cases_mine(request: HttpRequest) -> dict[str, Any]:
+    """The people the volunteer cares for (their assigned cases in care or
+    waiting for a first visit, most due first) and the subdistricts they may
+    report in: what the phone keeps to work offline (docs/offline.md)."""
+    user = _reader(request)
+    people = my_people(user)
+    audit.record(AuditAction.VIEW, request=request, object_type="cases.case_list",
+                 detail={"via": "api", "mine": True, "cases": [p.case_id for p in people]})
+    return {"username": user.get_username(), "at": timezone.now(), "people": people,
+            "report_areas": my_report_areas(user)}
+
+
 @router.get("/{case_id}", response=CaseDetailOut)
 def case(request: HttpRequest, case_id: int) -> Case:
     user = _reader(request)
@@ -159,6 +209,9 @@ class VisitOut(Schema):
     next_visit_on: IsoDate | None
     volunteer_id: int | None
     needs: list[VisitNeedOut]
+    flag: str = Field(..., description="case_closed: sent from a phone after the case "
+                                       "was closed; kept, not counted as care")
+    client_key: uuid.UUID | None
 
     @staticmethod
     def resolve_needs(obj: Visit) -> list[Any]:
@@ -171,6 +224,10 @@ class VisitIn(Schema):
     next_visit_on: IsoDate | None = None
     needs: dict[int, str] = Field({}, description="need id → better, same, worse, met")
     version: int = Field(..., description="the case version you read; a newer one → 409")
+    client_key: uuid.UUID | None = Field(
+        None, description="a UUID the client makes once per visit (idempotency key): "
+                          "sending it again answers the same visit (200), never a "
+                          "second one; a case closed meanwhile keeps the visit, flagged")
 
 
 @router.get("/{case_id}/visits", response=list[VisitOut])
@@ -181,17 +238,21 @@ def case_visits(request: HttpRequest, case_id: int) -> Any:
     return found.visits.prefetch_related("needs")
 
 
-@router.post("/{case_id}/visits", response={201: VisitOut, 409: dict})
+@router.post("/{case_id}/visits", response={200: VisitOut, 201: VisitOut, 409: dict})
 def case_visit_create(request: HttpRequest, case_id: int, payload: VisitIn) -> Any:
     user = _reader(request)
     found = case_for(user, case_id)
+    fields: dict[str, Any] = {
+        "visited_on": payload.visited_on, "done": payload.done, "changes": payload.needs,
+        "next_visit_on": payload.next_visit_on, "expected_version": payload.version,
+        "request": request}
     try:
-        visit = visit_log(actor=user, case=found, visited_on=payload.visited_on,
-                          done=payload.done, changes=payload.needs,
-                          next_visit_on=payload.next_visit_on,
-                          expected_version=payload.version, request=request)
-    except CaseChanged:
-        return Status(409, CONFLICT)
-    except PermissionError as exc:
-        raise HttpError(403, "Only the case's carers log its visits.") from exc
-    return Status(201, visit)
+        if payload.client_key is None:
+            return Status(201, visit_log(actor=user, case=found, **fields))
+        visit, created = visit_sync(actor=user, case=found, client_key=payload.client_key,
+                                    **fields)
+    except CaseChanged as exc:
+        raise Conflict("conflict", gettext_lazy(
+            "This case changed since you read it (another visit, a new carer or a new "
+            "step). Check the case, then send the visit again."), field="version") from exc
+    return Status(201 if created else 200, visit)

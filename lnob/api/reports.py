@@ -3,9 +3,11 @@ reports with a token; the public may file one and check its stage without."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, cast
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -38,6 +40,10 @@ class PublicReportIn(Schema):
 class FiledReportIn(PublicReportIn):
     citizen_id: str = Field("", max_length=30)
     phone: str = Field("", max_length=20)
+    client_key: uuid.UUID | None = Field(
+        None, description="a UUID the client makes once per report (idempotency key): "
+                          "sending it again answers the same case (200), never a second "
+                          "person")
 
 
 class FiledReportOut(Schema):
@@ -59,26 +65,33 @@ class StageOut(Schema):
 
 
 def _report(payload: PublicReportIn) -> intake.Report:
-    return intake.Report(**payload.dict())
+    return intake.Report(**payload.dict(exclude={"client_key"}))
 
 
 def _too_many() -> HttpError:
     return HttpError(429, "Too many requests from your address in the last hour.")
 
 
-@router.post("", response={201: FiledReportOut})
+@router.post("", response={200: FiledReportOut, 201: FiledReportOut})
 def report_create(request: HttpRequest, payload: FiledReportIn) -> Status:
     if not grants_of(request.user, REPORTER_ROLES):
         raise HttpError(403, "Your role does not file reports.")
+    actor = cast(User, request.user)
+    created = True
     try:
-        case = intake.report_file(actor=cast(User, request.user), report=_report(payload),
-                                  request=request)
+        if payload.client_key is None:
+            case = intake.report_file(actor=actor, report=_report(payload), request=request)
+        else:
+            case, created = intake.report_sync(actor=actor, report=_report(payload),
+                                               client_key=payload.client_key, request=request)
     except PermissionError as exc:
-        raise HttpError(403, "This subdistrict is outside the areas you work in.") from exc
-    queue_hidden_matches(case.person, user=request.user)
-    return Status(201, {"id": case.pk, "reference": case.reference, "status": case.status,
-                        "urgent": case.urgent, "coverage_hole": case.coverage_hole,
-                        "routed_network_ids": [n.pk for n in case.routed_networks.all()]})
+        raise HttpError(403, _("This subdistrict is outside the areas you work in.")) from exc
+    if created:
+        queue_hidden_matches(case.person, user=request.user)
+    return Status(201 if created else 200, {
+        "id": case.pk, "reference": case.reference, "status": case.status,
+        "urgent": case.urgent, "coverage_hole": case.coverage_hole,
+        "routed_network_ids": [n.pk for n in case.routed_networks.all()]})
 
 
 @router.post("/public", response={201: PublicReportOut}, auth=None)
@@ -127,5 +140,7 @@ def inbox(request: HttpRequest) -> list[dict[str, Any]]:
                  detail={"via": "api", **{s.key: [r.pk for r in s.rows] for s in sections}})
     return [{"key": s.key, "title": str(s.title), "count": s.count, "rows": [
         {"id": r.pk, "urgent": getattr(r, "urgent", False),
-         "label": (r.case.person.full_name if not isinstance(r, Case) else r.person.full_name)}
+         "label": (r.person.full_name if isinstance(r, Case) else
+                   str(r.inbox_label) if hasattr(r, "inbox_label") else
+                   r.case.person.full_name)}
         for r in s.rows]} for s in sections]

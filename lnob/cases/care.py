@@ -4,11 +4,12 @@ capacity, needs served) and the visits that follow it."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +17,9 @@ from django.utils.translation import gettext as _
 from lnob.cases import workflow as wf
 from lnob.cases.access import roles_on
 from lnob.cases.events import CaseChanged, case_event_record
-from lnob.cases.models import Case, NeedChange, Visit, VisitNeed
+from lnob.cases.models import Case, NeedChange, Visit, VisitFlag, VisitNeed
 from lnob.core.access import covers
+from lnob.core.errors import Conflict, NotAllowed
 from lnob.core.models import User
 from lnob.networks.models import Network, Volunteer
 
@@ -116,15 +118,23 @@ def over_capacity(network_id: int | None, volunteer_id: int | None,
 @transaction.atomic
 def visit_log(*, actor: User, case: Case, visited_on: datetime.date, done: str,
               changes: dict[int, str] | None = None, next_visit_on: datetime.date | None = None,
-              expected_version: int, request: Any = None) -> Visit:
+              expected_version: int, request: Any = None,
+              client_key: uuid.UUID | None = None) -> Visit:
     """Records a visit. The first visit of an assigned case starts care; the
-    next visit date becomes the case's due date (overdue when it passes)."""
+    next visit date becomes the case's due date (overdue when it passes).
+
+    ``client_key`` is the phone's key for a visit it kept offline (see
+    ``visit_sync``). Such a visit reaching a case that left care meanwhile
+    (closed, a duplicate, sent back) is kept and flagged ``case_closed`` — what
+    a volunteer recorded is never lost — without moving the case or its due
+    date; the case's history shows it to the coordinators."""
     # The coordinators and officers of the area, or the volunteer caring.
     if not (covers(actor, case.area_code) and roles_on(actor, case) & wf.MANAGERS) \
             and not _is_carer(actor, case):
-        raise PermissionError("not a carer of this case")
+        raise NotAllowed("not_carer", _("Only the case's carers log its visits."))
+    kept_late = client_key is not None and case.status not in CARING
     errors: dict[str, str] = {}
-    if case.status not in CARING:
+    if case.status not in CARING and not kept_late:
         errors["case"] = _("Visits are logged on a case that is assigned or in care; "
                            "this case is “%(status)s”.") % {"status": case.get_status_display()}
     today = timezone.localdate()
@@ -146,20 +156,64 @@ def visit_log(*, actor: User, case: Case, visited_on: datetime.date, done: str,
     if errors:
         raise ValidationError(errors)
     before = case.status
-    target = wf.IN_CARE
-    if Case.objects.filter(pk=case.pk, version=expected_version).update(
-            status=target, next_visit_due=next_visit_on, version=F("version") + 1) != 1:
-        raise CaseChanged
-    case.refresh_from_db()
+    if kept_late:
+        # The case moved on while the phone was offline: the visit is kept as
+        # it was recorded; the case keeps its status, version and due date.
+        case.refresh_from_db()
+        flag: str = VisitFlag.CASE_CLOSED
+        action = "visit_late"
+    else:
+        if Case.objects.filter(pk=case.pk, version=expected_version).update(
+                status=wf.IN_CARE, next_visit_due=next_visit_on,
+                version=F("version") + 1) != 1:
+            raise CaseChanged
+        case.refresh_from_db()
+        flag = ""
+        action = "visit"
     visit = Visit.objects.create(case=case, visited_on=visited_on, done=done.strip(),
                                  next_visit_on=next_visit_on, actor=actor,
-                                 volunteer=case.volunteer if _is_carer(actor, case) else None)
+                                 volunteer=case.volunteer if _is_carer(actor, case) else None,
+                                 client_key=client_key, flag=flag)
     VisitNeed.objects.bulk_create(VisitNeed(visit=visit, need_id=n, change=c)
                                   for n, c in changes.items())
-    case_event_record(case, actor, "visit", before, done.strip()[:500], request=request,
+    case_event_record(case, actor, action, before, done.strip()[:500], request=request,
                       visit=visit.pk, visited_on=visited_on.isoformat(),
-                      next_visit_on=next_visit_on.isoformat() if next_visit_on else None)
+                      next_visit_on=next_visit_on.isoformat() if next_visit_on else None,
+                      **({"flag": flag, "offline": True} if flag else
+                         {"offline": True} if client_key else {}))
     return visit
+
+
+def visit_replay(*, actor: User, case: Case, client_key: uuid.UUID) -> Visit | None:
+    """The visit already recorded under the phone's key, or None. A key used
+    by someone else or on another case is a conflict (never that visit)."""
+    found = Visit.objects.filter(client_key=client_key).first()
+    if found is None:
+        return None
+    if found.case_id != case.pk or found.actor_id != actor.pk:
+        raise Conflict("key_used", _("This key was already used for another visit: "
+                                     "nothing was recorded. Send the visit again."),
+                       field="client_key")
+    return found
+
+
+def visit_sync(*, actor: User, case: Case, client_key: uuid.UUID,
+               **fields: Any) -> tuple[Visit, bool]:
+    """The phone's door: a visit kept offline, sent once or many times (a
+    retry after a lost answer), is recorded exactly once. Answers the visit and
+    whether this call recorded it (False: a replay of the same key)."""
+    found = visit_replay(actor=actor, case=case, client_key=client_key)
+    if found is not None:
+        return found, False
+    try:
+        return visit_log(actor=actor, case=case, client_key=client_key, **fields), True
+    except (IntegrityError, CaseChanged):
+        # Two sends of the same key at once: the unique key (or the case's
+        # version, which the first one moved on) decided; its visit is the answer.
+        found = visit_replay(actor=actor, case=case, client_key=client_key)
+        if found is None:
+            raise
+        return found, False
 
 
 def _is_carer(actor: User, case: Case) -> bool:

@@ -18,7 +18,7 @@ class CaseChanged(Exception):
 
 
 def case_event_record(case: Case, actor: User | None, action: str, before: str, note: str = "",
-                      request: Any = None, person_status: str | None = None,
+                      request: Any = None, person_status: object = None,
                       **detail: Any) -> None:
     """Records one step of ``case`` from ``before``: the case's history, the
     person's mirrored status, the areas changed and the audit row — in the

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +19,7 @@ from lnob.cases import workflow as wf
 from lnob.cases.access import READERS, cases_visible_to
 from lnob.cases.models import AgendaItem, Case
 from lnob.core.access import grants_of
+from lnob.core.roles import Role
 
 SHOWN = 10  # rows per section; the count says how many there are
 
@@ -77,3 +78,14 @@ def case_counts(user: Any) -> dict[str, int]:
     conditions = _conditions()
     return cases_visible_to(user).aggregate(**{
         key: Count("pk", filter=condition) for key, (_title, condition) in conditions.items()})
+
+
+def my_people(user: Any) -> QuerySet[Case]:
+    """A volunteer's people: the open cases they care for, what is due first
+    (no next visit date set counts as due now, then overdue, then the soonest)."""
+    if not grants_of(user, [Role.VOLUNTEER]):
+        return Case.objects.none()
+    return (cases_visible_to(user)
+            .filter(volunteer__user=user, status__in=(wf.ASSIGNED, wf.IN_CARE))
+            .select_related("person", "subdistrict", "person__village")
+            .order_by(F("next_visit_due").asc(nulls_first=True), "-urgent", "id"))

@@ -171,6 +171,8 @@ def case_step(*, actor: User, case: Case, action: str, expected_version: int, no
             changes["duplicate_of"] = duplicate_of
     full: list[str] = []
     override_reason = ""
+    if action == "release":     # the case has no carer any more
+        changes.update(network_id=None, volunteer_id=None)
     if "assignee" in step.needs:
         from lnob.cases.care import over_capacity  # care builds on this module
 

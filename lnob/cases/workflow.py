@@ -39,6 +39,9 @@ STEPS: dict[str, Step] = {
     "assign": Step(frozenset({VERIFIED, ASSIGNED, IN_CARE}), ASSIGNED, MANAGERS,
                    frozenset({"assignee"})),
     "start_care": Step(frozenset({ASSIGNED}), IN_CARE, MANAGERS | {VOLUNTEER}),
+    # The carer lets the case go (e.g. matching gives the place to someone more
+    # pressing when the officer asked to rebalance): back to waiting for a carer.
+    "release": Step(frozenset({ASSIGNED, IN_CARE}), VERIFIED, MANAGERS, frozenset({"note"})),
     "close": Step(frozenset({VERIFIED, ASSIGNED, IN_CARE}), CLOSED, MANAGERS,
                   frozenset({"reason"})),
     "reopen": Step(frozenset({CLOSED}), VERIFIED, MANAGERS, frozenset({"note"})),

@@ -308,13 +308,14 @@ def _coverage(model: type[Network] | type[Volunteer], chunk: list[str] | None,
     """Active givers covering the chunk's subdistricts (or all), with every
     subdistrict each one covers (its share of capacity depends on them all)."""
     owner = f"{model._meta.model_name}_id"
-    by_sd = model.subdistricts.through.objects.filter(**{f"{model._meta.model_name}__active": True})
-    by_village = Network.villages.through.objects.filter(network__active=True)
+    active = {f"{model._meta.model_name}__active": True}
+    by_sd = model.subdistricts.through.objects.filter(**active)
+    by_village = model.villages.through.objects.filter(**active)   # a village: its subdistrict
     if chunk is not None:
         ids = set(by_sd.filter(subdistrict_id__in=chunk).values_list(owner, flat=True))
         if with_villages:
             ids |= set(by_village.filter(village__subdistrict_id__in=chunk)
-                       .values_list("network_id", flat=True))
+                       .values_list(owner, flat=True))
         id_lists: list[list[int] | None] = list(batches(sorted(ids), CHUNK))
     else:
         id_lists = [None]
@@ -324,9 +325,9 @@ def _coverage(model: type[Network] | type[Volunteer], chunk: list[str] | None,
         for giver, code in by_sd.filter(**scope).values_list(owner, "subdistrict_id"):
             covered[giver].add(code)
         if with_villages:
-            scope = {} if ids_chunk is None else {"network_id__in": ids_chunk}
+            scope = {} if ids_chunk is None else {f"{owner}__in": ids_chunk}
             for giver, code in by_village.filter(**scope).values_list(
-                    "network_id", "village__subdistrict_id"):
+                    owner, "village__subdistrict_id"):
                 covered[giver].add(code)
     return covered
 
@@ -372,7 +373,7 @@ def _networks(rows: dict[str, Row], chunk: list[str] | None) -> None:
 
 
 def _volunteers(rows: dict[str, Row], chunk: list[str] | None) -> None:
-    covered = _coverage(Volunteer, chunk, with_villages=False)
+    covered = _coverage(Volunteer, chunk, with_villages=True)
     ids = sorted(covered)
     info: dict[int, tuple[int, bool]] = {}
     parts: list[list[int] | None] = [None] if chunk is None else list(batches(ids, CHUNK))

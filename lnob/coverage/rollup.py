@@ -150,11 +150,15 @@ def district_distinct(districts: list[str] | None) -> Distinct:
         for district, _network, lead in nets:
             out[district]["networks"] += 1
             out[district]["lead_networks"] += int(lead)
-        for district, n in (Volunteer.subdistricts.through.objects.filter(
-                volunteer__active=True, **scope("subdistrict__district_id")).order_by()
-                .values_list("subdistrict__district_id")
-                .annotate(n=Count("volunteer_id", distinct=True))):
-            out[district]["volunteers"] = n
+        vols: set[tuple[str, int]] = set()     # by a subdistrict or a village
+        vols.update(Volunteer.subdistricts.through.objects.filter(
+            volunteer__active=True, **scope("subdistrict__district_id")).values_list(
+            "subdistrict__district_id", "volunteer_id").distinct())
+        vols.update(Volunteer.villages.through.objects.filter(
+            volunteer__active=True, **scope("village__subdistrict__district_id")).values_list(
+            "village__subdistrict__district_id", "volunteer_id").distinct())
+        for district, _volunteer in vols:
+            out[district]["volunteers"] += 1
         wanted = None if part is None else set(part)
         provinces = None if part is None else sorted({d[:2] for d in part})
         for model, name in ((Fund, "funds"), (Committee, "committees")):

@@ -12,7 +12,9 @@ from django.conf import settings
 from django.contrib.staticfiles.finders import BaseFinder
 from django.core.files.storage import FileSystemStorage
 
-FILES = {"vendor/echarts/echarts.min.js": ("echarts", "dist", "echarts.min.js")}
+FILES = {"vendor/echarts/echarts.min.js": ("echarts", "dist", "echarts.min.js"),
+         # htmx: the place suggestions of the report forms (issue 16).
+         "vendor/htmx/htmx.min.js": ("htmx.org", "dist", "htmx.min.js")}
 
 
 class NodeModulesFinder(BaseFinder):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -47,6 +47,7 @@ from lnob.coverage.tables import (
 )
 from lnob.exports.responses import download, export_format, filename
 from lnob.geo import selectors as geo
+from lnob.geo.models import Subdistrict
 from lnob.networks.access import VOLUNTEER_READERS
 from lnob.networks.models import Network, Volunteer
 
@@ -298,6 +299,11 @@ def _subdistrict_parts(request: HttpRequest, code: str) -> dict[str, Any]:
     if covers(request.user, code, FORUM_ROLES):
         parts["forums"] = list(Forum.objects.filter(subdistrict_id=code).select_related(
             "organiser").order_by("-held_on")[:50])
+    # The giving side (issue 17), read through the reverse relation Subdistrict.offers:
+    # coverage sits below lnob.giving and never imports it.
+    parts["giving"] = Subdistrict.objects.filter(code=code).aggregate(
+        n_offers=Count("offers"), n_givers=Count("offers__giver_phone", distinct=True),
+        n_accepted=Count("offers", filter=Q(offers__status__in=("accepted", "used"))))
     rounds = SearchRound.objects.filter(subdistrict_id=code)
     parts["search_round_count"] = rounds.count()
     parts["may_record_search"] = may_record_search(request.user, code)

@@ -18,6 +18,12 @@ from lnob.core import audit
 from lnob.core.access import covers, requires_roles
 from lnob.core.i18n import thai_active
 from lnob.core.models import AuditAction, User
+from lnob.exports.columns import (
+    NETWORK_COLUMNS,
+    PERSON_COLUMNS,
+    VOLUNTEER_COLUMNS,
+    Column,
+)
 from lnob.geo.choice import province_codes
 from lnob.geo.models import Province
 from lnob.imports import services, tasks
@@ -98,11 +104,35 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(AuditAction.VIEW, request=request, obj=job, area_code=job.province_code)
     working = job.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
     job.done_rows = services.rows_written(job)
+    names = column_names(job.kind)
     return render(request, "imports/import_detail.html", {
         "job": job, "working": working, "can_decide": job.status == ImportStatus.CHECKED,
         "can_retry": job.retryable,
         "outside_message": match_outside_area(),
+        # Columns named as the file's header row names them, in the page's language.
+        "errors": [e | {"column": names.get(e.get("column", ""), e.get("column", ""))}
+                   for e in job.errors],
+        "warnings": [e | {"column": names.get(e.get("column", ""), e.get("column", ""))}
+                     for e in (job.outcomes or {}).get("warnings", [])],
     })
+
+
+# Error keys that are not a column of the export (the file may have either).
+COLUMN_ALIASES = {"subdistrict": "subdistrict_code", "village": "village_number"}
+
+
+def column_names(kind: str) -> dict[str, str]:
+    """Column key → its header (Thai on Thai pages) for an import of ``kind``."""
+    by_kind: dict[str, tuple[Column, ...]] = {
+        ImportKind.PERSONS: PERSON_COLUMNS, ImportKind.NETWORKS: NETWORK_COLUMNS,
+        ImportKind.VOLUNTEERS: VOLUNTEER_COLUMNS}
+    columns = by_kind.get(kind, ())
+    thai = thai_active()
+    names = {c.key: c.th if thai else c.en for c in columns}
+    for alias, key in COLUMN_ALIASES.items():
+        if alias not in names and key in names:
+            names[alias] = names[key]
+    return names
 
 
 @requires_roles(*IMPORTERS)

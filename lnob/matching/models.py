@@ -25,6 +25,10 @@ class MatchingRun(AreaRun):
     error = models.JSONField(default=dict, blank=True)  # field, record, messages th/en
     # What else the run was asked: {"rebalance": [area codes], "must_serve": [need codes]}.
     options = models.JSONField(default=dict, blank=True)
+    # Just after its rows were last accepted: each carer's caseload weight
+    # ({"v<pk>" | "n<pk>": weight}); the next run's page compares with it.
+    accepted_loads = models.JSONField(default=dict, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(AreaRun.Meta):
         verbose_name = _("matching run")
@@ -96,10 +100,13 @@ class ProposalRow(models.Model):
 
 class ProvinceRules(models.Model):
     """A province's matching rules, kept as data: the needs a carer must serve
-    (the others stay weights)."""
+    (the others stay weights) and the caseload weights of its cases."""
 
     province_code = models.CharField(_("province"), max_length=2, unique=True)
     must_serve = models.JSONField(_("needs that must be served"), default=list, blank=True)
+    # How much of a carer's capacity a case takes, by severity and need (see
+    # lnob/matching/weights.py); empty: the default rules.
+    case_weights = models.JSONField(_("caseload weights"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("matching rules of a province")

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +36,7 @@ from lnob.matching.models import (
     RowKind,
     RunStatus,
 )
+from lnob.matching.weights import carer_load, case_weights, province_rules, weight_of
 from lnob.networks.models import Network, Volunteer
 from lnob.registry.models import PersonNeed
 
@@ -94,36 +95,72 @@ def run_start(*, actor: User | None, scope_code: str, params: dict[str, Any] | N
     return run
 
 
-def carer_loads(run: MatchingRun) -> list[dict[str, Any]]:
-    """Per carer the run would change: people they care for now, after the run's
-    pending (undecided) new and changed rows, and their capacity."""
-    pending = run.rows.filter(kind__in=(RowKind.NEW, RowKind.CHANGED), decision="")
-    gain: dict[tuple[str, int], int] = defaultdict(int)
-    for vid, nid in pending.values_list("volunteer_id", "network_id"):
-        if vid is not None:
-            gain[("volunteer", vid)] += 1
-        elif nid is not None:
-            gain[("network", nid)] += 1
-    for vid in pending.filter(kind=RowKind.CHANGED, previous_volunteer__isnull=False) \
-            .values_list("previous_volunteer_id", flat=True):
-        gain[("volunteer", vid)] -= 1
+def load_snapshot(scope_code: str) -> dict[str, int]:
+    """The caseload weight each carer of the area carries now: ``v<pk>`` for a
+    volunteer, ``n<pk>`` for a network (all its cases, through its volunteers
+    or itself)."""
     from lnob.cases.care import CARING
 
-    vol_ids = [k[1] for k in gain if k[0] == "volunteer"]
-    net_ids = [k[1] for k in gain if k[0] == "network"]
-    out = []
-    for vol in Volunteer.objects.filter(pk__in=vol_ids).annotate(
-            load=Count("cases", filter=Q(cases__status__in=CARING))).order_by("pk"):
-        out.append({"kind": "volunteer", "id": vol.pk, "name": str(vol),
-                    "before": vol.load, "after": vol.load + gain[("volunteer", vol.pk)],
+    rows = list(_in_scope(Case.objects.filter(status__in=CARING), scope_code)
+                .values_list("pk", "volunteer_id", "network_id"))
+    weight = case_weights(pk for pk, _v, _n in rows)
+    out: dict[str, int] = defaultdict(int)
+    for pk, vid, nid in rows:
+        if vid is not None:
+            out[f"v{vid}"] += weight.get(pk, 1)
+        if nid is not None:
+            out[f"n{nid}"] += weight.get(pk, 1)
+    return dict(out)
+
+
+def last_accepted(run: MatchingRun) -> MatchingRun | None:
+    """The latest other run of the same area whose rows were accepted (it kept
+    the carers' loads just after)."""
+    return MatchingRun.objects.filter(scope_code=run.scope_code, accepted_at__isnull=False) \
+        .exclude(pk=run.pk).order_by("-accepted_at").first()
+
+
+def carer_loads(run: MatchingRun) -> list[dict[str, Any]]:
+    """Per carer the run would change, or whose load moved since the last
+    accepted run: the caseload weight they carried just after that run was
+    accepted (``then``, None when no run was), now, after the run's pending
+    (undecided) new and changed rows, and their capacity (in weight units;
+    see ``lnob/matching/weights.py``)."""
+    pending = list(run.rows.filter(kind__in=(RowKind.NEW, RowKind.CHANGED), decision="")
+                   .values_list("case_id", "kind", "volunteer_id", "network_id",
+                                "previous_volunteer_id"))
+    weight = case_weights(r[0] for r in pending)
+    gain: dict[str, int] = defaultdict(int)
+    for case_id, kind, vid, nid, previous in pending:
+        w = weight.get(case_id, 1)
+        if vid is not None:
+            gain[f"v{vid}"] += w
+        elif nid is not None:
+            gain[f"n{nid}"] += w
+        if kind == RowKind.CHANGED and previous is not None:
+            gain[f"v{previous}"] -= w
+    now = load_snapshot(run.scope_code)
+    earlier = last_accepted(run)
+    then: dict[str, int] | None = earlier.accepted_loads if earlier else None
+    keys = set(gain)
+    if then is not None:
+        keys |= {k for k in set(then) | set(now) if then.get(k, 0) != now.get(k, 0)}
+    out: list[dict[str, Any]] = []
+    for vol in Volunteer.objects.filter(pk__in=[int(k[1:]) for k in keys if k[0] == "v"]) \
+            .order_by("pk"):
+        out.append({"kind": "volunteer", "id": vol.pk, "name": str(vol), "key": f"v{vol.pk}",
                     "capacity": vol.capacity})
-    for net in Network.objects.filter(pk__in=net_ids).annotate(
-            load=Count("cases", filter=Q(cases__status__in=CARING))).order_by("pk"):
-        out.append({"kind": "network", "id": net.pk, "name": net.name,
-                    "before": net.load, "after": net.load + gain[("network", net.pk)],
+    for net in Network.objects.filter(pk__in=[int(k[1:]) for k in keys if k[0] == "n"]) \
+            .order_by("pk"):
+        out.append({"kind": "network", "id": net.pk, "name": net.name, "key": f"n{net.pk}",
                     "capacity": net.capacity})
     for row in out:
-        row["over"] = row["after"] > row["capacity"]
+        key = row.pop("key")
+        row["before"] = now.get(key, 0)
+        row["after"] = row["before"] + gain.get(key, 0)
+        row["then"] = None if then is None else then.get(key, 0)
+        row["over"] = int(row["after"]) > int(row["capacity"])
+        row["since"] = earlier.pk if earlier else None
     return out
 
 
@@ -169,7 +206,7 @@ def build_problem(scope_code: str, must_serve: Iterable[str] = ()
         person__restricted=True, volunteer__isnull=True, network__isnull=True), scope_code)
                  .values_list("pk", "person_id", "subdistrict_id", "person__village__code",
                               "volunteer_id", "version", "network_id", "urgent", "opened_at",
-                              "person__subdistrict_id").order_by("pk"))
+                              "person__subdistrict_id", "province_code").order_by("pk"))
     read = Read({c[0]: c[5] for c in cases}, {c[0] for c in cases if c[7]})
     person_ids = [c[1] for c in cases]
     needs: dict[int, dict[str, int]] = defaultdict(dict)
@@ -178,6 +215,7 @@ def build_problem(scope_code: str, must_serve: Iterable[str] = ()
                 person_id__in=person_ids[start:start + BATCH]).values_list(
                 "person_id", "need__code", "severity"):
             needs[person_id][code] = severity
+    rules = province_rules(c[10] for c in cases)
     volunteers = list(_in_scope(Volunteer.objects.filter(active=True), scope_code)
                       .values_list("pk", "network_id", "capacity").order_by("pk"))
     vol_ids = [v[0] for v in volunteers]
@@ -192,11 +230,16 @@ def build_problem(scope_code: str, must_serve: Iterable[str] = ()
     for vid, code in Volunteer.needs.through.objects.filter(
             volunteer__in=vol_ids).values_list("volunteer_id", "need__code"):
         served[vid].append(code)
-    # People they follow outside this run (another province) use up capacity.
+    # People they follow outside this run (another province) use up capacity,
+    # by their caseload weight.
     case_ids = set(read.versions)
-    elsewhere = dict(Case.objects.filter(
+    outside = list(Case.objects.filter(
         volunteer__in=vol_ids, status__in=(wf.ASSIGNED, wf.IN_CARE))
-        .exclude(pk__in=case_ids).values_list("volunteer_id").annotate(n=Count("pk")))
+        .exclude(pk__in=case_ids).values_list("pk", "volunteer_id"))
+    outside_weight = case_weights(pk for pk, _vid in outside)
+    elsewhere: dict[int, int] = defaultdict(int)
+    for pk, vid in outside:
+        elsewhere[vid] += outside_weight.get(pk, 1)
     # A network's own capacity caps its volunteers together; a network that
     # recorded none (0) is capped only by its volunteers' capacities.
     volunteer_total: dict[int, int] = defaultdict(int)
@@ -208,7 +251,8 @@ def build_problem(scope_code: str, must_serve: Iterable[str] = ()
     held_by_network: dict[int, int] = defaultdict(int)
     for c in cases:
         if c[6] is not None and c[4] is None:
-            held_by_network[c[6]] += 1
+            held_by_network[c[6]] += weight_of(needs.get(c[1]) or {UNSPECIFIED_NEED: 1},
+                                               rules[c[10]])
     network_rows = list(_in_scope(Network.objects.filter(active=True), scope_code)
                         .values_list("pk", "capacity"))
     network_ids = {v[1] for v in volunteers if v[1] is not None}
@@ -259,7 +303,7 @@ def build_problem(scope_code: str, must_serve: Iterable[str] = ()
     active = {g.id for g in givers}
     people = []
     for (case_id, person_id, subdistrict, village, volunteer, _v, network, urgent, opened,
-         lives_in) in cases:
+         lives_in, province) in cases:
         if village and not village.startswith(subdistrict):
             read.warn("person_moved", "case", case_id, subdistrict=subdistrict,
                       lives_in=lives_in)
@@ -271,10 +315,12 @@ def build_problem(scope_code: str, must_serve: Iterable[str] = ()
         if volunteer is not None and volunteer not in active:
             read.warn("carer_inactive", "case", case_id, kept=True, volunteer=volunteer)
             current = None
+        person_needs = needs.get(person_id) or {UNSPECIFIED_NEED: 1}
         people.append(engine.Person(
-            case_id, subdistrict, needs.get(person_id) or {UNSPECIFIED_NEED: 1},
+            case_id, subdistrict, person_needs,
             village=village, current_giver=current, urgent=bool(urgent),
-            waiting_since=int(opened.timestamp())))
+            waiting_since=int(opened.timestamp()),
+            weight=weight_of(person_needs, rules[province])))
     problem = engine.Problem.from_records(people, givers, networks, must_serve)
     # Anything else the checks refuse is left out by the engine, named.
     problem, left = engine.usable(problem)
@@ -462,12 +508,18 @@ def rows_accept(*, actor: User, run: MatchingRun, row_ids: Iterable[int] | None 
     """Accepts new and changed rows (all of them when ``row_ids`` is None):
     each becomes an "assign" step of its case, which also releases the case's
     old carer (a case has one). Moves are applied before new assignments, so
-    the places they free can be taken. A row whose carer has no place left is
-    refused naming the carer, unless the officer overrides with a reason
-    (``override_reason``, kept in each case's history and the audit log). A
-    row whose case changed since the run, or that the workflow refuses, is
-    marked failed with the reason; the others are applied. Returns counts by
-    outcome."""
+    the places they free can be taken. A row whose carer has no room left for
+    the case's weight is refused naming the carer, unless the officer overrides
+    with a reason (``override_reason``, kept in each case's history and the
+    audit log). A row whose case changed since the run, or that the workflow
+    refuses, is marked failed with the reason; the others are applied.
+
+    Rows that wait on each other are applied as a chain, in one transaction:
+    when a row's carer is full of people this run moves elsewhere (or, in a
+    rebalanced area, leaves without a carer), those people are released first,
+    the row is applied, then their own rows (see ``_apply_chain``). Returns
+    counts by outcome (``released``: people left without a carer by a chain,
+    as the run proposed)."""
     if run.status != RunStatus.DONE:
         raise ValidationError({"run": _("Only a finished run's proposal can be accepted.")})
     rows = run.rows.filter(kind__in=(RowKind.NEW, RowKind.CHANGED), decision="")
@@ -477,27 +529,30 @@ def rows_accept(*, actor: User, run: MatchingRun, row_ids: Iterable[int] | None 
     note = _("Proposed by matching run %(id)s.") % {"id": run.pk}
     pending = sorted(rows.select_related("case", "volunteer"),
                      key=lambda r: (r.kind != RowKind.CHANGED, r.pk))
+    chain = _Chain(actor, run, note, override_reason, {r.pk for r in pending})
     # A row refused only because its carer is full is tried again once the
     # others are applied (a move may free the place it needs), until a pass
-    # applies nothing more.
+    # applies nothing more; then as a chain with the rows it waits on.
+    chained = False
     while pending:
+        before = len(pending)
         full: list[tuple[ProposalRow, str]] = []
         for row in pending:
+            if row.pk in chain.done:
+                continue
             try:
                 with transaction.atomic():
-                    case = Case.objects.select_for_update().get(pk=row.case_id)
-                    if case.version != row.case_version:
-                        raise CaseChanged
-                    case_step(actor=actor, case=case, action="assign",
-                              expected_version=case.version, note=note,
-                              volunteer_id=row.volunteer_id, network_id=row.network_id,
-                              capacity_override=override_reason)
-                    _decide(row, actor, RowDecision.ACCEPTED, "")
-                outcome["accepted"] += 1
+                    if chained:
+                        chain.apply(row)
+                    else:
+                        chain.apply_one(row, row.case_version)
+                chain.commit()
             except CaseChanged:
+                chain.rollback()
                 _decide(row, actor, RowDecision.FAILED, _("The case changed after the run."))
                 outcome["failed"] += 1
             except (ValidationError, PermissionError) as err:
+                chain.rollback()
                 message = "; ".join(err.messages) if isinstance(err, ValidationError) else _(
                     "Your role cannot assign carers in this case's area.")
                 if isinstance(err, ValidationError) and set(err.message_dict) == {"capacity"}:
@@ -505,17 +560,166 @@ def rows_accept(*, actor: User, run: MatchingRun, row_ids: Iterable[int] | None 
                     continue
                 _decide(row, actor, RowDecision.FAILED, message[:255])
                 outcome["failed"] += 1
-        if len(full) == len(pending):
-            for row, message in full:
+        pending = [row for row, _message in full if row.pk not in chain.done]
+        if not pending or len(pending) < before:
+            continue            # progress: try the rest again
+        if not chained:
+            chained = True      # nothing moved: try each as a chain
+            continue
+        for row, message in full:
+            if row.pk not in chain.done:
                 _decide(row, actor, RowDecision.FAILED, message[:255])
                 outcome["failed"] += 1
-            break
-        pending = [row for row, _message in full]
+        break
+    outcome["accepted"] += len(chain.done)
+    if outcome["accepted"]:
+        # The loads just after accepting: the next run's page compares with them.
+        MatchingRun.objects.filter(pk=run.pk).update(
+            accepted_loads=load_snapshot(run.scope_code), accepted_at=timezone.now())
+    if chain.released:
+        outcome["released"] = chain.released
     audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=run,
                  area_code=run.scope_code, detail={
                      "accept": outcome,
                      **({"capacity_override": override_reason} if override_reason else {})})
     return outcome
+
+
+class _Chain:
+    """Applies rows; a row whose carer is full of people this run moves away
+    (their own pending row goes elsewhere) or releases (unplaced, in a
+    rebalanced area) releases them first, then applies itself, then their rows
+    — all in the caller's transaction, so that a chain is applied whole or not
+    at all."""
+
+    MAX_DEPTH = 20
+
+    def __init__(self, actor: User, run: MatchingRun, note: str, override: str,
+                 accepting: set[int]) -> None:
+        self.actor, self.run, self.note, self.override = actor, run, note, override
+        self.accepting = accepting
+        self.done: set[int] = set()
+        self.released = 0
+        self._tentative: set[int] = set()
+        self._tentative_released = 0
+
+    def commit(self) -> None:
+        self.done |= self._tentative
+        self.released += self._tentative_released
+        self._tentative, self._tentative_released = set(), 0
+
+    def rollback(self) -> None:
+        self._tentative, self._tentative_released = set(), 0
+
+    def apply_one(self, row: ProposalRow, version: int) -> None:
+        case = Case.objects.select_for_update().get(pk=row.case_id)
+        if case.version != version:
+            raise CaseChanged
+        refuse_over_weight(case, row.volunteer_id, row.network_id, self.override)
+        case_step(actor=self.actor, case=case, action="assign", expected_version=case.version,
+                  note=self.note, volunteer_id=row.volunteer_id, network_id=row.network_id,
+                  capacity_override=self.override)
+        _decide(row, self.actor, RowDecision.ACCEPTED, "")
+        self._tentative.add(row.pk)
+
+    def apply(self, row: ProposalRow, version: int | None = None, depth: int = 0) -> None:
+        version = row.case_version if version is None else version
+        released: list[tuple[ProposalRow | None, int]] = []
+        tried: set[int] = set()
+        while True:
+            try:
+                with transaction.atomic():
+                    self.apply_one(row, version)
+                break
+            except ValidationError as err:
+                if set(err.message_dict) != {"capacity"} or depth >= self.MAX_DEPTH:
+                    raise
+                blocker = self._blocker(row, tried)
+                if blocker is None:
+                    raise
+                case, own_row = blocker
+                tried.add(case.pk)
+                case = case_step(actor=self.actor, case=case, action="release",
+                                 expected_version=case.version, note=_(
+                                     "Released by matching run %(id)s to make room for "
+                                     "case %(case)s.") % {"id": self.run.pk,
+                                                          "case": row.case_id})
+                released.append((own_row, case.version))
+        for own_row, new_version in released:
+            if own_row is None:
+                self._tentative_released += 1
+            else:
+                self.apply(own_row, new_version, depth + 1)
+
+    def _blocker(self, row: ProposalRow, tried: set[int]
+                 ) -> tuple[Case, ProposalRow | None] | None:
+        """A case holding a place the row needs — with the row's volunteer, or in
+        its network — that this run moves elsewhere (its row is being accepted)
+        or leaves without a carer (an area the officer asked to rebalance)."""
+        network_id = row.network_id
+        if row.volunteer_id is not None and network_id is None:
+            network_id = Volunteer.objects.filter(pk=row.volunteer_id).values_list(
+                "network_id", flat=True).first()
+        places: list[tuple[Q, int | None]] = []
+        if row.volunteer_id is not None:
+            places.append((Q(volunteer_id=row.volunteer_id), None))
+        if network_id is not None:
+            places.append((Q(network_id=network_id), network_id))
+        open_rows = self.accepting - self.done - self._tentative
+        for holds, network in places:
+            held = list(Case.objects.filter(holds, status__in=(wf.ASSIGNED, wf.IN_CARE))
+                        .exclude(pk__in=[*tried, row.case_id]).values_list("pk", flat=True))
+            if not held:
+                continue
+            moves = {r.case_id: r for r in self.run.rows.filter(
+                case_id__in=held, decision="", kind=RowKind.CHANGED, pk__in=open_rows)
+                if network is None or r.network_id != network}
+            leaves: set[int] = set()
+            if self.run.options.get("rebalance"):
+                # Held now and unplaced by the run: it was in an area being
+                # rebalanced (elsewhere current care is kept, "unchanged").
+                leaves = set(self.run.rows.filter(
+                    case_id__in=held, kind=RowKind.UNPLACED).values_list("case_id",
+                                                                         flat=True))
+            for case_id in sorted(moves) + sorted(leaves - set(moves)):
+                case = Case.objects.select_for_update().get(pk=case_id)
+                own = moves.get(case_id)
+                if own is not None and case.version != own.case_version:
+                    continue
+                return case, own
+        return None
+
+
+def refuse_over_weight(case: Case, volunteer_id: int | None, network_id: int | None,
+                       override: str = "") -> None:
+    """Refuses (ValidationError on ``capacity``) an assignment that would put the
+    volunteer or the network over its capacity counted in caseload weight,
+    naming them, unless ``override`` gives a reason. Locks the volunteer's row,
+    then the network's (the order ``cases.care.over_capacity`` uses)."""
+    if override.strip():
+        return
+    weight = case_weights([case.pk]).get(case.pk, 1)
+    full = []
+    vol = Volunteer.objects.select_for_update().filter(pk=volunteer_id).first() \
+        if volunteer_id is not None else None
+    if vol is not None:
+        network_id = network_id or vol.network_id
+        if carer_load(volunteer_id=vol.pk, excluding=case.pk) + weight > vol.capacity:
+            full.append(str(vol))
+    net = Network.objects.select_for_update().filter(pk=network_id).first() \
+        if network_id is not None else None
+    if net is not None and (net.capacity or vol is None) \
+            and _network_load(net.pk, case.pk) + weight > net.capacity:
+        full.append(net.name)
+    if full:
+        raise ValidationError({"capacity": _(
+            "Refused: %(names)s have no room left for this case (weight %(weight)s). An "
+            "officer can assign anyway with a reason.") % {"names": ", ".join(full),
+                                                            "weight": weight}})
+
+
+def _network_load(network_id: int, excluding: int) -> int:
+    return carer_load(network_id=network_id, excluding=excluding)
 
 
 def rows_reject(*, actor: User, run: MatchingRun, row_ids: Iterable[int] | None = None,
@@ -540,7 +744,8 @@ def runs_visible_to(user: Any) -> Any:
     from lnob.core.access import area_codes
 
     codes = area_codes(user, RUNNERS)
+    runs = MatchingRun.objects.defer("accepted_loads")   # large for the country
     if "" in codes:
-        return MatchingRun.objects.all()
+        return runs.all()
     provinces = {c[:2] for c in codes}
-    return MatchingRun.objects.filter(Q(scope_code__in=provinces))
+    return runs.filter(Q(scope_code__in=provinces))

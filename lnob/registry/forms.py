@@ -25,7 +25,7 @@ from lnob.registry.models import (
     Source,
 )
 from lnob.registry.selectors import taxonomy_for
-from lnob.registry.services import ConsentData, PersonData
+from lnob.registry.services import ConsentData, PersonData, birth_date_problem
 
 SEVERITIES = [("0", "—"), ("1", _("1 low")), ("2", _("2 moderate")), ("3", _("3 high")),
               ("4", _("4 critical"))]
@@ -47,7 +47,7 @@ def editable_subdistricts(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
         q = q.filter(area)
     groups: dict[str, list[tuple[str, str]]] = {}
     for s in q:
-        groups.setdefault(s.district.name, []).append((s.code, f"{s.name} ({s.code})"))
+        groups.setdefault(s.district.name, []).append((s.code, s.name))  # by name, not code
     return list(groups.items())
 
 
@@ -138,6 +138,18 @@ class PersonForm(forms.Form):
             except ThaiDateError:
                 year_only = False
         cleaned["birth_year_only"] = year_only
+        # The service's checks of single fields, here too: a form error (a wrong
+        # check digit) would otherwise keep them until the next submit.
+        problem = birth_date_problem(cleaned.get("birth_date"))
+        if problem and "birth_date" not in self.errors:
+            self.add_error("birth_date", problem)
+        typed_id = (self.data.get(self.add_prefix("citizen_id")) or "").strip()
+        keeps_id = self.person is not None and bool(self.person.citizen_id) and not \
+            cleaned.get("remove_citizen_id")
+        if not typed_id and not keeps_id and not cleaned.get("no_citizen_id_reason") \
+                and "no_citizen_id_reason" not in self.errors:
+            self.add_error("no_citizen_id_reason", _(
+                "Without a citizen ID, say why it is missing."))
         return cleaned
 
     def person_data(self) -> PersonData:

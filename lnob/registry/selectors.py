@@ -8,8 +8,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from lnob.core.access import area_codes
 from lnob.core.thaidates import to_arabic_digits
-from lnob.registry.access import persons_visible_to
+from lnob.geo.models import District, Province, Subdistrict
+from lnob.geo.selectors import area_names, search_areas
+from lnob.registry.access import AREA_READERS, EDITORS, persons_visible_to
 from lnob.registry.models import Person
 from lnob.registry.taxonomy import Need, TargetGroup
 
@@ -103,3 +106,64 @@ def shareable(persons: QuerySet[Person]) -> QuerySet[Person]:
     return (persons.exclude(restricted=True)
             .annotate(_consent=Subquery(latest.values("status")[:1]))
             .exclude(_consent=ConsentStatus.REFUSED))
+
+
+AREA_OPTIONS_MAX = 1200
+
+
+def area_options(user: Any) -> list[tuple[str, str]]:
+    """The areas a reader of persons may filter by, by name: (code, label).
+    A province grant lists its districts and subdistricts ("ต.เกาะเต่า
+    อ.เกาะพะงัน"); a national grant lists the provinces (a longer name is
+    looked up as it is typed, see :func:`area_from_text`)."""
+
+    kept = getattr(user, "_lnob_area_options", None)
+    if kept is not None:  # once per request
+        return list(kept)
+    codes = sorted(set(area_codes(user, (*AREA_READERS, *EDITORS))))
+    out: list[tuple[str, str]] = []
+    if "" in codes:
+        out = [(p.code, p.name) for p in Province.objects.order_by("code")]
+        user._lnob_area_options = out
+        return out
+    for code in codes:
+        if len(code) == 2:
+            province = Province.objects.filter(code=code).first()
+            if province is not None:
+                out.append((code, province.name))
+        if len(code) <= 4:
+            out.extend((d.code, d.name) for d in District.objects.filter(
+                code__startswith=code).order_by("code"))
+        out.extend((s.code, f"{s.name} ({s.district.name})") for s in Subdistrict.objects.filter(
+            code__startswith=code).select_related("district").order_by("code"))
+        if len(out) > AREA_OPTIONS_MAX:
+            break
+    user._lnob_area_options = out[:AREA_OPTIONS_MAX]
+    return out[:AREA_OPTIONS_MAX]
+
+
+def area_from_text(text: str, options: list[tuple[str, str]]) -> str:
+    """The area code of what was typed in the area filter: a label from
+    :func:`area_options`, a DOPA code, or part of a name (the first match
+    among the options, then any area of that name)."""
+    text = " ".join(to_arabic_digits(text).split())
+    if not text:
+        return ""
+    if text.isdigit():
+        return text[:6]
+    for code, label in options:
+        if label == text:
+            return code
+    folded = text.casefold()
+    for code, label in options:
+        if folded in label.casefold():
+            return code
+    hits = search_areas(text, limit=1)
+    return hits[0].code if hits else "-"  # "-": a name of no area, nobody matches
+
+
+def area_label(code: str, options: list[tuple[str, str]]) -> str:
+    for option, label in options:
+        if option == code:
+            return label
+    return area_names({code}).get(code, code) if code else ""

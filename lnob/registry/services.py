@@ -90,6 +90,19 @@ PLAIN_FIELDS = ("title", "first_name", "last_name", "sex", "birth_date", "birth_
                 "address_text", "source", "source_note", "external_ref")
 
 
+def birth_date_problem(birth_date: datetime.date | None) -> str:
+    """Why a birth date cannot be right, or "" (the form checks it too, so that
+    it shows beside the form's own errors in one pass)."""
+    if birth_date is None:
+        return ""
+    if birth_date > timezone.localdate():
+        return _("The birth date is in the future. Was a Buddhist Era "
+                 "year taken for CE, or the other way round?")
+    if birth_date < EARLIEST_BIRTH:
+        return _("The birth date is before 1880 (2423 BE).")
+    return ""
+
+
 def _validate(actor: User | None, data: PersonData,
               kept_id: tuple[str, str] = ("", "")) -> _Clean:
     """``kept_id``: the person's ID and its problem when it was kept as written although
@@ -112,12 +125,9 @@ def _validate(actor: User | None, data: PersonData,
     elif not data.no_citizen_id_reason:
         errors["no_citizen_id_reason"] = _(
             "Without a citizen ID, say why it is missing.")
-    if data.birth_date is not None:
-        if data.birth_date > timezone.localdate():
-            errors["birth_date"] = _("The birth date is in the future. Was a Buddhist Era "
-                                     "year taken for CE, or the other way round?")
-        elif data.birth_date < EARLIEST_BIRTH:
-            errors["birth_date"] = _("The birth date is before 1880 (2423 BE).")
+    birth_problem = birth_date_problem(data.birth_date)
+    if birth_problem:
+        errors["birth_date"] = birth_problem
     if data.source not in Source.values:
         errors["source"] = _("Choose where the report came from.")
 

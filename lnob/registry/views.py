@@ -34,6 +34,7 @@ from lnob.registry.access import (
 )
 from lnob.registry.exports import export_persons
 from lnob.registry.forms import PersonForm, initial_for, initial_for_household
+from lnob.registry.history import history_of
 from lnob.registry.models import (
     TITLES,
     ConsentPurpose,
@@ -44,6 +45,9 @@ from lnob.registry.models import (
 )
 from lnob.registry.selectors import (
     PersonFilters,
+    area_from_text,
+    area_label,
+    area_options,
     person_list,
     taxonomy_for,
     unverified_ids_count,
@@ -55,7 +59,9 @@ PAGE_SIZE = 50
 
 def _filters(request: HttpRequest) -> PersonFilters:
     g = request.GET
-    return PersonFilters(q=g.get("q", "")[:100], area=g.get("area", "").strip()[:6],
+    return PersonFilters(q=g.get("q", "")[:100],
+                         area=area_from_text(g.get("area", "")[:100],
+                                             area_options(request.user)),
                          target_group=int_or_none(g.get("group")), need=int_or_none(g.get("need")),
                          min_severity=int_or_none(g.get("severity")), status=g.get("status", ""),
                          network=int_or_none(g.get("network")),
@@ -81,6 +87,9 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
         "can_add": bool(area_codes(request.user, EDITORS)),
         "duplicates_waiting": waiting_pairs(request.user),
         "unverified_ids": unverified_ids_count(request.user),
+        "area_options": area_options(request.user),
+        "area_text": area_label(filters.area, area_options(request.user))
+        if filters.area != "-" else request.GET.get("area", "")[:100],
     })
 
 
@@ -143,7 +152,7 @@ def _detail(request: HttpRequest, person: Person, *, show_id: bool = False,
                                    for p in (consent.purposes if consent else [])],
         "needs": person.needs.select_related("need").order_by("-severity"),
         "groups": person.target_groups.all(),
-        "changes": person.changes.all()[:100],
+        "changes": history_of(person),
         "members": members,
         "show_id": show_id,
         "can_unmask": can_see_citizen_id(request.user, person),

@@ -140,6 +140,9 @@ def test_api_operations_need_authentication_unless_declared_public(client: Clien
         "GET /api/v1/coverage/public", "GET /api/v1/coverage/public/{code}",
         # Good stories once published.
         "GET /api/v1/learning/public/stories", "GET /api/v1/learning/public/stories/{story_id}",
+        # Giving's public door: an offer, its stage, the needs board (suppressed).
+        "POST /api/v1/giving/offers/public", "GET /api/v1/giving/offers/public/{reference}",
+        "GET /api/v1/giving/needs/{code}",
     }
     assert "GET /api/v1/me" in guarded
 

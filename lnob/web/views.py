@@ -22,6 +22,7 @@ from lnob.core.selectors import audit_visible_to, sees_team_contacts, team_of_ar
 from lnob.geo import selectors as geo
 from lnob.geo.models import Province, Subdistrict, Village
 from lnob.geo.services import village_confirm, village_create
+from lnob.web import homes
 from lnob.web.inbox import inbox_for
 
 ALL_ROLES = tuple(Role)
@@ -31,14 +32,25 @@ ALL_ROLES = tuple(Role)
 def home(request: HttpRequest) -> HttpResponse:
     grants = grants_of(request.user)
     areas = {g.area_code: geo.area_by_code(g.area_code) for g in grants if g.area_code}
-    inbox = inbox_for(request.user) if request.user.is_authenticated else []
-    if inbox:
-        audit.record(AuditAction.VIEW, request=request, object_type="cases.inbox", detail={
-            s.key: [row.pk for row in s.rows] for s in inbox})
+    if not request.user.is_authenticated:
+        return render(request, "web/home.html", {})
+    inbox = inbox_for(request.user)
+    people, people_count = homes.people_due(request.user)
+    if people:  # the volunteer's list leads; its overdue rows need no second list
+        inbox = [s for s in inbox if s.key != "overdue"]
+    if inbox or people:
+        detail = {s.key: [row.pk for row in s.rows] for s in inbox}
+        if people:
+            detail["my_people"] = [d.case.pk for d in people]
+        audit.record(AuditAction.VIEW, request=request, object_type="cases.inbox",
+                     detail=detail)
     return render(request, "web/home.html", {
         "grants": [(g, areas.get(g.area_code)) for g in grants],
         "reads_audit": bool(grants_of(request.user, AUDIT_READER_ROLES)),
         "inbox": inbox,
+        "people": people, "people_count": people_count,
+        "checklists": homes.start_checklist(request.user),
+        "figures": homes.key_figures(request.user),
         "reports": bool(grants_of(request.user, REPORTER_ROLES)),
     })
 
@@ -103,6 +115,17 @@ def area_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     return render(request, "web/area_search.html", {
         "query": query, "hits": geo.search_areas(query, limit=50) if query else []})
+
+
+@public
+def place_suggest(request: HttpRequest) -> HttpResponse:
+    """The subdistricts whose name starts like what is typed in a report
+    form's place box: a short list to choose from (an htmx fragment)."""
+    query = request.GET.get("place", "").strip()[:120]
+    places = geo.subdistrict_matches(query, limit=8) if len(query) >= 2 else []
+    response = render(request, "web/_place_choices.html", {"places": places, "query": query})
+    response["Cache-Control"] = "public, max-age=3600"  # the same for everyone
+    return response
 
 
 @public

@@ -91,9 +91,8 @@ class ForumForm(ForumEditForm):
         self.fields["subdistrict"] = forms.ChoiceField(
             label=_("Subdistrict"), required=False, choices=[("", "—"), *groups.items()])
         self.fields["organiser"] = forms.ChoiceField(
-            label=_("Organising network"), required=False, choices=[("", "—"), *(
-                (str(n.pk), gettext("%(name)s (lead network)") % {"name": n.name}
-                 if n.is_lead else n.name) for n in organisers_for(province_code))])
+            label=_("Organising network"), required=False,
+            choices=[("", "—"), *organiser_choices(province_code)])
 
     def to_data(self) -> ForumData:
         data = super().to_data()
@@ -103,3 +102,24 @@ class ForumForm(ForumEditForm):
         data.organiser_id = int(organiser) if organiser else None
         data.village_code = self._village_code(code)
         return data
+
+
+def organiser_choices(province_code: str) -> list[Any]:
+    """The province's networks grouped by the district they work in (those
+    working in several districts in a group of their own), each labelled with
+    where it works so that two networks of the same name can be told apart:
+    "ชมรมผู้สูงอายุ (lead network) · ต.เกาะเต่า"."""
+    several = gettext("Several districts")
+    groups: dict[str, list[tuple[str, str]]] = {}
+    networks = organisers_for(province_code).prefetch_related("subdistricts__district")
+    for n in networks:
+        places = sorted(n.subdistricts.all(), key=lambda s: s.code)
+        districts = {s.district_id for s in places}
+        group = places[0].district.name if len(districts) == 1 else (
+            several if places else gettext("No area recorded"))
+        label = gettext("%(name)s (lead network)") % {"name": n.name} if n.is_lead else n.name
+        if places:
+            where = places[0].name + (f" +{len(places) - 1}" if len(places) > 1 else "")
+            label = f"{label} · {where}"
+        groups.setdefault(group, []).append((str(n.pk), label))
+    return sorted(groups.items(), key=lambda item: (item[0] in (several,), item[0]))

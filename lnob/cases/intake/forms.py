@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lnob.cases.intake import services as intake
@@ -41,7 +42,13 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.places: list[Any] = []  # subdistricts to choose from when the name is ambiguous
         self.fields["reporter_phone"].widget.attrs.update(inputmode="tel", autocomplete="tel")
-        self.fields["place"].widget.attrs.update(autocomplete="off")
+        # Suggestions as the place is typed (htmx; without JavaScript the
+        # choices come after submitting, as before).
+        self.fields["place"].widget.attrs.update(
+            autocomplete="off", **{"hx-get": reverse("place_suggest"),
+                                   "hx-trigger": "input changed delay:400ms",
+                                   "hx-target": "#place-choices", "hx-swap": "innerHTML",
+                                   "aria-controls": "place-choices"})
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

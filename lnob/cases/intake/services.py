@@ -8,11 +8,12 @@ checks apply to all; only who may use each door differs."""
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from lnob.cases.services import OpenCaseExists, case_comment, case_create
 from lnob.core import audit, followups, ratelimit
 from lnob.core.access import roles_in
 from lnob.core.clientip import rate_key
+from lnob.core.errors import Conflict
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import REPORTER_ROLES, Role
 from lnob.registry.models import NoCitizenIdReason, Source
@@ -98,10 +100,12 @@ def public_reports_left(ip: str | None) -> int:
     return ratelimit.remaining(PUBLIC_REPORTS, rate_key(ip))
 
 
-def report_file(*, actor: User | None, report: Report, request: Any = None) -> Case:
+def report_file(*, actor: User | None, report: Report, request: Any = None,
+                client_key: uuid.UUID | None = None) -> Case:
     """Files a report: a new person and a case, routed. ``actor`` None is the
     public page. Raises ValidationError naming the field (nothing written),
     PermissionError (the actor may not report in this area) or TooManyReports.
+    ``client_key``: the phone's key for a report kept offline (``report_sync``).
 
     A public report leaves its heavy follow-ups to the worker (the duplicate
     index and the coverage roll-ups, ``lnob.core.followups``): they are noted in
@@ -118,9 +122,9 @@ def report_file(*, actor: User | None, report: Report, request: Any = None) -> C
             transaction.on_commit(lambda: committed.append(True))
             if actor is None:
                 with followups.deferred(), audit.batched():
-                    case = _file(actor, report, request)
+                    case = _file(actor, report, request, client_key)
             else:
-                case = _file(actor, report, request)
+                case = _file(actor, report, request, client_key)
     except Exception:
         if not committed:
             raise
@@ -128,7 +132,8 @@ def report_file(*, actor: User | None, report: Report, request: Any = None) -> C
     return case
 
 
-def _file(actor: User | None, report: Report, request: Any) -> Case:
+def _file(actor: User | None, report: Report, request: Any,
+          client_key: uuid.UUID | None) -> Case:
     errors = _check(report)
     code = report.subdistrict_code
     if "subdistrict" not in errors and actor is not None and \
@@ -162,13 +167,43 @@ def _file(actor: User | None, report: Report, request: Any) -> Case:
         actor=actor, person=person, request=request, source=source, new_person=True,
         summary=report.summary.strip(), urgent_reasons=sorted(set(report.urgent_reasons)),
         reporter_name=report.reporter_name.strip(), reporter_phone=report.reporter_phone.strip(),
-        **extra)
+        client_key=client_key, **extra)
     if repeat is not None:
         _reported_again(repeat, actor, report, source, request=request, repeat_case=case)
     if actor is None:
         audit.record(AuditAction.CREATE, request=request, object_type=PUBLIC_AUDIT_TYPE,
                      object_id=str(case.pk), area_code=code)
     return case
+
+
+def report_replay(*, actor: User, client_key: uuid.UUID) -> Case | None:
+    """The case already filed under the phone's key, or None; a key another
+    user filed under is a conflict (never their case)."""
+    found = Case.objects.filter(client_key=client_key).first()
+    if found is None:
+        return None
+    if found.opened_by_id != actor.pk:
+        raise Conflict("key_used", _("This key was already used for another report: "
+                                     "nothing was filed. Send the report again."),
+                       field="client_key")
+    return found
+
+
+def report_sync(*, actor: User, report: Report, client_key: uuid.UUID,
+                request: Any = None) -> tuple[Case, bool]:
+    """A report the phone kept offline, sent once or many times, files one
+    person and one case. Answers the case and whether this call filed it."""
+    found = report_replay(actor=actor, client_key=client_key)
+    if found is not None:
+        return found, False
+    try:
+        return report_file(actor=actor, report=report, request=request,
+                           client_key=client_key), True
+    except IntegrityError:
+        found = report_replay(actor=actor, client_key=client_key)
+        if found is None:
+            raise
+        return found, False
 
 
 def repeat_of(report: Report) -> Case | None:

@@ -11,10 +11,10 @@ from lnob.cases.models.case import (
 )
 from lnob.cases.models.forum import AgendaItem, Forum, ForumAttendance, ForumDecision
 from lnob.cases.models.transfer import Transfer, TransferStatus
-from lnob.cases.models.visit import NeedChange, Visit, VisitNeed
+from lnob.cases.models.visit import NeedChange, Visit, VisitFlag, VisitNeed
 
 __all__ = [
     "AgendaItem", "Case", "CaseEvent", "CaseStatus", "CloseReason", "Forum",
     "ForumAttendance", "ForumDecision", "NeedChange", "Transfer", "TransferStatus",
-    "UrgentReason", "Visit", "VisitNeed", "new_reference",
+    "UrgentReason", "Visit", "VisitFlag", "VisitNeed", "new_reference",
 ]

@@ -90,6 +90,9 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # Bumped by every step: a step based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
+    # The phone's key for a report filed offline (a UUID): a replay answers the
+    # same case, never a second person.
+    client_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("case")
@@ -137,13 +140,17 @@ class Case(models.Model):
 EVENT_LABELS = {
     "open": _("Reported"), "verify": _("Verified"), "reject": _("Rejected"),
     "mark_duplicate": _("Marked as a duplicate"), "assign": _("Carer assigned"),
-    "start_care": _("Care started"), "close": _("Closed"), "reopen": _("Reopened"),
+    "start_care": _("Care started"), "release": _("Carer released"), "close": _("Closed"),
+    "reopen": _("Reopened"),
     "reconsider": _("Reconsidered"), "visit": _("Visit"), "comment": _("Note"),
     "forum_more_info": _("Forum: needs more information"),
     "transfer_request": _("Transfer asked for"), "transfer_accept": _("Transfer accepted"),
     "transfer_decline": _("Transfer declined"), "transfer_cancel": _("Transfer cancelled"),
     "merge": _("Records merged"), "unmerge": _("Merge undone"),
     "report_again": _("Reported again"),
+    "support": _("Help given"),  # goods or a service given (lnob.giving)
+    # A visit the phone kept offline, arrived after the case closed (docs/offline.md).
+    "visit_late": _("Visit logged after the case was closed"),
 }
 
 

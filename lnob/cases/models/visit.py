@@ -16,6 +16,12 @@ class NeedChange(models.TextChoices):
     MET = "met", _("Met: no longer needed")
 
 
+class VisitFlag(models.TextChoices):
+    # A visit the phone kept offline reached the server after the case closed
+    # (or otherwise left care): kept, never lost, and shown to the coordinators.
+    CASE_CLOSED = "case_closed", _("Logged after the case was closed")
+
+
 class Visit(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="visits")
     visited_on = models.DateField(_("date of the visit"))
@@ -27,6 +33,12 @@ class Visit(models.Model):
     done = models.TextField(_("what was done"))
     next_visit_on = models.DateField(_("next visit"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The phone's key for this visit (a UUID made when it was saved offline): a
+    # replay of the same key answers the same visit, never a second one.
+    client_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # A database default too: the demo and benchmarks write visits in bulk SQL.
+    flag = models.CharField(_("flag"), max_length=16, choices=VisitFlag.choices, blank=True,
+                            default="", db_default="")
 
     class Meta:
         verbose_name = _("visit")

@@ -106,7 +106,8 @@ def test_from_a_public_report_to_a_closed_case(live_server: Any, browser: Any,
     page.goto(f"{base}/cases/{case.pk}/visits/new/")
     page.fill("#id_done", "พาไปโรงพยาบาล ซื้อยา")
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{base}/cases/{case.pk}/")
+    page.wait_for_url(f"{base}/")  # back to "my people", with the "saved" message
+    assert page.locator("[role=status]").count() == 1
     assert Visit.objects.filter(case=case).count() == 1
     case.refresh_from_db()
     assert case.status == "in_care"

@@ -191,3 +191,23 @@ def test_the_forum_can_be_changed(client: Client, officer: User) -> None:
     held.refresh_from_db()
     assert (held.place, held.minutes) == ("โรงเรียน", "แก้ไข")
     assert dict(held.attendance.values_list("partner_type", "count")) == {"community": 41}
+
+
+def test_the_organiser_list_is_grouped_by_district_and_tells_same_names_apart(
+        client: Client, officer: User) -> None:
+    # Two networks of the same name: one on Ko Tao (Ko Pha-ngan district), one
+    # in Mueang Surat Thani; the list must let the officer pick the right one.
+    tao = network(name="ชมรมผู้สูงอายุ")
+    mueang = network(name="ชมรมผู้สูงอายุ", subdistrict="840101")
+    client.force_login(officer)
+    form = client.get("/forums/new/").content.decode()
+    select = form.split('name="organiser"')[1].split("</select>")[0]
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S)
+    assert len(groups) == 2
+    by_group = {label: body for label, body in groups}
+    tao_group = next(body for body in by_group.values() if f'value="{tao.pk}"' in body)
+    assert f'value="{mueang.pk}"' not in tao_group
+    labels = re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', select)
+    names = dict(labels)
+    assert names[str(tao.pk)] != names[str(mueang.pk)]
+    assert "เกาะเต่า" in names[str(tao.pk)]

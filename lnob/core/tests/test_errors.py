@@ -1,6 +1,8 @@
 """The domain errors: one page per refusal, the message in the reader's language."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -9,11 +11,18 @@ from lnob.core.errors import Conflict, NotAllowed, NotFound, Refused
 from lnob.core.middleware import DomainErrorMiddleware
 
 
+def _unused(request: HttpRequest) -> HttpResponse:
+    return HttpResponse()
+
+
+MIDDLEWARE = DomainErrorMiddleware(_unused)
+
+
 def _page(error, language="th", path="/cases/1/"):
     request = RequestFactory().post(path)
-    request.user = None
+    request.user = AnonymousUser()
     with translation.override(language):
-        return DomainErrorMiddleware(lambda r: None).process_exception(request, error)
+        return MIDDLEWARE.process_exception(request, error)
 
 
 @pytest.mark.django_db
@@ -34,9 +43,9 @@ def test_the_message_is_rendered_in_the_readers_language_with_its_parameters():
 def test_not_allowed_is_still_a_permission_error_and_other_exceptions_pass():
     assert isinstance(NotAllowed(), PermissionError)
     request = RequestFactory().get("/")
-    assert DomainErrorMiddleware(lambda r: None).process_exception(request, ValueError()) is None
+    assert MIDDLEWARE.process_exception(request, ValueError()) is None
 
 
 def test_api_paths_are_left_to_the_api_handlers():
     request = RequestFactory().get("/api/v1/persons/1")
-    assert DomainErrorMiddleware(lambda r: None).process_exception(request, NotFound()) is None
+    assert MIDDLEWARE.process_exception(request, NotFound()) is None

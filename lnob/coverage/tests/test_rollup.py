@@ -235,3 +235,21 @@ def test_the_sql_histogram_sum_and_median_are_the_python_ones(
         total, middle = cursor.fetchone()
     assert json.loads(total) == expected
     assert middle == median(expected)
+
+
+def test_a_volunteer_covering_a_village_counts_in_its_subdistrict_and_district(
+        built: None) -> None:
+    from lnob.coverage.rollup import district_distinct
+    from lnob.geo.models import Village
+    from lnob.networks.models import Volunteer
+
+    village = Village.objects.create(code="84050301", subdistrict_id=KO_TAO, number=1,
+                                     name_th="บ้านแม่หาด", search_key="x")
+    vol = Volunteer.objects.create(first_name="สมศรี", province_code="84", capacity=4)
+    vol.villages.add(village)
+    rollup_refresh([KO_TAO])
+    assert (row().volunteers, row().volunteer_capacity) == (1, 4)
+    assert district_distinct(["8405"])["8405"]["volunteers"] == 1
+    vol.subdistricts.add(Subdistrict.objects.get(code=KO_TAO))     # counted once
+    assert district_distinct(["8405"])["8405"]["volunteers"] == 1
+    assert rollup_verify() == []

@@ -168,3 +168,16 @@ def test_all_provinces_spreads_the_persons_by_subdistricts(
                        .values_list("province_code", "n"))
     assert by_province == {"81": 106, "84": 262, "75": 72}
     assert "440 persons and 440 cases generated" in out
+
+
+def test_the_demo_committee_member_chairs_the_province_committee_and_may_approve(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from lnob.coverage.roadmap import may_approve
+    from lnob.networks.models import CommitteeMember
+
+    demo(capsys, "--persons", "0")
+    demo(capsys, "--persons", "0")  # again: still one chair, the same user
+    chair = User.objects.get(username="committee.surat")
+    assert CommitteeMember.objects.filter(user=chair, role="chair").count() == 1
+    assert may_approve(chair, "84")
+    assert not may_approve(User.objects.get(username="officer.surat"), "84")

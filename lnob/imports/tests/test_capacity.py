@@ -270,7 +270,9 @@ def test_a_network_file_with_a_bad_row_imports_nothing_unless_asked_to_skip_it(
     job = ImportJob.objects.get()
     assert (job.kind, job.valid_rows, job.error_rows) == ("networks", 1, 1)
     assert job.errors == [{"row": 3, "column": "capacity", "message": mock.ANY}]
-    assert "<code>capacity</code>" in client.get(f"/imports/{job.pk}/").content.decode()
+    page = client.get(f"/imports/{job.pk}/").content.decode()
+    # The column as the Thai header row names it (issue 16), not the internal key.
+    assert ">จำนวนคนที่ดูแลได้</td>" in page and ">capacity</" not in page
     errors = client.get(f"/imports/{job.pk}/errors.csv").content.decode("utf-8-sig")
     assert errors.splitlines()[1].startswith("3,,ผิด,") and "capacity" in errors
     with pytest.raises(services.ImportRefused):

@@ -55,7 +55,7 @@ def test_a_file_with_a_bad_row_imports_nothing_unless_asked_to_skip_it(
     assert (job.valid_rows, job.error_rows) == (1, 1)
     assert job.errors == [{"row": 3, "column": "birth_date", "message": mock.ANY}]
     page = client.get(f"/imports/{job.pk}/").content.decode()
-    assert "birth_date" in page
+    assert ">วันเกิด</td>" in page  # the Thai header of the column (issue 16)
     errors = client.get(f"/imports/{job.pk}/errors.csv").content.decode("utf-8-sig")
     assert errors.splitlines()[1].startswith("3,R2,") and "birth_date" in errors
     with pytest.raises(services.ImportRefused):

@@ -38,7 +38,8 @@ def test_an_officer_writes_a_review_and_publishes_a_story_the_public_then_reads(
     sign_in(page, base, "officer.surat")
 
     # An after action review of Ko Tao, with a tagged lesson.
-    page.locator("header nav a[href='/learning/aars/']").click()
+    page.locator("details.menu summary").click()  # the header's menu: every page
+    page.locator(".menu-panel a[href='/learning/aars/']").click()
     page.locator("a[href='/learning/aars/new/']").first.click()
     page.fill("#id_title", "ทบทวนการค้นหาตำบลเกาะเต่า")
     page.select_option("#id_area", "840503")
@@ -81,7 +82,8 @@ def test_an_officer_writes_a_review_and_publishes_a_story_the_public_then_reads(
     visitor = browser.new_context(locale="th-TH")
     public = visitor.new_page()
     public.goto(base + "/")
-    public.locator("header nav a[href='/stories/']").click()
+    public.locator("details.menu summary").click()
+    public.locator(".menu-panel a[href='/stories/']").click()
     public.fill("#id_q", "ครัวชุมชน")
     public.locator("main form button[type=submit]").click()
     public.locator("a", has_text="ครัวชุมชนเกาะเต่า").click()

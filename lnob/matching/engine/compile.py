@@ -25,6 +25,7 @@ VILLAGE_DIVISOR = np.array([1, 100, 10_000, 1_000_000], dtype=np.int64)
 # Divide a subdistrict code by these to get its area at each level (village excluded).
 SUBDISTRICT_DIVISOR = np.array([0, 1, 100, 10_000], dtype=np.int64)
 MAX_SEVERITY = 5
+MAX_WEIGHT = 10     # a person's caseload weight: a whole number 1..MAX_WEIGHT
 
 _TH_RECORD = {"person": "ผู้รับ", "volunteer": "อาสาสมัคร", "network": "เครือข่าย"}
 _TH_FIELD = {
@@ -32,6 +33,7 @@ _TH_FIELD = {
     "district": "อำเภอ", "needs": "ความต้องการ", "severity": "ความรุนแรง",
     "current_giver": "ผู้ดูแลปัจจุบัน", "network": "เครือข่าย", "capacity": "ความสามารถในการรับ",
     "areas": "พื้นที่ที่ดูแล", "needs_served": "ความต้องการที่ช่วยได้",
+    "weight": "น้ำหนักภาระการดูแล",
 }
 
 
@@ -57,6 +59,12 @@ class Compiled:
     p_urgent: np.ndarray        # bool: an urgent case
     p_wait: np.ndarray          # int64: larger = waiting for a shorter time (left out first)
     must: np.ndarray            # uint64 (words,): the needs a placement must serve
+    p_weight: np.ndarray        # int64 1..MAX_WEIGHT: capacity units the person takes
+
+    @property
+    def weighted(self) -> bool:
+        """Whether anyone weighs more than 1 (capacity counted in weight units)."""
+        return bool(self.p_weight.size) and int(self.p_weight.max()) > 1
 
     @property
     def p_pri(self) -> np.ndarray:
@@ -371,6 +379,8 @@ def compile_problem(problem: Problem) -> Compiled:
         order = np.lexsort((np.arange(n), np.where(given, values, np.iinfo(np.int64).max)))
         p_wait[order] = np.arange(n, dtype=np.int64)
 
+    p_weight = _weights(people.weights, n, p_ids)
+
     p_list, s_list = p_text.tolist(), s_text.tolist()
     must_codes = sorted(str(x) for x in problem.must_serve)
     vocabulary = np.asarray(sorted(set(p_list) | set(s_list) | set(must_codes)), dtype=str)
@@ -412,7 +422,32 @@ def compile_problem(problem: Problem) -> Compiled:
                     v_cap=v_cap, v_serve=v_serve, cov_vol=cov_vol, cov_level=cov_level,
                     cov_code=cov_code, n_cap=n_cap, p_urgent=p_urgent, p_wait=p_wait,
                     must=_masks(np.asarray([index[x] for x in must_codes], dtype=np.int64),
-                                np.zeros(len(must_codes), dtype=np.int64), 1, words)[0])
+                                np.zeros(len(must_codes), dtype=np.int64), 1, words)[0],
+                    p_weight=p_weight)
+
+
+def _weights(values: Any, n: int, ids: Sequence[Any]) -> np.ndarray:
+    """Caseload weights: whole numbers 1..MAX_WEIGHT (1 for everyone when None)."""
+    if values is None:
+        return np.ones(n, dtype=np.int64)
+    arr = _column(values, n, "person", "weights") if isinstance(values, np.ndarray) \
+        else _id_column(values, n, "person", "weights")    # [1, 1.5] keeps 1 an int
+    if arr.dtype.kind not in "iu":
+        bad = np.fromiter((isinstance(v, bool) or not isinstance(v, int | np.integer)
+                           for v in arr.tolist()), dtype=bool, count=n)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise _error("person", ids[i], "weight", "not_integer",
+                         f"must be a whole number 1–{MAX_WEIGHT}, not {arr[i]!r}",
+                         f"ต้องเป็นจำนวนเต็ม 1–{MAX_WEIGHT} ไม่ใช่ {arr[i]!r}")
+    out = arr.astype(np.int64)
+    wrong = (out < 1) | (out > MAX_WEIGHT)
+    if wrong.any():
+        i = int(np.flatnonzero(wrong)[0])
+        raise _error("person", ids[i], "weight", "out_of_range",
+                     f"must be 1–{MAX_WEIGHT} (got {out[i]})",
+                     f"ต้องอยู่ระหว่าง 1–{MAX_WEIGHT} (ได้ {out[i]})")
+    return out
 
 
 class _Lazy(Sequence[Any]):

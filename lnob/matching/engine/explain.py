@@ -24,7 +24,8 @@ class Reasons:
 def reasons(c: Compiled, p: Plan, params: Parameters, volunteer_index: np.ndarray) -> Reasons:
     """Checked in order: no volunteer covers the person's area; none of those who do
     serves the main need; all of those who do are full (the volunteer, or its
-    network); otherwise a suitable one had room and the weights left them out.
+    network, has less room than the person's weight); otherwise a suitable one had
+    room and the weights left them out.
 
     Worked out per (place, main need), not per person: the volunteers covering a
     place are the same for everyone living there. Full volunteers are named
@@ -32,18 +33,21 @@ def reasons(c: Compiled, p: Plan, params: Parameters, volunteer_index: np.ndarra
     """
     n, m, k = c.n, c.m, c.n_cap.size
     placed = volunteer_index >= 0
-    v_used = np.bincount(volunteer_index[placed], minlength=m)
-    n_used = np.bincount(c.v_net[volunteer_index[placed]], minlength=k)
-    full_vol = (c.v_cap - v_used <= 0) | (c.n_cap[c.v_net] - n_used[c.v_net] <= 0)
+    load = c.p_weight[placed]
+    v_used = np.bincount(volunteer_index[placed], weights=load, minlength=m).astype(np.int64)
+    n_used = np.bincount(c.v_net[volunteer_index[placed]], weights=load,
+                         minlength=k).astype(np.int64)
+    # Room in weight units: a volunteer is full for a person heavier than its room.
+    room_at = np.minimum(c.v_cap - v_used, c.n_cap[c.v_net] - n_used[c.v_net])
 
     un = np.flatnonzero(~placed)
-    u_loc, u_main = p.loc.of_person[un], c.p_main[un]
+    u_loc, u_main, u_weight = p.loc.of_person[un], c.p_main[un], c.p_weight[un]
     n_loc = p.loc.sd.size
     cand_loc = np.repeat(np.arange(n_loc, dtype=np.int64), np.diff(p.cand.ptr))
     # Candidates nearest first, for naming them.
     order = np.lexsort((p.cand.vol, p.cand.level, cand_loc))
     o_loc, o_vol = cand_loc[order], p.cand.vol[order]
-    o_full = full_vol[o_vol]
+    o_room = room_at[o_vol]
     needs = np.unique(u_main)
     suitable = np.zeros(un.size, dtype=np.int64)
     room = np.zeros(un.size, dtype=np.int64)
@@ -52,10 +56,12 @@ def reasons(c: Compiled, p: Plan, params: Parameters, volunteer_index: np.ndarra
         word, bit = divmod(need, 64)
         serves = (c.v_serve[o_vol, word] & np.uint64(1 << bit)) != 0
         count = np.bincount(o_loc[serves], minlength=n_loc)
-        free = np.bincount(o_loc[serves & ~o_full], minlength=n_loc)
         mine = u_main == need
         suitable[mine] = count[u_loc[mine]]
-        room[mine] = free[u_loc[mine]]
+        for weight in np.unique(u_weight[mine]).tolist():
+            free = np.bincount(o_loc[serves & (o_room >= weight)], minlength=n_loc)
+            these = mine & (u_weight == weight)
+            room[these] = free[u_loc[these]]
         s_loc, s_vol = o_loc[serves], o_vol[serves]
         first = rank_in_runs(s_loc) < params.named_full_givers
         named_key.append(s_loc[first] * (needs.size + 1) + np.searchsorted(needs, need))

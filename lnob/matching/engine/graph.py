@@ -129,6 +129,7 @@ class Groups:
     sev: np.ndarray         # (G, 10): members of each priority level (see unplaced_costs2)
     cur: np.ndarray
     of_person: np.ndarray
+    weight: np.ndarray      # per group: each member's caseload weight (one per group)
 
     @property
     def size(self) -> np.ndarray:
@@ -145,7 +146,8 @@ def groups(c: Compiled, loc: Locations, cur: np.ndarray, enabled: bool = True,
     ``cur``: each person's current giver where it still matters (-1 elsewhere)."""
     n = c.n
     if enabled:
-        columns = [cur, *(c.p_needs[:, w] for w in range(c.words)), loc.of_person]
+        columns = [c.p_weight, cur, *(c.p_needs[:, w] for w in range(c.words)),
+                   loc.of_person]
         if by_severity:
             columns.insert(0, c.p_pri)
         order = np.lexsort(columns)
@@ -166,7 +168,8 @@ def groups(c: Compiled, loc: Locations, cur: np.ndarray, enabled: bool = True,
     sev = np.zeros((starts.size, PRIORITIES), dtype=np.int64)
     np.add.at(sev, (of_person, c.p_pri), 1)
     return Groups(members=order.astype(np.int64), ptr=ptr, loc=loc.of_person[first],
-                  needs=c.p_needs[first], sev=sev, cur=cur[first], of_person=of_person)
+                  needs=c.p_needs[first], sev=sev, cur=cur[first], of_person=of_person,
+                  weight=c.p_weight[first])
 
 
 def covers(cand: Candidates, loc: np.ndarray, vol: np.ndarray, m: int) -> np.ndarray:
@@ -225,6 +228,7 @@ class BlockInput:
     #                         urgent, must-serve penalty (see param_costs)
     g_part: np.ndarray      # per group: its independent part (component) in the block
     must: np.ndarray        # uint64 (words,): needs that must be served
+    g_weight: np.ndarray    # per group: its members' caseload weight (sizes are in units)
 
     @property
     def arcs(self) -> int:
@@ -332,16 +336,20 @@ def plan(c: Compiled, params: Parameters, decompose: bool = True, group: bool = 
         cur_local = np.searchsorted(vols, cur)
         cur_ok = (cur >= 0) & (cur_local < vols.size)
         cur_ok[cur_ok] &= vols[cur_local[cur_ok]] == cur[cur_ok]
+        # In weight units: a person of weight w is w units of flow, each costing
+        # what the person costs (see docs/decisions/0017-caseload-weights.md).
+        w = grp.weight[gs]
         blocks.append(BlockInput(
-            g_size=grp.size[gs], g_loc=np.searchsorted(locs, g_locs), g_needs=grp.needs[gs],
-            g_sev=grp.sev[gs], g_cur=np.where(cur_ok, cur_local, -1), loc_sd=loc.sd[locs],
+            g_size=grp.size[gs] * w, g_loc=np.searchsorted(locs, g_locs),
+            g_needs=grp.needs[gs], g_sev=grp.sev[gs] * w[:, None],
+            g_cur=np.where(cur_ok, cur_local, -1), loc_sd=loc.sd[locs],
             loc_vil=loc.vil[locs], loc_ptr=loc_ptr,
             cand_vol=np.searchsorted(vols, usable.vol[idx]), cand_level=usable.level[idx],
             v_cap=c.v_cap[vols],
             v_net=np.where(binding_net[nets_all], np.searchsorted(nets, nets_all), -1),
             v_serve=c.v_serve[vols], n_cap=c.n_cap[nets], costs=costs,
             g_part=np.unique(g_comp[gs], return_inverse=True)[1].astype(np.int64),
-            must=c.must))
+            must=c.must, g_weight=w))
         block_groups.append(gs)
         block_vols.append(vols)
     return Plan(loc=loc, cand=cand, groups=grp, blocks=blocks, block_groups=block_groups,

@@ -151,6 +151,8 @@ class Person:
     of the same or lower severity who is not). ``waiting_since``: any number
     that orders people by how long they have waited (smaller = waiting longer,
     e.g. the day the case was opened); by default the input order.
+    ``weight``: how much of a carer's capacity the person takes (a whole number
+    1–10; 1 by default, e.g. 3 for someone bedridden who needs daily care).
     """
 
     id: Id
@@ -162,6 +164,7 @@ class Person:
     district: str | None = None
     urgent: bool = False
     waiting_since: int | None = None
+    weight: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +172,7 @@ class Volunteer:
     """A giver who follows people. ``areas``: DOPA codes of any level (2-digit
     province, 4 district, 6 subdistrict, 8 village). ``capacity``: how many of the
     people in this run they can take (people they follow who are not in the run
-    already deducted)."""
+    already deducted), in weight units: a person of weight 2 takes two places."""
 
     id: Id
     network: Id
@@ -181,7 +184,7 @@ class Volunteer:
 @dataclass(frozen=True, slots=True)
 class Network:
     """A network; ``capacity`` caps how many people of this run its volunteers take
-    together."""
+    together (in weight units, like a volunteer's)."""
 
     id: Id
     capacity: int | None
@@ -216,6 +219,7 @@ class People:
     districts: Sequence[str | None] | np.ndarray | None = None
     urgent: Sequence[bool] | np.ndarray | None = None
     waiting_since: Sequence[int | None] | np.ndarray | None = None
+    weights: Sequence[int] | np.ndarray | None = None   # None: everyone weighs 1
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -231,7 +235,8 @@ class People:
             need_severities=severities, current_givers=[p.current_giver for p in people],
             provinces=[p.province for p in people], districts=[p.district for p in people],
             urgent=[bool(p.urgent) for p in people],
-            waiting_since=[p.waiting_since for p in people])
+            waiting_since=[p.waiting_since for p in people],
+            weights=[p.weight for p in people])
 
 
 @dataclass(frozen=True, eq=False)

@@ -130,7 +130,8 @@ def _people(p: People, rows: np.ndarray, givers: list[Any] | None = None) -> Peo
                   current_givers=_take(givers if givers is not None else p.current_givers,
                                        rows),
                   provinces=_take(p.provinces, rows), districts=_take(p.districts, rows),
-                  urgent=_take(p.urgent, rows), waiting_since=_take(p.waiting_since, rows))
+                  urgent=_take(p.urgent, rows), waiting_since=_take(p.waiting_since, rows),
+                  weights=_take(p.weights, rows))
 
 
 def _volunteers(v: Volunteers, rows: np.ndarray) -> Volunteers:

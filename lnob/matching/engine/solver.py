@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import time
+import weakref
+from collections import deque
 from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -27,7 +29,9 @@ from .graph import (
     must_penalty,
     param_costs,
     plan,
+    ragged_arange,
     rank_in_runs,
+    subset,
     unplaced_costs2,
 )
 from .model import LEVEL_NAMES, Parameters, Problem, Result
@@ -108,6 +112,7 @@ def greedy_block(b: BlockInput) -> BlockOutput:
     v_left = b.v_cap.tolist()
     v_net = b.v_net.tolist()
     n_left = b.n_cap.tolist()
+    weight = b.g_weight.tolist()
     out_g, out_v, out_f, out_c = [], [], [], []
     for a in range(len(arc_g)):
         grp = arc_g[a]
@@ -119,6 +124,7 @@ def greedy_block(b: BlockInput) -> BlockOutput:
         net = v_net[vol]
         if net >= 0:
             take = min(take, n_left[net])
+        take -= take % weight[grp]   # whole people only (sizes are in weight units)
         if take <= 0:
             continue
         left[grp] = want - take
@@ -140,11 +146,17 @@ def greedy_block(b: BlockInput) -> BlockOutput:
                        cpu_seconds=time.process_time() - start)
 
 
+_CAND_KEYS: weakref.WeakKeyDictionary[Plan, np.ndarray] = weakref.WeakKeyDictionary()
+
+
 def placement_cost2(c: Compiled, p: Plan, params: Parameters, g: np.ndarray,
                     v: np.ndarray) -> np.ndarray:
     """Twice the cost of placing group ``g``'s people with volunteer ``v``."""
-    key = np.repeat(np.arange(p.cand.ptr.size - 1, dtype=np.int64), np.diff(p.cand.ptr)) \
-        * max(c.m, 1) + p.cand.vol
+    key = _CAND_KEYS.get(p)
+    if key is None:     # (location, volunteer) of every candidate, sorted; once per plan
+        key = np.repeat(np.arange(p.cand.ptr.size - 1, dtype=np.int64), np.diff(p.cand.ptr)) \
+            * max(c.m, 1) + p.cand.vol
+        _CAND_KEYS[p] = key
     level = p.cand.level[np.searchsorted(key, p.groups.loc[g] * max(c.m, 1) + v)]
     tier = np.asarray(params.tier_costs, dtype=np.int64)
     cost = tier[level] + params.unmet_need_cost * popcount(p.groups.needs[g] & ~c.v_serve[v]) \
@@ -157,19 +169,21 @@ def balance_loads(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray, pv: 
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Evens out loads within each network where the cost is equal: a person
     placed with volunteer ``v`` moves to ``w`` of the same network when placing
-    them with ``w`` costs exactly the same, ``w`` has room, and ``w``'s share of
-    its capacity after the move stays below ``v``'s before it. The total cost,
-    each network's count and who is placed do not change, so the proposal stays
-    optimal. ``held``: people kept with each volunteer (fixed care);
-    ``capacity``: each volunteer's whole capacity. Returns new (g, v, people,
-    cost) rows."""
+    them with ``w`` costs exactly the same, ``w`` has room for their weight, and
+    ``w``'s share of its capacity after the move stays below ``v``'s before it.
+    The total cost, each network's load and who is placed do not change, so the
+    proposal stays optimal. Loads are in weight units. ``held``: the weight kept
+    with each volunteer (fixed care); ``capacity``: each volunteer's whole
+    capacity. Returns new (g, v, people, cost) rows."""
     if pg.size == 0:
         return pg, pv, pf, pc
-    used = np.bincount(pv, weights=pf, minlength=c.m).astype(np.int64)
+    row_w = p.groups.weight[pg]
+    used = np.bincount(pv, weights=pf * row_w, minlength=c.m).astype(np.int64)
     share = (held + used) / np.maximum(capacity, 1)
-    after = (held + used + 1) / np.maximum(capacity, 1)
+    light = int(row_w.min())
+    after = (held + used + light) / np.maximum(capacity, 1)
     # Only a volunteer above the least loaded of its network with room can give.
-    open_ = p.usable_vol & (c.v_cap - used > 0)
+    open_ = p.usable_vol & (c.v_cap - used >= light)
     least = np.full(c.n_cap.size, np.inf)
     np.minimum.at(least, c.v_net[open_], after[open_])
     movable = np.flatnonzero(share[pv] > least[c.v_net[pv]])
@@ -195,6 +209,7 @@ def balance_loads(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray, pv: 
     cap = np.maximum(capacity, 1).tolist()
     flow = pf.tolist()
     owner = pv.tolist()
+    weight = row_w.tolist()
     order = np.argsort(t, kind="stable")
     t, w = t[order], w[order]
     starts = np.flatnonzero(np.r_[True, t[1:] != t[:-1]])
@@ -206,15 +221,16 @@ def balance_loads(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray, pv: 
     # The most loaded first (share of capacity), then row order.
     for a in sorted(alternatives, key=lambda a: (-load[owner[a]] / cap[owner[a]], a)):
         v = owner[a]
+        u = weight[a]
         while flow[a] > 0:
-            best = min(alternatives[a], key=lambda x: ((load[x] + 1) / cap[x], x))
-            if room[best] <= 0 or (load[best] + 1) / cap[best] >= load[v] / cap[v]:
+            best = min(alternatives[a], key=lambda x: ((load[x] + u) / cap[x], x))
+            if room[best] < u or (load[best] + u) / cap[best] >= load[v] / cap[v]:
                 break
             flow[a] -= 1
-            load[v] -= 1
-            room[v] += 1
-            load[best] += 1
-            room[best] -= 1
+            load[v] -= u
+            room[v] += u
+            load[best] += u
+            room[best] -= u
             moved[(a, best)] = moved.get((a, best), 0) + 1
     if not moved:
         return pg, pv, pf, pc
@@ -227,6 +243,200 @@ def balance_loads(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray, pv: 
     cost = np.concatenate([pc, pc[rows]])
     keep = f > 0
     return g[keep], v[keep], f[keep], cost[keep]
+
+
+def whole_people(p: Plan, pg: np.ndarray, pf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Flows in weight units → whole people per (group, volunteer) row, rounded
+    down (a person split between volunteers by the flow is placed with none of
+    them: :func:`repair_rounding` looks for a place for them), and per group and
+    priority level how many are then unplaced, the lowest levels first."""
+    grp = p.groups
+    people = pf // grp.weight[pg]
+    placed = np.bincount(pg, weights=people, minlength=len(grp)).astype(np.int64)
+    left = grp.size - placed
+    below = np.cumsum(grp.sev, axis=1) - grp.sev
+    return people, np.clip(left[:, None] - below, 0, grp.sev)
+
+
+def near(p: Plan, unplaced: np.ndarray, vols: np.ndarray) -> np.ndarray:
+    """Groups with someone unplaced that one of ``vols`` covers (the volunteers
+    whose room the rounding changed)."""
+    mark = np.zeros(int(p.usable_vol.size), dtype=bool)
+    mark[vols] = True
+    cand_loc = np.repeat(np.arange(p.cand.ptr.size - 1, dtype=np.int64), np.diff(p.cand.ptr))
+    locs = np.zeros(p.cand.ptr.size - 1, dtype=bool)
+    locs[cand_loc[mark[p.cand.vol]]] = True
+    return np.flatnonzero(unplaced.any(axis=1) & locs[p.groups.loc])
+
+
+def swap_in(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray, pv: np.ndarray,
+            pf: np.ndarray, unplaced: np.ndarray, split: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """A person the rounding left out (their group's flow was split) takes the
+    place of one less pressing person who weighs no more than they do, where
+    the room that frees is enough and the total cost falls — the swap the flow
+    itself would have made between whole people. The one moved out is then
+    unplaced and may in turn take the place of someone less pressing
+    (``repair_rounding`` may still find them room). Changes
+    ``unplaced`` in place; returns the new people per row, the added (group,
+    volunteer, people) rows and how many swaps were made."""
+    empty = np.zeros(0, dtype=np.int64)
+    if split.size == 0 or pg.size == 0:
+        return pf, empty, empty, empty, 0
+    w = p.groups.weight.tolist()
+    load = pf * p.groups.weight[pg]
+    v_room = (c.v_cap - np.bincount(pv, weights=load, minlength=c.m)).astype(np.int64).tolist()
+    n_room = (c.n_cap - np.bincount(c.v_net[pv], weights=load, minlength=c.n_cap.size)
+              ).astype(np.int64).tolist()
+    net = c.v_net.tolist()
+    unplaced2 = unplaced_costs2(param_costs(params)).tolist()
+    placed = (p.groups.sev - unplaced).tolist()   # per group and level: placed people
+    left = unplaced.tolist()
+    flow = pf.tolist()
+    row_g, row_v = pg.tolist(), pv.tolist()
+    row_cost = placement_cost2(c, p, params, pg, pv).tolist()
+    # Per volunteer: the lowest level among the people placed with it (only a
+    # volunteer holding someone less pressing can give a place), and its rows,
+    # least pressing first (the first that fits is the one to move out).
+    has = p.groups.sev - unplaced > 0
+    lowest = np.where(has.any(axis=1), np.argmax(has, axis=1), PRIORITIES)
+    rows_at: dict[int, list[int]] = {}
+    for r in np.lexsort((np.arange(pg.size), lowest[pg], pv)).tolist():
+        rows_at.setdefault(row_v[r], []).append(r)
+    min_low = np.full(c.m, PRIORITIES, dtype=np.int64)
+    np.minimum.at(min_low, pv[pf > 0], lowest[pg[pf > 0]])
+    added: dict[tuple[int, int], int] = {}
+    swaps = 0
+    # The most pressing first; the candidates of the groups to try, with their
+    # costs, in one pass.
+    top = PRIORITIES - 1 - np.argmax(unplaced[:, ::-1] > 0, axis=1)
+    queue = deque(sorted(split.tolist(), key=lambda g: (-int(top[g]), g)))
+    queued = set(queue)
+    first = np.sort(np.asarray(queue, dtype=np.int64))
+    counts = np.diff(p.cand.ptr)[p.groups.loc[first]]
+    q_g = np.repeat(first, counts)
+    q_v = p.cand.vol[ragged_arange(p.cand.ptr[p.groups.loc[first]], counts)]
+    keep = p.usable_vol[q_v] & (min_low[q_v] < top[q_g])
+    q_g, q_v = q_g[keep], q_v[keep]
+    q_cost = placement_cost2(c, p, params, q_g, q_v)
+    bounds = np.searchsorted(q_g, first), np.searchsorted(q_g, first, side="right")
+    ready = {g: (q_v[a:b], q_cost[a:b]) for g, a, b in zip(
+        first.tolist(), bounds[0].tolist(), bounds[1].tolist(), strict=True)}
+    while queue:    # each swap lowers the total cost, so this ends
+        g = queue.popleft()
+        queued.discard(g)
+        if g in ready:
+            vols, cost_all = ready.pop(g)
+        else:           # moved out by a swap: its candidates now
+            loc = int(p.groups.loc[g])
+            vols = p.cand.vol[p.cand.ptr[loc]:p.cand.ptr[loc + 1]]
+            vols = vols[p.usable_vol[vols]]
+            cost_all = placement_cost2(c, p, params, np.full(vols.size, g), vols)
+        if vols.size == 0:
+            continue
+        for level in range(PRIORITIES - 1, -1, -1):
+            if not left[g][level]:
+                continue
+            ok = (min_low[vols] < level) & (cost_all < unplaced2[level])
+            pairs = list(zip(vols[ok].tolist(), cost_all[ok].tolist(), strict=True))
+            while left[g][level] > 0:
+                best = None
+                for v, cost in pairs:
+                    for r in rows_at.get(v, ()):
+                        h = row_g[r]
+                        if flow[r] == 0 or h == g or w[h] > w[g] \
+                                or v_room[v] + w[h] < w[g] or n_room[net[v]] + w[h] < w[g]:
+                            continue
+                        low = next(lv for lv in range(PRIORITIES) if placed[h][lv])
+                        if low >= level:
+                            if lowest[h] >= level:
+                                break       # the rest are as pressing or more
+                            continue
+                        gain = w[g] * (unplaced2[level] - cost) \
+                            - w[h] * (unplaced2[low] - row_cost[r])
+                        if gain > 0 and (best is None or gain > best[0]):
+                            best = (gain, v, r, h, low)
+                        break               # the least pressing that fits, at v
+                if best is None:
+                    break
+                _gain, v, r, h, low = best
+                flow[r] -= 1
+                placed[h][low] -= 1
+                left[h][low] += 1
+                v_room[v] += w[h] - w[g]
+                n_room[net[v]] += w[h] - w[g]
+                left[g][level] -= 1
+                placed[g][level] += 1
+                added[(g, v)] = added.get((g, v), 0) + 1
+                swaps += 1
+                if h not in queued:
+                    queue.append(h)
+                    queued.add(h)     # the one moved out may take someone's place
+    if not added:
+        return pf, empty, empty, empty, 0
+    unplaced[:] = np.asarray(left, dtype=np.int64)
+    return (np.asarray(flow, dtype=np.int64),
+            np.asarray([a for a, _ in added], dtype=np.int64),
+            np.asarray([b for _, b in added], dtype=np.int64),
+            np.asarray(list(added.values()), dtype=np.int64), swaps)
+
+
+def repair_rounding(c: Compiled, p: Plan, params: Parameters, pg: np.ndarray,
+                    pv: np.ndarray, pf: np.ndarray, unplaced: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """After rounding down, the room left (by a person the flow split, or where
+    a unit or two remain) is offered to the unplaced: the most pressing first
+    (priority level, then group order), each to their cheapest covering
+    volunteer with room for their weight (the volunteer and its network), never
+    at a cost above leaving them unplaced. Changes ``unplaced`` in place;
+    returns the added (group, volunteer, people) rows and how many were placed."""
+    empty = np.zeros(0, dtype=np.int64)
+    w = p.groups.weight
+    load = pf * w[pg]
+    v_room = c.v_cap - np.bincount(pv, weights=load, minlength=c.m).astype(np.int64)
+    n_room = c.n_cap - np.bincount(c.v_net[pv], weights=load,
+                                   minlength=c.n_cap.size).astype(np.int64)
+    room_at = np.minimum(v_room, n_room[c.v_net])
+    open_ = p.usable_vol & (room_at >= 1)
+    waiting = np.flatnonzero(unplaced.any(axis=1))
+    if waiting.size == 0 or not open_.any():
+        return empty, empty, empty, 0
+    cand = subset(p.cand, open_)
+    locs = p.groups.loc[waiting]
+    counts = np.diff(cand.ptr)[locs]
+    g = np.repeat(waiting, counts)
+    v = cand.vol[ragged_arange(cand.ptr[locs], counts)]
+    fits = room_at[v] >= w[g]
+    g, v = g[fits], v[fits]
+    if g.size == 0:
+        return empty, empty, empty, 0
+    step = 1_000_000    # in slices: the need masks of millions of pairs are large
+    cost = np.concatenate([placement_cost2(c, p, params, g[i:i + step], v[i:i + step])
+                           for i in range(0, g.size, step)])
+    order = np.lexsort((v, g, cost))
+    g, v, cost = g[order], v[order], cost[order]
+    unplaced2 = unplaced_costs2(param_costs(params))
+    vr, nr = v_room.tolist(), n_room.tolist()
+    net = c.v_net.tolist()
+    weight = w.tolist()
+    left = unplaced.tolist()
+    added: dict[tuple[int, int], int] = {}
+    for level in range(PRIORITIES - 1, -1, -1):   # the most pressing first
+        at = (unplaced[g, level] > 0) & (cost < unplaced2[level])
+        for gi, vi in zip(g[at].tolist(), v[at].tolist(), strict=True):
+            u = weight[gi]
+            row = left[gi]
+            while row[level] > 0 and vr[vi] >= u and nr[net[vi]] >= u:
+                row[level] -= 1
+                vr[vi] -= u
+                nr[net[vi]] -= u
+                added[(gi, vi)] = added.get((gi, vi), 0) + 1
+    if not added:
+        return empty, empty, empty, 0
+    unplaced[:] = np.asarray(left, dtype=np.int64)
+    return (np.asarray([a for a, _ in added], dtype=np.int64),
+            np.asarray([b for _, b in added], dtype=np.int64),
+            np.asarray(list(added.values()), dtype=np.int64), sum(added.values()))
 
 
 def _run_blocks(fn: Callable[[BlockInput], BlockOutput], blocks: list[BlockInput],
@@ -271,16 +481,22 @@ def _in_areas(c: Compiled, areas: Collection[str]) -> np.ndarray:
     return inside
 
 
+def held_load(c: Compiled, fixed: np.ndarray) -> np.ndarray:
+    """Per volunteer: the weight of the people kept with them (fixed care)."""
+    return np.bincount(c.p_cur[fixed], weights=c.p_weight[fixed],
+                       minlength=c.m).astype(np.int64)
+
+
 def keep_current(c: Compiled, fixed: np.ndarray) -> Compiled:
     """The people not ``fixed``, with the places of the fixed ones (their current
     carer) taken off their volunteer's and network's capacity."""
-    held = np.bincount(c.p_cur[fixed], minlength=c.m)
+    held = held_load(c, fixed)
     net_held = np.bincount(c.v_net, weights=held, minlength=c.n_cap.size).astype(np.int64)
     free = ~fixed
     return dataclasses.replace(
         c, p_sd=c.p_sd[free], p_vil=c.p_vil[free], p_needs=c.p_needs[free],
         p_sev=c.p_sev[free], p_main=c.p_main[free], p_cur=c.p_cur[free],
-        p_urgent=c.p_urgent[free], p_wait=c.p_wait[free],
+        p_urgent=c.p_urgent[free], p_wait=c.p_wait[free], p_weight=c.p_weight[free],
         v_cap=np.maximum(c.v_cap - held, 0), n_cap=np.maximum(c.n_cap - net_held, 0))
 
 
@@ -339,10 +555,47 @@ def _run(problem: Problem, params: Parameters | None, workers: int, decompose: b
             unplaced[bg] = o.unplaced
     else:
         pg = pv = pf = np.zeros(0, dtype=np.int64)
+    weighted = whole.weighted
+    if weighted:
+        # The flow counted weight units: back to whole people, then the room the
+        # rounding left is offered to the unplaced.
+        tick = time.process_time()
+        cut = pf % grp.weight[pg] != 0
+        split, touched = np.unique(pg[cut]), np.unique(pv[cut])
+        pf, unplaced = whole_people(p, pg, pf)
+        # Whom the rounding left out takes the place of someone less pressing
+        # where that frees enough room; the room left goes to the unplaced, the
+        # most pressing first; then anyone near that room may still take the
+        # place of someone less pressing (and the room that frees is offered
+        # again).
+        stats["swapped"] = 0
+        if method == "min_cost_flow":
+            pf, add_g, add_v, add_f, stats["swapped"] = swap_in(c, p, params, pg, pv, pf,
+                                                                unplaced, split)
+            pg, pv, pf = (np.concatenate([pg, add_g]), np.concatenate([pv, add_v]),
+                          np.concatenate([pf, add_f]))
+        add_g, add_v, add_f, stats["repaired"] = repair_rounding(c, p, params, pg, pv, pf,
+                                                                 unplaced)
+        pg, pv, pf = (np.concatenate([pg, add_g]), np.concatenate([pv, add_v]),
+                      np.concatenate([pf, add_f]))
+        if method == "min_cost_flow":
+            touched = np.union1d(touched, add_v)
+            pf, add_g, add_v, add_f, more = swap_in(
+                c, p, params, pg, pv, pf, unplaced, near(p, unplaced, touched))
+            stats["swapped"] += more
+            pg, pv, pf = (np.concatenate([pg, add_g]), np.concatenate([pv, add_v]),
+                          np.concatenate([pf, add_f]))
+            add_g, add_v, add_f, again = repair_rounding(c, p, params, pg, pv, pf, unplaced)
+            stats["repaired"] += again
+            pg, pv, pf = (np.concatenate([pg, add_g]), np.concatenate([pv, add_v]),
+                          np.concatenate([pf, add_f]))
+        keep = pf > 0
+        pg, pv, pf = pg[keep], pv[keep], pf[keep]
+        stats["rounding_cpu_s"] = time.process_time() - tick
     pc = placement_cost2(c, p, params, pg, pv)
     if balance and method == "min_cost_flow":
         tick = time.process_time()
-        held = np.bincount(whole.p_cur[fixed], minlength=whole.m)
+        held = held_load(whole, fixed)
         pg, pv, pf, pc = balance_loads(c, p, params, pg, pv, pf, pc, held, whole.v_cap)
         stats["balance_cpu_s"] = time.process_time() - tick
     member_g = grp.of_person[grp.members]
@@ -361,6 +614,7 @@ def _run(problem: Problem, params: Parameters | None, workers: int, decompose: b
     volunteer_index[person] = np.repeat(pv[order], pf[order])
     person_cost2 = unplaced_costs2(param_costs(params))[c.p_pri]
     person_cost2[person] = np.repeat(pc[order], pf[order])
+    person_cost2 *= c.p_weight     # each weight unit costs what the person costs
 
     expected = sum(o.objective2 for o in outputs)
     in_blocks = np.zeros(n_groups, dtype=bool)
@@ -368,7 +622,13 @@ def _run(problem: Problem, params: Parameters | None, workers: int, decompose: b
         in_blocks[bg] = True
     alone = ~in_blocks[grp.of_person]
     expected += int(person_cost2[alone].sum())
-    if int(person_cost2.sum()) != expected:  # a bug, never the input's fault
+    if weighted:
+        # The flow in weight units is a relaxation (a person may be split): its
+        # optimum bounds every proposal's cost from below.
+        stats["lower_bound"] = expected / 2
+        if int(person_cost2.sum()) < expected and method == "min_cost_flow":
+            raise RuntimeError(f"cost below the bound: {person_cost2.sum()} < {expected}")
+    elif int(person_cost2.sum()) != expected:  # a bug, never the input's fault
         raise RuntimeError(f"cost check failed: {person_cost2.sum()} != {expected}")
 
     why = reasons(c, p, params, volunteer_index)

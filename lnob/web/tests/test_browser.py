@@ -43,7 +43,8 @@ def test_a_volunteer_signs_in_switches_language_and_browses_to_a_subdistrict(
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
 
-    page.locator("header nav a[href='/areas/']").click()
+    page.locator("details.menu summary").click()  # the header's menu: every page
+    page.locator(".menu-panel a[href='/areas/']").click()
     page.fill("#area-q", "Surat")
     page.locator("form.search button").click()
     page.locator("a[href='/areas/84/']").first.click()

@@ -28,6 +28,13 @@ from lnob.demo.generator import VolunteerAccount
 from lnob.demo.writer import ProvinceReport, generate_country, generate_province
 from lnob.geo.models import Province, Subdistrict, Village
 from lnob.geo.services import village_create
+from lnob.networks.models import (
+    Committee,
+    CommitteeLevel,
+    CommitteeMember,
+    CommitteeRole,
+    PartnerType,
+)
 
 DEMO_PASSWORD = "lnob-demo-2549"  # noqa: S105 — demo only; production refuses to run this
 DEFAULT_PROVINCE = "84"  # Surat Thani: the demo users work there
@@ -52,6 +59,8 @@ DEMO_VILLAGES = [
 ENTERING_ROLES = (Role.PROVINCIAL_OFFICER, Role.NETWORK_COORDINATOR, Role.VOLUNTEER)
 VOLUNTEER_USER, VOLUNTEER_AREA = "volunteer.kotao", "840503"
 COORDINATOR_USER, COORDINATOR_AREA = "coordinator.phangan", "8405"
+# The committee member who chairs the province's committee (approves its roadmap).
+CHAIR_USER, CHAIR_PROVINCE = "committee.surat", "84"
 
 
 class Command(BaseCommand):
@@ -91,6 +100,7 @@ class Command(BaseCommand):
             self._generate(persons, province, options["seed"], options["all_provinces"])
         with transaction.atomic():
             self._care_accounts()
+            self._committee_chair()
         # The coverage pages read roll-ups and snapshots; the learning pages
         # have a few reviews and stories to show.
         call_command("rollup", full=True, stdout=self.stdout)
@@ -161,6 +171,28 @@ class Command(BaseCommand):
             self._report(generate_province(province, persons, seed=seed, today=today,
                                            enterers=enterers, never_holes=keep,
                                            accounts=accounts))
+
+    def _committee_chair(self) -> None:
+        """The demo committee member chairs the province's committee, so that the
+        roadmap can be approved in the demo (only the chair approves it)."""
+        user = User.objects.get(username=CHAIR_USER)
+        committee = Committee.objects.filter(level=CommitteeLevel.PROVINCE,
+                                             area_code=CHAIR_PROVINCE).order_by("pk").first()
+        if committee is None:
+            committee = Committee.objects.create(
+                name="คณะกรรมการขับเคลื่อนสังคมไม่ทอดทิ้งกันจังหวัด"
+                     + Province.objects.get(code=CHAIR_PROVINCE).name_th,
+                level=CommitteeLevel.PROVINCE, area_code=CHAIR_PROVINCE,
+                province_code=CHAIR_PROVINCE)
+        chair = committee.members.filter(role=CommitteeRole.CHAIR).first()
+        if chair is None:
+            CommitteeMember.objects.create(
+                committee=committee, name=f"{user.first_name} {user.last_name}",
+                role=CommitteeRole.CHAIR, partner_type=PartnerType.CIVIL_SOCIETY, user=user)
+        elif chair.user_id is None:
+            chair.user = user
+            chair.name = f"{user.first_name} {user.last_name}"
+            chair.save(update_fields=["user", "name"])
 
     def _volunteer_accounts(self) -> list[VolunteerAccount]:
         """The demo volunteer, planned as a volunteer of Ko Tao with cases of their

@@ -55,16 +55,22 @@ def is_fixed(person: Person, rebalance: Collection[str] = ()) -> bool:
 
 def optimum2(people: Sequence[Person], volunteers: Sequence[Volunteer],
              networks: Sequence[Network], params: Parameters,
-             must_serve: Collection[str] = (), rebalance: Collection[str] = ()) -> int:
+             must_serve: Collection[str] = (), rebalance: Collection[str] = (),
+             relax: bool = False) -> int:
     """Twice the minimum total cost, by a mixed-integer program. People whose
-    care is fixed take a place of their giver (and its network) and cost 0."""
+    care is fixed take a place of their giver (and its network) and cost 0.
+
+    Caseload weights (the generalised assignment problem): a person of weight w
+    takes w of a capacity and costs w times as much. ``relax``: the linear
+    relaxation (a person may be split), whose optimum is a lower bound."""
     vol_of = {v.id: v for v in volunteers}
     held: dict[object, int] = {}
     for person in people:
         if is_fixed(person, rebalance):
             giver = vol_of[person.current_giver]  # type: ignore[index]
-            held[giver.id] = held.get(giver.id, 0) + 1
-            held[("net", giver.network)] = held.get(("net", giver.network), 0) + 1
+            held[giver.id] = held.get(giver.id, 0) + person.weight
+            held[("net", giver.network)] = held.get(("net", giver.network), 0) \
+                + person.weight
     volunteers = [Volunteer(v.id, v.network, v.areas, v.needs,
                             max(0, (v.capacity or 0) - held.get(v.id, 0))) for v in volunteers]
     networks = [Network(n.id, max(0, (n.capacity or 0) - held.get(("net", n.id), 0)))
@@ -75,7 +81,8 @@ def optimum2(people: Sequence[Person], volunteers: Sequence[Volunteer],
     arcs = [(p, v, c) for p, person in enumerate(people) for v, vol in enumerate(volunteers)
             if (c := cost2(person, vol, params, must_serve)) is not None]
     n_x, n = len(arcs), len(people)
-    costs = np.array([c for _, _, c in arcs] + [unplaced2(p, params) for p in people], float)
+    costs = np.array([c * people[p].weight for p, _, c in arcs]
+                     + [unplaced2(p, params) * p.weight for p in people], float)
     net_index = {net.id: i for i, net in enumerate(networks)}
     n_vol = len(volunteers)
     # Rows: one per person (placed once or unplaced), per volunteer, per network.
@@ -85,13 +92,16 @@ def optimum2(people: Sequence[Person], volunteers: Sequence[Volunteer],
         cols += [j, j, j]
     rows += list(range(n))
     cols += [n_x + p for p in range(n)]
+    vals = [1] * len(rows)
+    for j, (p, _, _) in enumerate(arcs):
+        vals[3 * j + 1] = vals[3 * j + 2] = people[p].weight
     lower = [1] * n + [0] * (n_vol + len(networks))
     upper = [1] * n + [v.capacity or 0 for v in volunteers] + [
         net.capacity or 0 for net in networks]
     row = n + n_vol + len(networks)
-    vals = [1] * len(rows)
     matrix = coo_array((vals, (rows, cols)), shape=(row, n_x + n))
     res = milp(costs, constraints=LinearConstraint(matrix, lower, upper),
-               integrality=np.ones(n_x + n), bounds=Bounds(0, 1))
+               integrality=np.zeros(n_x + n) if relax else np.ones(n_x + n),
+               bounds=Bounds(0, 1))
     assert res.success, res.message
     return round(res.fun)

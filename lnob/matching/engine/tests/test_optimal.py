@@ -75,7 +75,8 @@ def check_feasible(result: Any, people: list[Person], volunteers: list[Volunteer
                    must: frozenset[str] = frozenset(), rebalance: tuple[str, ...] = ()) -> int:
     """No rule broken; returns twice the total cost, recomputed independently.
     Fixed care stays as it is (cost 0) and only what is left of a capacity after
-    it is used; nobody is placed against a must-serve need."""
+    it is used; nobody is placed against a must-serve need. Loads and costs
+    count each person's caseload weight."""
     by_id = {v.id: v for v in volunteers}
     assignments = result.assignments()
     load: dict[Id, int] = {}
@@ -89,11 +90,11 @@ def check_feasible(result: Any, people: list[Person], volunteers: list[Volunteer
             assert a is not None and a.volunteer == person.current_giver and a.fixed
             assert a.cost == 0
             giver = by_id[a.volunteer]
-            held[giver.id] = held.get(giver.id, 0) + 1
-            net_held[giver.network] = net_held.get(giver.network, 0) + 1
+            held[giver.id] = held.get(giver.id, 0) + person.weight
+            net_held[giver.network] = net_held.get(giver.network, 0) + person.weight
             continue
         if a is None:
-            total2 += unplaced2(person, params)
+            total2 += unplaced2(person, params) * person.weight
             continue
         vol = by_id[a.volunteer]
         assert a.network == vol.network and not a.fixed
@@ -101,10 +102,11 @@ def check_feasible(result: Any, people: list[Person], volunteers: list[Volunteer
         assert a.distance == ("same_village", "same_subdistrict", "same_district",
                               "same_province")[level(person, vol)]  # type: ignore[index]
         c2 = cost2(person, vol, params, must)
-        assert c2 is not None and a.cost * 2 == c2, "must-serve need left unserved"
-        total2 += c2
-        load[vol.id] = load.get(vol.id, 0) + 1
-        net_load[vol.network] = net_load.get(vol.network, 0) + 1
+        assert c2 is not None and a.cost * 2 == c2 * person.weight, \
+            "must-serve need left unserved"
+        total2 += c2 * person.weight
+        load[vol.id] = load.get(vol.id, 0) + person.weight
+        net_load[vol.network] = net_load.get(vol.network, 0) + person.weight
     for vol in volunteers:
         assert load.get(vol.id, 0) <= max(0, (vol.capacity or 0) - held.get(vol.id, 0))
     for net in networks:

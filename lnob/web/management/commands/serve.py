@@ -128,8 +128,15 @@ class Command(BaseCommand):
         while True:
             try:
                 if migrate:
-                    self.say("migrating the database …")
-                    call_command("migrate", interactive=False, verbosity=0)
+                    pending = _pending_migrations()
+                    if pending == 0:
+                        self.say("the database is up to date")
+                    else:
+                        self.say("migrating the database"
+                                 + (f": {pending} migrations to apply" if pending else "")
+                                 + (" (the first start loads Thailand's geography: about "
+                                    "a minute) …" if pending and pending > 20 else " …"))
+                        call_command("migrate", interactive=False, verbosity=0)
                 break
             except DatabaseError as err:
                 if self.stopping:
@@ -152,6 +159,8 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        self.say(f"starting (database: {connections['default'].vendor}, "
+                 f"address: {options['bind']}) …")
         self.prepare(not options["no_migrate"])
         bin_dir = os.path.dirname(sys.executable)
         children = [Child("web server (gunicorn)", [
@@ -190,3 +199,15 @@ class Command(BaseCommand):
         for child in children:
             child.wait()
         self.say("stopped")
+
+
+def _pending_migrations() -> int | None:
+    """How many migrations ``migrate`` would apply; None when that cannot be
+    read (the database not up yet: ``migrate`` then says why)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connections["default"])
+        return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    except Exception:  # any failure: migrate itself reports it
+        return None

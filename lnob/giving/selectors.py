@@ -1,0 +1,176 @@
+"""Reads of the giving side: the inbox section, the public needs board
+(aggregates only, suppressed like the public dashboard), proposals of what
+to give to whom, and the counts coverage shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from lnob.cases import workflow as wf
+from lnob.coverage import suppression
+from lnob.geo.models import District, Province, Subdistrict
+from lnob.giving.access import offers_visible_to
+from lnob.giving.models import Allocation, Offer, OfferStatus, Stock
+from lnob.registry.models import Person, PersonNeed
+from lnob.registry.taxonomy import Need
+
+OPEN_OFFER_STATES = (OfferStatus.RECEIVED, OfferStatus.CONTACTED)
+BOARD_CACHE_SECONDS = 60
+
+
+def offers_to_answer(user: Any) -> QuerySet[Offer]:
+    """The inbox section: offers of the user's areas waiting for a call or a decision."""
+    return offers_visible_to(user).filter(status__in=OPEN_OFFER_STATES).select_related(
+        "subdistrict", "goods_item").order_by("created_at", "id")
+
+
+def _unmet() -> QuerySet[PersonNeed]:
+    """Needs of people whose case is open and who were given nothing for it yet."""
+    given = Allocation.objects.filter(person_id=OuterRef("person_id"), need_id=OuterRef("need_id"))
+    return PersonNeed.objects.filter(person__status__in=sorted(wf.OPEN_STATES),
+                                     person__restricted=False).exclude(Exists(given))
+
+
+@dataclass
+class Board:
+    """A public table: row names, column names, the published cells (ints,
+    "<5" or "×") with the row totals last, and the total row."""
+
+    code: str
+    name: str
+    level: str  # the rows' level: "province", "district" or "subdistrict"
+    columns: list[str]
+    rows: list[tuple[str, str, list[int | str]]]  # code, name, cells
+    total: list[int | str]
+
+
+def _children(code: str) -> tuple[str, list[tuple[str, str]], str]:
+    """The level of the rows under ``code`` and (code, name) of each."""
+    if code == "":
+        return "province", [(p.code, p.name) for p in Province.objects.order_by("code")], \
+            "province_code"
+    if len(code) == 2:
+        return "district", [(d.code, d.name) for d in District.objects.filter(
+            province_id=code).order_by("code")], "district_code"
+    return "subdistrict", [(s.code, s.name) for s in Subdistrict.objects.filter(
+        district_id=code).order_by("code")], "subdistrict_id"
+
+
+def needs_board(code: str) -> Board:
+    """What is needed and not yet met in an area, by its children and by need;
+    cells under 5 and any cell that would reveal one are hidden (the same
+    rule and linear-programme audit as the public dashboard)."""
+    key = f"lnob:giving:board:{get_language()}:{code}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = _needs_board(code)
+        cache.set(key, kept, BOARD_CACHE_SECONDS)
+    board: Board = kept
+    return board
+
+
+def unmet_grid(code: str) -> tuple[str, list[tuple[str, str]], list[Need], list[list[int]]]:
+    """The raw counts behind the board (never published as they are): the
+    rows' level, the rows, the needs, and unmet needs per row and need."""
+    level, children, field = _children(code)
+    province = code[:2]
+    needs = list(Need.objects.filter(Q(province_code="") | Q(province_code=province)
+                                     if province else Q(province_code=""),
+                                     active=True).order_by("sort", "code"))
+    unmet = _unmet()
+    if len(code) == 2:
+        unmet = unmet.filter(person__province_code=code)
+    elif len(code) == 4:
+        unmet = unmet.filter(person__district_code=code)
+    counts: dict[tuple[str, int], int] = {}
+    for area, need_id, n in unmet.values_list(f"person__{field}", "need_id").annotate(
+            n=Count("id")).order_by():
+        counts[(area, need_id)] = n
+    grid = [[counts.get((c, need.pk), 0) for need in needs] for c, _n in children]
+    return level, children, needs, grid
+
+
+def _needs_board(code: str) -> Board:
+    level, children, needs, inner = unmet_grid(code)
+    grid = [[*row, sum(row)] for row in inner]
+    totals = [sum(col) for col in zip(*grid, strict=True)] if grid else [0] * (len(needs) + 1)
+    shown_rows: list[list[int | str]]
+    if grid:
+        hidden = suppression.suppress([*grid, totals])
+        shown_rows = [[hidden.shown(r, c) for c in range(len(totals))]
+                      for r in range(len(grid) + 1)]
+    else:
+        shown_rows = [[suppression.SMALL if v < suppression.THRESHOLD else v for v in totals]]
+    name = _("Thailand") if not code else _area_name(code)
+    return Board(code, name, level, [n.name for n in needs] + [str(_("All needs"))],
+                 [(c, n, shown_rows[i]) for i, (c, n) in enumerate(children)], shown_rows[-1])
+
+
+def _area_name(code: str) -> str:
+    from lnob.geo.selectors import area_by_code
+
+    area = area_by_code(code)
+    return area.name if area else code
+
+
+@dataclass
+class Proposal:
+    """One explained suggestion: give this stock to this person for this need."""
+
+    person: Person
+    need: Need
+    severity: int
+    stock: Stock
+    why: str
+
+
+def proposals_for(subdistrict_code: str, visible_persons: QuerySet[Person],
+                  stock: QuerySet[Stock], *, limit: int = 50) -> list[Proposal]:
+    """A simple proposal for a subdistrict: each unmet need of a person with an
+    open case, most severe and urgent first, paired with stock of goods that
+    answer that need held by a network covering the subdistrict, while the
+    stock lasts (one unit each)."""
+    left = {s.pk: s.quantity for s in stock}
+    by_need: dict[int, list[Stock]] = {}
+    for s in stock.select_related("item", "network").filter(
+            Q(network__subdistricts=subdistrict_code)
+            | Q(network__villages__subdistrict=subdistrict_code),
+            quantity__gt=0, item__need__isnull=False).distinct().order_by("-quantity"):
+        by_need.setdefault(s.item.need_id or 0, []).append(s)
+    rows = _unmet().filter(person__subdistrict_id=subdistrict_code,
+                           person__in=visible_persons.values("pk"),
+                           need_id__in=list(by_need)).select_related(
+        "person", "need").order_by("-severity", "person__first_name", "person_id")
+    out: list[Proposal] = []
+    for pn in rows:
+        for s in by_need.get(pn.need_id, []):
+            if left.get(s.pk, 0) > 0:
+                left[s.pk] -= 1
+                out.append(Proposal(pn.person, pn.need, pn.severity, s, _(
+                    "Needs %(need)s (severity %(severity)s), nothing given for it yet; "
+                    "%(network)s holds %(item)s covering this subdistrict.") % {
+                    "need": pn.need.name, "severity": pn.severity, "network": s.network.name,
+                    "item": s.item.name}))
+                break
+        if len(out) >= limit:
+            break
+    return out
+
+
+def counts_by_subdistrict(subdistrict_codes: list[str]) -> dict[str, dict[str, int]]:
+    """Offers, givers and accepted capacity per subdistrict (for coverage)."""
+    out: dict[str, dict[str, int]] = {c: {"offers": 0, "givers": 0, "accepted": 0}
+                                      for c in subdistrict_codes}
+    rows = Offer.objects.filter(subdistrict_id__in=subdistrict_codes).values(
+        "subdistrict_id").annotate(
+        offers=Count("id"), givers=Count("giver_phone", distinct=True),
+        accepted=Count("id", filter=Q(status__in=(OfferStatus.ACCEPTED, OfferStatus.USED))))
+    for row in rows:
+        out[row["subdistrict_id"]] = {k: row[k] for k in ("offers", "givers", "accepted")}
+    return out

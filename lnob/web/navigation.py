@@ -1,0 +1,116 @@
+"""The header's links: only pages the user's roles open, a few main places.
+
+Whether a link is shown is read from the page's own access rule (the
+``lnob_access`` attribute every view declares, see :mod:`lnob.core.access`),
+so the header cannot offer a page that would answer 403. Each role has three
+or four main places shown on a wide screen; every other page it may open is
+in the menu (a ``<details>`` element: no JavaScript)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, resolve, reverse
+from django.utils.translation import gettext_lazy as _
+
+from lnob.core.access import ACCESS_ATTR, grants_of
+from lnob.core.roles import Role
+
+
+@dataclass(frozen=True)
+class Link:
+    name: str  # URL name
+    label: Any
+    url: str
+
+
+# Every page the header may offer, in menu order.
+PAGES: list[tuple[str, Any]] = [
+    ("home", _("Home")),
+    ("report_new", _("New report")),
+    ("case_list", _("Cases")),
+    ("offline_people", _("Works offline")),
+    ("person_list", _("People in need")),
+    ("forum_list", _("Forums")),
+    ("transfer_list", _("Transfers")),
+    ("coverage_national", _("Coverage")),
+    ("matching_runs", _("Matching")),
+    ("aar_list", _("Learning")),
+    ("network_list", _("Networks")),
+    ("offer_list", _("Offers of help")),
+    ("import_list", _("Import")),
+    ("audit_log", _("Audit log")),
+    ("thailand", _("Areas")),
+]
+PUBLIC_PAGES: list[tuple[str, Any]] = [
+    ("public_report", _("Report someone in need")),
+    ("give", _("I want to help")),
+    ("needs_board", _("What is needed")),
+    ("coverage_public", _("Coverage")),
+    ("public_stories", _("Good stories")),
+    ("thailand", _("Areas")),
+]
+# Each role's main places (shown beside the brand on a wide screen), the
+# first role the user holds in this order deciding.
+MAIN_PLACES: list[tuple[Role, tuple[str, ...]]] = [
+    (Role.SYSTEM_ADMIN, ("home", "person_list", "case_list", "coverage_national")),
+    (Role.PROVINCIAL_OFFICER, ("home", "person_list", "case_list", "coverage_national")),
+    (Role.NETWORK_COORDINATOR, ("home", "case_list", "person_list", "forum_list")),
+    (Role.VOLUNTEER, ("home", "report_new", "case_list")),
+    (Role.HOTLINE_OPERATOR, ("home", "report_new")),
+    (Role.COMMITTEE_MEMBER, ("home", "coverage_national", "aar_list")),
+    (Role.NATIONAL_ANALYST, ("home", "coverage_national", "matching_runs", "aar_list")),
+]
+# Roles that connect other systems through the API (the hotline's system,
+# ministry systems, a province's own tools): "API tokens" is in their user menu.
+API_TOKEN_ROLES = (Role.SYSTEM_ADMIN, Role.NATIONAL_ANALYST, Role.PROVINCIAL_OFFICER,
+                   Role.HOTLINE_OPERATOR)
+
+
+def may_open(user: Any, url: str) -> bool:
+    """Whether ``user`` passes the access rule the page at ``url`` declares."""
+    rule = getattr(resolve(url).func, ACCESS_ATTR, None)
+    if rule in ("public",):
+        return True
+    if rule == "signed_in":
+        return bool(getattr(user, "is_authenticated", False))
+    if rule and rule.startswith("roles:"):
+        return bool(grants_of(user, [Role(r) for r in rule[len("roles:"):].split(",")]))
+    return False
+
+
+def _links(pages: list[tuple[str, Any]], user: Any) -> list[Link]:
+    out = []
+    for name, label in pages:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:  # an app not installed
+            continue
+        if may_open(user, url):
+            out.append(Link(name, label, url))
+    return out
+
+
+def header_links(user: Any) -> dict[str, Any]:
+    """``nav_main`` (the role's main places), ``nav_menu`` (every page it may
+    open) and ``nav_tokens`` (whether "API tokens" is offered)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        links = _links(PUBLIC_PAGES, user)
+        return {"nav_main": links[:3], "nav_menu": links, "nav_tokens": False}
+    links = _links(PAGES, user)
+    held = {g.role for g in grants_of(user)}
+    main_names: tuple[str, ...] = ("home", "thailand", "coverage_national")
+    for role, names in MAIN_PLACES:
+        if role in held:
+            main_names = names
+            break
+    by_name = {link.name: link for link in links}
+    main = [by_name[n] for n in main_names if n in by_name]
+    if Role.VOLUNTEER in held and not held & {Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN,
+                                               Role.NETWORK_COORDINATOR}:
+        # A volunteer's home is the people in their care.
+        main = [Link(m.name, _("My people"), m.url) if m.name == "home" else m
+                for m in main]
+    return {"nav_main": main, "nav_menu": links,
+            "nav_tokens": bool(grants_of(user, API_TOKEN_ROLES))}

@@ -1,0 +1,93 @@
+/* Every page: registers LNOB's service worker (/sw.js) so the volunteer's
+ * "my people" page and its outbox work with no signal (docs/offline.md).
+ *
+ * Once per browser session, a signed-in user's phone also keeps that page and
+ * their people (GET /api/v1/cases/mine) in advance, so the page opens with no
+ * signal even if they never opened it online. Signing out forgets the people
+ * kept on this phone (what waits to send stays until sent by the same user).
+ *
+ * The IndexedDB schema here must match cases/offline.js (database
+ * "lnob-offline", version 2: people, outbox, meta). */
+"use strict";
+(function () {
+  if (!("serviceWorker" in navigator)) return;
+  const OFFLINE_PAGE = "/cases/offline/";
+  const PAGE_CACHE = "lnob-offline-page";
+  const WARM_KEY = "lnob-offline-warm";
+
+  function openDB(create) {
+    return new Promise(function (resolve, reject) {
+      const open = indexedDB.open("lnob-offline", 2);
+      open.onupgradeneeded = function () {
+        if (!create) { open.transaction.abort(); return; }
+        const db = open.result;
+        const has = function (name) { return db.objectStoreNames.contains(name); };
+        if (!has("people")) db.createObjectStore("people", {keyPath: "case_id"});
+        if (!has("outbox")) db.createObjectStore("outbox", {keyPath: "key"});
+        if (!has("meta")) db.createObjectStore("meta");
+      };
+      open.onsuccess = function () { resolve(open.result); };
+      open.onerror = function () { reject(open.error); };
+    });
+  }
+
+  function keepPeople(data) {
+    return openDB(true).then(function (db) {
+      const tx = db.transaction(["people", "meta"], "readwrite");
+      const people = tx.objectStore("people");
+      people.clear();
+      data.people.forEach(function (p) { people.put(p); });
+      const meta = tx.objectStore("meta");
+      meta.put(data.username, "username");
+      meta.put(data.at, "at");
+      meta.put(data.report_areas, "areas");
+      return new Promise(function (resolve, reject) {
+        tx.oncomplete = function () { db.close(); resolve(); };
+        tx.onabort = tx.onerror = function () { db.close(); reject(tx.error); };
+      });
+    });
+  }
+
+  function warm() {
+    if (!navigator.onLine || !("caches" in window) || !("indexedDB" in window)) return;
+    if (sessionStorage.getItem(WARM_KEY) || location.pathname === OFFLINE_PAGE) return;
+    fetch(OFFLINE_PAGE, {credentials: "same-origin", redirect: "manual"}).then(function (res) {
+      // Not signed in (a redirect) or no role for it (403): nothing to keep.
+      if (res.status !== 200) return;
+      return caches.open(PAGE_CACHE).then(function (cache) {
+        return cache.put(OFFLINE_PAGE, res);
+      }).then(function () {
+        return fetch("/api/v1/cases/mine", {credentials: "same-origin",
+          headers: {Accept: "application/json"}});
+      }).then(function (mine) {
+        return mine.ok ? mine.json() : null;
+      }).then(function (data) {
+        if (!data) return;
+        const kept = data.people.length || data.report_areas.length ? keepPeople(data) : null;
+        return Promise.resolve(kept).then(function () {
+          // Only once all is kept: a warm-up cut short by leaving the page runs again.
+          sessionStorage.setItem(WARM_KEY, "1");
+        });
+      });
+    }).catch(function () { /* offline or refused: try again next session */ });
+  }
+
+  window.addEventListener("load", function () {
+    navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () {});
+    // After the page, when the phone is idle: never in the way of what the user opened.
+    setTimeout(warm, 2000);
+  });
+
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !/\/logout\/?$/.test(form.action)) return;
+    sessionStorage.removeItem(WARM_KEY);
+    if (!("indexedDB" in window)) return;
+    openDB(false).then(function (db) {
+      const tx = db.transaction(["people", "meta"], "readwrite");
+      tx.objectStore("people").clear();
+      tx.objectStore("meta").clear();
+      tx.oncomplete = function () { db.close(); };
+    }).catch(function () { /* nothing kept */ });
+  }, true);
+})();
