@@ -4,6 +4,7 @@ import datetime
 from typing import Any, cast
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import CursorPagination, paginate
@@ -12,7 +13,7 @@ from lnob.cases import workflow as wf
 from lnob.cases.access import READERS, case_for, cases_visible_to, next_steps
 from lnob.cases.care import visit_log
 from lnob.cases.models import Case, Visit
-from lnob.cases.services import CaseChanged, case_open, case_step
+from lnob.cases.services import case_open, case_step
 from lnob.core import audit
 from lnob.core.access import grants_of
 from lnob.core.models import AuditAction, User
@@ -20,11 +21,6 @@ from lnob.core.schema_types import IsoDate
 from lnob.registry.access import EDITORS, person_for
 
 router = Router(tags=["cases"])
-CONFLICT = {"errors": [{"field": "version", "code": "conflict",
-                        "message": "This case changed since you read it; fetch it again "
-                                   "and retry."}]}
-
-
 class EventOut(Schema):
     at: datetime.datetime
     actor: str = Field(..., alias="actor_label")
@@ -85,7 +81,7 @@ class CaseFilters(Schema):
 
 def _reader(request: HttpRequest) -> User:
     if not grants_of(request.user, READERS):
-        raise HttpError(403, "Your role does not work with cases.")
+        raise HttpError(403, _("Your role does not work with cases."))
     return cast(User, request.user)
 
 
@@ -119,13 +115,10 @@ def case(request: HttpRequest, case_id: int) -> Case:
 def case_create(request: HttpRequest, payload: CaseIn) -> Status:
     user = _reader(request)
     if not grants_of(user, EDITORS):
-        raise HttpError(403, "Your role cannot open cases.")
+        raise HttpError(403, _("Your role cannot open cases."))
     person = person_for(user, payload.person_id)
-    try:
-        created = case_open(actor=user, person=person, urgent=payload.urgent,
-                            note=payload.note)
-    except PermissionError as exc:
-        raise HttpError(403, "Your role cannot open a case in this area.") from exc
+    created = case_open(actor=user, person=person, urgent=payload.urgent,
+                        note=payload.note)
     return Status(201, _detail(user, created))
 
 
@@ -135,15 +128,10 @@ def case_step_api(request: HttpRequest, case_id: int, payload: StepIn) -> Any:
     found = case_for(user, case_id)
     duplicate = (cases_visible_to(user).filter(pk=payload.duplicate_of).first()
                  if payload.duplicate_of else None)
-    try:
-        stepped = case_step(actor=user, case=found, action=payload.action,
-                            expected_version=payload.version, note=payload.note,
-                            reason=payload.reason, duplicate_of=duplicate,
-                            network_id=payload.network_id, volunteer_id=payload.volunteer_id)
-    except CaseChanged:
-        return Status(409, CONFLICT)
-    except PermissionError as exc:
-        raise HttpError(403, "Your role cannot take this step here.") from exc
+    stepped = case_step(actor=user, case=found, action=payload.action,
+                        expected_version=payload.version, note=payload.note,
+                        reason=payload.reason, duplicate_of=duplicate,
+                        network_id=payload.network_id, volunteer_id=payload.volunteer_id)
     return _detail(user, stepped)
 
 
@@ -185,13 +173,8 @@ def case_visits(request: HttpRequest, case_id: int) -> Any:
 def case_visit_create(request: HttpRequest, case_id: int, payload: VisitIn) -> Any:
     user = _reader(request)
     found = case_for(user, case_id)
-    try:
-        visit = visit_log(actor=user, case=found, visited_on=payload.visited_on,
-                          done=payload.done, changes=payload.needs,
-                          next_visit_on=payload.next_visit_on,
-                          expected_version=payload.version, request=request)
-    except CaseChanged:
-        return Status(409, CONFLICT)
-    except PermissionError as exc:
-        raise HttpError(403, "Only the case's carers log its visits.") from exc
+    visit = visit_log(actor=user, case=found, visited_on=payload.visited_on,
+                      done=payload.done, changes=payload.needs,
+                      next_visit_on=payload.next_visit_on,
+                      expected_version=payload.version, request=request)
     return Status(201, visit)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -62,19 +63,12 @@ def _report(payload: PublicReportIn) -> intake.Report:
     return intake.Report(**payload.dict())
 
 
-def _too_many() -> HttpError:
-    return HttpError(429, "Too many requests from your address in the last hour.")
-
-
 @router.post("", response={201: FiledReportOut})
 def report_create(request: HttpRequest, payload: FiledReportIn) -> Status:
     if not grants_of(request.user, REPORTER_ROLES):
-        raise HttpError(403, "Your role does not file reports.")
-    try:
-        case = intake.report_file(actor=cast(User, request.user), report=_report(payload),
-                                  request=request)
-    except PermissionError as exc:
-        raise HttpError(403, "This subdistrict is outside the areas you work in.") from exc
+        raise HttpError(403, _("Your role does not file reports."))
+    case = intake.report_file(actor=cast(User, request.user), report=_report(payload),
+                              request=request)
     queue_hidden_matches(case.person, user=request.user)
     return Status(201, {"id": case.pk, "reference": case.reference, "status": case.status,
                         "urgent": case.urgent, "coverage_hole": case.coverage_hole,
@@ -84,21 +78,15 @@ def report_create(request: HttpRequest, payload: FiledReportIn) -> Status:
 @router.post("/public", response={201: PublicReportOut}, auth=None)
 def public_report_create(request: HttpRequest, payload: PublicReportIn) -> Status:
     """Anyone, no token: answers only the reference number."""
-    try:
-        case = intake.report_file(actor=None, report=_report(payload), request=request)
-    except intake.TooManyReports as exc:
-        raise _too_many() from exc
+    case = intake.report_file(actor=None, report=_report(payload), request=request)
     return Status(201, {"reference": case.reference})
 
 
 @router.get("/public/{reference}", response=StageOut, auth=None)
 def public_report_stage(request: HttpRequest, reference: str) -> dict[str, str]:
-    try:
-        stage = intake.public_stage(reference, request=request)
-    except intake.TooManyReports as exc:
-        raise _too_many() from exc
+    stage = intake.public_stage(reference, request=request)
     if stage is None:
-        raise HttpError(404, "No report has this reference number.")
+        raise HttpError(404, _("No report has this reference number."))
     return {"reference": reference, "stage": stage}
 
 

@@ -18,6 +18,7 @@ from lnob.cases.access import roles_on
 from lnob.cases.events import CaseChanged, case_event_record
 from lnob.cases.models import Case, NeedChange, Visit, VisitNeed
 from lnob.core.access import covers
+from lnob.core.errors import NotAllowed
 from lnob.core.models import User
 from lnob.networks.models import Network, Volunteer
 
@@ -122,7 +123,7 @@ def visit_log(*, actor: User, case: Case, visited_on: datetime.date, done: str,
     # The coordinators and officers of the area, or the volunteer caring.
     if not (covers(actor, case.area_code) and roles_on(actor, case) & wf.MANAGERS) \
             and not _is_carer(actor, case):
-        raise PermissionError("not a carer of this case")
+        raise NotAllowed("not_carer", _("Only the case's carers log its visits."))
     errors: dict[str, str] = {}
     if case.status not in CARING:
         errors["case"] = _("Visits are logged on a case that is assigned or in care; "

@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lnob.cases import workflow as wf
 from lnob.cases.access import roles_on
@@ -19,15 +18,10 @@ from lnob.cases.events import CaseChanged
 from lnob.cases.events import case_event_record as _event
 from lnob.cases.models import Case, CaseEvent
 from lnob.core.access import covers, roles_in
+from lnob.core.errors import NotAllowed
 from lnob.core.models import User
 from lnob.networks.models import Network, Volunteer
 from lnob.registry.models import Person
-
-STEP_MESSAGES = {
-    "unknown_action": gettext_lazy("There is no such step."),
-    "wrong_state": gettext_lazy("This step cannot be taken from the case's current status."),
-    "role": gettext_lazy("Your role cannot take this step."),
-}
 
 
 def lead_networks_for(subdistrict_code: str) -> tuple[list[Any], bool]:
@@ -92,28 +86,30 @@ def case_create(*, actor: User | None, person: Person, request: Any = None, note
         fields["urgent"] = True
     networks, hole = lead_networks_for(person.area_code)
     try:
-        with transaction.atomic():  # a savepoint: the caller's transaction goes on
+        # One transaction for the case, its routes, history and audit row: a
+        # savepoint inside the caller's, which goes on after OpenCaseExists.
+        with transaction.atomic():
             case = Case.objects.create(person=person, subdistrict_id=person.subdistrict_id,
                                        province_code=person.province_code,
                                        district_code=person.district_code, opened_by=actor,
                                        coverage_hole=hole, **fields)
+            if networks:  # a new case: nothing to compare with
+                case.routed_networks.add(*networks)
+            _event(case, actor, "open", "", note, request=request,
+                   routed_to=[n.pk for n in networks], coverage_hole=hole)
     except IntegrityError as err:
         existing = open_case_of(person.pk)
         if existing is None:
             raise
         raise OpenCaseExists(existing) from err
-    if networks:  # a new case: nothing to compare with
-        case.routed_networks.add(*networks)
-    _event(case, actor, "open", "", note, request=request,
-           routed_to=[n.pk for n in networks], coverage_hole=hole)
     return case
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def case_open(*, actor: User, person: Person, urgent: bool = False, note: str = "") -> Case:
     """A new case for a person the actor may see, reported in their subdistrict."""
     if not roles_in(actor, person.area_code) & (wf.MANAGERS | {wf.VOLUNTEER}):
-        raise PermissionError("not allowed to open a case in this area")
+        raise NotAllowed("not_case_opener", _("Your role cannot open a case in this area."))
     source = "network" if roles_in(actor, person.area_code) - {wf.OFFICER, wf.ADMIN} \
         else "officer"
     return case_create(actor=actor, person=person, urgent=urgent, note=note, source=source,
@@ -133,13 +129,13 @@ def case_step(*, actor: User, case: Case, action: str, expected_version: int, no
     where the note is not the officer's), or, when that is None, the note the
     officer writes on the form. The override is kept in the history and audit."""
     if not covers(actor, case.area_code):
-        raise PermissionError("case outside the actor's areas")
+        raise NotAllowed("not_case_worker", _("Your role cannot take this step here."))
     if case.version != expected_version:
         raise CaseChanged  # checked again by the conditional UPDATE below
     try:
         step = wf.step(action, case.status, roles_on(actor, case))
     except wf.StepRefused as refused:
-        raise ValidationError({"action": STEP_MESSAGES[refused.code]}) from refused
+        raise ValidationError({"action": refused.message()}) from refused
     changes: dict[str, Any] = {"status": step.target}
     errors: dict[str, str] = {}
     if "note" in step.needs and not note.strip():
@@ -211,7 +207,7 @@ def case_comment(*, actor: User, case: Case, note: str, action: str = "comment",
     for more information, a note). Bumps the version: others must reload."""
     if not covers(actor, case.area_code) or not roles_on(actor, case) & (
             wf.MANAGERS | {wf.VOLUNTEER}):
-        raise PermissionError("case outside the actor's areas")
+        raise NotAllowed("not_case_worker", _("Your role cannot take this step here."))
     if not note.strip():
         raise ValidationError({"note": _("Write the note.")})
     version = case.version if expected_version is None else expected_version
@@ -321,3 +317,4 @@ def cases_report_again_bulk(*, actor: User | None, events: list[tuple[int, str, 
           "report_again", status[pk], status[pk], note, {**detail, "via": source})
          for pk, note, detail in events])
     return len(events)
+

@@ -1,4 +1,4 @@
-"""The allowed steps of a case, in one pure table (no Django): which action
+"""The allowed steps of a case, in one pure table (no database): which action
 moves a case from which states to which, and which roles may take it.
 
 reported → verified (at a forum) → assigned → in care → closed (with a reason);
@@ -9,6 +9,10 @@ closed → verified again (reopen); rejected → reported again (reopen).
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy
+
+from lnob.core.errors import Refused
 
 REPORTED, VERIFIED, REJECTED, DUPLICATE = "reported", "verified", "rejected", "duplicate"
 ASSIGNED, IN_CARE, CLOSED = "assigned", "in_care", "closed"
@@ -46,12 +50,23 @@ STEPS: dict[str, Step] = {
 }
 
 
-class StepRefused(ValueError):
-    """The step is not allowed: ``code`` says why (for a translated message)."""
+STEP_MESSAGES = {
+    "unknown_action": gettext_lazy("There is no such step."),
+    "wrong_state": gettext_lazy("This step cannot be taken from the case's current status."),
+    "role": gettext_lazy("Your role cannot take this step."),
+}
 
-    def __init__(self, code: str, action: str, status: str) -> None:
-        super().__init__(f"{code}: {action} from {status}")
-        self.code, self.action, self.status = code, action, status
+
+class StepRefused(Refused):
+    """The step is not allowed: ``code`` says why (unknown_action, wrong_state,
+    role); the message is translated when shown. ``from_status`` is the
+    case's status the step was tried from."""
+
+    default_field = "action"
+
+    def __init__(self, code: str, action: str, from_status: str) -> None:
+        super().__init__(code, STEP_MESSAGES[code], action=action, from_status=from_status)
+        self.action, self.from_status = action, from_status
 
 
 def step(action: str, status: str, roles: frozenset[str] | set[str]) -> Step:

@@ -9,7 +9,7 @@ changed is listed in ``Merge.moved``, so that an undo puts each back.
 
 Refused, with a message naming the record: a record with itself; a record already
 merged into another (so no merge can go round in a circle); either record outside
-the areas where the user may merge (PermissionError: the pages answer 404); a record
+the areas where the user may merge (NotFound: both doors answer 404); a record
 changed since the user looked at it; a pair someone marked "not the same person"."""
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from lnob.cases import workflow as wf
 from lnob.cases.models import Case, CaseEvent
 from lnob.core import audit
 from lnob.core.access import covers
+from lnob.core.errors import NotFound
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import Role
 from lnob.core.signals import areas_changed
@@ -83,7 +84,7 @@ def _check(actor: User, kept: Person, merged: Person) -> None:
         raise ValidationError({"merged": _("A record cannot be merged with itself.")})
     for person in (kept, merged):
         if not covers(actor, person.area_code, MERGERS):
-            raise PermissionError("record outside the actor's merge areas")
+            raise NotFound
     for person in (merged, kept):
         earlier = active_merge_of(person.pk)
         if earlier is not None:
@@ -249,7 +250,7 @@ def merge_undo(*, actor: User, record: Merge, request: Any = None) -> Merge:
     kept, merged = record.kept, record.merged
     for person in (kept, merged):
         if not covers(actor, person.area_code, MERGERS):
-            raise PermissionError("record outside the actor's merge areas")
+            raise NotFound
     later = active_merge_of(kept.pk)
     if later is not None:
         raise ValidationError({"merge": _(
@@ -315,7 +316,7 @@ def pair_decide(*, actor: User, pair: CandidatePair, decision: str,
         raise ValidationError({"decision": _("Choose a decision.")})
     for person in (pair.left, pair.right):
         if not covers(actor, person.area_code, MERGERS):
-            raise PermissionError("record outside the actor's merge areas")
+            raise NotFound
     if pair.status == PairStatus.MERGED:
         raise ValidationError({"decision": _("These records have been merged: undo the "
                                              "merge instead.")})

@@ -24,6 +24,7 @@ from lnob.cases.models import Case
 from lnob.cases.services import CaseChanged, case_step
 from lnob.core import audit, jobs, quotas
 from lnob.core.access import covers
+from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import MATCHING_ROLES, Role
 from lnob.matching import engine
@@ -76,6 +77,7 @@ def _message(err: engine.MatchingInputError) -> str:
     return err.message_th if thai_active() else err.message_en
 
 
+@transaction.atomic(durable=True)
 def run_start(*, actor: User | None, scope_code: str, params: dict[str, Any] | None = None,
               request: Any = None, options: dict[str, Any] | None = None) -> MatchingRun:
     """Records a run (queued); the caller runs it now or as a background task."""
@@ -83,7 +85,8 @@ def run_start(*, actor: User | None, scope_code: str, params: dict[str, Any] | N
         raise ValidationError({"scope_code": _("Give a 2-digit province code, or none for "
                                                "the whole country.")})
     if actor is not None and not covers(actor, scope_code, RUNNERS):
-        raise PermissionError("not a runner of this area")
+        raise NotAllowed("not_runner", _("You may start runs only for your own province."),
+                         field="scope_code")
     quotas.check_run_start(actor=actor, model=MatchingRun, scope_code=scope_code)
     chosen = parameters_from(params)
     chosen_options = run_options(options, scope_code)
@@ -518,6 +521,7 @@ def rows_accept(*, actor: User, run: MatchingRun, row_ids: Iterable[int] | None 
     return outcome
 
 
+@transaction.atomic(durable=True)
 def rows_reject(*, actor: User, run: MatchingRun, row_ids: Iterable[int] | None = None,
                 request: Any = None) -> int:
     rows = run.rows.filter(kind__in=(RowKind.NEW, RowKind.CHANGED), decision="")

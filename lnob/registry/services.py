@@ -12,10 +12,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lnob.core import audit
 from lnob.core.access import covers
 from lnob.core.citizen_id import CitizenIdError, mask_citizen_id, normalise_citizen_id
+from lnob.core.errors import Conflict, NotAllowed
 from lnob.core.models import AuditAction, User
 from lnob.core.signals import areas_changed, persons_changed
 from lnob.geo.models import Village
@@ -39,8 +41,12 @@ from lnob.registry.taxonomy import Need, TargetGroup
 EARLIEST_BIRTH = datetime.date(1880, 1, 1)
 
 
-class ConflictError(Exception):
+class ConflictError(Conflict):
     """The record changed after the user opened it."""
+
+    default_field = "version"
+    default_message = gettext_lazy(
+        "This person changed since you read it; fetch it again and retry.")
 
 
 @dataclass
@@ -229,7 +235,7 @@ def person_create(*, actor: User | None, data: PersonData, consent: ConsentData 
     """``intake``: a report from the hotline or the public, whose reporter is
     not an editor of the area (the intake service has checked who they are)."""
     if actor is None and not intake:
-        raise PermissionError("only intake creates a person without an actor")
+        raise NotAllowed("no_actor")
     clean = _validate(None if intake else actor, data)
     now = timezone.now()
     person = Person.objects.create(**clean.fields, entered_by=actor, created_at=now,
@@ -257,7 +263,7 @@ def person_update(*, actor: User, person: Person, data: PersonData, expected_ver
     """Changes a person. Refuses with ConflictError when someone else saved
     the record after ``expected_version`` was read (no silent overwrite)."""
     if not covers(actor, person.area_code, EDITORS):
-        raise PermissionError("not an editor of this person's area")
+        raise NotAllowed("not_person_editor", _("Your role cannot change this person."))
     clean = _validate(actor, data, (person.citizen_id, person.citizen_id_problem))
     before = {name: shown_in_history(name, getattr(person, name)) for name in clean.fields}
     before.update(_links_snapshot(person))
@@ -306,7 +312,7 @@ def _consent_create(actor: User, person: Person, data: ConsentData) -> Consent:
 def consent_record(*, actor: User, person: Person, data: ConsentData,
                    request: Any = None) -> Consent:
     if not covers(actor, person.area_code, EDITORS):
-        raise PermissionError("not an editor of this person's area")
+        raise NotAllowed("not_person_editor", _("Your role cannot change this person."))
     consent = _consent_create(actor, person, data)
     PersonChange.objects.create(person=person, actor=actor, actor_label=actor.get_username(),
                                 action="consent",
@@ -320,7 +326,7 @@ def consent_record(*, actor: User, person: Person, data: ConsentData,
 def household_start(*, actor: User, head: Person, request: Any = None) -> Household:
     """A new household at the head's address, with ``head`` as its first member."""
     if not covers(actor, head.area_code, EDITORS):
-        raise PermissionError("not an editor of this person's area")
+        raise NotAllowed("not_person_editor", _("Your role cannot change this person."))
     if head.household_id is not None:
         raise ValidationError({"household": _("This person already belongs to a household.")})
     household = Household.objects.create(subdistrict_id=head.subdistrict_id,
@@ -341,7 +347,8 @@ def taxonomy_add(*, actor: User, kind: str, province_code: str, code: str, name_
                  criteria: str = "") -> TargetGroup | Need:
     """A province's own target sub-group (under a national group) or need."""
     if not covers(actor, province_code, TAXONOMY_EDITORS) or len(province_code) != 2:
-        raise PermissionError("not a taxonomy editor of this province")
+        raise NotAllowed("not_taxonomy_editor", _(
+            "Only the province's officers edit its target groups and needs."))
     errors: dict[str, str] = {}
     if not name_th.strip():
         errors["name_th"] = _("Give the Thai name.")
@@ -412,3 +419,4 @@ def person_anonymise(*, actor: User, person: Person, request: Any = None) -> Per
     persons_changed.send(sender=Person, ids=[person.pk])
     person.refresh_from_db()
     return person
+

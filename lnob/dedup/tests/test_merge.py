@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from lnob.cases import workflow as wf
 from lnob.cases.models import Case
 from lnob.cases.services import case_create
+from lnob.core.errors import NotFound
 from lnob.core.models import AuditEvent, User
 from lnob.dedup.hints import likely_duplicates
 from lnob.dedup.merge import merge, merge_undo, pair_decide
@@ -130,7 +131,7 @@ def test_merges_refused(pair: tuple[Person, Person], officer: User, other_office
     with pytest.raises(ValidationError, match="ตัวเอง"):
         merge(actor=officer, kept=kept, merged=kept)
     for outsider in (other_officer, stranger):
-        with pytest.raises(PermissionError):
+        with pytest.raises(NotFound):
             merge(actor=outsider, kept=kept, merged=other)
     with pytest.raises(ValidationError, match="แก้ไขหลังจาก"):
         merge(actor=officer, kept=kept, merged=other,
