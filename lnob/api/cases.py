@@ -66,7 +66,7 @@ class CaseIn(Schema):
 
 
 class StepIn(Schema):
-    action: str = Field(..., description=", ".join(wf.STEPS))
+    action: str = Field(..., description=", ".join(a for a, s in wf.STEPS.items() if s.by_hand))
     version: int = Field(..., description="the version you read; a newer one → 409")
     note: str = Field("", max_length=2000)
     reason: str = Field("", description=", ".join(wf.CLOSE_REASONS))

@@ -4,7 +4,7 @@ case, its history and the audit log change together or not at all."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -318,3 +318,62 @@ def cases_report_again_bulk(*, actor: User | None, events: list[tuple[int, str, 
          for pk, note, detail in events])
     return len(events)
 
+
+# ------------------------------------------------------------ merging two records
+
+class ClosedCase(TypedDict):
+    case: int
+    status: str  # its status before the merge closed it
+    duplicate_of: int | None
+
+
+class CasesMoved(TypedDict, total=False):
+    """What :func:`cases_reassign` did: the cases moved, and those it closed."""
+
+    cases: list[int]
+    closed_cases: list[ClosedCase]
+
+
+@transaction.atomic
+def cases_reassign(*, actor: User, kept: Person, merged: Person,
+                   request: Any = None) -> CasesMoved:
+    """Moves the cases of the record ``merged`` to the record ``kept`` (two
+    records of one person merged; ``dedup.merge`` checked who may). One person
+    has one open case: when both records have one, the merged record's open
+    case first takes the workflow's ``merge`` step — a duplicate of the kept
+    record's open case, from any open step, in care too — and then moves."""
+    moved = list(Case.objects.filter(person=merged).values_list("pk", flat=True))
+    closed: list[ClosedCase] = []
+    open_kept = Case.objects.filter(person=kept, status__in=wf.OPEN_STATES).exclude(
+        pk__in=moved).order_by("opened_at", "pk").first()
+    if open_kept is not None:
+        for case in Case.objects.filter(pk__in=moved, status__in=wf.OPEN_STATES):
+            step = wf.step("merge", case.status, roles_in(actor, case.area_code),
+                           by_hand=False)
+            before = case.status
+            closed.append({"case": case.pk, "status": before,
+                           "duplicate_of": case.duplicate_of_id})
+            Case.objects.filter(pk=case.pk).update(status=step.target, duplicate_of=open_kept,
+                                                   version=F("version") + 1)
+            case.refresh_from_db()
+            _event(case, actor, "merge", before, request=request, duplicate_of=open_kept.pk)
+    Case.objects.filter(pk__in=moved).update(person=kept)
+    return {"cases": moved, "closed_cases": closed}
+
+
+@transaction.atomic
+def cases_reassign_undo(*, actor: User, kept: Person, merged: Person, moved: CasesMoved,
+                        request: Any = None) -> None:
+    """Undoes :func:`cases_reassign`: the cases go back first, then their open
+    status (never two open cases of one person, even inside the transaction).
+    A case someone moved on since the merge is left as it is."""
+    Case.objects.filter(pk__in=moved.get("cases", []), person=kept).update(person=merged)
+    for entry in moved.get("closed_cases", []):
+        case = Case.objects.filter(pk=entry["case"], status=wf.DUPLICATE).first()
+        if case is None:
+            continue
+        Case.objects.filter(pk=case.pk).update(status=entry["status"],
+                                               duplicate_of_id=entry["duplicate_of"],
+                                               version=F("version") + 1)
+        case.refresh_from_db()
+        _event(case, actor, "unmerge", wf.DUPLICATE, request=request)

@@ -33,6 +33,9 @@ class Step:
     roles: frozenset[str]
     # What the step needs besides the actor: a reason, another case, an assignee.
     needs: frozenset[str] = frozenset()
+    # False: a step another service takes (merging two records of one person),
+    # never offered as a button nor accepted from a form or the API.
+    by_hand: bool = True
 
 
 STEPS: dict[str, Step] = {
@@ -47,6 +50,10 @@ STEPS: dict[str, Step] = {
                   frozenset({"reason"})),
     "reopen": Step(frozenset({CLOSED}), VERIFIED, MANAGERS, frozenset({"note"})),
     "reconsider": Step(frozenset({REJECTED}), REPORTED, MANAGERS, frozenset({"note"})),
+    # Two records of one person merged (dedup): the merged record's open case,
+    # whatever its step (in care too), becomes a duplicate of the kept one's.
+    "merge": Step(OPEN_STATES, DUPLICATE, frozenset({OFFICER, ADMIN}),
+                  frozenset({"duplicate_of"}), by_hand=False),
 }
 
 
@@ -69,11 +76,13 @@ class StepRefused(Refused):
         self.action, self.from_status = action, from_status
 
 
-def step(action: str, status: str, roles: frozenset[str] | set[str]) -> Step:
+def step(action: str, status: str, roles: frozenset[str] | set[str], *,
+         by_hand: bool = True) -> Step:
     """The step for ``action`` from ``status``, or StepRefused (unknown
-    action, wrong state, or none of ``roles`` may take it)."""
+    action, wrong state, or none of ``roles`` may take it). A person's own
+    request (``by_hand``) never reaches the steps other services take."""
     found = STEPS.get(action)
-    if found is None:
+    if found is None or (by_hand and not found.by_hand):
         raise StepRefused("unknown_action", action, status)
     if status not in found.sources:
         raise StepRefused("wrong_state", action, status)
@@ -84,4 +93,5 @@ def step(action: str, status: str, roles: frozenset[str] | set[str]) -> Step:
 
 def actions_from(status: str, roles: frozenset[str] | set[str]) -> list[str]:
     """What these roles may do next, in a stable order (for buttons)."""
-    return [name for name, s in STEPS.items() if status in s.sources and s.roles & set(roles)]
+    return [name for name, s in STEPS.items()
+            if s.by_hand and status in s.sources and s.roles & set(roles)]

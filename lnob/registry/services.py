@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -420,3 +420,90 @@ def person_anonymise(*, actor: User, person: Person, request: Any = None) -> Per
     person.refresh_from_db()
     return person
 
+
+# ------------------------------------------------------------ merging two records
+# dedup.merge decides that two records are one person; what hangs on a record
+# (its history, households it heads, needs, target groups, consents) is moved
+# here, by its owner, and listed so that an undo puts each row back.
+
+# The stricter consent wins: a refusal over an inability over a consent given.
+STRICTNESS: dict[str, int] = {ConsentStatus.GIVEN: 0, ConsentStatus.UNABLE: 1,
+                              ConsentStatus.REFUSED: 2}
+
+
+class LinksMoved(TypedDict, total=False):
+    """What :func:`person_reassign_links` moved: row ids, and the values it changed."""
+
+    changes: list[int]  # PersonChange rows (the history)
+    heads: list[int]  # households the merged record headed
+    needs: list[int]  # PersonNeed rows that moved
+    severities: dict[str, int]  # PersonNeed id (kept record) → its severity before
+    groups: list[int]  # target groups added to the kept record
+    consents: list[int]  # Consent rows that moved
+    added_consent: int  # the stricter consent recorded on the kept record
+
+
+def _stricter_consent(kept: Person, merged: Person) -> Consent | None:
+    """The consent the person has after the merge, when it differs from the one the
+    kept record would show by date alone (a new row is then recorded)."""
+    mine, theirs = kept.consents.first(), merged.consents.first()
+    if mine is None or theirs is None:
+        return None
+    strict = max((mine, theirs), key=lambda c: (STRICTNESS.get(c.status, 0), c.recorded_at))
+    purposes = sorted(set(mine.purposes) & set(theirs.purposes)) if (
+        mine.status == theirs.status == ConsentStatus.GIVEN) else list(strict.purposes)
+    latest = max((mine, theirs), key=lambda c: (c.recorded_at, c.pk))
+    if latest.status == strict.status and sorted(latest.purposes) == purposes:
+        return None
+    return Consent(status=strict.status, purposes=purposes, lawful_basis=strict.lawful_basis,
+                   note=_("Kept on merging two records: the stricter answer of the two."))
+
+
+@transaction.atomic
+def person_reassign_links(*, actor: User, kept: Person, merged: Person) -> LinksMoved:
+    """Moves what hangs on the record ``merged`` to the record ``kept`` (the
+    caller, ``dedup.merge``, checked who may and locked both records): history,
+    households headed, needs (a need both have keeps the higher severity),
+    target groups and consents (the stricter answer becomes the current one)."""
+    moved: LinksMoved = {}
+    moved["changes"] = list(PersonChange.objects.filter(person=merged).values_list(
+        "pk", flat=True))
+    PersonChange.objects.filter(pk__in=moved["changes"]).update(person=kept)
+    moved["heads"] = list(Household.objects.filter(head=merged).values_list("pk", flat=True))
+    Household.objects.filter(pk__in=moved["heads"]).update(head=kept)
+    mine = {pn.need_id: pn for pn in PersonNeed.objects.filter(person=kept)}
+    moved["needs"], moved["severities"] = [], {}
+    for pn in PersonNeed.objects.filter(person=merged):
+        if pn.need_id not in mine:
+            moved["needs"].append(pn.pk)
+        elif pn.severity > mine[pn.need_id].severity:
+            moved["severities"][str(mine[pn.need_id].pk)] = mine[pn.need_id].severity
+            PersonNeed.objects.filter(pk=mine[pn.need_id].pk).update(severity=pn.severity)
+    PersonNeed.objects.filter(pk__in=moved["needs"]).update(person=kept)
+    groups_before = set(kept.target_groups.values_list("pk", flat=True))
+    added = set(merged.target_groups.values_list("pk", flat=True)) - groups_before
+    kept.target_groups.add(*added)
+    moved["groups"] = sorted(added)
+    stricter = _stricter_consent(kept, merged)
+    moved["consents"] = list(Consent.objects.filter(person=merged).values_list(
+        "pk", flat=True))
+    Consent.objects.filter(pk__in=moved["consents"]).update(person=kept)
+    if stricter is not None:
+        stricter.person, stricter.recorded_by = kept, actor
+        stricter.save()
+        moved["added_consent"] = stricter.pk
+    return moved
+
+
+@transaction.atomic
+def person_links_restore(*, kept: Person, merged: Person, moved: LinksMoved) -> None:
+    """Undoes :func:`person_reassign_links`: each row listed goes back to ``merged``."""
+    PersonChange.objects.filter(pk__in=moved.get("changes", [])).update(person=merged)
+    Household.objects.filter(pk__in=moved.get("heads", []), head=kept).update(head=merged)
+    PersonNeed.objects.filter(pk__in=moved.get("needs", [])).update(person=merged)
+    for pk, severity in moved.get("severities", {}).items():
+        PersonNeed.objects.filter(pk=int(pk)).update(severity=severity)
+    kept.target_groups.remove(*moved.get("groups", []))
+    Consent.objects.filter(pk__in=moved.get("consents", [])).update(person=merged)
+    if moved.get("added_consent"):
+        Consent.objects.filter(pk=moved["added_consent"]).delete()

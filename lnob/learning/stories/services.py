@@ -269,3 +269,18 @@ def story_people_forget(*, person_id: int) -> int:
                                                                      published_at=None)
     return len(touched)
 
+
+def story_people_reassign(*, kept_id: int, merged_id: int) -> list[int]:
+    """Two records of one person merged (``dedup.merge``): the stories that
+    name the merged record name the kept one (a story naming both keeps its
+    link to the kept record). Returns the links moved, for an undo."""
+    shared = StoryPerson.objects.filter(person_id=kept_id).values("story_id")
+    moved = list(StoryPerson.objects.filter(person_id=merged_id).exclude(
+        story_id__in=shared).values_list("pk", flat=True))
+    StoryPerson.objects.filter(pk__in=moved).update(person_id=kept_id)
+    return moved
+
+
+def story_people_restore(*, moved: list[int], merged_id: int) -> None:
+    """Undoes :func:`story_people_reassign`."""
+    StoryPerson.objects.filter(pk__in=moved).update(person_id=merged_id)
