@@ -14,7 +14,7 @@ from lnob.core import audit
 from lnob.core.access import grants_of
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import PERSONAL_DATA_ROLES
-from lnob.matching import services
+from lnob.matching import reasons, services
 from lnob.matching.models import MatchingRun, ProposalRow, RowKind
 from lnob.matching.tasks import run_matching
 
@@ -53,12 +53,27 @@ class RowOut(Schema):
     severity: int
     reason: str
     reason_params: dict[str, Any]
-    message_th: str
-    message_en: str
+    message_th: str = Field(..., description="why unplaced, in Thai (worded from reason)")
+    message_en: str = Field(..., description="why unplaced, in English")
     distance: str
     urgent: bool
     decision: str
-    decision_note: str
+    decision_code: str
+    decision_params: dict[str, Any]
+    decision_note: str = Field(..., description="why accepting failed, in the request's "
+                                                "language (worded from decision_code)")
+
+    @staticmethod
+    def resolve_message_th(obj: ProposalRow) -> str:
+        return reasons.in_language("th", reasons.row_why, obj)
+
+    @staticmethod
+    def resolve_message_en(obj: ProposalRow) -> str:
+        return reasons.in_language("en", reasons.row_why, obj)
+
+    @staticmethod
+    def resolve_decision_note(obj: ProposalRow) -> str:
+        return reasons.row_decision(obj)
 
 
 class RowFilters(Schema):

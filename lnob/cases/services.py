@@ -137,7 +137,7 @@ def case_step(*, actor: User, case: Case, action: str, expected_version: int, no
     except wf.StepRefused as refused:
         raise ValidationError({"action": refused.message()}) from refused
     changes: dict[str, Any] = {"status": step.target}
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     if "note" in step.needs and not note.strip():
         errors["note"] = _("Say why.")
     if "reason" in step.needs:
@@ -173,9 +173,11 @@ def case_step(*, actor: User, case: Case, action: str, expected_version: int, no
                                    "To assign anyway, say why in the note.") % {
                     "names": ", ".join(full)}
             else:
-                errors["capacity"] = _("Refused: %(names)s already care for as many people "
-                                       "as they can. An officer can assign anyway with a "
-                                       "reason.") % {"names": ", ".join(full)}
+                # A code and its parameters: matching stores them, not the words.
+                errors["capacity"] = ValidationError(_(
+                    "Refused: %(names)s already care for as many people as they can. An "
+                    "officer can assign anyway with a reason."), code="over_capacity",
+                    params={"names": ", ".join(full)})
         if full:
             override_reason = override.strip()
         changes.update(network_id=network_id, volunteer_id=volunteer_id)

@@ -27,7 +27,7 @@ from lnob.core.access import covers
 from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import MATCHING_ROLES, Role
-from lnob.matching import engine
+from lnob.matching import engine, reasons
 from lnob.matching.models import (
     HoleRow,
     MatchingRun,
@@ -388,8 +388,8 @@ def _save(run: MatchingRun, result: engine.Result, read: Read) -> None:
                 else None
             row = ProposalRow(run=run, case_id=case_id, case_version=version, kind=kind,
                               previous_volunteer_id=previous, severity=u.severity,
-                              reason=str(u.reason), message_th=u.message_th[:500],
-                              message_en=u.message_en[:500], subdistrict_code=u.subdistrict,
+                              reason=str(u.reason), reason_params=reasons.unplaced_params(u),
+                              subdistrict_code=u.subdistrict,
                               urgent=urgent)
         if not row.subdistrict_code:
             row.subdistrict_code = (subdistricts or {}).get(case_id, "")
@@ -484,7 +484,7 @@ def rows_accept(*, actor: User, run: MatchingRun, row_ids: Iterable[int] | None 
     # others are applied (a move may free the place it needs), until a pass
     # applies nothing more.
     while pending:
-        full: list[tuple[ProposalRow, str]] = []
+        full: list[tuple[ProposalRow, tuple[str, dict[str, Any]]]] = []
         for row in pending:
             try:
                 with transaction.atomic():
@@ -498,22 +498,22 @@ def rows_accept(*, actor: User, run: MatchingRun, row_ids: Iterable[int] | None 
                     _decide(row, actor, RowDecision.ACCEPTED, "")
                 outcome["accepted"] += 1
             except CaseChanged:
-                _decide(row, actor, RowDecision.FAILED, _("The case changed after the run."))
+                _decide(row, actor, RowDecision.FAILED, "", code="case_changed")
                 outcome["failed"] += 1
             except (ValidationError, PermissionError) as err:
-                message = "; ".join(err.messages) if isinstance(err, ValidationError) else _(
-                    "Your role cannot assign carers in this case's area.")
-                if isinstance(err, ValidationError) and set(err.message_dict) == {"capacity"}:
-                    full.append((row, message))
+                # A code and its parameters are kept; the words come when shown.
+                code, params = reasons.decision_failure(err)
+                if code == "over_capacity":
+                    full.append((row, (code, params)))
                     continue
-                _decide(row, actor, RowDecision.FAILED, message[:255])
+                _decide(row, actor, RowDecision.FAILED, "", code=code, params=params)
                 outcome["failed"] += 1
         if len(full) == len(pending):
-            for row, message in full:
-                _decide(row, actor, RowDecision.FAILED, message[:255])
+            for row, (code, params) in full:
+                _decide(row, actor, RowDecision.FAILED, "", code=code, params=params)
                 outcome["failed"] += 1
             break
-        pending = [row for row, _message in full]
+        pending = [row for row, _why in full]
     audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=run,
                  area_code=run.scope_code, detail={
                      "accept": outcome,
@@ -534,8 +534,11 @@ def rows_reject(*, actor: User, run: MatchingRun, row_ids: Iterable[int] | None 
     return count
 
 
-def _decide(row: ProposalRow, actor: User, decision: str, note: str) -> None:
+def _decide(row: ProposalRow, actor: User, decision: str, note: str, *, code: str = "",
+            params: dict[str, Any] | None = None) -> None:
     ProposalRow.objects.filter(pk=row.pk).update(decision=decision, decision_note=note,
+                                                 decision_code=code,
+                                                 decision_params=params or {},
                                                  decided_by=actor, decided_at=timezone.now())
 
 

@@ -25,7 +25,7 @@ from lnob.core.roles import PERSONAL_DATA_ROLES
 from lnob.exports.responses import export_format
 from lnob.geo.choice import provinces_where
 from lnob.geo.selectors import area_names
-from lnob.matching import services
+from lnob.matching import reasons, services
 from lnob.matching.engine import Parameters
 from lnob.matching.exports import export_run
 from lnob.matching.models import MatchingRun, RowKind, RunStatus
@@ -95,6 +95,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request.GET.get("page"))
         for r in page.object_list:
             r.distance_words = DISTANCE_WORDS.get(r.distance, "")
+            r.why, r.decision_words = reasons.row_why(r), reasons.row_decision(r)
             if r.kind == RowKind.LEFT_OUT:
                 r.what, r.fix = services.warning_text({
                     "code": r.reason, "record": "case", "id": r.case_id,
