@@ -23,6 +23,7 @@ from lnob.core.signals import areas_changed, persons_changed
 from lnob.geo.models import Village
 from lnob.geo.selectors import subdistrict_by_code
 from lnob.geo.services import MAX_VILLAGE_NUMBER, villages_create_to_confirm
+from lnob.registry import rules
 from lnob.registry.access import EDITORS, TAXONOMY_EDITORS
 from lnob.registry.models import (
     Consent,
@@ -37,8 +38,6 @@ from lnob.registry.models import (
 )
 from lnob.registry.names import name_key
 from lnob.registry.taxonomy import Need, TargetGroup
-
-EARLIEST_BIRTH = datetime.date(1880, 1, 1)
 
 
 class ConflictError(Conflict):
@@ -101,7 +100,7 @@ def _validate(actor: User | None, data: PersonData,
     """``kept_id``: the person's ID and its problem when it was kept as written although
     not valid (an import): saving it unchanged keeps it flagged; a valid one fixes it."""
     errors: dict[str, str] = {}
-    first_name = " ".join(data.first_name.split())
+    first_name = rules.clean_name(data.first_name)
     if not first_name:
         errors["first_name"] = _("Give the person's first name.")
     if data.sex not in Sex.values:
@@ -118,12 +117,8 @@ def _validate(actor: User | None, data: PersonData,
     elif not data.no_citizen_id_reason:
         errors["no_citizen_id_reason"] = _(
             "Without a citizen ID, say why it is missing.")
-    if data.birth_date is not None:
-        if data.birth_date > timezone.localdate():
-            errors["birth_date"] = _("The birth date is in the future. Was a Buddhist Era "
-                                     "year taken for CE, or the other way round?")
-        elif data.birth_date < EARLIEST_BIRTH:
-            errors["birth_date"] = _("The birth date is before 1880 (2423 BE).")
+    if data.birth_date is not None and (problem := rules.birth_date_problem(data.birth_date)):
+        errors["birth_date"] = problem
     if data.source not in Source.values:
         errors["source"] = _("Choose where the report came from.")
 
@@ -154,7 +149,7 @@ def _validate(actor: User | None, data: PersonData,
                                       province_code__in=["", province]).in_bulk()
     if len(needs_by_id) != len(data.needs):
         errors["needs"] = _("A need is unknown or belongs to another province.")
-    if any(not 1 <= s <= 4 for s in data.needs.values()):
+    if not all(rules.severity_valid(s) for s in data.needs.values()):
         errors["needs"] = _("Severity is 1 (low) to 4 (critical).")
     if data.source_network_id is not None:
         from lnob.registry.relations import network_model
@@ -176,7 +171,7 @@ def _validate(actor: User | None, data: PersonData,
         village = Village.objects.get(code=village.code)
     fields = {name: getattr(data, name) for name in PLAIN_FIELDS}
     fields.update({
-        "first_name": first_name, "last_name": " ".join(data.last_name.split()),
+        "first_name": first_name, "last_name": rules.clean_name(data.last_name),
         "title": data.title.strip(), "citizen_id": citizen_id,
         "citizen_id_problem": id_problem,
         "no_citizen_id_reason": "" if citizen_id else data.no_citizen_id_reason,
