@@ -15,7 +15,7 @@ from lnob.cases.care import visit_log
 from lnob.cases.models import Case, Visit
 from lnob.cases.services import case_open, case_step
 from lnob.core import audit
-from lnob.core.access import grants_of
+from lnob.core.access import grants_of, read_audited
 from lnob.core.models import AuditAction, User
 from lnob.core.schema_types import IsoDate
 from lnob.registry.access import EDITORS, person_for
@@ -105,10 +105,7 @@ def cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
 @router.get("/{case_id}", response=CaseDetailOut)
 def case(request: HttpRequest, case_id: int) -> Case:
     user = _reader(request)
-    found = case_for(user, case_id)
-    audit.record(AuditAction.VIEW, request=request, obj=found, area_code=found.area_code,
-                 detail={"via": "api"})
-    return _detail(user, found)
+    return _detail(user, read_audited(request, case_for, case_id, via="api"))
 
 
 @router.post("", response={201: CaseDetailOut})
@@ -163,9 +160,8 @@ class VisitIn(Schema):
 
 @router.get("/{case_id}/visits", response=list[VisitOut])
 def case_visits(request: HttpRequest, case_id: int) -> Any:
-    found = case_for(_reader(request), case_id)
-    audit.record(AuditAction.VIEW, request=request, obj=found, area_code=found.area_code,
-                 detail={"via": "api", "visits": True})
+    _reader(request)
+    found = read_audited(request, case_for, case_id, via="api", visits=True)
     return found.visits.prefetch_related("needs")
 
 

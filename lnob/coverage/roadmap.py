@@ -25,7 +25,7 @@ from lnob.core import audit
 from lnob.core.access import covers
 from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
-from lnob.core.roles import Role
+from lnob.core.roles import allowed
 from lnob.coverage.indicators import evaluate, variables
 from lnob.coverage.models import (
     MILESTONE_MONTHS,
@@ -40,8 +40,8 @@ from lnob.coverage.models import (
 )
 from lnob.networks.models import CommitteeLevel, CommitteeMember, CommitteeRole
 
-EDITORS = (Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN)
-NATIONAL_EDITORS = (Role.NATIONAL_ANALYST, Role.SYSTEM_ADMIN)
+EDITORS = allowed("roadmap.edit")
+NATIONAL_EDITORS = allowed("roadmap.edit_national")
 STATUS_LABELS = {
     "reached": gettext_lazy("Reached"),
     "on_track": gettext_lazy("On track"),

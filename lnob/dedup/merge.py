@@ -35,7 +35,7 @@ from lnob.core import audit
 from lnob.core.access import covers
 from lnob.core.errors import NotFound
 from lnob.core.models import AuditAction, User
-from lnob.core.roles import Role
+from lnob.core.roles import allowed
 from lnob.core.signals import areas_changed
 from lnob.dedup.models import CandidatePair, Merge, PairStatus
 from lnob.dedup.store import index_persons, unindex_person
@@ -49,7 +49,7 @@ from lnob.registry.services import (
 )
 
 # Who may merge, decide pairs and start duplicate searches, in their areas.
-MERGERS = (Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN)
+MERGERS = allowed("records.merge")
 # Fields filled in the record kept when it has none and the other record has one.
 FILLED = ("title", "sex", "birth_date", "birth_year_only", "citizen_id",
           "no_citizen_id_reason", "phone", "village_id", "house_number", "address_text",

@@ -26,7 +26,7 @@ from lnob.core import audit, jobs, quotas
 from lnob.core.access import covers
 from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
-from lnob.core.roles import MATCHING_ROLES, Role
+from lnob.core.roles import MATCHING_ROLES, allowed
 from lnob.matching import engine, reasons
 from lnob.matching.models import (
     HoleRow,
@@ -43,7 +43,7 @@ from lnob.registry.models import PersonNeed
 # Who starts runs: officers for their province; analysts and admins nationally.
 RUNNERS = tuple(MATCHING_ROLES)
 # Who accepts rows: those who may assign carers (the workflow checks each case).
-ACCEPTERS = (Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN)
+ACCEPTERS = allowed("matching.accept")
 # Cases the engine places: waiting for a carer, or cared for (kept unless a
 # move gains clearly more than the continuity threshold).
 PLACED_STATES = (wf.VERIFIED, wf.ASSIGNED, wf.IN_CARE)
