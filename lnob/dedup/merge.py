@@ -24,7 +24,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,10 +39,11 @@ from lnob.core.signals import areas_changed
 from lnob.dedup.models import CandidatePair, Merge, PairStatus
 from lnob.dedup.store import index_persons, unindex_person
 from lnob.learning.stories.services import story_people_reassign, story_people_restore
-from lnob.registry.models import Person, PersonChange, Status
+from lnob.registry.models import Person, Status
 from lnob.registry.services import (
     LinksMoved,
     person_links_restore,
+    person_merge_update,
     person_reassign_links,
     shown_in_history,
 )
@@ -111,11 +111,6 @@ def _status_from_cases(person: Person, default: str) -> str:
     return latest.status if latest is not None else default
 
 
-def _history(person: Person, actor: User, action: str, changes: dict[str, Any]) -> None:
-    PersonChange.objects.create(person=person, actor=actor, actor_label=actor.get_username(),
-                                action=action, changes=changes)
-
-
 @transaction.atomic
 def merge(*, actor: User, kept: Person, merged: Person, pair: CandidatePair | None = None,
           expected_versions: tuple[int, int] | None = None, request: Any = None) -> Merge:
@@ -155,22 +150,18 @@ def merge(*, actor: User, kept: Person, merged: Person, pair: CandidatePair | No
     # The two records themselves.
     status = _status_from_cases(kept, kept.status)
     severity = max(kept.severity, merged.severity)
-    Person.objects.filter(pk=kept.pk).update(**filled, status=status, severity=severity,
-                                             version=F("version") + 1,
-                                             updated_at=timezone.now())
-    Person.objects.filter(pk=merged.pk).update(status=Status.DUPLICATE,
-                                               version=F("version") + 1,
-                                               updated_at=timezone.now())
+    person_merge_update(actor=actor, person=kept, action="merge", history={
+        "merged_record": ["", f"#{merged.pk} {merged.full_name}"],
+        **{f: [shown_in_history(f, a), shown_in_history(f, b)]
+           for f, (a, b) in moved["fields"].items()}},
+        **filled, status=status, severity=severity)
+    person_merge_update(actor=actor, person=merged, action="merge", history={
+        "merged_into": ["", f"#{kept.pk} {kept.full_name}"]}, status=Status.DUPLICATE)
     record = Merge.objects.create(kept=kept, merged=merged, pair=pair, moved=moved,
                                   actor=actor)
     if pair is not None:
         CandidatePair.objects.filter(pk=pair.pk).update(
             status=PairStatus.MERGED, decided_by=actor, decided_at=timezone.now())
-    _history(kept, actor, "merge", {
-        "merged_record": ["", f"#{merged.pk} {merged.full_name}"],
-        **{f: [shown_in_history(f, a), shown_in_history(f, b)]
-           for f, (a, b) in moved["fields"].items()}})
-    _history(merged, actor, "merge", {"merged_into": ["", f"#{kept.pk} {kept.full_name}"]})
     for person, other in ((kept, merged), (merged, kept)):
         audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=person,
                      area_code=person.area_code,
@@ -206,20 +197,20 @@ def merge_undo(*, actor: User, record: Merge, request: Any = None) -> Merge:
     for field, (before, after) in moved.get("fields", {}).items():
         if _json(getattr(kept, field)) == after:
             restored[field] = _unjson(field, before)
-    Person.objects.filter(pk=kept.pk).update(
-        **restored, status=_status_from_cases(kept, moved.get("kept_status", kept.status)),
-        severity=moved.get("kept_severity", kept.severity), version=F("version") + 1,
-        updated_at=timezone.now())
-    Person.objects.filter(pk=merged.pk).update(
-        status=_status_from_cases(merged, moved.get("merged_status", Status.REPORTED)),
-        version=F("version") + 1, updated_at=timezone.now())
+    person_merge_update(
+        actor=actor, person=kept, action="unmerge",
+        history={"merged_record": [f"#{merged.pk}", ""]}, **restored,
+        status=_status_from_cases(kept, moved.get("kept_status", kept.status)),
+        severity=moved.get("kept_severity", kept.severity))
+    person_merge_update(
+        actor=actor, person=merged, action="unmerge",
+        history={"merged_into": [f"#{kept.pk}", ""]},
+        status=_status_from_cases(merged, moved.get("merged_status", Status.REPORTED)))
     record.undone_at, record.undone_by = timezone.now(), actor
     record.save(update_fields=["undone_at", "undone_by"])
     if record.pair_id is not None:
         CandidatePair.objects.filter(pk=record.pair_id).update(
             status=PairStatus.PENDING, decided_by=actor, decided_at=timezone.now())
-    _history(kept, actor, "unmerge", {"merged_record": [f"#{merged.pk}", ""]})
-    _history(merged, actor, "unmerge", {"merged_into": [f"#{kept.pk}", ""]})
     for person, other in ((kept, merged), (merged, kept)):
         audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=person,
                      area_code=person.area_code,

@@ -502,3 +502,14 @@ def person_links_restore(*, kept: Person, merged: Person, moved: LinksMoved) -> 
     Consent.objects.filter(pk__in=moved.get("consents", [])).update(person=merged)
     if moved.get("added_consent"):
         Consent.objects.filter(pk=moved["added_consent"]).delete()
+
+
+@transaction.atomic
+def person_merge_update(*, actor: User, person: Person, action: str,
+                        history: dict[str, Any], **fields: Any) -> None:
+    """One record's side of a merge or of its undo (``dedup.merge`` decides the
+    values and has locked the records): its fields, a new version, a history row."""
+    Person.objects.filter(pk=person.pk).update(**fields, version=F("version") + 1,
+                                               updated_at=timezone.now())
+    PersonChange.objects.create(person=person, actor=actor, actor_label=actor.get_username(),
+                                action=action, changes=history)
