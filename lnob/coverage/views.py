@@ -19,7 +19,7 @@ from lnob.core import audit
 from lnob.core.access import area_codes, covers, public, require_area, requires_roles
 from lnob.core.i18n import thai_active
 from lnob.core.models import AuditAction
-from lnob.core.roles import Role
+from lnob.core.roles import Role, allowed
 from lnob.core.thaidates import (
     ENGLISH_MONTHS_ABBR,
     THAI_MONTHS_ABBR,
@@ -52,7 +52,7 @@ from lnob.networks.access import VOLUNTEER_READERS
 from lnob.networks.models import Network, Volunteer
 
 ALL_ROLES = tuple(Role)
-FORUM_ROLES = (Role.PROVINCIAL_OFFICER, Role.NETWORK_COORDINATOR, Role.SYSTEM_ADMIN)
+FORUM_ROLES = allowed("forums.run")
 TABLES = ("children", "subdistricts", "five_k", "holes", "roadmap")
 
 

@@ -29,9 +29,9 @@ from lnob.geo.models import Subdistrict, Village
 from lnob.geo.services import MAX_VILLAGE_NUMBER
 from lnob.imports import messages
 from lnob.imports.reading import Table
+from lnob.registry import rules
 from lnob.registry.models import CitizenIdProblem, NoCitizenIdReason, Person, Sex, Source, Status
 from lnob.registry.names import name_key
-from lnob.registry.services import EARLIEST_BIRTH
 from lnob.registry.taxonomy import Need, TargetGroup
 
 # Headers people write besides the ones LNOB exports (PERSON_COLUMNS), compared
@@ -313,10 +313,10 @@ class PersonChecker:
             warnings.append(RowError(number, column, message))
 
         get = v.get
-        first_name = " ".join(get("first_name", "").split())
+        first_name = rules.clean_name(get("first_name", ""))
         if not first_name:
             fail("first_name", _("The first name is empty."))
-        last_name = " ".join(get("last_name", "").split())
+        last_name = rules.clean_name(get("last_name", ""))
         title, sex = self._title_and_sex(get("title", ""), get("sex", ""))
         if sex is None:
             fail("sex", _("Write the sex as ชาย/หญิง or M/F (or leave it empty)."))
@@ -426,13 +426,8 @@ class PersonChecker:
             parsed = parse_date(text, allow_year_only=True)
         except ThaiDateError as err:
             return None, False, str(err)
-        problem = ""
-        if parsed.value > self.today:
-            problem = _("The birth date is in the future. Was a Buddhist Era year taken for "
-                        "CE, or the other way round?")
-        elif parsed.value < EARLIEST_BIRTH:
-            problem = _("The birth date is before 1880 (2423 BE).")
-        return parsed.value, parsed.year_only, problem
+        return parsed.value, parsed.year_only, rules.birth_date_problem(parsed.value,
+                                                                         self.today)
 
     def _area(self, v: dict[str, str], fail: Any) -> str | None:
         code = v.get("subdistrict_code", "")
@@ -525,7 +520,7 @@ class PersonChecker:
             level = to_arabic_digits(severity).strip()
             if need is None:
                 fail("needs", _("Unknown need “%(value)s”.") % {"value": name.strip()})
-            elif level not in {"1", "2", "3", "4"}:
+            elif level not in {str(s) for s in rules.SEVERITIES}:
                 fail("needs", _("The severity of “%(value)s” must be 1 to 4.") % {
                     "value": name.strip()})
             else:

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from lnob.core import audit, jobs, quotas
 from lnob.core.access import covers
 from lnob.core.bulk import TableWriter, batches, bulk_load, reserve_ids
+from lnob.core.errors import Refused
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import IMPORT_ROLES
 from lnob.core.signals import persons_changed
@@ -66,8 +67,13 @@ Progress = Callable[[int], None]
 logger = logging.getLogger(__name__)
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refused):
     """The import cannot go on; the message says why and what to do."""
+
+    default_code = "import_refused"
+
+    def __init__(self, message: Any, code: str | None = None, **params: Any) -> None:
+        super().__init__(code, message, **params)
 
 
 class Checker(Protocol):
@@ -202,6 +208,7 @@ def check_file(path: Path, province_code: str, *, kind: str = ImportKind.PERSONS
     return KINDS[kind].checker(province_code).check(table)
 
 
+@transaction.atomic(durable=True)
 def import_start(*, actor: User, kind: str, province_code: str, upload: UploadedFile,
                  sheet: str = "") -> ImportJob:
     """Stores the upload and creates the job; the caller then checks it (now
@@ -393,7 +400,7 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
 
 def import_cancel(*, actor: User, job: ImportJob) -> None:
     """Cancels an import waiting for a decision, or one its worker left."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         cancelled = ImportJob.objects.filter(pk=job.pk).filter(
             Q(status=ImportStatus.CHECKED) | Q(status=ImportStatus.FAILED)
             & ~Q(interrupted="")).update(status=ImportStatus.CANCELLED,

@@ -20,13 +20,12 @@ from django.views.decorators.http import require_POST
 from lnob.core import audit
 from lnob.core.access import area_codes, grants_of, requires_roles
 from lnob.core.forms import int_or_none
-from lnob.core.i18n import thai_active
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import PERSONAL_DATA_ROLES
 from lnob.exports.responses import export_format
 from lnob.geo.choice import provinces_where
 from lnob.geo.selectors import area_names
-from lnob.matching import services
+from lnob.matching import reasons, services
 from lnob.matching.engine import Parameters
 from lnob.matching.exports import export_run
 from lnob.matching.models import MatchingRun, RowKind, RunStatus
@@ -97,14 +96,13 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request.GET.get("page"))
         for r in page.object_list:
             r.distance_words = DISTANCE_WORDS.get(r.distance, "")
+            r.why, r.decision_words = reasons.row_why(r), reasons.row_decision(r)
             if r.kind == RowKind.LEFT_OUT:
                 r.what, r.fix = services.warning_text({
                     "code": r.reason, "record": "case", "id": r.case_id,
                     "params": r.reason_params})
-        thai = thai_active()
-        for r, text in zip(page.object_list, with_names(
-                [r.message_th if thai else r.message_en for r in page.object_list]),
-                strict=True):
+        for r, text in zip(page.object_list, with_names([r.why for r in page.object_list]),
+                           strict=True):
             r.reason_text = text  # places and needs by name, not their codes
         audit.record(AuditAction.VIEW, request=request, obj=run, area_code=run.scope_code,
                      detail={"kind": kind, "cases": [r.case_id for r in page.object_list]})
