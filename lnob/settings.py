@@ -161,6 +161,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip for pages and API answers (not static files: WhiteNoise answers
+    # those above); decision 0017 (BREACH).
+    "lnob.core.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lnob.core.middleware.ThaiFirstLocaleMiddleware",
     "lnob.core.middleware.RejectNulMiddleware",
