@@ -66,8 +66,15 @@ def test_a_provincial_officer_lands_on_the_province(client: Client, officer: Use
     response = client.get("/coverage/")
     assert response.status_code == 302 and response["Location"].endswith("/coverage/84/")
     body = client.get("/coverage/84/").content.decode()
-    assert "เกาะเต่า" in body  # the subdistrict's row
-    assert 'id="trend-chart"' in body
+    # The trend is drawn on the server: no chart library to download.
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart"' in body
+    assert "echarts" not in body
+    # The province's subdistricts are on demand (and on each district's page).
+    assert "?all=subdistricts" in body
+    every = client.get("/coverage/84/?all=subdistricts").content.decode()
+    assert '<a href="/coverage/840503/">เกาะเต่า</a>' in every  # the subdistrict's row
+    district = client.get("/coverage/8405/").content.decode()
+    assert '<a href="/coverage/840503/">เกาะเต่า</a>' in district
 
 
 def test_exports_are_audited_and_carry_the_figures(client: Client, officer: User,
