@@ -127,11 +127,29 @@ def public_dashboard(request: HttpRequest) -> HttpResponse:
         tiles, cuts = tile_map(values, {a.code: a.name for a in rows}, indicator,
                                thai_active())
         context.update(tiles=tiles, cuts=cuts, indicator=indicator, grid=GRID)
-    context.update(table=table, area=total, on=on, kpis=_public_kpis(cells[""]),
+    context.update(table=_most_found_first(table), area=total, on=on,
+                   kpis=_public_kpis(cells[""]),
                    table_limit=0 if request.GET.get("all") == "public" else PROVINCES_SHOWN,
                    values=[(v.indicator, public_value(v.indicator, v.value, cells[""]))
                            for v in sel.indicator_values(total.values, chosen)])
     return render(request, "coverage/public.html", context)
+
+
+def _most_found_first(table: Table) -> Table:
+    """The public table with the most people found first, by the published
+    figure (counts hidden as "<5" or "×" last, in code order: their order
+    says nothing more than the page does)."""
+    i = table.keys.index("found") + 1
+
+    def key(r: int) -> tuple[bool, int, str]:
+        value = table.rows[r][i]
+        return (not isinstance(value, int), -value if isinstance(value, int) else 0,
+                table.codes[r])
+
+    order = sorted(range(len(table.rows)), key=key)
+    return Table(table.title, table.header, table.keys, [table.rows[r] for r in order],
+                 [table.codes[r] for r in order], [table.names[r] for r in order],
+                 table.total, short=table.short)
 
 
 def _public_kpis(total: dict[str, Any]) -> list[tuple[Any, Any, str]]:
