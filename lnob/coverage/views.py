@@ -30,6 +30,7 @@ from lnob.core.thaidates import (
 )
 from lnob.coverage import roadmap as rm
 from lnob.coverage import selectors as sel
+from lnob.coverage import suppression
 from lnob.coverage.access import SEARCH_ROLES, may_record_search, search_rounds_visible_to
 from lnob.coverage.models import MILESTONE_MONTHS, Indicator, SearchRound
 from lnob.coverage.rollup import is_built
@@ -129,7 +130,6 @@ def public_dashboard(request: HttpRequest) -> HttpResponse:
         context.update(tiles=tiles, cuts=cuts, indicator=indicator, grid=GRID)
     context.update(table=_most_found_first(table), area=total, on=on,
                    kpis=_public_kpis(cells[""]),
-                   table_limit=0 if request.GET.get("all") == "public" else PROVINCES_SHOWN,
                    values=[(v.indicator, public_value(v.indicator, v.value, cells[""]))
                            for v in sel.indicator_values(total.values, chosen)])
     return render(request, "coverage/public.html", context)
@@ -137,14 +137,15 @@ def public_dashboard(request: HttpRequest) -> HttpResponse:
 
 def _most_found_first(table: Table) -> Table:
     """The public table with the most people found first, by the published
-    figure (counts hidden as "<5" or "×" last, in code order: their order
-    says nothing more than the page does)."""
+    figure: "<5" between 5 and 0, "×" (hidden) last, ties in code order —
+    the order says nothing the page does not."""
     i = table.keys.index("found") + 1
 
-    def key(r: int) -> tuple[bool, int, str]:
+    def key(r: int) -> tuple[float, str]:
         value = table.rows[r][i]
-        return (not isinstance(value, int), -value if isinstance(value, int) else 0,
-                table.codes[r])
+        if isinstance(value, int):
+            return -value, table.codes[r]
+        return (-4.5 if value == suppression.SMALL else 1.0), table.codes[r]
 
     order = sorted(range(len(table.rows)), key=key)
     return Table(table.title, table.header, table.keys, [table.rows[r] for r in order],
