@@ -72,7 +72,7 @@ class SlowStartServer(Server):
             self.process = subprocess.Popen(  # noqa: S603
                 [LNOB, "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
                  "--no-migrate", "--no-snapshots"], env=env, stdout=out,
-                stderr=subprocess.STDOUT)
+                stderr=subprocess.STDOUT, cwd=log.parent)  # gunicorn puts its cwd on sys.path
         # Ours answers, not another server that took the port meanwhile.
         until(lambda: healthy(self.port) and f"Listening at: http://127.0.0.1:{self.port}"
               in log.read_text(errors="replace"), 600)
