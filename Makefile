@@ -57,6 +57,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.load
 	$(BIN)/python -m benchmarks.phone
 	$(BIN)/python -m benchmarks.offline
+	$(BIN)/python -m benchmarks.phone_pages
 
 setup: $(VENV)/.installed node_modules/.installed $(MO)
 

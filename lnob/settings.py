@@ -162,6 +162,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip for pages and API answers (not static files: WhiteNoise answers
+    # those above); decision 0017 (BREACH).
+    "lnob.core.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lnob.core.middleware.ThaiFirstLocaleMiddleware",
     "lnob.core.middleware.RejectNulMiddleware",
@@ -340,7 +343,7 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     # ECharts: one file from node_modules, not its whole 51 MB dist folder.
-    "lnob.coverage.staticfiles.NodeModulesFinder",
+    "lnob.core.staticfiles.NodeModulesFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

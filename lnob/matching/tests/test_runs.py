@@ -116,6 +116,22 @@ def test_rows_stored_with_their_words_before_reason_codes_still_read(
         assert row_why(row) == "ข้อความเดิม"
 
 
+def test_the_page_names_the_place_and_the_full_givers_not_their_codes(
+        client: Client, officer: User, need: Need, carers: list[Volunteer]) -> None:
+    uncovered = verified_case(officer, need, "ไกล")
+    Case.objects.filter(pk=uncovered.pk).update(subdistrict_id=KO_PHANGAN)
+    carers[1].delete()
+    for name in ("หนึ่ง", "สอง"):
+        verified_case(officer, need, name)
+    run = done_run(officer)
+    codes = " ".join(run.rows.filter(kind="unplaced").values_list("message_th", flat=True))
+    assert KO_PHANGAN in codes  # the engine writes codes; the page must not show them
+    client.force_login(officer)
+    page = client.get(f"/matching/{run.pk}/?kind=unplaced").content.decode()
+    assert "เกาะพะงัน" in page and f"ตำบล {KO_PHANGAN}" not in page
+    assert "ผู้ให้ที่เหมาะสมเต็มทุกราย: สุดา" in page  # the full volunteer, by name
+
+
 def test_a_case_changed_after_the_run_is_not_applied(
         officer: User, need: Need, carers: list[Volunteer]) -> None:
     case = verified_case(officer, need)
