@@ -163,7 +163,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # gzip for pages and API answers (not static files: WhiteNoise answers
-    # those above); decision 0017 (BREACH).
+    # those above); decision 0020 (BREACH).
     "lnob.core.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lnob.core.middleware.ThaiFirstLocaleMiddleware",

@@ -1,5 +1,5 @@
 """Pages and API answers gzip-compressed for slow phone networks, except the
-few answers that show a secret once (see docs/decisions/0017-dash-compression-and-breach.md).
+few answers that show a secret once (see docs/decisions/0020-compression-and-breach.md).
 
 A coverage page of 80 KB of HTML travels as about 6 KB: on a 400 kbit/s
 "Slow 3G" link that is 1.5 s less per page. Static files are compressed once

@@ -89,7 +89,7 @@ def test_no_page_of_the_demo_walk_is_over_100_kb_compressed(
         for url, response in _walk(client, start):
             opened += 1
             size = len(response.content)
-            # Every page is compressed but those showing a secret once (decision 0017).
+            # Every page is compressed but those showing a secret once (decision 0020).
             assert response.get("Content-Encoding") == "gzip" or url.startswith(
                 ("/accounts/tokens/", "/accounts/2fa/")), url
             assert size <= MAX_COMPRESSED, f"{username or 'the public'}: {url} is {size} bytes"

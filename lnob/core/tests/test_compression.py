@@ -1,5 +1,5 @@
 """Pages travel gzip-compressed, except answers that show a secret once
-(decision 0017, BREACH)."""
+(decision 0020, BREACH)."""
 
 from __future__ import annotations
 
