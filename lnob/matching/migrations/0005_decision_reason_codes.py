@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0003_run_runner'),
+        ('matching', '0004_case_weights_and_accepted_loads'),
     ]
 
     operations = [
