@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/", include("lnob.imports.urls")),
     path("", include("lnob.cases.intake.urls")),
     path("cases/", include("lnob.cases.urls")),
+    path("welfare/", include("lnob.welfare.urls")),
     path("forums/", include("lnob.cases.forums.urls")),
     path("transfers/", include("lnob.cases.transfers.urls")),
     path("coverage/", include("lnob.coverage.urls")),

@@ -3,7 +3,8 @@
 Composed here, above the apps that own each section: the case sections
 (:mod:`lnob.cases.inbox`), transfers to accept, the user's open follow-up
 actions from after-action reviews (:mod:`lnob.learning.inbox`) and PDPA
-requests on a 30-day clock (:mod:`lnob.privacy.inbox`). The home page and the
+requests on a 30-day clock (:mod:`lnob.privacy.inbox`), welfare referrals
+to make and overdue (:mod:`lnob.welfare.inbox`). The home page and the
 API's inbox endpoint both read this one."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from lnob.cases.inbox import SHOWN, Section, case_sections, section_of
 from lnob.cases.transfers.selectors import transfers_to_accept
 from lnob.learning.inbox import followups_section
 from lnob.privacy.inbox import requests_section
+from lnob.welfare.inbox import welfare_sections
 
 
 def inbox_for(user: Any) -> list[Section]:
@@ -26,4 +28,5 @@ def inbox_for(user: Any) -> list[Section]:
                             list(incoming[:SHOWN])))
     sections.append(followups_section(user, Section, SHOWN))
     sections.append(requests_section(user, Section, SHOWN))
+    sections.extend(welfare_sections(user, Section, SHOWN))
     return [s for s in sections if s.count]

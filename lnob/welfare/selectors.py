@@ -107,13 +107,13 @@ def counts(area_code: str = "") -> list[SchemeCount]:
     by_scheme = {s.pk: SchemeCount(s) for s in Scheme.objects.filter(active=True)}
     where = _area_filter(area_code)
     for row in Eligibility.objects.filter(where).values("scheme_id").annotate(
-            eligible=Count("pk", filter=Q(result=Result.ELIGIBLE)),
-            receiving=Count("pk", filter=Q(receiving=True)),
+            n_eligible=Count("pk", filter=Q(result=Result.ELIGIBLE)),
+            n_receiving=Count("pk", filter=Q(receiving=True)),
             gap=Count("pk", filter=Q(result=Result.ELIGIBLE, receiving=False)),
             unknown=Count("pk", filter=Q(result=Result.CANNOT_TELL))):
         c = by_scheme.get(row["scheme_id"])
         if c is not None:
-            c.eligible, c.receiving = row["eligible"], row["receiving"]
+            c.eligible, c.receiving = row["n_eligible"], row["n_receiving"]
             c.eligible_not_receiving, c.cannot_tell = row["gap"], row["unknown"]
     for row in Referral.objects.filter(where).values("scheme_id").annotate(
             referred=Count("pk"),
@@ -131,9 +131,10 @@ def counts_by_child_area(area_code: str, scheme: Scheme) -> dict[str, dict[str, 
     out: dict[str, dict[str, int]] = {}
     for row in Eligibility.objects.filter(_area_filter(area_code), scheme=scheme).values(
             child).annotate(
-            eligible=Count("pk", filter=Q(result=Result.ELIGIBLE)),
-            receiving=Count("pk", filter=Q(receiving=True)),
+            n_eligible=Count("pk", filter=Q(result=Result.ELIGIBLE)),
+            n_receiving=Count("pk", filter=Q(receiving=True)),
             gap=Count("pk", filter=Q(result=Result.ELIGIBLE, receiving=False)),
             unknown=Count("pk", filter=Q(result=Result.CANNOT_TELL))).order_by(child):
-        out[row[child]] = {k: row[k] for k in ("eligible", "receiving", "gap", "unknown")}
+        out[row[child]] = {"eligible": row["n_eligible"], "receiving": row["n_receiving"],
+                           "gap": row["gap"], "unknown": row["unknown"]}
     return out
