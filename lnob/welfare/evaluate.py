@@ -137,11 +137,16 @@ def _persons() -> Any:
 def with_households(ids: Iterable[int]) -> set[int]:
     """These persons and everyone sharing a household with them."""
     ids = set(ids)
-    households = set(Person.objects.filter(pk__in=ids, household__isnull=False).values_list(
-        "household_id", flat=True))
-    if households:
-        ids |= set(Person.objects.filter(household_id__in=households).values_list(
-            "pk", flat=True))
+    ordered = sorted(ids)
+    households: set[int] = set()
+    for start in range(0, len(ordered), BATCH):
+        households.update(Person.objects.filter(
+            pk__in=ordered[start:start + BATCH], household__isnull=False).values_list(
+            "household_id", flat=True))
+    found = sorted(households)
+    for start in range(0, len(found), BATCH):
+        ids.update(Person.objects.filter(household_id__in=found[start:start + BATCH])
+                   .values_list("pk", flat=True))
     return ids
 
 
