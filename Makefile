@@ -55,6 +55,8 @@ bench: setup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.backup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.privacy
 	$(BIN)/python -m benchmarks.load
+	$(BIN)/python -m benchmarks.welfare
+	scripts/with-postgres.sh $(BIN)/python -m benchmarks.welfare
 
 setup: $(VENV)/.installed node_modules/.installed $(MO)
 

@@ -47,7 +47,7 @@ CONDITIONS = ("age", "disability_registered", "income", "child_age", "residence"
 MAX_DEPTH = 6
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Facts:
     """What the rules may read of one person."""
 
@@ -63,7 +63,7 @@ class Facts:
     holds: frozenset[str] = field(default_factory=frozenset)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     result: str
     missing: tuple[str, ...] = ()
