@@ -172,6 +172,15 @@ class Result(models.TextChoices):
     CANNOT_TELL = "cannot_tell", _("Cannot tell")
 
 
+# The facts a rule may miss (rules.BIRTH_DATE …), as the pages name them.
+MISSING_LABELS = {
+    "birth_date": _("birth date"),
+    "disability_registered": _("disability card"),
+    "income": _("household income per head"),
+    "household": _("household"),
+}
+
+
 class Eligibility(models.Model):
     """The latest evaluation of one person for one scheme (the version used is
     kept). Rewritten by ``evaluate.evaluate_persons`` only."""
@@ -203,6 +212,10 @@ class Eligibility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}:{self.scheme_id}={self.result}"
+
+    @property
+    def missing_labels(self) -> list[str]:
+        return [str(MISSING_LABELS.get(m, m)) for m in self.missing.split(",") if m]
 
 
 class ReferralStatus(models.TextChoices):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from lnob.registry.models import Person
 from lnob.welfare.access import in_area
+from lnob.welfare.evaluate import LEFT_OUT
 from lnob.welfare.models import (
     OPEN_REFERRAL,
     Benefit,
@@ -65,7 +66,8 @@ def to_refer(user: Any) -> QuerySet[Eligibility]:
     today = timezone.localdate()
     return Eligibility.objects.filter(
         in_area(user), result=Result.ELIGIBLE, receiving=False,
-        scheme__referral_suggested=True).exclude(_referral_blocks(today)).select_related(
+        scheme__referral_suggested=True).exclude(_referral_blocks(today)).exclude(
+        person__status__in=LEFT_OUT).select_related(
         "person", "scheme").order_by("scheme__code", "person_id")
 
 

@@ -5,6 +5,7 @@ from lnob.welfare import views
 urlpatterns = [
     path("", views.counts_page, name="welfare_counts"),
     path("schemes/", views.scheme_list, name="welfare_schemes"),
+    path("to-refer/", views.to_refer_list, name="welfare_to_refer"),
     path("person/<int:pk>/", views.person_welfare, name="welfare_person"),
     path("person/<int:pk>/facts/", views.facts_save, name="welfare_facts"),
     path("person/<int:pk>/benefits/", views.benefit_save, name="welfare_benefit"),

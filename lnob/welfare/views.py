@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -186,6 +187,17 @@ def counts_page(request: HttpRequest) -> HttpResponse:
         "to_refer": selectors.to_refer(request.user).count()
         if covers(request.user, area, READERS) else None,
     })
+
+
+@requires_roles(*READERS)
+def to_refer_list(request: HttpRequest) -> HttpResponse:
+    """The eligible in the user's areas who receive nothing: referrals to make
+    (the inbox section's "All")."""
+    page = Paginator(selectors.to_refer(request.user), 50).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    audit.record(AuditAction.VIEW, request=request, object_type="welfare.to_refer",
+                 detail={"persons": sorted({r.person_id for r in rows})})
+    return render(request, "welfare/to_refer.html", {"page": page, "rows": rows})
 
 
 @signed_in

@@ -146,3 +146,21 @@ def test_schemes_page_for_any_signed_in_user(stranger: User) -> None:
     assert "บัตรสวัสดิการแห่งรัฐ" in client_for(stranger).get(
         reverse("welfare_schemes")).content.decode()
     assert client_for(None).get(reverse("welfare_schemes")).status_code == 302
+
+
+def test_to_refer_list_trio(officer: User, other_officer: User, stranger: User,
+                            elder: Person) -> None:
+    url = reverse("welfare_to_refer")
+    page = client_for(officer).get(url).content.decode()
+    assert f'data-person="{elder.pk}"' in page
+    assert AuditEvent.objects.filter(object_type="welfare.to_refer",
+                                     detail__persons=[elder.pk]).exists()
+    assert f'data-person="{elder.pk}"' not in client_for(other_officer).get(url).content.decode()
+    assert client_for(stranger).get(url).status_code == 403
+
+
+def test_missing_facts_are_named_on_the_page(officer: User,
+                                            make_person: Callable[..., Person]) -> None:
+    person = make_person()
+    page = client_for(officer).get(reverse("welfare_person", args=[person.pk])).content.decode()
+    assert "วันเกิด" in page and 'data-result="cannot_tell"' in page
