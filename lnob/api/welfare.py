@@ -112,7 +112,7 @@ class ReferralIn(Schema):
     note: str = Field("", max_length=255)
 
 
-class StepIn(Schema):
+class ReferralStepIn(Schema):
     status: str = Field(..., description="received | approved | refused")
     reason: str = Field("", max_length=255, description="required to refuse")
     version: int = Field(..., description="the version you read; a newer one → 409")
@@ -248,7 +248,7 @@ def referral_post(request: HttpRequest, person_id: int, payload: ReferralIn) -> 
 
 
 @router.post("/referrals/{referral_id}/step", response=ReferralOut)
-def referral_step(request: HttpRequest, referral_id: int, payload: StepIn) -> Referral:
+def referral_step(request: HttpRequest, referral_id: int, payload: ReferralStepIn) -> Referral:
     """sent → received → approved / refused (with the reason)."""
     user = _reader(request)
     referral = Referral.objects.filter(in_area(user), pk=referral_id).select_related(
