@@ -142,3 +142,29 @@ def test_a_likely_but_uncertain_match_is_ambiguous_with_its_candidate(
                          user=officer)
     assert [(r.outcome, r.candidates, r.how) for r in check.rows] == [
         (AMBIGUOUS, [person.pk], "duplicate_engine")]
+
+
+def test_the_page_checks_records_and_refuses_strangers(
+        client: Any, officer: User, other_officer: User, stranger: User,
+        write_csv: Callable[..., Path]) -> None:
+    person = register(officer, "บุญมี", "ศรีสุข", cid(1))
+    path = write_csv([row("1", cid(1), "บุญมี", "ศรีสุข"), row("2", cid(5), "ไม่มี", "ใคร")])
+    client.force_login(stranger)
+    assert client.get("/imports/welfare-list/").status_code == 403
+    client.force_login(other_officer)
+    with path.open("rb") as f:
+        page = client.post("/imports/welfare-list/", {"scheme": "old_age_allowance",
+                                                      "file": f, "record": "1"})
+    assert 'data-counts="0/0/2"' in page.content.decode()
+    assert not Benefit.objects.exists()
+    client.force_login(officer)
+    with path.open("rb") as f:
+        page = client.post("/imports/welfare-list/", {"scheme": "old_age_allowance",
+                                                      "file": f, "record": "1"})
+    assert page.status_code == 200 and 'data-counts="1/0/1"' in page.content.decode()
+    assert Benefit.objects.get().person == person
+    bad = write_csv([row("1", "1234567890123", "บุญมี", "ศรีสุข")])
+    with bad.open("rb") as f:
+        page = client.post("/imports/welfare-list/", {"scheme": "old_age_allowance",
+                                                      "file": f, "record": "1"})
+    assert page.status_code == 400 and 'data-welfare-list="errors"' in page.content.decode()
