@@ -108,8 +108,9 @@ def facts_set(*, actor: User, person: Person, disability_registered: str, income
     facts.updated_at = timezone.now()
     facts.updated_by = actor
     facts.save()
+    # Which facts changed, not their values: a disability is sensitive (PDPA s.26).
     audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=person,
-                 area_code=person.area_code, detail={"welfare_facts": changes})
+                 area_code=person.area_code, detail={"welfare_facts": sorted(changes)})
     evaluate_persons([person.pk])
     return facts
 

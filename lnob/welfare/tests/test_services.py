@@ -127,3 +127,11 @@ def test_a_referral_without_an_open_case_is_still_recorded(officer: User, elder:
     elder.cases.all().delete()
     referral = services.referral_create(actor=officer, person=elder, scheme=old_age)
     assert referral.case_id is None and referral.due_on > referral.sent_on
+
+
+def test_the_audit_row_names_the_facts_changed_not_their_values(officer: User,
+                                                                elder: Person) -> None:
+    services.facts_set(actor=officer, person=elder, disability_registered="yes",
+                       income_band="lt30k")
+    event = AuditEvent.objects.filter(object_id=str(elder.pk), detail__has_key="welfare_facts")
+    assert event.get().detail["welfare_facts"] == ["disability_registered", "income_band"]
