@@ -109,3 +109,10 @@ def test_scheme_versions_by_admins_only(client: Client, admin: User, officer: Us
     assert call(client, "post", url, admin, version).status_code == 201
     assert SchemeVersion.objects.filter(scheme=Scheme.objects.get(
         code="old_age_allowance")).count() == 2
+
+
+def test_the_inbox_api_carries_the_welfare_sections(client: Client, officer: User,
+                                                    elder: Person) -> None:
+    response = client.get("/api/v1/inbox", headers=bearer(officer))
+    sections = {s["key"]: s for s in response.json()}
+    assert sections["welfare_to_refer"]["rows"][0]["label"] == elder.full_name
