@@ -168,3 +168,23 @@ def test_the_page_checks_records_and_refuses_strangers(
         page = client.post("/imports/welfare-list/", {"scheme": "old_age_allowance",
                                                       "file": f, "record": "1"})
     assert page.status_code == 400 and 'data-welfare-list="errors"' in page.content.decode()
+
+
+def test_the_command_lists_and_records(officer: User, write_csv: Callable[..., Path]) -> None:
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    register(officer, "บุญมี", "ศรีสุข", cid(1))
+    out = io.StringIO()
+    call_command("welfare_list", str(write_csv([row("1", cid(1), "บุญมี", "ศรีสุข"),
+                                                row("2", cid(7), "ไม่มี", "ใคร")])),
+                 scheme="old_age_allowance", user="officer84", write=True, stdout=out)
+    assert "row 3 · unmatched" in out.getvalue()
+    assert "1 matched, 0 ambiguous, 1 unmatched" in out.getvalue()
+    assert Benefit.objects.count() == 1
+    with pytest.raises(CommandError, match="nothing was recorded"):
+        call_command("welfare_list", str(write_csv([row("1", "123", "ก", "ข")])),
+                     scheme="old_age_allowance", user="officer84", write=True,
+                     stdout=io.StringIO())
