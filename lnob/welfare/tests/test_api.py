@@ -116,3 +116,22 @@ def test_the_inbox_api_carries_the_welfare_sections(client: Client, officer: Use
     response = client.get("/api/v1/inbox", headers=bearer(officer))
     sections = {s["key"]: s for s in response.json()}
     assert sections["welfare_to_refer"]["rows"][0]["label"] == elder.full_name
+
+
+def test_a_stranger_can_write_nothing(client: Client, stranger: User, volunteer: User,
+                                      elder: Person, officer: User, old_age: Scheme) -> None:
+    benefit = Benefit.objects.create(person=elder, scheme=old_age, source="officer")
+    referral = Referral.objects.create(person=elder, scheme=old_age, province_code="84",
+                                       district_code="8405", subdistrict_code="840503",
+                                       due_on=timezone.localdate())
+    writes = [("put", f"/persons/{elder.pk}/facts", {"income_band": "lt30k"}),
+              ("post", f"/persons/{elder.pk}/benefits", {"scheme": "old_age_allowance"}),
+              ("post", f"/benefits/{benefit.pk}/end", {"until": "2025-01-01"}),
+              ("post", f"/persons/{elder.pk}/referrals", {"scheme": "old_age_allowance"}),
+              ("post", f"/referrals/{referral.pk}/step", {"status": "received", "version": 1})]
+    for method, url, body in writes:
+        for user in (stranger, volunteer):
+            assert call(client, method, url, user, body).status_code == 403, (url, user)
+        assert call(client, method, url, None, body).status_code == 401
+    referral.refresh_from_db()
+    assert referral.status == "sent" and Benefit.objects.count() == 1

@@ -164,3 +164,13 @@ def test_missing_facts_are_named_on_the_page(officer: User,
     person = make_person()
     page = client_for(officer).get(reverse("welfare_person", args=[person.pk])).content.decode()
     assert "วันเกิด" in page and 'data-result="cannot_tell"' in page
+
+
+@pytest.mark.parametrize("name", ["welfare_facts", "welfare_benefit", "welfare_referral_new"])
+def test_a_stranger_and_a_volunteer_cannot_post_any_welfare_form(
+        name: str, stranger: User, volunteer: User, elder: Person) -> None:
+    url = reverse(name, args=[elder.pk])
+    for user in (stranger, volunteer):
+        assert client_for(user).post(url, {"scheme": 1}).status_code == 403
+    assert client_for(None).post(url).status_code == 302
+    assert not Referral.objects.exists() and not Benefit.objects.exists()
