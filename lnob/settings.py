@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "lnob.networks",
     "lnob.imports",
     "lnob.cases",
+    "lnob.welfare",
     "lnob.coverage",
     "lnob.giving",
     "lnob.matching",

@@ -29,6 +29,7 @@ from lnob.geo.models import Subdistrict, Village
 from lnob.geo.services import MAX_VILLAGE_NUMBER
 from lnob.imports import messages
 from lnob.imports.reading import Table
+from lnob.imports.welfare_facts import read_welfare
 from lnob.registry import rules
 from lnob.registry.models import CitizenIdProblem, NoCitizenIdReason, Person, Sex, Source, Status
 from lnob.registry.names import name_key
@@ -57,6 +58,10 @@ EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "province": ("province", "จังหวัด", "changwat"),
     "postal_code": ("postal_code", "รหัสไปรษณีย์", "postcode", "zip"),
     "source_note": ("source_note", "หมายเหตุแหล่งที่มา", "note", "หมายเหตุ"),
+    # Welfare facts (lnob.welfare; optional, see docs/welfare.md).
+    "disability_registered": ("disability_registered", "บัตรคนพิการ", "มีบัตรคนพิการ",
+                              "disability card"),
+    "income_band": ("income_band", "รายได้ต่อคนต่อปี", "รายได้ครัวเรือนต่อคน", "income"),
 }
 ALIASES: dict[str, tuple[str, ...]] = {
     c.key: (c.en, c.th, *EXTRA_ALIASES.get(c.key, ())) for c in PERSON_COLUMNS if c.importable}
@@ -121,7 +126,8 @@ class PersonRow:
     same list."""
 
     __slots__ = ("attach_row", "attach_to", "existing_id", "keep_citizen_id", "needs", "note",
-                 "outcome", "review_row", "review_with", "row", "target_group_ids", "values")
+                 "outcome", "review_row", "review_with", "row", "target_group_ids", "values",
+                 "welfare")
 
     def __init__(self, row: int, values: list[Any], target_group_ids: tuple[int, ...] = (),
                  needs: tuple[tuple[int, int], ...] = (), *, existing_id: int | None = None,
@@ -138,6 +144,8 @@ class PersonRow:
         self.attach_row: int | None = None  # … or the earlier row of the file it adds to
         self.review_with: int | None = None  # the likely duplicate queued for review
         self.review_row: int | None = None  # … or the earlier row of the file it may be
+        # (disability card, income band) when the file has welfare columns (welfare_facts.py).
+        self.welfare: tuple[str, str] | None = None
 
     @property
     def fields(self) -> dict[str, Any]:
@@ -361,10 +369,11 @@ class PersonChecker:
         status = get("status", "") or Status.REPORTED
         if status not in STATUSES:
             fail("status", _("Unknown status “%(value)s”.") % {"value": status})
+        welfare = read_welfare(get("disability_registered"), get("income_band"), warn)
         if errors or subdistrict is None:
             return None
         # In ROW_FIELDS order.
-        return PersonRow(number, [
+        row = PersonRow(number, [
             title, first_name, last_name, sex, birth_date, year_only, citizen_id,
             # An empty ID in a list means the reporter did not know it.
             "" if citizen_id else (reason or NoCitizenIdReason.UNKNOWN),
@@ -373,6 +382,8 @@ class PersonChecker:
             get("source_note", "")[:255], get("external_ref", "")[:64],
             name_key(first_name, last_name), severity, id_problem,
         ], group_ids, needs, keep_citizen_id=keep_id, note=note)
+        row.welfare = welfare
+        return row
 
     def _village(self, subdistrict: str, text: str, warn: Any) -> str | None:
         """The village code of หมู่ที่ ``text``: a number not yet recorded in a known

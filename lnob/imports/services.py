@@ -56,6 +56,7 @@ from lnob.imports.persons import (
 )
 from lnob.imports.reading import FileRefused, Table, max_bytes, read_table
 from lnob.imports.volunteers import VolunteerChecker, write_volunteers
+from lnob.imports.welfare_facts import write_welfare_facts
 from lnob.registry.models import Person, PersonChange, PersonNeed
 from lnob.registry.services import shown_in_history as _shown
 
@@ -513,6 +514,7 @@ def write_persons(checked: Checked[PersonRow], *, actor: User,
         seen = attach_rows(again, {r.row: r for r in rows}, actor=actor, now=now,
                            open_cases=open_cases)
         pairs = _queue_for_review([r for r in new if r.review_with or r.review_row], checked)
+        write_welfare_facts([*new, *old], author, now)
     if progress is not None and (old or again):
         progress(len(rows))
     checked.written = {"created": len(new), "updated": len(old), "added_to": seen["added"],
