@@ -57,6 +57,9 @@ bench: setup
 	$(BIN)/python -m benchmarks.load
 	$(BIN)/python -m benchmarks.phone
 	$(BIN)/python -m benchmarks.offline
+	$(BIN)/python -m benchmarks.phone_pages
+	$(BIN)/python -m benchmarks.welfare
+	scripts/with-postgres.sh $(BIN)/python -m benchmarks.welfare
 
 setup: $(VENV)/.installed node_modules/.installed $(MO)
 

@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "lnob.networks",
     "lnob.imports",
     "lnob.cases",
+    "lnob.welfare",
     "lnob.coverage",
     "lnob.giving",
     "lnob.matching",
@@ -163,6 +164,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip for pages and API answers (not static files: WhiteNoise answers
+    # those above); decision 0020 (BREACH).
+    "lnob.core.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lnob.core.middleware.ThaiFirstLocaleMiddleware",
     "lnob.core.middleware.RejectNulMiddleware",
@@ -360,7 +364,7 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     # ECharts: one file from node_modules, not its whole 51 MB dist folder.
-    "lnob.coverage.staticfiles.NodeModulesFinder",
+    "lnob.core.staticfiles.NodeModulesFinder",
 ]
 # Uploads and reports: a folder every host mounts (MEDIA_ROOT), or with
 # LNOB_S3_BUCKET an S3-compatible store through django-storages

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("lnob.cases.intake.urls")),
     path("", include("lnob.giving.urls")),  # /give/ (public) and /giving/
     path("cases/", include("lnob.cases.urls")),
+    path("welfare/", include("lnob.welfare.urls")),
     path("forums/", include("lnob.cases.forums.urls")),
     path("transfers/", include("lnob.cases.transfers.urls")),
     path("coverage/", include("lnob.coverage.urls")),

@@ -21,6 +21,7 @@ from lnob.api.reports import inbox_router
 from lnob.api.reports import router as reports_router
 from lnob.api.taxonomy import router as taxonomy_router
 from lnob.api.transfers import router as transfers_router
+from lnob.api.welfare import router as welfare_router
 from lnob.api.workspaces import router as workspaces_router
 
 
@@ -63,4 +64,5 @@ api.add_router("/matching", matching_router)
 api.add_router("/learning", learning_router)
 api.add_router("/duplicates", dedup_router)
 api.add_router("/giving", giving_router)
+api.add_router("/welfare", welfare_router)
 api.add_router("", networks_router)  # /networks, /volunteers, /funds, /committees

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -18,18 +19,13 @@ from lnob.cases.models import Case, Visit
 from lnob.cases.offline import my_people, my_report_areas
 from lnob.cases.services import CaseChanged, case_open, case_step
 from lnob.core import audit
-from lnob.core.access import grants_of
+from lnob.core.access import grants_of, read_audited
 from lnob.core.errors import Conflict
 from lnob.core.models import AuditAction, User
 from lnob.core.schema_types import IsoDate
 from lnob.registry.access import EDITORS, person_for
 
 router = Router(tags=["cases"])
-CONFLICT = {"errors": [{"field": "version", "code": "conflict",
-                        "message": "This case changed since you read it; fetch it again "
-                                   "and retry."}]}
-
-
 class EventOut(Schema):
     at: datetime.datetime
     actor: str = Field(..., alias="actor_label")
@@ -75,7 +71,7 @@ class CaseIn(Schema):
 
 
 class StepIn(Schema):
-    action: str = Field(..., description=", ".join(wf.STEPS))
+    action: str = Field(..., description=", ".join(a for a, s in wf.STEPS.items() if s.by_hand))
     version: int = Field(..., description="the version you read; a newer one → 409")
     note: str = Field("", max_length=2000)
     reason: str = Field("", description=", ".join(wf.CLOSE_REASONS))
@@ -90,7 +86,7 @@ class CaseFilters(Schema):
 
 def _reader(request: HttpRequest) -> User:
     if not grants_of(request.user, READERS):
-        raise HttpError(403, "Your role does not work with cases.")
+        raise HttpError(403, _("Your role does not work with cases."))
     return cast(User, request.user)
 
 
@@ -159,23 +155,17 @@ def cases_mine(request: HttpRequest) -> dict[str, Any]:
 @router.get("/{case_id}", response=CaseDetailOut)
 def case(request: HttpRequest, case_id: int) -> Case:
     user = _reader(request)
-    found = case_for(user, case_id)
-    audit.record(AuditAction.VIEW, request=request, obj=found, area_code=found.area_code,
-                 detail={"via": "api"})
-    return _detail(user, found)
+    return _detail(user, read_audited(request, case_for, case_id, via="api"))
 
 
 @router.post("", response={201: CaseDetailOut})
 def case_create(request: HttpRequest, payload: CaseIn) -> Status:
     user = _reader(request)
     if not grants_of(user, EDITORS):
-        raise HttpError(403, "Your role cannot open cases.")
+        raise HttpError(403, _("Your role cannot open cases."))
     person = person_for(user, payload.person_id)
-    try:
-        created = case_open(actor=user, person=person, urgent=payload.urgent,
-                            note=payload.note)
-    except PermissionError as exc:
-        raise HttpError(403, "Your role cannot open a case in this area.") from exc
+    created = case_open(actor=user, person=person, urgent=payload.urgent,
+                        note=payload.note)
     return Status(201, _detail(user, created))
 
 
@@ -185,15 +175,10 @@ def case_step_api(request: HttpRequest, case_id: int, payload: StepIn) -> Any:
     found = case_for(user, case_id)
     duplicate = (cases_visible_to(user).filter(pk=payload.duplicate_of).first()
                  if payload.duplicate_of else None)
-    try:
-        stepped = case_step(actor=user, case=found, action=payload.action,
-                            expected_version=payload.version, note=payload.note,
-                            reason=payload.reason, duplicate_of=duplicate,
-                            network_id=payload.network_id, volunteer_id=payload.volunteer_id)
-    except CaseChanged:
-        return Status(409, CONFLICT)
-    except PermissionError as exc:
-        raise HttpError(403, "Your role cannot take this step here.") from exc
+    stepped = case_step(actor=user, case=found, action=payload.action,
+                        expected_version=payload.version, note=payload.note,
+                        reason=payload.reason, duplicate_of=duplicate,
+                        network_id=payload.network_id, volunteer_id=payload.volunteer_id)
     return _detail(user, stepped)
 
 
@@ -232,9 +217,8 @@ class VisitIn(Schema):
 
 @router.get("/{case_id}/visits", response=list[VisitOut])
 def case_visits(request: HttpRequest, case_id: int) -> Any:
-    found = case_for(_reader(request), case_id)
-    audit.record(AuditAction.VIEW, request=request, obj=found, area_code=found.area_code,
-                 detail={"via": "api", "visits": True})
+    _reader(request)
+    found = read_audited(request, case_for, case_id, via="api", visits=True)
     return found.visits.prefetch_related("needs")
 
 

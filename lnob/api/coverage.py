@@ -231,11 +231,8 @@ def search_round_create(request: HttpRequest, payload: SearchRoundIn) -> Status:
     code = payload.subdistrict_code.strip()
     if len(code) == 6 and code.isdigit():
         require_area(user, code, SEARCH_ROLES)
-    try:
-        found = services.search_round_record(
-            actor=user, request=request, data=services.SearchRoundData(**payload.dict()))
-    except PermissionError as exc:
-        raise Http404 from exc
+    found = services.search_round_record(
+        actor=user, request=request, data=services.SearchRoundData(**payload.dict()))
     return Status(201, found)
 
 

@@ -4,6 +4,7 @@ undo a merge — the same rules as the pages (docs/dedup.md)."""
 
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -109,14 +110,14 @@ def _user(request: HttpRequest, roles: Any, message: str) -> User:
 
 
 def _merger(request: HttpRequest) -> User:
-    return _user(request, MERGERS, "Your role does not merge records.")
+    return _user(request, MERGERS, _("Your role does not merge records."))
 
 
 @router.post("/check", response=list[HintOut])
 def check(request: HttpRequest, payload: CheckIn) -> list[dict[str, Any]]:
     """Likely duplicates of a person you are about to register (nothing is saved)."""
     user = _user(request, set(EDITORS) | set(REPORTER_ROLES),
-                 "Your role does not register persons.")
+                 _("Your role does not register persons."))
     if not check_counted(user=user):
         raise HttpError(429, str(_("Too many checks in the last hour. Please wait.")))
     hints = likely_duplicates(record_from_entry(payload), user=user)
@@ -134,10 +135,7 @@ def check(request: HttpRequest, payload: CheckIn) -> list[dict[str, Any]]:
 @router.post("/runs", response={202: DedupRunOut})
 def run_create(request: HttpRequest, payload: DedupRunIn) -> Status:
     user = _merger(request)
-    try:
-        run = run_start(actor=user, scope_code=payload.scope_code, request=request)
-    except PermissionError as exc:
-        raise HttpError(403, "You may search only your own province.") from exc
+    run = run_start(actor=user, scope_code=payload.scope_code, request=request)
     run_dedup.enqueue(run.pk)
     run.refresh_from_db()
     return Status(202, run)
@@ -173,20 +171,18 @@ def _pair(user: User, pair_id: int) -> CandidatePair:
 def decide(request: HttpRequest, pair_id: int, payload: PairDecideIn) -> Any:
     user = _merger(request)
     pair = _pair(user, pair_id)
-    try:
-        if payload.decision in ("keep_left", "keep_right"):
-            if payload.left_version is None or payload.right_version is None:
-                raise HttpError(422, "left_version and right_version are required to merge")
-            left, right = pair.left, pair.right
-            kept, merged = (left, right) if payload.decision == "keep_left" else (right, left)
-            seen = (payload.left_version, payload.right_version)
-            record = merge(actor=user, kept=kept, merged=merged, pair=pair, request=request,
-                           expected_versions=seen if kept == left else (seen[1], seen[0]))
-            return Status(201, {"id": record.pk, "kept_id": record.kept_id,
-                                "merged_id": record.merged_id, "undone": False})
-        pair_decide(actor=user, pair=pair, decision=payload.decision, request=request)
-    except PermissionError as exc:
-        raise Http404 from exc
+    if payload.decision in ("keep_left", "keep_right"):
+        if payload.left_version is None or payload.right_version is None:
+            raise ValidationError({"left_version": _(
+                "Send left_version and right_version (the versions you read) to merge.")})
+        left, right = pair.left, pair.right
+        kept, merged = (left, right) if payload.decision == "keep_left" else (right, left)
+        seen = (payload.left_version, payload.right_version)
+        record = merge(actor=user, kept=kept, merged=merged, pair=pair, request=request,
+                       expected_versions=seen if kept == left else (seen[1], seen[0]))
+        return Status(201, {"id": record.pk, "kept_id": record.kept_id,
+                            "merged_id": record.merged_id, "undone": False})
+    pair_decide(actor=user, pair=pair, decision=payload.decision, request=request)
     pair.refresh_from_db()
     return pair
 
@@ -197,9 +193,6 @@ def undo(request: HttpRequest, merge_id: int) -> dict[str, Any]:
     record: Merge | None = selectors.merges_for(user).filter(pk=merge_id).first()
     if record is None:
         raise Http404
-    try:
-        merge_undo(actor=user, record=record, request=request)
-    except PermissionError as exc:
-        raise Http404 from exc
+    merge_undo(actor=user, record=record, request=request)
     return {"id": record.pk, "kept_id": record.kept_id, "merged_id": record.merged_id,
             "undone": True}

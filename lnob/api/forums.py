@@ -138,12 +138,6 @@ def _runner(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _conflict(case_id: int) -> Status:
-    return Status(409, {"errors": [{"field": "decisions", "code": "conflict", "message": _(
-        "Case %(id)s changed since you read it, so nothing was saved: fetch the forum again "
-        "and retry.") % {"id": case_id}}]})
-
-
 @router.get("", response=list[ForumOut])
 @paginate(CursorPagination, ordering=("-id",), page_size=50)
 def forums(request: HttpRequest, filters: Query[ForumFilters]) -> Any:
@@ -156,11 +150,8 @@ def forums(request: HttpRequest, filters: Query[ForumFilters]) -> Any:
 @router.post("", response={201: ForumDetailOut})
 def forum_create(request: HttpRequest, payload: ForumIn) -> Status:
     user = _runner(request)
-    try:
-        forum = services.forum_create(actor=user, request=request, data=services.ForumData(
-            **payload.dict()))
-    except PermissionError as exc:
-        raise HttpError(403, _("Your role cannot hold a forum here.")) from exc
+    forum = services.forum_create(actor=user, request=request, data=services.ForumData(
+        **payload.dict()))
     return Status(201, forum_for(user, forum.pk))
 
 
@@ -184,10 +175,7 @@ def forum_patch(request: HttpRequest, forum_id: int, payload: ForumPatch) -> For
         village_code=given.get("village_code", found.village_id or ""),
         attendance=given.get("attendance", {
             kind: n for kind, _label, n in selectors.attendance_of(found) if n}))
-    try:
-        services.forum_update(actor=user, forum=found, data=data, request=request)
-    except PermissionError as exc:
-        raise HttpError(403, _("Your role cannot change this forum.")) from exc
+    services.forum_update(actor=user, forum=found, data=data, request=request)
     return forum_for(user, forum_id)
 
 
@@ -204,14 +192,11 @@ def forum_candidates(request: HttpRequest, forum_id: int) -> list[Case]:
 def forum_agenda(request: HttpRequest, forum_id: int, payload: AgendaIn) -> Forum:
     user = _runner(request)
     found = forum_for(user, forum_id)
-    try:
-        if payload.fill:
-            services.agenda_fill(actor=user, forum=found, request=request)
-        else:
-            services.agenda_add(actor=user, forum=found, case_ids=payload.case_ids,
-                                request=request)
-    except PermissionError as exc:
-        raise HttpError(403, _("Your role cannot change this forum.")) from exc
+    if payload.fill:
+        services.agenda_fill(actor=user, forum=found, request=request)
+    else:
+        services.agenda_add(actor=user, forum=found, case_ids=payload.case_ids,
+                            request=request)
     return found
 
 
@@ -221,11 +206,6 @@ def forum_decide(request: HttpRequest, forum_id: int, payload: ForumDecideIn) ->
     found = forum_for(user, forum_id)
     decisions = {d.case_id: d.decision for d in payload.decisions}
     versions = {d.case_id: d.version for d in payload.decisions if d.version is not None}
-    try:
-        services.forum_decide(actor=user, forum=found, decisions=decisions, versions=versions,
-                              minutes=payload.minutes, request=request)
-    except services.AgendaCaseChanged as changed:
-        return _conflict(changed.case_id)
-    except PermissionError as exc:
-        raise HttpError(403, _("Your role cannot change this forum.")) from exc
+    services.forum_decide(actor=user, forum=found, decisions=decisions, versions=versions,
+                          minutes=payload.minutes, request=request)
     return forum_for(user, forum_id)

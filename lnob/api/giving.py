@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from lnob.cases.intake.services import TooManyReports
 from lnob.core.access import grants_of
 from lnob.core.errors import NotFound
 from lnob.core.models import User
@@ -32,10 +31,6 @@ def _actor(request: HttpRequest, roles: Any) -> User:
     if not grants_of(request.user, roles):
         raise HttpError(403, _("Your role does not allow this."))
     return cast(User, request.user)
-
-
-def _too_many() -> HttpError:
-    return HttpError(429, "Too many requests from your address in the last hour.")
 
 
 class PublicOfferIn(Schema):
@@ -171,21 +166,15 @@ class BoardOut(Schema):
 def public_offer_create(request: HttpRequest, payload: PublicOfferIn) -> Status:
     """Anyone, no token: files an offer (the /give/ page's checks and hourly
     limit) and answers only its reference number."""
-    try:
-        offer = giving.offer_submit(data=giving.OfferData(**payload.dict()), request=request)
-    except TooManyReports as exc:
-        raise _too_many() from exc
+    offer = giving.offer_submit(data=giving.OfferData(**payload.dict()), request=request)
     return Status(201, {"reference": offer.reference})
 
 
 @router.get("/offers/public/{reference}", response=OfferStageOut, auth=None)
 def public_offer_stage(request: HttpRequest, reference: str) -> dict[str, str]:
-    try:
-        stage = giving.public_stage(reference, request=request)
-    except TooManyReports as exc:
-        raise _too_many() from exc
+    stage = giving.public_stage(reference, request=request)
     if stage is None:
-        raise HttpError(404, "No offer has this reference number.")
+        raise HttpError(404, _("No offer has this reference number."))
     return {"reference": reference, "stage": stage}
 
 

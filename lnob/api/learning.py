@@ -198,34 +198,25 @@ def aar(request: HttpRequest, aar_id: int) -> AfterActionReview:
 def aar_update(request: HttpRequest, aar_id: int, payload: AarIn) -> AfterActionReview:
     user = _user(request, AAR_WRITERS, _no_write())
     found = aar_for(user, aar_id)
-    try:
-        aar_services.aar_update(actor=user, aar=found, data=aar_services.AarData(
-            **payload.dict()), request=request)
-    except PermissionError as exc:
-        raise HttpError(403, _no_write()) from exc
+    aar_services.aar_update(actor=user, aar=found, data=aar_services.AarData(
+        **payload.dict()), request=request)
     return aar_for(user, aar_id)
 
 
 @router.post("/aars/{aar_id}/lessons", response={201: LessonOut})
 def lesson_add(request: HttpRequest, aar_id: int, payload: LessonIn) -> Status:
     user = _user(request, AAR_WRITERS, _no_write())
-    try:
-        lesson = aar_services.lesson_add(actor=user, aar=aar_for(user, aar_id),
-                                         text=payload.text, tags=payload.tags, request=request)
-    except PermissionError as exc:
-        raise HttpError(403, _no_write()) from exc
+    lesson = aar_services.lesson_add(actor=user, aar=aar_for(user, aar_id),
+                                     text=payload.text, tags=payload.tags, request=request)
     return Status(201, lesson)
 
 
 @router.post("/aars/{aar_id}/actions", response={201: ActionOut})
 def action_add(request: HttpRequest, aar_id: int, payload: ActionIn) -> Status:
     user = _user(request, AAR_WRITERS, _no_write())
-    try:
-        action = aar_services.action_add(actor=user, aar=aar_for(user, aar_id),
-                                         data=aar_services.ActionData(**payload.dict()),
-                                         request=request)
-    except PermissionError as exc:
-        raise HttpError(403, _no_write()) from exc
+    action = aar_services.action_add(actor=user, aar=aar_for(user, aar_id),
+                                     data=aar_services.ActionData(**payload.dict()),
+                                     request=request)
     return Status(201, action)
 
 
@@ -239,13 +230,9 @@ def my_actions(request: HttpRequest) -> list[FollowUpAction]:
 def action_close(request: HttpRequest, action_id: int, payload: ActionCloseIn
                  ) -> FollowUpAction:
     user = cast(User, request.user)
-    try:
-        return aar_services.action_close(actor=user, action=action_for(user, action_id),
-                                         status=payload.status, note=payload.note,
-                                         request=request)
-    except PermissionError as exc:
-        raise HttpError(403, _("Only the owner or a writer of the review may close it.")
-                        ) from exc
+    return aar_services.action_close(actor=user, action=action_for(user, action_id),
+                                     status=payload.status, note=payload.note,
+                                     request=request)
 
 
 # ------------------------------------------------------------ stories
@@ -365,12 +352,6 @@ class PublicFiltersIn(Schema):
     tag: str = ""
 
 
-def _story_conflict() -> Status:
-    return Status(409, {"errors": [{"field": "version", "code": "conflict", "message": _(
-        "The story changed since you read it, so nothing was saved: fetch it again and "
-        "retry.")}]})
-
-
 def _story_data(payload: StoryIn) -> story_services.StoryData:
     return story_services.StoryData(
         title=payload.title, summary=payload.summary, body=payload.body,
@@ -402,13 +383,8 @@ def story(request: HttpRequest, story_id: int) -> Story:
 def story_update(request: HttpRequest, story_id: int, payload: StoryUpdateIn) -> Any:
     user = _user(request, STORY_WRITERS, _("Your role does not write good stories."))
     found = story_for(user, story_id)
-    try:
-        story_services.story_update(actor=user, story=found, data=_story_data(payload),
-                                    expected_version=payload.version, request=request)
-    except story_services.StoryChanged:
-        return _story_conflict()
-    except PermissionError as exc:
-        raise HttpError(403, _("Your role cannot change this story.")) from exc
+    story_services.story_update(actor=user, story=found, data=_story_data(payload),
+                                expected_version=payload.version, request=request)
     return story_for(user, story_id)
 
 
@@ -416,14 +392,9 @@ def story_update(request: HttpRequest, story_id: int, payload: StoryUpdateIn) ->
 def story_step(request: HttpRequest, story_id: int, payload: StoryStepIn) -> Any:
     user = _user(request, STORY_READERS, _("Your role does not work with good stories."))
     found = story_for(user, story_id)
-    try:
-        story_services.story_step(actor=user, story=found, action=payload.action,
-                                  note=payload.note, expected_version=payload.version,
-                                  request=request)
-    except story_services.StoryChanged:
-        return _story_conflict()
-    except PermissionError as exc:
-        raise HttpError(403, _("Your role cannot take this step.")) from exc
+    story_services.story_step(actor=user, story=found, action=payload.action,
+                              note=payload.note, expected_version=payload.version,
+                              request=request)
     return story_for(user, story_id)
 
 
@@ -431,11 +402,8 @@ def story_step(request: HttpRequest, story_id: int, payload: StoryStepIn) -> Any
 def story_photo_add(request: HttpRequest, story_id: int, photo: File[UploadedFile],
                     caption: Form[str] = "") -> Status:
     user = _user(request, STORY_WRITERS, _("Your role does not write good stories."))
-    try:
-        row = story_services.photo_add(actor=user, story=story_for(user, story_id),
-                                       upload=photo, caption=caption, request=request)
-    except PermissionError as exc:
-        raise HttpError(403, _("Your role cannot change this story.")) from exc
+    row = story_services.photo_add(actor=user, story=story_for(user, story_id),
+                                   upload=photo, caption=caption, request=request)
     return Status(201, row)
 
 
@@ -500,12 +468,8 @@ def reports(request: HttpRequest) -> Any:
 def report_create(request: HttpRequest, payload: OfficialReportIn) -> Status:
     """Asks for a report; it is made in the background (poll its status)."""
     user = _user(request, REPORT_READERS, _("Your role does not read reports."))
-    try:
-        report = report_services.report_request(
-            actor=user, data=report_services.ReportData(**payload.dict()), request=request)
-    except PermissionError as exc:
-        raise HttpError(403, _("Provincial reports are made by the province's officers, "
-                               "national ones by national analysts.")) from exc
+    report = report_services.report_request(
+        actor=user, data=report_services.ReportData(**payload.dict()), request=request)
     generate_report.enqueue(report.pk)
     return Status(202, report_for(user, report.pk))
 

@@ -3,7 +3,9 @@ accept (or reject) rows — the same rules as the pages."""
 
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import CursorPagination, paginate
@@ -12,7 +14,7 @@ from lnob.core import audit
 from lnob.core.access import grants_of
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import PERSONAL_DATA_ROLES
-from lnob.matching import services
+from lnob.matching import reasons, services
 from lnob.matching.models import MatchingRun, ProposalRow, RowKind
 from lnob.matching.tasks import run_matching
 
@@ -51,12 +53,27 @@ class RowOut(Schema):
     severity: int
     reason: str
     reason_params: dict[str, Any]
-    message_th: str
-    message_en: str
+    message_th: str = Field(..., description="why unplaced, in Thai (worded from reason)")
+    message_en: str = Field(..., description="why unplaced, in English")
     distance: str
     urgent: bool
     decision: str
-    decision_note: str
+    decision_code: str
+    decision_params: dict[str, Any]
+    decision_note: str = Field(..., description="why accepting failed, in the request's "
+                                                "language (worded from decision_code)")
+
+    @staticmethod
+    def resolve_message_th(obj: ProposalRow) -> str:
+        return reasons.in_language("th", reasons.row_why, obj)
+
+    @staticmethod
+    def resolve_message_en(obj: ProposalRow) -> str:
+        return reasons.in_language("en", reasons.row_why, obj)
+
+    @staticmethod
+    def resolve_decision_note(obj: ProposalRow) -> str:
+        return reasons.row_decision(obj)
 
 
 class RowFilters(Schema):
@@ -74,7 +91,7 @@ class MatchingDecideIn(Schema):
 
 def _runner(request: HttpRequest) -> User:
     if not grants_of(request.user, services.RUNNERS):
-        raise HttpError(403, "Your role does not run matching.")
+        raise HttpError(403, _("Your role does not run matching."))
     return cast(User, request.user)
 
 
@@ -90,13 +107,10 @@ def _run(user: User, run_id: int) -> MatchingRun:
 @router.post("/runs", response={202: MatchingRunOut})
 def run_create(request: HttpRequest, payload: MatchingRunIn) -> Status:
     user = _runner(request)
-    try:
-        run = services.run_start(actor=user, scope_code=payload.scope_code,
-                                 params=payload.params, request=request, options={
-                                     "rebalance": payload.rebalance,
-                                     "must_serve": payload.must_serve})
-    except PermissionError as exc:
-        raise HttpError(403, "You may start runs only for your own province.") from exc
+    run = services.run_start(actor=user, scope_code=payload.scope_code,
+                             params=payload.params, request=request, options={
+                                 "rebalance": payload.rebalance,
+                                 "must_serve": payload.must_serve})
     run_matching.enqueue(run.pk)
     run.refresh_from_db()
     return Status(202, run)
@@ -112,7 +126,7 @@ def run_read(request: HttpRequest, run_id: int) -> MatchingRun:
 def run_proposal(request: HttpRequest, run_id: int, filters: Query[RowFilters]) -> Any:
     user = _runner(request)
     if not grants_of(user, PERSONAL_DATA_ROLES):
-        raise HttpError(403, "Your role sees the figures, not the people.")
+        raise HttpError(403, _("Your role sees the figures, not the people."))
     run = _run(user, run_id)
     rows = ProposalRow.objects.filter(run=run)
     if filters.kind in RowKind.values:
@@ -126,12 +140,12 @@ def run_proposal(request: HttpRequest, run_id: int, filters: Query[RowFilters]) 
 def run_decide(request: HttpRequest, run_id: int, payload: MatchingDecideIn) -> dict[str, int]:
     user = _runner(request)
     if not grants_of(user, services.ACCEPTERS):
-        raise HttpError(403, "Your role cannot accept proposals.")
+        raise HttpError(403, _("Your role cannot accept proposals."))
     run = _run(user, run_id)
     if payload.decision == "reject":
         return {"rejected": services.rows_reject(actor=user, run=run, row_ids=payload.row_ids,
                                                  request=request)}
     if payload.decision != "accept":
-        raise HttpError(422, "decision is accept or reject")
+        raise ValidationError({"decision": _("Choose accept or reject.")})
     return services.rows_accept(actor=user, run=run, row_ids=payload.row_ids, request=request,
                                 override_reason=payload.override_reason.strip())

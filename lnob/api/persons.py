@@ -6,6 +6,7 @@ import datetime
 from typing import Any, Literal, cast
 
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import CursorPagination, paginate
@@ -153,7 +154,7 @@ def _data(payload: PersonIn) -> services.PersonData:
 
 def _editor(request: HttpRequest) -> User:
     if not grants_of(request.user, EDITORS):
-        raise HttpError(403, "Your role cannot register or change persons.")
+        raise HttpError(403, _("Your role cannot register or change persons."))
     return cast(User, request.user)
 
 
@@ -182,7 +183,7 @@ def persons_export(request: HttpRequest, filters: Query[ExportFilters]) -> HttpR
     filters as the list). Headers in Thai unless the language cookie says
     English. Audited, one row per export."""
     if not grants_of(request.user, (*AREA_READERS, *EDITORS)):
-        raise HttpError(403, "Your role does not see persons by name.")
+        raise HttpError(403, _("Your role does not see persons by name."))
     return export_persons(request, PersonFilters(
         q=filters.q, area=filters.area, target_group=filters.target_group, need=filters.need,
         min_severity=filters.min_severity, status=filters.status, network=filters.network),
@@ -213,18 +214,13 @@ def person_update(request: HttpRequest, person_id: int, payload: PersonUpdateIn)
     actor = _editor(request)
     found = person_for(actor, person_id)
     if not can_edit(actor, found):
-        raise HttpError(403, "Your role cannot change this person.")
+        raise HttpError(403, _("Your role cannot change this person."))
     data = _data(payload)
     if found.citizen_id and data.citizen_id.strip() == mask_citizen_id(found.citizen_id):
         # A client sends back the masked ID it read: the stored one is kept.
         data.citizen_id = found.citizen_id
-    try:
-        updated = services.person_update(actor=actor, person=found, data=data,
-                                         expected_version=payload.version, request=request)
-    except services.ConflictError:
-        return Status(409, {"errors": [{"field": "version", "code": "conflict",
-                                        "message": "This person changed since you read it; "
-                                                   "fetch it again and retry."}]})
+    updated = services.person_update(actor=actor, person=found, data=data,
+                                     expected_version=payload.version, request=request)
     return _shown(updated, actor)
 
 
@@ -233,7 +229,7 @@ def consent_add(request: HttpRequest, person_id: int, payload: ConsentIn) -> Sta
     actor = _editor(request)
     found = person_for(actor, person_id)
     if not can_edit(actor, found):
-        raise HttpError(403, "Your role cannot change this person.")
+        raise HttpError(403, _("Your role cannot change this person."))
     consent = services.consent_record(actor=actor, person=found,
                                       data=services.ConsentData(**payload.dict()),
                                       request=request)
@@ -264,7 +260,7 @@ def _household(actor: Any, household: Any) -> dict[str, Any]:
 def household(request: HttpRequest, person_id: int) -> dict[str, Any]:
     found = person_for(request.user, person_id)
     if found.household is None:
-        raise HttpError(404, "This person is not linked to a household.")
+        raise HttpError(404, _("This person is not linked to a household."))
     shown = _household(request.user, found.household)
     audit.record(AuditAction.VIEW, request=request, object_type="registry.household",
                  object_id=str(found.household_id), area_code=found.area_code,
@@ -279,6 +275,6 @@ def household_start(request: HttpRequest, person_id: int) -> Status:
     actor = _editor(request)
     found = person_for(actor, person_id)
     if not can_edit(actor, found):
-        raise HttpError(403, "Your role cannot change this person.")
+        raise HttpError(403, _("Your role cannot change this person."))
     created = services.household_start(actor=actor, head=found, request=request)
     return Status(201, _household(actor, created))

@@ -68,24 +68,17 @@ def _report(payload: PublicReportIn) -> intake.Report:
     return intake.Report(**payload.dict(exclude={"client_key"}))
 
 
-def _too_many() -> HttpError:
-    return HttpError(429, "Too many requests from your address in the last hour.")
-
-
 @router.post("", response={200: FiledReportOut, 201: FiledReportOut})
 def report_create(request: HttpRequest, payload: FiledReportIn) -> Status:
     if not grants_of(request.user, REPORTER_ROLES):
-        raise HttpError(403, "Your role does not file reports.")
+        raise HttpError(403, _("Your role does not file reports."))
     actor = cast(User, request.user)
     created = True
-    try:
-        if payload.client_key is None:
-            case = intake.report_file(actor=actor, report=_report(payload), request=request)
-        else:
-            case, created = intake.report_sync(actor=actor, report=_report(payload),
-                                               client_key=payload.client_key, request=request)
-    except PermissionError as exc:
-        raise HttpError(403, _("This subdistrict is outside the areas you work in.")) from exc
+    if payload.client_key is None:
+        case = intake.report_file(actor=actor, report=_report(payload), request=request)
+    else:
+        case, created = intake.report_sync(actor=actor, report=_report(payload),
+                                           client_key=payload.client_key, request=request)
     if created:
         queue_hidden_matches(case.person, user=request.user)
     return Status(201 if created else 200, {
@@ -97,21 +90,15 @@ def report_create(request: HttpRequest, payload: FiledReportIn) -> Status:
 @router.post("/public", response={201: PublicReportOut}, auth=None)
 def public_report_create(request: HttpRequest, payload: PublicReportIn) -> Status:
     """Anyone, no token: answers only the reference number."""
-    try:
-        case = intake.report_file(actor=None, report=_report(payload), request=request)
-    except intake.TooManyReports as exc:
-        raise _too_many() from exc
+    case = intake.report_file(actor=None, report=_report(payload), request=request)
     return Status(201, {"reference": case.reference})
 
 
 @router.get("/public/{reference}", response=StageOut, auth=None)
 def public_report_stage(request: HttpRequest, reference: str) -> dict[str, str]:
-    try:
-        stage = intake.public_stage(reference, request=request)
-    except intake.TooManyReports as exc:
-        raise _too_many() from exc
+    stage = intake.public_stage(reference, request=request)
     if stage is None:
-        raise HttpError(404, "No report has this reference number.")
+        raise HttpError(404, _("No report has this reference number."))
     return {"reference": reference, "stage": stage}
 
 

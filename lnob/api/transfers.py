@@ -13,7 +13,6 @@ from ninja.pagination import CursorPagination, paginate
 
 from lnob.cases.access import case_for
 from lnob.cases.models import Transfer, TransferStatus
-from lnob.cases.services import CaseChanged
 from lnob.cases.transfers.access import (
     HANDLERS,
     is_receiving_side,
@@ -113,11 +112,6 @@ def _detail(request: HttpRequest, user: User, transfer: Transfer) -> Transfer:
     return transfer
 
 
-def _conflict() -> Status:
-    return Status(409, {"errors": [{"field": "version", "code": "conflict", "message": _(
-        "This case changed since you read it; fetch it again and retry.")}]})
-
-
 @router.get("", response=list[TransferOut])
 @paginate(CursorPagination, ordering=("-id",), page_size=50)
 def transfers(request: HttpRequest, filters: Query[TransferFilters]) -> Any:
@@ -142,23 +136,16 @@ def transfer_create(request: HttpRequest, payload: TransferIn) -> Any:
     case = case_for(user, payload.case_id)
     if not covers(user, case.area_code, HANDLERS):
         raise Http404  # e.g. the case's volunteer: not a handler of its area
-    try:
-        created = transfer_request(actor=user, case=case, to_subdistrict=payload.to_subdistrict,
-                                   to_network=payload.to_network_id, note=payload.note,
-                                   expected_version=payload.version)
-    except CaseChanged:
-        return _conflict()
+    created = transfer_request(actor=user, case=case, to_subdistrict=payload.to_subdistrict,
+                               to_network=payload.to_network_id, note=payload.note,
+                               expected_version=payload.version)
     return Status(201, _detail(request, user, transfer_for(user, created.pk)))
 
 
 def _answer(request: HttpRequest, transfer_id: int, payload: AnswerIn, service: Any) -> Any:
     user = _handler(request)
     found = transfer_for(user, transfer_id)
-    try:
-        service(actor=user, transfer=found, note=payload.note)
-    except PermissionError as exc:
-        raise HttpError(403, _("Only the receiving side can answer this transfer, and only "
-                               "the sending side can cancel it.")) from exc
+    service(actor=user, transfer=found, note=payload.note)
     return _detail(request, user, transfer_for(user, transfer_id))
 
 

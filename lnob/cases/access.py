@@ -11,10 +11,10 @@ from django.http import Http404
 from lnob.cases import workflow as wf
 from lnob.cases.models import Case
 from lnob.core.access import AREA_LEVEL_FIELDS, area_q, grants_of, roles_in
-from lnob.core.roles import Role
+from lnob.core.roles import Role, allowed
 from lnob.registry.access import AREA_READERS
 
-READERS = (*AREA_READERS, Role.VOLUNTEER)
+READERS = allowed("cases.read")
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:

@@ -6,15 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from lnob.cases.models import Case, CaseEvent
 from lnob.core import audit
+from lnob.core.errors import Conflict
 from lnob.core.models import AuditAction, User
 from lnob.core.signals import areas_changed
 from lnob.registry.models import Person
 
 
-class CaseChanged(Exception):
+class CaseChanged(Conflict):
     """Someone else changed the case after the actor read it: reload."""
+
+    default_field = "version"
+    default_message = _("This case changed since you read it; fetch it again and retry.")
 
 
 def case_event_record(case: Case, actor: User | None, action: str, before: str, note: str = "",

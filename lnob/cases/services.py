@@ -4,15 +4,13 @@ case, its history and the audit log change together or not at all."""
 
 from __future__ import annotations
 
-import contextlib
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lnob.cases import workflow as wf
 from lnob.cases.access import roles_on
@@ -20,15 +18,10 @@ from lnob.cases.events import CaseChanged
 from lnob.cases.events import case_event_record as _event
 from lnob.cases.models import Case, CaseEvent
 from lnob.core.access import covers, roles_in
+from lnob.core.errors import NotAllowed
 from lnob.core.models import User
 from lnob.networks.models import Network, Volunteer
 from lnob.registry.models import Person
-
-STEP_MESSAGES = {
-    "unknown_action": gettext_lazy("There is no such step."),
-    "wrong_state": gettext_lazy("This step cannot be taken from the case's current status."),
-    "role": gettext_lazy("Your role cannot take this step."),
-}
 
 
 def lead_networks_for(subdistrict_code: str) -> tuple[list[Any], bool]:
@@ -94,15 +87,21 @@ def case_create(*, actor: User | None, person: Person, request: Any = None, note
     if fields.get("urgent_reasons"):
         fields["urgent"] = True
     networks, hole = lead_networks_for(person.area_code)
-    # A savepoint, so that the caller's transaction goes on after losing the race
-    # for the person's one open case; a new person's case has no race to lose.
-    guard = contextlib.nullcontext() if new_person else transaction.atomic()
+    # One transaction for the case, its routes, history and audit row: a
+    # savepoint inside the caller's, which goes on after OpenCaseExists. A new
+    # person's case has no race to lose: no savepoint (two round trips less).
+    guard = transaction.atomic(savepoint=not new_person)
     try:
         with guard:
             case = Case.objects.create(person=person, subdistrict_id=person.subdistrict_id,
                                        province_code=person.province_code,
                                        district_code=person.district_code, opened_by=actor,
                                        coverage_hole=hole, **fields)
+            if networks:  # a new case: nothing to compare with
+                case.routed_networks.add(*networks)
+            _event(case, actor, "open", "", note, request=request,
+                   person_status=person.status if new_person else None,
+                   routed_to=[n.pk for n in networks], coverage_hole=hole)
     except IntegrityError as err:
         if new_person:
             raise
@@ -110,19 +109,14 @@ def case_create(*, actor: User | None, person: Person, request: Any = None, note
         if existing is None:
             raise
         raise OpenCaseExists(existing) from err
-    if networks:  # a new case: nothing to compare with
-        case.routed_networks.add(*networks)
-    _event(case, actor, "open", "", note, request=request,
-           person_status=person.status if new_person else None,
-           routed_to=[n.pk for n in networks], coverage_hole=hole)
     return case
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def case_open(*, actor: User, person: Person, urgent: bool = False, note: str = "") -> Case:
     """A new case for a person the actor may see, reported in their subdistrict."""
     if not roles_in(actor, person.area_code) & (wf.MANAGERS | {wf.VOLUNTEER}):
-        raise PermissionError("not allowed to open a case in this area")
+        raise NotAllowed("not_case_opener", _("Your role cannot open a case in this area."))
     source = "network" if roles_in(actor, person.area_code) - {wf.OFFICER, wf.ADMIN} \
         else "officer"
     return case_create(actor=actor, person=person, urgent=urgent, note=note, source=source,
@@ -142,15 +136,15 @@ def case_step(*, actor: User, case: Case, action: str, expected_version: int, no
     where the note is not the officer's), or, when that is None, the note the
     officer writes on the form. The override is kept in the history and audit."""
     if not covers(actor, case.area_code):
-        raise PermissionError("case outside the actor's areas")
+        raise NotAllowed("not_case_worker", _("Your role cannot take this step here."))
     if case.version != expected_version:
         raise CaseChanged  # checked again by the conditional UPDATE below
     try:
         step = wf.step(action, case.status, roles_on(actor, case))
     except wf.StepRefused as refused:
-        raise ValidationError({"action": STEP_MESSAGES[refused.code]}) from refused
+        raise ValidationError({"action": refused.message()}) from refused
     changes: dict[str, Any] = {"status": step.target}
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     if "note" in step.needs and not note.strip():
         errors["note"] = _("Say why.")
     if "reason" in step.needs:
@@ -188,9 +182,11 @@ def case_step(*, actor: User, case: Case, action: str, expected_version: int, no
                                    "To assign anyway, say why in the note.") % {
                     "names": ", ".join(full)}
             else:
-                errors["capacity"] = _("Refused: %(names)s already care for as many people "
-                                       "as they can. An officer can assign anyway with a "
-                                       "reason.") % {"names": ", ".join(full)}
+                # A code and its parameters: matching stores them, not the words.
+                errors["capacity"] = ValidationError(_(
+                    "Refused: %(names)s already care for as many people as they can. An "
+                    "officer can assign anyway with a reason."), code="over_capacity",
+                    params={"names": ", ".join(full)})
         if full:
             override_reason = override.strip()
         changes.update(network_id=network_id, volunteer_id=volunteer_id)
@@ -222,7 +218,7 @@ def case_comment(*, actor: User, case: Case, note: str, action: str = "comment",
     for more information, a note). Bumps the version: others must reload."""
     if not covers(actor, case.area_code) or not roles_on(actor, case) & (
             wf.MANAGERS | {wf.VOLUNTEER}):
-        raise PermissionError("case outside the actor's areas")
+        raise NotAllowed("not_case_worker", _("Your role cannot take this step here."))
     if not note.strip():
         raise ValidationError({"note": _("Write the note.")})
     version = case.version if expected_version is None else expected_version
@@ -332,3 +328,63 @@ def cases_report_again_bulk(*, actor: User | None, events: list[tuple[int, str, 
           "report_again", status[pk], status[pk], note, {**detail, "via": source})
          for pk, note, detail in events])
     return len(events)
+
+
+# ------------------------------------------------------------ merging two records
+
+class ClosedCase(TypedDict):
+    case: int
+    status: str  # its status before the merge closed it
+    duplicate_of: int | None
+
+
+class CasesMoved(TypedDict, total=False):
+    """What :func:`cases_reassign` did: the cases moved, and those it closed."""
+
+    cases: list[int]
+    closed_cases: list[ClosedCase]
+
+
+@transaction.atomic
+def cases_reassign(*, actor: User, kept: Person, merged: Person,
+                   request: Any = None) -> CasesMoved:
+    """Moves the cases of the record ``merged`` to the record ``kept`` (two
+    records of one person merged; ``dedup.merge`` checked who may). One person
+    has one open case: when both records have one, the merged record's open
+    case first takes the workflow's ``merge`` step — a duplicate of the kept
+    record's open case, from any open step, in care too — and then moves."""
+    moved = list(Case.objects.filter(person=merged).values_list("pk", flat=True))
+    closed: list[ClosedCase] = []
+    open_kept = Case.objects.filter(person=kept, status__in=wf.OPEN_STATES).exclude(
+        pk__in=moved).order_by("opened_at", "pk").first()
+    if open_kept is not None:
+        for case in Case.objects.filter(pk__in=moved, status__in=wf.OPEN_STATES):
+            step = wf.step("merge", case.status, roles_in(actor, case.area_code),
+                           by_hand=False)
+            before = case.status
+            closed.append({"case": case.pk, "status": before,
+                           "duplicate_of": case.duplicate_of_id})
+            Case.objects.filter(pk=case.pk).update(status=step.target, duplicate_of=open_kept,
+                                                   version=F("version") + 1)
+            case.refresh_from_db()
+            _event(case, actor, "merge", before, request=request, duplicate_of=open_kept.pk)
+    Case.objects.filter(pk__in=moved).update(person=kept)
+    return {"cases": moved, "closed_cases": closed}
+
+
+@transaction.atomic
+def cases_reassign_undo(*, actor: User, kept: Person, merged: Person, moved: CasesMoved,
+                        request: Any = None) -> None:
+    """Undoes :func:`cases_reassign`: the cases go back first, then their open
+    status (never two open cases of one person, even inside the transaction).
+    A case someone moved on since the merge is left as it is."""
+    Case.objects.filter(pk__in=moved.get("cases", []), person=kept).update(person=merged)
+    for entry in moved.get("closed_cases", []):
+        case = Case.objects.filter(pk=entry["case"], status=wf.DUPLICATE).first()
+        if case is None:
+            continue
+        Case.objects.filter(pk=case.pk).update(status=entry["status"],
+                                               duplicate_of_id=entry["duplicate_of"],
+                                               version=F("version") + 1)
+        case.refresh_from_db()
+        _event(case, actor, "unmerge", wf.DUPLICATE, request=request)

@@ -111,7 +111,4 @@ def case_step_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(request, case, status=409, errors={"page": [_(
             "This case changed after you opened it. The page now shows it as it is; "
             "check, then take your step again.")]})
-    except PermissionError:
-        return _detail(request, case, status=403, errors={"page": [_(
-            "Your role cannot take this step.")]})
     return redirect("case_detail", pk=case.pk)

@@ -87,9 +87,6 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, _("This case changed after you opened it. Check the "
                                        "case, then log the visit again."))
                 status = 409
-            except PermissionError:
-                form.add_error(None, _("Only the case's carers log its visits."))
-                status = 403
         status = status if status != 200 else 400
     else:
         # The form shows the person's name and needs: a view of personal data.

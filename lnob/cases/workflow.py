@@ -1,4 +1,4 @@
-"""The allowed steps of a case, in one pure table (no Django): which action
+"""The allowed steps of a case, in one pure table (no database): which action
 moves a case from which states to which, and which roles may take it.
 
 reported → verified (at a forum) → assigned → in care → closed (with a reason);
@@ -9,6 +9,10 @@ closed → verified again (reopen); rejected → reported again (reopen).
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy
+
+from lnob.core.errors import Refused
 
 REPORTED, VERIFIED, REJECTED, DUPLICATE = "reported", "verified", "rejected", "duplicate"
 ASSIGNED, IN_CARE, CLOSED = "assigned", "in_care", "closed"
@@ -29,6 +33,9 @@ class Step:
     roles: frozenset[str]
     # What the step needs besides the actor: a reason, another case, an assignee.
     needs: frozenset[str] = frozenset()
+    # False: a step another service takes (merging two records of one person),
+    # never offered as a button nor accepted from a form or the API.
+    by_hand: bool = True
 
 
 STEPS: dict[str, Step] = {
@@ -46,22 +53,39 @@ STEPS: dict[str, Step] = {
                   frozenset({"reason"})),
     "reopen": Step(frozenset({CLOSED}), VERIFIED, MANAGERS, frozenset({"note"})),
     "reconsider": Step(frozenset({REJECTED}), REPORTED, MANAGERS, frozenset({"note"})),
+    # Two records of one person merged (dedup): the merged record's open case,
+    # whatever its step (in care too), becomes a duplicate of the kept one's.
+    "merge": Step(OPEN_STATES, DUPLICATE, frozenset({OFFICER, ADMIN}),
+                  frozenset({"duplicate_of"}), by_hand=False),
 }
 
 
-class StepRefused(ValueError):
-    """The step is not allowed: ``code`` says why (for a translated message)."""
+STEP_MESSAGES = {
+    "unknown_action": gettext_lazy("There is no such step."),
+    "wrong_state": gettext_lazy("This step cannot be taken from the case's current status."),
+    "role": gettext_lazy("Your role cannot take this step."),
+}
 
-    def __init__(self, code: str, action: str, status: str) -> None:
-        super().__init__(f"{code}: {action} from {status}")
-        self.code, self.action, self.status = code, action, status
+
+class StepRefused(Refused):
+    """The step is not allowed: ``code`` says why (unknown_action, wrong_state,
+    role); the message is translated when shown. ``from_status`` is the
+    case's status the step was tried from."""
+
+    default_field = "action"
+
+    def __init__(self, code: str, action: str, from_status: str) -> None:
+        super().__init__(code, STEP_MESSAGES[code], action=action, from_status=from_status)
+        self.action, self.from_status = action, from_status
 
 
-def step(action: str, status: str, roles: frozenset[str] | set[str]) -> Step:
+def step(action: str, status: str, roles: frozenset[str] | set[str], *,
+         by_hand: bool = True) -> Step:
     """The step for ``action`` from ``status``, or StepRefused (unknown
-    action, wrong state, or none of ``roles`` may take it)."""
+    action, wrong state, or none of ``roles`` may take it). A person's own
+    request (``by_hand``) never reaches the steps other services take."""
     found = STEPS.get(action)
-    if found is None:
+    if found is None or (by_hand and not found.by_hand):
         raise StepRefused("unknown_action", action, status)
     if status not in found.sources:
         raise StepRefused("wrong_state", action, status)
@@ -72,4 +96,5 @@ def step(action: str, status: str, roles: frozenset[str] | set[str]) -> Step:
 
 def actions_from(status: str, roles: frozenset[str] | set[str]) -> list[str]:
     """What these roles may do next, in a stable order (for buttons)."""
-    return [name for name, s in STEPS.items() if status in s.sources and s.roles & set(roles)]
+    return [name for name, s in STEPS.items()
+            if s.by_hand and status in s.sources and s.roles & set(roles)]

@@ -26,12 +26,13 @@ class DomainError(Exception):
     status = 400
     default_code = "error"
     default_message: Any = _("This could not be done.")
+    default_field = ""
 
     def __init__(self, code: str | None = None, message: str | Promise | None = None,
                  *, field: str = "", **params: Any) -> None:
         self.code = code or self.default_code
         self.template = message if message is not None else self.default_message
-        self.field = field
+        self.field = field or self.default_field
         self.params = params
         super().__init__(self.code)
 

@@ -11,10 +11,10 @@ from typing import Any
 from django.db.models import QuerySet
 
 from lnob.core.access import AREA_LEVEL_FIELDS, area_q, covers
-from lnob.core.roles import Role
+from lnob.core.roles import allowed
 from lnob.coverage.models import SearchRound
 
-SEARCH_ROLES = (Role.PROVINCIAL_OFFICER, Role.NETWORK_COORDINATOR, Role.SYSTEM_ADMIN)
+SEARCH_ROLES = allowed("search_rounds.record")
 
 
 def search_rounds_visible_to(user: Any) -> QuerySet[SearchRound]:

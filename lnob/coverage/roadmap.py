@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy
 
 from lnob.core import audit
 from lnob.core.access import covers
+from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
-from lnob.core.roles import Role
+from lnob.core.roles import allowed
 from lnob.coverage.indicators import evaluate, variables
 from lnob.coverage.models import (
     MILESTONE_MONTHS,
@@ -39,8 +40,8 @@ from lnob.coverage.models import (
 )
 from lnob.networks.models import CommitteeLevel, CommitteeMember, CommitteeRole
 
-EDITORS = (Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN)
-NATIONAL_EDITORS = (Role.NATIONAL_ANALYST, Role.SYSTEM_ADMIN)
+EDITORS = allowed("roadmap.edit")
+NATIONAL_EDITORS = allowed("roadmap.edit_national")
 STATUS_LABELS = {
     "reached": gettext_lazy("Reached"),
     "on_track": gettext_lazy("On track"),
@@ -225,7 +226,7 @@ def roadmap_update(*, actor: User, province_code: str, d_day: datetime.date | No
     back to the national default). Any change needs the chair's approval
     again."""
     if not may_edit(actor, province_code):
-        raise PermissionError("not an editor of this province's roadmap")
+        raise NotAllowed("not_roadmap_editor")
     roadmap, _created = Roadmap.objects.select_for_update().get_or_create(
         province_code=province_code)
     if expected_version is not None and roadmap.version != expected_version:
@@ -258,7 +259,7 @@ def roadmap_approve(*, actor: User, province_code: str, expected_version: int,
                     request: Any = None) -> Roadmap:
     """The chair of the province committee approves the roadmap as it is."""
     if not may_approve(actor, province_code):
-        raise PermissionError("not the chair of this province's committee")
+        raise NotAllowed("not_committee_chair")
     roadmap = Roadmap.objects.select_for_update().filter(province_code=province_code).first()
     if roadmap is None or roadmap.d_day is None:
         raise ValidationError({"d_day": _("The roadmap has no launch day yet: the provincial "
@@ -280,7 +281,7 @@ def national_targets_update(*, actor: User, targets: dict[tuple[int, str], Any],
                             request: Any = None) -> int:
     """The national default targets (national analysts, administrators)."""
     if not covers(actor, "", NATIONAL_EDITORS):
-        raise PermissionError("not a national editor")
+        raise NotAllowed("not_national_editor")
     errors: dict[str, str] = {}
     clean = _clean_targets(targets, errors)
     if errors:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lnob.core.i18n import localised
 from lnob.coverage import histograms as hist
@@ -27,34 +28,42 @@ class Column:
     key: str  # a name of ``indicators.VARIABLES``
     label: Any
     people: bool = False  # a count of persons (suppressed in public tables)
+    # A word or two for the header of a wide table on a phone; the full
+    # label goes in its <abbr title> and in the downloads.
+    short: Any = None
 
 
 # The person counts that add up to ``found`` (each person is at one step).
 STEP_COLUMNS = (
-    Column("reported", _("Waiting for verification"), True),
-    Column("verified", _("Verified, no carer yet"), True),
-    Column("assigned", _("Carer assigned"), True),
-    Column("in_care", _("In care"), True),
-    Column("closed", _("Closed"), True),
-    Column("rejected", _("Not a target"), True),
+    Column("reported", _("Waiting for verification"), True,
+           pgettext_lazy("column", "Waiting")),
+    Column("verified", _("Verified, no carer yet"), True,
+           pgettext_lazy("column", "No carer")),
+    Column("assigned", _("Carer assigned"), True, pgettext_lazy("column", "Assigned")),
+    Column("in_care", _("In care"), True, pgettext_lazy("column", "In care")),
+    Column("closed", _("Closed"), True, pgettext_lazy("column", "Closed")),
+    Column("rejected", _("Not a target"), True, pgettext_lazy("column", "Not target")),
 )
-FOUND = Column("found", _("People found"), True)
+FOUND = Column("found", _("People found"), True, pgettext_lazy("column", "Found"))
 CAPACITY_COLUMNS = (
-    Column("lead_networks", _("Lead networks")),
-    Column("networks", _("Networks")),
-    Column("volunteers", _("Volunteers")),
-    Column("capacity", _("Capacity")),
-    Column("remaining", _("Remaining capacity")),
-    Column("funds", _("Funds")),
-    Column("committees", _("Committees")),
-    Column("forums_held", _("Forums held")),
-    Column("median_days_to_verify", _("Median days to verification")),
-    Column("median_days_to_visit", _("Median days to first visit")),
+    Column("lead_networks", _("Lead networks"), short=pgettext_lazy("column", "Lead")),
+    Column("networks", _("Networks"), short=pgettext_lazy("column", "Networks")),
+    Column("volunteers", _("Volunteers"), short=pgettext_lazy("column", "Vol.")),
+    Column("capacity", _("Capacity"), short=pgettext_lazy("column", "Capacity")),
+    Column("remaining", _("Remaining capacity"), short=pgettext_lazy("column", "Left")),
+    Column("funds", _("Funds"), short=pgettext_lazy("column", "Funds")),
+    Column("committees", _("Committees"), short=pgettext_lazy("column", "Comm.")),
+    Column("forums_held", _("Forums held"), short=pgettext_lazy("column", "Forums")),
+    Column("median_days_to_verify", _("Median days to verification"),
+           short=pgettext_lazy("column", "Days to verify")),
+    Column("median_days_to_visit", _("Median days to first visit"),
+           short=pgettext_lazy("column", "Days to visit")),
 )
 AREA_COLUMNS = (
-    Column("subdistricts", _("Subdistricts")),
-    Column("lead_covered", _("with a lead network")),
-    Column("five_k_all", _("with all five ก")),
+    Column("subdistricts", _("Subdistricts"), short=pgettext_lazy("column", "Subdist.")),
+    Column("lead_covered", _("with a lead network"),
+           short=pgettext_lazy("column", "With lead")),
+    Column("five_k_all", _("with all five ก"), short=pgettext_lazy("column", "All 5 ก")),
 )
 TABLE_COLUMNS = (FOUND, *STEP_COLUMNS, *CAPACITY_COLUMNS)
 FIVE_K = (

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lnob.core import audit
+from lnob.core.errors import NotFound
 from lnob.core.models import AuditAction, User
 from lnob.core.signals import areas_changed
 from lnob.coverage.access import may_record_search
@@ -78,7 +79,7 @@ def search_round_record(*, actor: User, data: SearchRoundData,
         raise ValidationError({"subdistrict_code": [
             _("Unknown subdistrict code %(code)s.") % {"code": code}]})
     if not may_record_search(actor, subdistrict.code):
-        raise PermissionError("search rounds outside the actor's areas")
+        raise NotFound
     errors: Errors = {}
     _held_on(errors, data.held_on)
     searched_by = _text(errors, "searched_by", data.searched_by, MAX_SEARCHED_BY,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lnob.coverage import suppression
 from lnob.coverage.models import Indicator
@@ -37,11 +38,16 @@ class Table:
     codes: list[str] = field(default_factory=list)  # each row's area code (for links)
     names: list[str] = field(default_factory=list)
     total: list[Value] | None = None  # the area's own figures, last
+    # Short headers for a wide table on a phone (the full ones in <abbr title>);
+    # empty: the full headers.
+    short: list[Any] = field(default_factory=list)
 
-    def head(self) -> list[tuple[str, str | None]]:
-        """(label, sort key) per column; the name column has no key."""
-        return [(str(self.header[0]), None),
-                *[(str(h), k) for h, k in zip(self.header[1:], self.keys, strict=True)]]
+    def head(self) -> list[tuple[str, str, str | None]]:
+        """(label, short label, sort key) per column; the name column has no key."""
+        short = [str(s) for s in self.short] if self.short else [str(h) for h in self.header]
+        return [(str(self.header[0]), short[0], None),
+                *[(str(h), sh, k) for h, sh, k in zip(self.header[1:], short[1:], self.keys,
+                                                      strict=True)]]
 
     def display(self) -> list[tuple[str, list[tuple[str, str, bool]]]]:
         """Per row: its code and, per cell, (column label, shown value, is a number)."""
@@ -101,7 +107,8 @@ def figures_table(title: Any, rows: list[AreaRow], total: AreaRow | None,
     return Table(title, [_("Area"), *[c.label for c in cols]], [c.key for c in cols],
                  [[a.name, *[a.values.get(c.key) for c in cols]] for a in rows],
                  [a.code for a in rows], [a.name for a in rows],
-                 [str(_("Total")), *[total.values.get(c.key) for c in cols]] if total else None)
+                 [str(_("Total")), *[total.values.get(c.key) for c in cols]] if total else None,
+                 short=[_("Area"), *[c.short or c.label for c in cols]])
 
 
 def public_table(title: Any, rows: list[AreaRow], total: AreaRow) -> Table:
@@ -114,7 +121,8 @@ def public_table(title: Any, rows: list[AreaRow], total: AreaRow) -> Table:
     return Table(title, [_("Area"), *[c.label for c in cols]], [c.key for c in cols],
                  [[a.name, *shown[i]] for i, a in enumerate(rows)],
                  [a.code for a in rows], [a.name for a in rows],
-                 [str(_("Total")), *shown[-1]])
+                 [str(_("Total")), *shown[-1]],
+                 short=[_("Area"), *[c.short or c.label for c in cols]])
 
 
 def public_cells(table: Table) -> dict[str, dict[str, Value]]:
@@ -142,7 +150,9 @@ def five_k_table(matrix: list[FiveK]) -> Table:
                                           _("Score (of 5)")],
                  [k for k, _l, _h in FIVE_K] + ["score"],
                  [[m.name, *[yes if mark else no for mark in m.marks], m.score] for m in matrix],
-                 [m.code for m in matrix], [m.name for m in matrix])
+                 [m.code for m in matrix], [m.name for m in matrix],
+                 short=[_("Subdistrict"), *[str(label).split(" ", 1)[0] for _k, label, _h
+                                            in FIVE_K], pgettext_lazy("column", "Score")])
 
 
 def holes_table(found: list[Hole]) -> Table:

@@ -11,15 +11,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lnob.core import audit
+from lnob.core import audit, charts
 from lnob.core.access import area_codes, covers, public, require_area, requires_roles
 from lnob.core.i18n import thai_active
 from lnob.core.models import AuditAction
-from lnob.core.roles import Role
+from lnob.core.roles import Role, allowed
 from lnob.core.thaidates import (
     ENGLISH_MONTHS_ABBR,
     THAI_MONTHS_ABBR,
@@ -29,6 +30,7 @@ from lnob.core.thaidates import (
 )
 from lnob.coverage import roadmap as rm
 from lnob.coverage import selectors as sel
+from lnob.coverage import suppression
 from lnob.coverage.access import SEARCH_ROLES, may_record_search, search_rounds_visible_to
 from lnob.coverage.models import MILESTONE_MONTHS, Indicator, SearchRound
 from lnob.coverage.rollup import is_built
@@ -52,7 +54,7 @@ from lnob.networks.access import VOLUNTEER_READERS
 from lnob.networks.models import Network, Volunteer
 
 ALL_ROLES = tuple(Role)
-FORUM_ROLES = (Role.PROVINCIAL_OFFICER, Role.NETWORK_COORDINATOR, Role.SYSTEM_ADMIN)
+FORUM_ROLES = allowed("forums.run")
 TABLES = ("children", "subdistricts", "five_k", "holes", "roadmap")
 
 
@@ -127,10 +129,37 @@ def public_dashboard(request: HttpRequest) -> HttpResponse:
         tiles, cuts = tile_map(values, {a.code: a.name for a in rows}, indicator,
                                thai_active())
         context.update(tiles=tiles, cuts=cuts, indicator=indicator, grid=GRID)
-    context.update(table=table, area=total, on=on,
+    context.update(table=_most_found_first(table), area=total, on=on,
+                   kpis=_public_kpis(cells[""]),
                    values=[(v.indicator, public_value(v.indicator, v.value, cells[""]))
                            for v in sel.indicator_values(total.values, chosen)])
     return render(request, "coverage/public.html", context)
+
+
+def _most_found_first(table: Table) -> Table:
+    """The public table with the most people found first, by the published
+    figure: "<5" between 5 and 0, "×" (hidden) last, ties in code order —
+    the order says nothing the page does not."""
+    i = table.keys.index("found") + 1
+
+    def key(r: int) -> tuple[float, str]:
+        value = table.rows[r][i]
+        if isinstance(value, int):
+            return -value, table.codes[r]
+        return (-4.5 if value == suppression.SMALL else 1.0), table.codes[r]
+
+    order = sorted(range(len(table.rows)), key=key)
+    return Table(table.title, table.header, table.keys, [table.rows[r] for r in order],
+                 [table.codes[r] for r in order], [table.names[r] for r in order],
+                 table.total, short=table.short)
+
+
+def _public_kpis(total: dict[str, Any]) -> list[tuple[Any, Any, str]]:
+    """The public page's lead figures: the published (suppressed) totals."""
+    return [(_("People found"), total.get("found"), ""),
+            (_("Waiting for verification"), total.get("reported"), ""),
+            (_("Verified, no carer yet"), total.get("verified"), ""),
+            (_("In care"), total.get("in_care"), "")]
 
 
 @public
@@ -146,6 +175,7 @@ def public_province(request: HttpRequest, code: str) -> HttpResponse:
     chosen = sel.indicators()
     return render(request, "coverage/public.html", {
         "area": area, "table": table, "on": on, "province": True,
+        "kpis": _public_kpis(cells[""]),
         "values": [(v.indicator, public_value(v.indicator, v.value, cells[""]))
                    for v in sel.indicator_values(area.values, chosen)],
     })
@@ -173,6 +203,11 @@ def public_export(request: HttpRequest) -> HttpResponseBase:
 
 # ------------------------------------------------------------- signed in
 
+# The national page's short lists (the rest behind "show all" and the downloads).
+BEHIND_SHOWN = 10
+PROVINCES_SHOWN = 20
+
+
 @requires_roles(*ALL_ROLES)
 def national(request: HttpRequest) -> HttpResponse:
     """The whole country for nationwide grants; the user's own areas otherwise."""
@@ -193,6 +228,16 @@ def national(request: HttpRequest) -> HttpResponse:
             tiles, cuts = tile_map(values, {a.code: a.name for a in rows}, indicator,
                                    thai_active())
             context.update(tiles=tiles, cuts=cuts, indicator=indicator, grid=GRID)
+        # The holes at a glance: the provinces with the most subdistricts that
+        # no lead network covers.
+        behind = sorted(((a, int(a.values.get("subdistricts") or 0)
+                          - int(a.values.get("lead_covered") or 0)) for a in rows),
+                        key=lambda pair: (-pair[1], pair[0].code))
+        context.update(
+            kpis=[*_kpis(total.values), (_("Subdistricts without a lead network"),
+                                         sum(n for _a, n in behind), "")],
+            behind=[(a, n) for a, n in behind if n > 0][:BEHIND_SHOWN],
+            table_limit=0 if request.GET.get("all") == "provinces" else PROVINCES_SHOWN)
         context.update(
             area=total, table=figures_table(_("Provinces"), rows, total, areas=True,
                                             sort=sort, descending=descending),
@@ -207,6 +252,12 @@ def _month_label(month: str) -> str:
     if thai_active():
         return f"{THAI_MONTHS_ABBR[number - 1]} {be_year(year)}"
     return f"{ENGLISH_MONTHS_ABBR[number - 1]} {year}"
+
+
+def _month_short(month: str) -> str:
+    """"2026-11" → "11/69" on Thai pages (BE), "11/26" on English ones."""
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{number}/{str(be_year(year) if thai_active() else year)[2:]}"
 
 
 def _scoped(request: HttpRequest, code: str) -> None:
@@ -261,20 +312,84 @@ def _area_page(request: HttpRequest, code: str, search: dict[str, Any] | None = 
                    values=[(v.indicator, v.value) for v in
                            sel.indicator_values(context["area"].values, chosen)],
                    **_not_built())
+    context.update(_phone_parts(request, context))
     if len(code) <= 2:
         trend = sel.trend(code, context["area"].row)
         context["trend"] = trend
         labels = [_month_label(m) for m in trend.months]
-        context["trend_data"] = {"months": labels, "series": trend.series, "labels": {
-            "found": _("People found"), "verified": _("Verified"),
-            "care_started": _("Care started"), "in_care": _("In care (snapshots)")}}
-        context["trend_rows"] = [(m, *[trend.series[k][i] for k in
-                                       ("found", "verified", "care_started", "in_care")])
+        names = {"found": _("People found"), "verified": _("Verified"),
+                 "care_started": _("Care started"), "in_care": _("In care (snapshots)")}
+        # Drawn on the server at a phone's width: no chart library to load.
+        context["trend_svg"] = mark_safe(charts.lines(  # noqa: S308 — charts escape every label
+            [_month_short(m) for m in trend.months],
+            [(str(names[k]), trend.series[k]) for k in names], width=400, height=200,
+            right=120, ticks=4,
+            label=_("Line chart of people found, verified and in care by month; the same "
+                    "figures are in the table below.")))
+        context["trend_rows"] = [(m, *[trend.series[k][i] for k in names])
                                  for i, m in enumerate(labels)]
     if len(code) == 6:
         context.update(_subdistrict_parts(request, code))
         context["search"] = search or {"errors": {}, "posted": {}}
     return render(request, "coverage/area.html", context, status=status)
+
+
+# Rows of a long table shown before "show all" (the downloads have them all).
+HOLES_SHOWN = 10
+FIVE_K_SHOWN = 10
+CHILDREN_SHOWN = 30
+
+
+def _kpis(values: dict[str, Any], five_k_score: float | None = None) -> list[tuple[Any, Any, str]]:
+    """The few figures a page leads with: (label, value, unit)."""
+    kpis: list[tuple[Any, Any, str]] = [
+        (_("People found"), values.get("found"), ""),
+        (_("Waiting for verification"), values.get("reported"), ""),
+        (_("Verified, no carer yet"), values.get("verified"), ""),
+        (_("In care"), values.get("in_care"), "")]
+    if "remaining" in values:
+        kpis.append((_("Remaining capacity"), values.get("remaining"), ""))
+    if five_k_score is not None:
+        kpis.append((_("Five-ก readiness"), five_k_score, "%"))
+    return kpis
+
+
+def _phone_parts(request: HttpRequest, context: dict[str, Any]) -> dict[str, Any]:
+    """What lets a phone read the area page: the holes first (counted by kind,
+    filtered by ``?hole=``, the first few rows unless ``?all=holes``), the
+    five-ก table worst first and cut short, and a province's long subdistrict
+    table only on demand (``?all=subdistricts``; each district's page lists
+    its own)."""
+    tables: dict[str, Table] = context["tables"]
+    shown_all = request.GET.get("all", "")
+    holes = tables["holes"]
+    kinds = [(kind, label, sum(1 for row in holes.rows if row[1] == str(label)))
+             for kind, label in sel.HOLE_LABELS.items()]
+    chosen = request.GET.get("hole", "")
+    if chosen in sel.HOLE_LABELS:
+        label = str(sel.HOLE_LABELS[chosen])
+        keep = [i for i, row in enumerate(holes.rows) if row[1] == label]
+        tables["holes"] = Table(holes.title, holes.header, holes.keys,
+                                [holes.rows[i] for i in keep], [holes.codes[i] for i in keep],
+                                [holes.names[i] for i in keep])
+    five_k = tables["five_k"]
+    order = sorted(range(len(five_k.rows)), key=lambda i: (five_k.rows[i][-1], five_k.codes[i]))
+    tables["five_k"] = Table(five_k.title, five_k.header, five_k.keys,
+                             [five_k.rows[i] for i in order], [five_k.codes[i] for i in order],
+                             [five_k.names[i] for i in order], short=five_k.short)
+    subdistricts = tables.get("subdistricts")
+    return {
+        "kpis": _kpis(context["area"].values, context["five_k_score"]),
+        "hole_kinds": [k for k in kinds if k[2]], "hole_kind": chosen if chosen in
+        sel.HOLE_LABELS else "", "hole_subdistricts": len(set(holes.codes)),
+        "holes_limit": 0 if shown_all == "holes" else HOLES_SHOWN,
+        "holes_shown": list(zip(tables["holes"].codes, tables["holes"].rows,
+                                strict=True))[:None if shown_all == "holes" else HOLES_SHOWN],
+        "five_k_limit": 0 if shown_all == "five_k" else FIVE_K_SHOWN,
+        "children_limit": 0 if shown_all == "children" else CHILDREN_SHOWN,
+        "subdistricts_shown": subdistricts is not None and shown_all == "subdistricts",
+        "subdistrict_count": len(subdistricts.rows) if subdistricts is not None else 0,
+    }
 
 
 def _subdistrict_parts(request: HttpRequest, code: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from lnob.core import audit, jobs, quotas
 from lnob.core.access import area_codes, covers
+from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
 from lnob.dedup.engine import find_duplicates_in_table
 from lnob.dedup.engine.features import features_from_row
@@ -43,12 +44,14 @@ def runs_visible_to(user: Any) -> QuerySet[DedupRun]:
     return DedupRun.objects.filter(scope_code__in={c[:2] for c in codes if len(c) >= 2})
 
 
+@transaction.atomic(durable=True)
 def run_start(*, actor: User | None, scope_code: str, request: Any = None) -> DedupRun:
     if scope_code and (len(scope_code) != 2 or not scope_code.isdigit()):
         raise ValidationError({"scope_code": _("Give a 2-digit province code, or none for "
                                                "the whole country.")})
     if actor is not None and not covers(actor, scope_code, MERGERS):
-        raise PermissionError("not a merger of this area")
+        raise NotAllowed("not_merger", _("You may search only your own province."),
+                         field="scope_code")
     quotas.check_run_start(actor=actor, model=DedupRun, scope_code=scope_code)
     run = DedupRun.objects.create(scope_code=scope_code, started_by=actor)
     audit.record(AuditAction.CREATE, actor=actor, request=request, obj=run,

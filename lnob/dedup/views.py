@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lnob.core import audit
 from lnob.core.access import AREA_LEVEL_FIELDS, area_codes, area_q, requires_roles
+from lnob.core.errors import DomainError
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import Role
 from lnob.dedup import labels, selectors
@@ -126,8 +127,6 @@ def pair_decide_view(request: HttpRequest, pk: int) -> HttpResponseBase:
             messages.success(request, _("Decision saved."))
     except ValidationError as err:
         return pair_detail(request, pk, errors=_errors(err))
-    except PermissionError as err:
-        raise Http404 from err
     return redirect("dedup_queue")
 
 
@@ -144,7 +143,7 @@ def merge_sure(request: HttpRequest) -> HttpResponseBase:
     for pair in pairs:
         try:
             merge(actor=user, kept=pair.left, merged=pair.right, pair=pair, request=request)
-        except (ValidationError, PermissionError):
+        except (ValidationError, DomainError):
             refused += 1
         else:
             done += 1
@@ -210,8 +209,6 @@ def merge_undo_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     except ValidationError as err:
         for message in _errors(err):
             messages.error(request, message)
-    except PermissionError as err:
-        raise Http404 from err
     else:
         messages.success(request, _("Merge undone: the two records are apart again."))
     return redirect("dedup_merges")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from lnob.core import audit
 from lnob.core.access import covers
+from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import AREA_EDITOR_ROLES
 from lnob.geo.cache import areas_changed
@@ -26,7 +27,7 @@ def village_create(*, actor: User, subdistrict: Subdistrict, number: int, name_t
     that covers the subdistrict may; the caller has already checked they can
     see it, this re-checks so no path skips it."""
     if not covers(actor, subdistrict.code, AREA_EDITOR_ROLES):
-        raise PermissionError("not an area editor here")
+        raise NotAllowed("not_area_editor")
     errors: dict[str, str] = {}
     if not 1 <= number <= MAX_VILLAGE_NUMBER:
         errors["number"] = _("Village number must be between 1 and %(max)d.") % {
@@ -77,7 +78,7 @@ def village_confirm(*, actor: User, village: Village, name_th: str,
     """A provincial officer confirms a village created "to confirm" by giving its
     name, or corrects the name of any village of their area."""
     if not covers(actor, village.subdistrict_id, AREA_EDITOR_ROLES):
-        raise PermissionError("not an area editor here")
+        raise NotAllowed("not_area_editor")
     name_th = name_th.strip()
     if not name_th:
         raise ValidationError({"name_th": _("Give the village's Thai name.")})

@@ -29,9 +29,10 @@ from lnob.geo.models import Subdistrict, Village
 from lnob.geo.services import MAX_VILLAGE_NUMBER
 from lnob.imports import messages
 from lnob.imports.reading import Table
+from lnob.imports.welfare_facts import read_welfare
+from lnob.registry import rules
 from lnob.registry.models import CitizenIdProblem, NoCitizenIdReason, Person, Sex, Source, Status
 from lnob.registry.names import name_key
-from lnob.registry.services import EARLIEST_BIRTH
 from lnob.registry.taxonomy import Need, TargetGroup
 
 # Headers people write besides the ones LNOB exports (PERSON_COLUMNS), compared
@@ -57,6 +58,10 @@ EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "province": ("province", "จังหวัด", "changwat"),
     "postal_code": ("postal_code", "รหัสไปรษณีย์", "postcode", "zip"),
     "source_note": ("source_note", "หมายเหตุแหล่งที่มา", "note", "หมายเหตุ"),
+    # Welfare facts (lnob.welfare; optional, see docs/welfare.md).
+    "disability_registered": ("disability_registered", "บัตรคนพิการ", "มีบัตรคนพิการ",
+                              "disability card"),
+    "income_band": ("income_band", "รายได้ต่อคนต่อปี", "รายได้ครัวเรือนต่อคน", "income"),
 }
 ALIASES: dict[str, tuple[str, ...]] = {
     c.key: (c.en, c.th, *EXTRA_ALIASES.get(c.key, ())) for c in PERSON_COLUMNS if c.importable}
@@ -121,7 +126,8 @@ class PersonRow:
     same list."""
 
     __slots__ = ("attach_row", "attach_to", "existing_id", "keep_citizen_id", "needs", "note",
-                 "outcome", "review_row", "review_with", "row", "target_group_ids", "values")
+                 "outcome", "review_row", "review_with", "row", "target_group_ids", "values",
+                 "welfare")
 
     def __init__(self, row: int, values: list[Any], target_group_ids: tuple[int, ...] = (),
                  needs: tuple[tuple[int, int], ...] = (), *, existing_id: int | None = None,
@@ -138,6 +144,8 @@ class PersonRow:
         self.attach_row: int | None = None  # … or the earlier row of the file it adds to
         self.review_with: int | None = None  # the likely duplicate queued for review
         self.review_row: int | None = None  # … or the earlier row of the file it may be
+        # (disability card, income band) when the file has welfare columns (welfare_facts.py).
+        self.welfare: tuple[str, str] | None = None
 
     @property
     def fields(self) -> dict[str, Any]:
@@ -313,10 +321,10 @@ class PersonChecker:
             warnings.append(RowError(number, column, message))
 
         get = v.get
-        first_name = " ".join(get("first_name", "").split())
+        first_name = rules.clean_name(get("first_name", ""))
         if not first_name:
             fail("first_name", _("The first name is empty."))
-        last_name = " ".join(get("last_name", "").split())
+        last_name = rules.clean_name(get("last_name", ""))
         title, sex = self._title_and_sex(get("title", ""), get("sex", ""))
         if sex is None:
             fail("sex", _("Write the sex as ชาย/หญิง or M/F (or leave it empty)."))
@@ -361,10 +369,11 @@ class PersonChecker:
         status = get("status", "") or Status.REPORTED
         if status not in STATUSES:
             fail("status", _("Unknown status “%(value)s”.") % {"value": status})
+        welfare = read_welfare(get("disability_registered"), get("income_band"), warn)
         if errors or subdistrict is None:
             return None
         # In ROW_FIELDS order.
-        return PersonRow(number, [
+        row = PersonRow(number, [
             title, first_name, last_name, sex, birth_date, year_only, citizen_id,
             # An empty ID in a list means the reporter did not know it.
             "" if citizen_id else (reason or NoCitizenIdReason.UNKNOWN),
@@ -373,6 +382,8 @@ class PersonChecker:
             get("source_note", "")[:255], get("external_ref", "")[:64],
             name_key(first_name, last_name), severity, id_problem,
         ], group_ids, needs, keep_citizen_id=keep_id, note=note)
+        row.welfare = welfare
+        return row
 
     def _village(self, subdistrict: str, text: str, warn: Any) -> str | None:
         """The village code of หมู่ที่ ``text``: a number not yet recorded in a known
@@ -426,13 +437,8 @@ class PersonChecker:
             parsed = parse_date(text, allow_year_only=True)
         except ThaiDateError as err:
             return None, False, str(err)
-        problem = ""
-        if parsed.value > self.today:
-            problem = _("The birth date is in the future. Was a Buddhist Era year taken for "
-                        "CE, or the other way round?")
-        elif parsed.value < EARLIEST_BIRTH:
-            problem = _("The birth date is before 1880 (2423 BE).")
-        return parsed.value, parsed.year_only, problem
+        return parsed.value, parsed.year_only, rules.birth_date_problem(parsed.value,
+                                                                         self.today)
 
     def _area(self, v: dict[str, str], fail: Any) -> str | None:
         code = v.get("subdistrict_code", "")
@@ -525,7 +531,7 @@ class PersonChecker:
             level = to_arabic_digits(severity).strip()
             if need is None:
                 fail("needs", _("Unknown need “%(value)s”.") % {"value": name.strip()})
-            elif level not in {"1", "2", "3", "4"}:
+            elif level not in {str(s) for s in rules.SEVERITIES}:
                 fail("needs", _("The severity of “%(value)s” must be 1 to 4.") % {
                     "value": name.strip()})
             else:

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from lnob.core import audit, jobs, quotas
 from lnob.core.access import covers
 from lnob.core.bulk import TableWriter, batches, bulk_load, reserve_ids
+from lnob.core.errors import Refused
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import IMPORT_ROLES
 from lnob.core.signals import persons_changed
@@ -55,6 +56,7 @@ from lnob.imports.persons import (
 )
 from lnob.imports.reading import FileRefused, Table, max_bytes, read_table
 from lnob.imports.volunteers import VolunteerChecker, write_volunteers
+from lnob.imports.welfare_facts import write_welfare_facts
 from lnob.registry.models import Person, PersonChange, PersonNeed
 from lnob.registry.services import shown_in_history as _shown
 
@@ -66,8 +68,13 @@ Progress = Callable[[int], None]
 logger = logging.getLogger(__name__)
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refused):
     """The import cannot go on; the message says why and what to do."""
+
+    default_code = "import_refused"
+
+    def __init__(self, message: Any, code: str | None = None, **params: Any) -> None:
+        super().__init__(code, message, **params)
 
 
 class Checker(Protocol):
@@ -202,6 +209,7 @@ def check_file(path: Path, province_code: str, *, kind: str = ImportKind.PERSONS
     return KINDS[kind].checker(province_code).check(table)
 
 
+@transaction.atomic(durable=True)
 def import_start(*, actor: User, kind: str, province_code: str, upload: UploadedFile,
                  sheet: str = "") -> ImportJob:
     """Stores the upload and creates the job; the caller then checks it (now
@@ -393,7 +401,7 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
 
 def import_cancel(*, actor: User, job: ImportJob) -> None:
     """Cancels an import waiting for a decision, or one its worker left."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         cancelled = ImportJob.objects.filter(pk=job.pk).filter(
             Q(status=ImportStatus.CHECKED) | Q(status=ImportStatus.FAILED)
             & ~Q(interrupted="")).update(status=ImportStatus.CANCELLED,
@@ -506,6 +514,7 @@ def write_persons(checked: Checked[PersonRow], *, actor: User,
         seen = attach_rows(again, {r.row: r for r in rows}, actor=actor, now=now,
                            open_cases=open_cases)
         pairs = _queue_for_review([r for r in new if r.review_with or r.review_row], checked)
+        write_welfare_facts([*new, *old], author, now)
     if progress is not None and (old or again):
         progress(len(rows))
     checked.written = {"created": len(new), "updated": len(old), "added_to": seen["added"],

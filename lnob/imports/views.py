@@ -30,6 +30,7 @@ from lnob.imports import services, tasks
 from lnob.imports.messages import match_outside_area
 from lnob.imports.models import ImportJob, ImportKind, ImportStatus
 from lnob.imports.services import IMPORTERS
+from lnob.welfare.access import READERS as WELFARE_READERS
 
 EXAMPLE_ROW = {"external_ref": "SK-0001", "citizen_id": "1-1017-00203-44-1",
                "title": "นาง", "first_name": "บุญมี", "last_name": "ศรีสุข", "sex": "F",
@@ -204,3 +205,53 @@ def import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="lnob-{kind}-template.csv"'
     return response
+
+
+@requires_roles(*WELFARE_READERS)
+def welfare_list(request: HttpRequest) -> HttpResponse:
+    """A provider's list of recipients: matched and listed; with "record",
+    the benefits of the matched rows are recorded (docs/welfare.md)."""
+    import tempfile
+    from pathlib import Path
+
+    from lnob.imports.reading import FileRefused
+    from lnob.imports.welfare import AMBIGUOUS, MATCHED, UNMATCHED, agency_check, agency_write
+    from lnob.welfare.models import Scheme
+
+    user = cast(User, request.user)
+    schemes = Scheme.objects.filter(active=True)
+    context: dict[str, object] = {"schemes": schemes}
+    upload = request.FILES.get("file")
+    if request.method == "POST":
+        scheme = schemes.filter(code=request.POST.get("scheme", "")).first()
+        if scheme is None or upload is None:
+            context["error"] = _("Choose the scheme and the file.")
+            return render(request, "imports/welfare_list.html", context, status=400)
+        name = upload.name or "list.csv"
+        suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
+        with tempfile.TemporaryDirectory(prefix="lnob-welfare-list-") as folder:
+            path = Path(folder) / f"list{suffix}"
+            with path.open("wb") as f:
+                for chunk in upload.chunks():
+                    f.write(chunk)
+            try:
+                check = agency_check(path, user=user)
+            except FileRefused as err:
+                context["error"] = str(err)
+                return render(request, "imports/welfare_list.html", context, status=400)
+        listed = [r for r in check.rows if r.outcome != MATCHED]
+        audit.record(AuditAction.VIEW, request=request, object_type="welfare.agency_list",
+                     detail={"file": name[:200],
+                             "candidates": sorted({c for r in listed for c in r.candidates})})
+        written = None
+        if check.ok and request.POST.get("record"):
+            written = agency_write(check, actor=user, scheme=scheme, file_name=name,
+                                   request=request)
+        context.update({"check": check, "scheme": scheme, "listed": listed,
+                        "written": written, "file_name": name,
+                        "counts": {"matched": check.count(MATCHED),
+                                   "ambiguous": check.count(AMBIGUOUS),
+                                   "unmatched": check.count(UNMATCHED)}})
+        return render(request, "imports/welfare_list.html", context,
+                      status=400 if check.errors else 200)
+    return render(request, "imports/welfare_list.html", context)

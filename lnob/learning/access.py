@@ -15,19 +15,18 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from lnob.core.access import area_q, covers, grants_of
-from lnob.core.roles import PERSONAL_DATA_ROLES, Role
+from lnob.core.roles import PERSONAL_DATA_ROLES, allowed
 from lnob.learning.models import AfterActionReview, FollowUpAction, Report, Story, StoryStatus
 
-AAR_READERS = (Role.PROVINCIAL_OFFICER, Role.NETWORK_COORDINATOR, Role.COMMITTEE_MEMBER,
-               Role.NATIONAL_ANALYST, Role.SYSTEM_ADMIN)
-AAR_WRITERS = (Role.PROVINCIAL_OFFICER, Role.NETWORK_COORDINATOR, Role.SYSTEM_ADMIN)
-STORY_WRITERS = (Role.PROVINCIAL_OFFICER, Role.NETWORK_COORDINATOR, Role.SYSTEM_ADMIN)
-STORY_READERS = (*STORY_WRITERS, Role.COMMITTEE_MEMBER)
+AAR_READERS = allowed("aars.read")
+AAR_WRITERS = allowed("aars.write")
+STORY_WRITERS = allowed("stories.write")
+STORY_READERS = allowed("stories.read")
 # "Reviewed by a provincial officer": the secretariat of the province.
-STORY_REVIEWERS = (Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN)
+STORY_REVIEWERS = allowed("stories.review")
 REPORT_READERS = AAR_READERS
-PROVINCE_REPORTERS = (Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN)
-NATIONAL_REPORTERS = (Role.NATIONAL_ANALYST, Role.SYSTEM_ADMIN)
+PROVINCE_REPORTERS = allowed("official_reports.province")
+NATIONAL_REPORTERS = allowed("official_reports.national")
 
 
 # After action reviews

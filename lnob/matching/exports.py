@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.http import HttpRequest, HttpResponseBase
+from django.utils import translation
 
 from lnob.core import audit
 from lnob.core.i18n import thai_active
@@ -16,6 +17,7 @@ from lnob.exports.responses import Format, download, filename
 from lnob.exports.writers import Row
 from lnob.geo.selectors import area_names
 from lnob.matching.models import MatchingRun, RowKind
+from lnob.matching.reasons import row_why
 
 UNPLACED_COLUMNS = (
     Column("case", "case", "เลขที่กรณี", False), Column("name", "name", "ชื่อ", False),
@@ -34,9 +36,11 @@ HOLE_COLUMNS = (
 
 def _unplaced_rows(run: MatchingRun, thai: bool) -> Iterator[Row]:
     rows = run.rows.filter(kind=RowKind.UNPLACED).select_related("case__person")
-    for r in rows.iterator(chunk_size=2000):
-        yield [r.case_id, r.case.person.full_name, r.subdistrict_code, r.severity, r.reason,
-               r.message_th if thai else r.message_en]
+    # The reason is worded while the download streams: in the language it was asked in.
+    with translation.override("th" if thai else "en"):
+        for r in rows.iterator(chunk_size=2000):
+            yield [r.case_id, r.case.person.full_name, r.subdistrict_code, r.severity,
+                   r.reason, row_why(r)]
 
 
 def _hole_rows(run: MatchingRun) -> Iterator[Row]:

@@ -78,6 +78,8 @@ class ProposalRow(models.Model):
     cost = models.IntegerField(default=0)
     severity = models.PositiveSmallIntegerField(default=0)
     reason = models.CharField(max_length=20, blank=True)
+    # The words of an unplaced row's reason, stored until issue 19; since then only
+    # ``reason`` and ``reason_params`` (lnob.matching.reasons words them when shown).
     message_th = models.CharField(max_length=500, blank=True)
     message_en = models.CharField(max_length=500, blank=True)
     # Reasons written since issue #15 are a code and its parameters, worded when shown.
@@ -85,7 +87,10 @@ class ProposalRow(models.Model):
     distance = models.CharField(max_length=20, blank=True)   # same_village … outside
     urgent = models.BooleanField(default=False)
     decision = models.CharField(max_length=10, choices=RowDecision.choices, blank=True)
-    decision_note = models.CharField(max_length=255, blank=True)
+    decision_note = models.CharField(max_length=255, blank=True)  # rows before issue 19
+    # Why accepting the row failed: a code and its parameters (lnob.matching.reasons).
+    decision_code = models.CharField(max_length=30, blank=True)
+    decision_params = models.JSONField(default=dict, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -24,9 +24,10 @@ from lnob.cases.models import Case
 from lnob.cases.services import CaseChanged, case_step
 from lnob.core import audit, jobs, quotas
 from lnob.core.access import covers
+from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
-from lnob.core.roles import MATCHING_ROLES, Role
-from lnob.matching import engine
+from lnob.core.roles import MATCHING_ROLES, allowed
+from lnob.matching import engine, reasons
 from lnob.matching.models import (
     HoleRow,
     MatchingRun,
@@ -43,7 +44,7 @@ from lnob.registry.models import PersonNeed
 # Who starts runs: officers for their province; analysts and admins nationally.
 RUNNERS = tuple(MATCHING_ROLES)
 # Who accepts rows: those who may assign carers (the workflow checks each case).
-ACCEPTERS = (Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN)
+ACCEPTERS = allowed("matching.accept")
 # Cases the engine places: waiting for a carer, or cared for (kept unless a
 # move gains clearly more than the continuity threshold).
 PLACED_STATES = (wf.VERIFIED, wf.ASSIGNED, wf.IN_CARE)
@@ -77,6 +78,7 @@ def _message(err: engine.MatchingInputError) -> str:
     return err.message_th if thai_active() else err.message_en
 
 
+@transaction.atomic(durable=True)
 def run_start(*, actor: User | None, scope_code: str, params: dict[str, Any] | None = None,
               request: Any = None, options: dict[str, Any] | None = None) -> MatchingRun:
     """Records a run (queued); the caller runs it now or as a background task."""
@@ -84,7 +86,8 @@ def run_start(*, actor: User | None, scope_code: str, params: dict[str, Any] | N
         raise ValidationError({"scope_code": _("Give a 2-digit province code, or none for "
                                                "the whole country.")})
     if actor is not None and not covers(actor, scope_code, RUNNERS):
-        raise PermissionError("not a runner of this area")
+        raise NotAllowed("not_runner", _("You may start runs only for your own province."),
+                         field="scope_code")
     quotas.check_run_start(actor=actor, model=MatchingRun, scope_code=scope_code)
     chosen = parameters_from(params)
     chosen_options = run_options(options, scope_code)
@@ -431,8 +434,8 @@ def _save(run: MatchingRun, result: engine.Result, read: Read) -> None:
                 else None
             row = ProposalRow(run=run, case_id=case_id, case_version=version, kind=kind,
                               previous_volunteer_id=previous, severity=u.severity,
-                              reason=str(u.reason), message_th=u.message_th[:500],
-                              message_en=u.message_en[:500], subdistrict_code=u.subdistrict,
+                              reason=str(u.reason), reason_params=reasons.unplaced_params(u),
+                              subdistrict_code=u.subdistrict,
                               urgent=urgent)
         if not row.subdistrict_code:
             row.subdistrict_code = (subdistricts or {}).get(case_id, "")
@@ -536,7 +539,7 @@ def rows_accept(*, actor: User, run: MatchingRun, row_ids: Iterable[int] | None 
     chained = False
     while pending:
         before = len(pending)
-        full: list[tuple[ProposalRow, str]] = []
+        full: list[tuple[ProposalRow, tuple[str, dict[str, Any]]]] = []
         for row in pending:
             if row.pk in chain.done:
                 continue
@@ -549,26 +552,26 @@ def rows_accept(*, actor: User, run: MatchingRun, row_ids: Iterable[int] | None 
                 chain.commit()
             except CaseChanged:
                 chain.rollback()
-                _decide(row, actor, RowDecision.FAILED, _("The case changed after the run."))
+                _decide(row, actor, RowDecision.FAILED, "", code="case_changed")
                 outcome["failed"] += 1
             except (ValidationError, PermissionError) as err:
                 chain.rollback()
-                message = "; ".join(err.messages) if isinstance(err, ValidationError) else _(
-                    "Your role cannot assign carers in this case's area.")
-                if isinstance(err, ValidationError) and set(err.message_dict) == {"capacity"}:
-                    full.append((row, message))
+                # A code and its parameters are kept; the words come when shown.
+                code, params = reasons.decision_failure(err)
+                if code == "over_capacity":
+                    full.append((row, (code, params)))
                     continue
-                _decide(row, actor, RowDecision.FAILED, message[:255])
+                _decide(row, actor, RowDecision.FAILED, "", code=code, params=params)
                 outcome["failed"] += 1
-        pending = [row for row, _message in full if row.pk not in chain.done]
+        pending = [row for row, _why in full if row.pk not in chain.done]
         if not pending or len(pending) < before:
             continue            # progress: try the rest again
         if not chained:
             chained = True      # nothing moved: try each as a chain
             continue
-        for row, message in full:
+        for row, (code, params) in full:
             if row.pk not in chain.done:
-                _decide(row, actor, RowDecision.FAILED, message[:255])
+                _decide(row, actor, RowDecision.FAILED, "", code=code, params=params)
                 outcome["failed"] += 1
         break
     outcome["accepted"] += len(chain.done)
@@ -712,16 +715,18 @@ def refuse_over_weight(case: Case, volunteer_id: int | None, network_id: int | N
             and _network_load(net.pk, case.pk) + weight > net.capacity:
         full.append(net.name)
     if full:
-        raise ValidationError({"capacity": _(
-            "Refused: %(names)s have no room left for this case (weight %(weight)s). An "
-            "officer can assign anyway with a reason.") % {"names": ", ".join(full),
-                                                            "weight": weight}})
+        # Parameters kept, so a refused row's reason is worded when shown (reasons.py).
+        raise ValidationError({"capacity": ValidationError(
+            _("Refused: %(names)s have no room left for this case (weight %(weight)s). An "
+              "officer can assign anyway with a reason."), code="over_capacity",
+            params={"names": ", ".join(full), "weight": weight})})
 
 
 def _network_load(network_id: int, excluding: int) -> int:
     return carer_load(network_id=network_id, excluding=excluding)
 
 
+@transaction.atomic(durable=True)
 def rows_reject(*, actor: User, run: MatchingRun, row_ids: Iterable[int] | None = None,
                 request: Any = None) -> int:
     rows = run.rows.filter(kind__in=(RowKind.NEW, RowKind.CHANGED), decision="")
@@ -734,8 +739,11 @@ def rows_reject(*, actor: User, run: MatchingRun, row_ids: Iterable[int] | None 
     return count
 
 
-def _decide(row: ProposalRow, actor: User, decision: str, note: str) -> None:
+def _decide(row: ProposalRow, actor: User, decision: str, note: str, *, code: str = "",
+            params: dict[str, Any] | None = None) -> None:
     ProposalRow.objects.filter(pk=row.pk).update(decision=decision, decision_note=note,
+                                                 decision_code=code,
+                                                 decision_params=params or {},
                                                  decided_by=actor, decided_at=timezone.now())
 
 

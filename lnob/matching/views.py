@@ -4,6 +4,7 @@ download the unplaced list and the holes."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 from django.contrib import messages
@@ -20,13 +21,12 @@ from django.views.decorators.http import require_POST
 from lnob.core import audit
 from lnob.core.access import area_codes, grants_of, requires_roles
 from lnob.core.forms import int_or_none
-from lnob.core.i18n import thai_active
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import PERSONAL_DATA_ROLES
 from lnob.exports.responses import export_format
 from lnob.geo.choice import provinces_where
 from lnob.geo.selectors import area_names
-from lnob.matching import services
+from lnob.matching import reasons, services
 from lnob.matching.engine import Parameters
 from lnob.matching.exports import export_run
 from lnob.matching.models import MatchingRun, RowKind, RunStatus
@@ -93,23 +93,24 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if run.status == RunStatus.DONE and sees_people:
         rows = run.rows.filter(kind=kind).select_related(
             "case__person", "case__subdistrict", "volunteer", "network", "previous_volunteer")
-        page = Paginator(rows.order_by("-urgent", "-severity", "id"), 100).get_page(
+        page = Paginator(rows.order_by("-urgent", "-severity", "id"), ROWS_PER_PAGE).get_page(
             request.GET.get("page"))
         for r in page.object_list:
             r.distance_words = DISTANCE_WORDS.get(r.distance, "")
+            r.why, r.decision_words = reasons.row_why(r), reasons.row_decision(r)
             if r.kind == RowKind.LEFT_OUT:
                 r.what, r.fix = services.warning_text({
                     "code": r.reason, "record": "case", "id": r.case_id,
                     "params": r.reason_params})
-        thai = thai_active()
+        readable = _readable_reasons(page.object_list)
         for r, text in zip(page.object_list, with_names(
-                [r.message_th if thai else r.message_en for r in page.object_list]),
-                strict=True):
-            r.reason_text = text  # places and needs by name, not their codes
+                [readable.get(r.pk, "") for r in page.object_list]), strict=True):
+            r.reason_text = text  # places, givers and needs by name, not their codes
         audit.record(AuditAction.VIEW, request=request, obj=run, area_code=run.scope_code,
                      detail={"kind": kind, "cases": [r.case_id for r in page.object_list]})
     holes = list(run.holes.filter(unplaced__gt=0)[:50])
     hole_names = area_names({h.subdistrict_code for h in holes})
+    loads = services.carer_loads(run) if run.status == RunStatus.DONE and sees_people else []
     return render(request, "matching/run_detail.html", {
         "run": run, "kind": kind, "kinds": [(v, label, run.figures.get("kinds", {}).get(v, 0))
                                             for v, label in RowKind.choices], "page": page,
@@ -118,11 +119,44 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
         "scope_name": area_names({run.scope_code}).get(run.scope_code, "")
         if run.scope_code else _("the whole country"),
-        "loads": services.carer_loads(run) if run.status == RunStatus.DONE and sees_people
-        else [],
+        "loads": loads, "loads_over": [load for load in loads if load["over"]],
+        "holes_limit": 0 if request.GET.get("all") == "holes" else HOLES_SHOWN,
         "warnings": [(w, *services.warning_text(w)) for w in run.figures.get("warnings", [])]
         if sees_people else [],
     })
+
+
+# A phone reads a page of 25 proposal rows; the first holes; the carers over
+# capacity (every carer's load behind "show").
+ROWS_PER_PAGE = 25
+HOLES_SHOWN = 10
+_CODE = re.compile(r"(?<!\d)(\d{8}|\d{6})(?!\d)")
+_FULL = re.compile(r"(?<=: )([nv]?\d+(?:, [nv]?\d+)*)")
+
+
+def _readable_reasons(rows: Any) -> dict[int, str]:
+    """Why a case has no carer, in the page's language with places and givers
+    by name: the engine writes codes ("หมู่บ้าน 84020207", "n2, 15")."""
+    from lnob.geo.models import Village
+    from lnob.networks.models import Network, Volunteer
+
+    texts = {r.pk: r.why for r in rows if r.kind == RowKind.UNPLACED}
+    codes = {c for t in texts.values() for c in _CODE.findall(t)}
+    names = area_names({c for c in codes if len(c) == 6})
+    names.update({v.code: v.name for v in Village.objects.filter(
+        code__in=[c for c in codes if len(c) == 8])})
+    givers = {g for t in texts.values() for m in _FULL.findall(t) for g in m.split(", ")}
+    networks = {f"n{n.pk}": n.name for n in Network.objects.filter(
+        pk__in=[int(g[1:]) for g in givers if g.startswith("n")])}
+    people = {str(v.pk): str(v) for v in Volunteer.objects.filter(
+        pk__in=[int(g) for g in givers if g.isdigit()])}
+    named = {**networks, **people}
+
+    def giver_names(match: re.Match[str]) -> str:
+        return ", ".join(named.get(g, g) for g in match.group(1).split(", "))
+
+    return {pk: _CODE.sub(lambda m: names.get(m.group(1), m.group(1)),
+                          _FULL.sub(giver_names, text)) for pk, text in texts.items()}
 
 
 @requires_roles(*services.ACCEPTERS)

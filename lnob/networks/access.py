@@ -19,18 +19,18 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from lnob.core.access import area_codes, area_q, covers
-from lnob.core.roles import Role
+from lnob.core.roles import Role, allowed
 from lnob.geo.choice import province_codes
 from lnob.networks.models import Committee, Fund, Network, Volunteer
 
 # Any role sees the networks, funds and committees of its areas.
-READERS: tuple[Role, ...] = tuple(Role)
+READERS: tuple[Role, ...] = allowed("networks.read")
 # Volunteers' names and phones: the roles that work with named people.
-VOLUNTEER_READERS = (Role.PROVINCIAL_OFFICER, Role.NETWORK_COORDINATOR, Role.SYSTEM_ADMIN)
+VOLUNTEER_READERS = allowed("volunteers.read")
 # Networks and volunteers are also kept up to date by the network coordinators.
-NETWORK_EDITORS = (Role.PROVINCIAL_OFFICER, Role.NETWORK_COORDINATOR, Role.SYSTEM_ADMIN)
+NETWORK_EDITORS = allowed("networks.edit")
 # Funds and committees: the provincial office (secretariat) and administrators.
-EDITORS = (Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN)
+EDITORS = allowed("funds.edit")
 
 
 def _coverage_q(user: Any, roles: Iterable[Role], model: type[Network] | type[Volunteer]) -> Q:

@@ -9,10 +9,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from lnob.core.access import area_q, covers
-from lnob.core.roles import Role
+from lnob.core.roles import allowed
 from lnob.privacy.models import SubjectRequest
 
-HANDLERS = (Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN)
+HANDLERS = allowed("privacy.handle")
 
 
 def requests_visible_to(user: Any) -> QuerySet[SubjectRequest]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lnob.core import audit
+from lnob.core.errors import NotFound
 from lnob.core.models import AuditAction, User
 from lnob.privacy.access import handles
 from lnob.privacy.models import RequestKind, RequestStatus, SubjectRequest
@@ -29,7 +30,7 @@ def request_record(*, actor: User, person: Person, kind: str, received_on: datet
     """Records a request; it appears in the provincial office's inbox until
     answered, overdue after 30 days."""
     if not handles(actor, person.area_code):
-        raise PermissionError("not a handler of this area")
+        raise NotFound
     errors: dict[str, str] = {}
     if kind not in RequestKind.values:
         errors["kind"] = _("Choose what the person asks for.")
@@ -58,7 +59,7 @@ def request_close(*, actor: User, found: SubjectRequest, status: str, outcome: s
     from lnob.registry.services import person_anonymise, person_restrict
 
     if not handles(actor, found.area_code):
-        raise PermissionError("not a handler of this area")
+        raise NotFound
     if found.status != RequestStatus.OPEN:
         raise ValidationError({"status": _("This request is already answered.")})
     if status not in (RequestStatus.DONE, RequestStatus.REFUSED):
@@ -94,7 +95,7 @@ def access_file(*, actor: User, person: Person, request: Any = None) -> bytes:
     from lnob.privacy.dossier import dossier, dossier_pdf
 
     if not handles(actor, person.area_code):
-        raise PermissionError("not a handler of this area")
+        raise NotFound
     data = dossier(person)
     pdf = dossier_pdf(data)
     out = io.BytesIO()

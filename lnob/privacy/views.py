@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -50,8 +50,6 @@ def request_new(request: HttpRequest) -> HttpResponse:
                     legal_hold=request.POST.get("legal_hold") == "1", request=request)
             except ValidationError as err:
                 errors = err.message_dict
-            except PermissionError as err:
-                raise Http404 from err
             else:
                 return redirect("privacy_request", pk=found.pk)
     return render(request, "privacy/request_new.html", {

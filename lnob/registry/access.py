@@ -8,20 +8,19 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from lnob.core.access import AREA_LEVEL_FIELDS, area_q, grants_of
-from lnob.core.roles import Role
+from lnob.core.roles import Role, allowed
 from lnob.registry.models import Person
 
 # Roles that see every person in their areas. Volunteers see only the people
 # they reported (and, once care is assigned, the people assigned to them);
 # national analysts and committee members see aggregates only.
-AREA_READERS = (Role.PROVINCIAL_OFFICER, Role.NETWORK_COORDINATOR, Role.SYSTEM_ADMIN)
+AREA_READERS = allowed("persons.read_area")
 # Roles that may register and edit persons in their areas.
-EDITORS = (Role.PROVINCIAL_OFFICER, Role.NETWORK_COORDINATOR, Role.SYSTEM_ADMIN,
-           Role.VOLUNTEER)
+EDITORS = allowed("persons.edit")
 # Roles that may see a citizen ID unmasked (each time is audited).
-ID_READERS = (Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN)
+ID_READERS = allowed("persons.read_citizen_id")
 # Roles that edit a province's target groups and needs.
-TAXONOMY_EDITORS = (Role.PROVINCIAL_OFFICER, Role.SYSTEM_ADMIN)
+TAXONOMY_EDITORS = allowed("taxonomy.edit")
 
 
 def persons_visible_to(user: Any) -> QuerySet[Person]:

@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lnob.core import audit
 from lnob.core.access import covers
 from lnob.core.citizen_id import CitizenIdError, mask_citizen_id, normalise_citizen_id
+from lnob.core.errors import Conflict, NotAllowed
 from lnob.core.models import AuditAction, User
 from lnob.core.signals import areas_changed, persons_changed
 from lnob.geo.models import Village
 from lnob.geo.selectors import subdistrict_by_code
 from lnob.geo.services import MAX_VILLAGE_NUMBER, villages_create_to_confirm
+from lnob.registry import rules
 from lnob.registry.access import EDITORS, TAXONOMY_EDITORS
 from lnob.registry.models import (
     Consent,
@@ -36,11 +39,13 @@ from lnob.registry.models import (
 from lnob.registry.names import name_key
 from lnob.registry.taxonomy import Need, TargetGroup
 
-EARLIEST_BIRTH = datetime.date(1880, 1, 1)
 
-
-class ConflictError(Exception):
+class ConflictError(Conflict):
     """The record changed after the user opened it."""
+
+    default_field = "version"
+    default_message = gettext_lazy(
+        "This person changed since you read it; fetch it again and retry.")
 
 
 @dataclass
@@ -93,14 +98,7 @@ PLAIN_FIELDS = ("title", "first_name", "last_name", "sex", "birth_date", "birth_
 def birth_date_problem(birth_date: datetime.date | None) -> str:
     """Why a birth date cannot be right, or "" (the form checks it too, so that
     it shows beside the form's own errors in one pass)."""
-    if birth_date is None:
-        return ""
-    if birth_date > timezone.localdate():
-        return _("The birth date is in the future. Was a Buddhist Era "
-                 "year taken for CE, or the other way round?")
-    if birth_date < EARLIEST_BIRTH:
-        return _("The birth date is before 1880 (2423 BE).")
-    return ""
+    return "" if birth_date is None else rules.birth_date_problem(birth_date)
 
 
 def _validate(actor: User | None, data: PersonData,
@@ -108,7 +106,7 @@ def _validate(actor: User | None, data: PersonData,
     """``kept_id``: the person's ID and its problem when it was kept as written although
     not valid (an import): saving it unchanged keeps it flagged; a valid one fixes it."""
     errors: dict[str, str] = {}
-    first_name = " ".join(data.first_name.split())
+    first_name = rules.clean_name(data.first_name)
     if not first_name:
         errors["first_name"] = _("Give the person's first name.")
     if data.sex not in Sex.values:
@@ -158,7 +156,7 @@ def _validate(actor: User | None, data: PersonData,
                                       province_code__in=["", province]).in_bulk()
     if len(needs_by_id) != len(data.needs):
         errors["needs"] = _("A need is unknown or belongs to another province.")
-    if any(not 1 <= s <= 4 for s in data.needs.values()):
+    if not all(rules.severity_valid(s) for s in data.needs.values()):
         errors["needs"] = _("Severity is 1 (low) to 4 (critical).")
     if data.source_network_id is not None:
         from lnob.registry.relations import network_model
@@ -180,7 +178,7 @@ def _validate(actor: User | None, data: PersonData,
         village = Village.objects.get(code=village.code)
     fields = {name: getattr(data, name) for name in PLAIN_FIELDS}
     fields.update({
-        "first_name": first_name, "last_name": " ".join(data.last_name.split()),
+        "first_name": first_name, "last_name": rules.clean_name(data.last_name),
         "title": data.title.strip(), "citizen_id": citizen_id,
         "citizen_id_problem": id_problem,
         "no_citizen_id_reason": "" if citizen_id else data.no_citizen_id_reason,
@@ -239,7 +237,7 @@ def person_create(*, actor: User | None, data: PersonData, consent: ConsentData 
     """``intake``: a report from the hotline or the public, whose reporter is
     not an editor of the area (the intake service has checked who they are)."""
     if actor is None and not intake:
-        raise PermissionError("only intake creates a person without an actor")
+        raise NotAllowed("no_actor")
     clean = _validate(None if intake else actor, data)
     now = timezone.now()
     person = Person.objects.create(**clean.fields, entered_by=actor, created_at=now,
@@ -267,7 +265,7 @@ def person_update(*, actor: User, person: Person, data: PersonData, expected_ver
     """Changes a person. Refuses with ConflictError when someone else saved
     the record after ``expected_version`` was read (no silent overwrite)."""
     if not covers(actor, person.area_code, EDITORS):
-        raise PermissionError("not an editor of this person's area")
+        raise NotAllowed("not_person_editor", _("Your role cannot change this person."))
     clean = _validate(actor, data, (person.citizen_id, person.citizen_id_problem))
     before = {name: shown_in_history(name, getattr(person, name)) for name in clean.fields}
     before.update(_links_snapshot(person))
@@ -316,7 +314,7 @@ def _consent_create(actor: User, person: Person, data: ConsentData) -> Consent:
 def consent_record(*, actor: User, person: Person, data: ConsentData,
                    request: Any = None) -> Consent:
     if not covers(actor, person.area_code, EDITORS):
-        raise PermissionError("not an editor of this person's area")
+        raise NotAllowed("not_person_editor", _("Your role cannot change this person."))
     consent = _consent_create(actor, person, data)
     PersonChange.objects.create(person=person, actor=actor, actor_label=actor.get_username(),
                                 action="consent",
@@ -330,7 +328,7 @@ def consent_record(*, actor: User, person: Person, data: ConsentData,
 def household_start(*, actor: User, head: Person, request: Any = None) -> Household:
     """A new household at the head's address, with ``head`` as its first member."""
     if not covers(actor, head.area_code, EDITORS):
-        raise PermissionError("not an editor of this person's area")
+        raise NotAllowed("not_person_editor", _("Your role cannot change this person."))
     if head.household_id is not None:
         raise ValidationError({"household": _("This person already belongs to a household.")})
     household = Household.objects.create(subdistrict_id=head.subdistrict_id,
@@ -351,7 +349,8 @@ def taxonomy_add(*, actor: User, kind: str, province_code: str, code: str, name_
                  criteria: str = "") -> TargetGroup | Need:
     """A province's own target sub-group (under a national group) or need."""
     if not covers(actor, province_code, TAXONOMY_EDITORS) or len(province_code) != 2:
-        raise PermissionError("not a taxonomy editor of this province")
+        raise NotAllowed("not_taxonomy_editor", _(
+            "Only the province's officers edit its target groups and needs."))
     errors: dict[str, str] = {}
     if not name_th.strip():
         errors["name_th"] = _("Give the Thai name.")
@@ -422,3 +421,102 @@ def person_anonymise(*, actor: User, person: Person, request: Any = None) -> Per
     persons_changed.send(sender=Person, ids=[person.pk])
     person.refresh_from_db()
     return person
+
+
+# ------------------------------------------------------------ merging two records
+# dedup.merge decides that two records are one person; what hangs on a record
+# (its history, households it heads, needs, target groups, consents) is moved
+# here, by its owner, and listed so that an undo puts each row back.
+
+# The stricter consent wins: a refusal over an inability over a consent given.
+STRICTNESS: dict[str, int] = {ConsentStatus.GIVEN: 0, ConsentStatus.UNABLE: 1,
+                              ConsentStatus.REFUSED: 2}
+
+
+class LinksMoved(TypedDict, total=False):
+    """What :func:`person_reassign_links` moved: row ids, and the values it changed."""
+
+    changes: list[int]  # PersonChange rows (the history)
+    heads: list[int]  # households the merged record headed
+    needs: list[int]  # PersonNeed rows that moved
+    severities: dict[str, int]  # PersonNeed id (kept record) → its severity before
+    groups: list[int]  # target groups added to the kept record
+    consents: list[int]  # Consent rows that moved
+    added_consent: int  # the stricter consent recorded on the kept record
+
+
+def _stricter_consent(kept: Person, merged: Person) -> Consent | None:
+    """The consent the person has after the merge, when it differs from the one the
+    kept record would show by date alone (a new row is then recorded)."""
+    mine, theirs = kept.consents.first(), merged.consents.first()
+    if mine is None or theirs is None:
+        return None
+    strict = max((mine, theirs), key=lambda c: (STRICTNESS.get(c.status, 0), c.recorded_at))
+    purposes = sorted(set(mine.purposes) & set(theirs.purposes)) if (
+        mine.status == theirs.status == ConsentStatus.GIVEN) else list(strict.purposes)
+    latest = max((mine, theirs), key=lambda c: (c.recorded_at, c.pk))
+    if latest.status == strict.status and sorted(latest.purposes) == purposes:
+        return None
+    return Consent(status=strict.status, purposes=purposes, lawful_basis=strict.lawful_basis,
+                   note=_("Kept on merging two records: the stricter answer of the two."))
+
+
+@transaction.atomic
+def person_reassign_links(*, actor: User, kept: Person, merged: Person) -> LinksMoved:
+    """Moves what hangs on the record ``merged`` to the record ``kept`` (the
+    caller, ``dedup.merge``, checked who may and locked both records): history,
+    households headed, needs (a need both have keeps the higher severity),
+    target groups and consents (the stricter answer becomes the current one)."""
+    moved: LinksMoved = {}
+    moved["changes"] = list(PersonChange.objects.filter(person=merged).values_list(
+        "pk", flat=True))
+    PersonChange.objects.filter(pk__in=moved["changes"]).update(person=kept)
+    moved["heads"] = list(Household.objects.filter(head=merged).values_list("pk", flat=True))
+    Household.objects.filter(pk__in=moved["heads"]).update(head=kept)
+    mine = {pn.need_id: pn for pn in PersonNeed.objects.filter(person=kept)}
+    moved["needs"], moved["severities"] = [], {}
+    for pn in PersonNeed.objects.filter(person=merged):
+        if pn.need_id not in mine:
+            moved["needs"].append(pn.pk)
+        elif pn.severity > mine[pn.need_id].severity:
+            moved["severities"][str(mine[pn.need_id].pk)] = mine[pn.need_id].severity
+            PersonNeed.objects.filter(pk=mine[pn.need_id].pk).update(severity=pn.severity)
+    PersonNeed.objects.filter(pk__in=moved["needs"]).update(person=kept)
+    groups_before = set(kept.target_groups.values_list("pk", flat=True))
+    added = set(merged.target_groups.values_list("pk", flat=True)) - groups_before
+    kept.target_groups.add(*added)
+    moved["groups"] = sorted(added)
+    stricter = _stricter_consent(kept, merged)
+    moved["consents"] = list(Consent.objects.filter(person=merged).values_list(
+        "pk", flat=True))
+    Consent.objects.filter(pk__in=moved["consents"]).update(person=kept)
+    if stricter is not None:
+        stricter.person, stricter.recorded_by = kept, actor
+        stricter.save()
+        moved["added_consent"] = stricter.pk
+    return moved
+
+
+@transaction.atomic
+def person_links_restore(*, kept: Person, merged: Person, moved: LinksMoved) -> None:
+    """Undoes :func:`person_reassign_links`: each row listed goes back to ``merged``."""
+    PersonChange.objects.filter(pk__in=moved.get("changes", [])).update(person=merged)
+    Household.objects.filter(pk__in=moved.get("heads", []), head=kept).update(head=merged)
+    PersonNeed.objects.filter(pk__in=moved.get("needs", [])).update(person=merged)
+    for pk, severity in moved.get("severities", {}).items():
+        PersonNeed.objects.filter(pk=int(pk)).update(severity=severity)
+    kept.target_groups.remove(*moved.get("groups", []))
+    Consent.objects.filter(pk__in=moved.get("consents", [])).update(person=merged)
+    if moved.get("added_consent"):
+        Consent.objects.filter(pk=moved["added_consent"]).delete()
+
+
+@transaction.atomic
+def person_merge_update(*, actor: User, person: Person, action: str,
+                        history: dict[str, Any], **fields: Any) -> None:
+    """One record's side of a merge or of its undo (``dedup.merge`` decides the
+    values and has locked the records): its fields, a new version, a history row."""
+    Person.objects.filter(pk=person.pk).update(**fields, version=F("version") + 1,
+                                               updated_at=timezone.now())
+    PersonChange.objects.create(person=person, actor=actor, actor_label=actor.get_username(),
+                                action=action, changes=history)

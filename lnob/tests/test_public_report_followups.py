@@ -60,11 +60,13 @@ def test_the_figures_and_the_duplicate_index_follow_once_the_worker_catches_up(
     persons = list(Case.objects.values_list("person_id", flat=True))
     # Saved and answered; the heavy work is noted for the worker, not done yet.
     assert sorted(FollowUp.objects.values_list("kind", "key")) == sorted(
-        [("dedup", str(p)) for p in persons] + [("rollup", KO_TAO)] * 3)
+        [("dedup", str(p)) for p in persons] + [("rollup", KO_TAO)] * 3
+        + [("welfare", str(p)) for p in persons])
     assert not PersonFeatures.objects.filter(person_id__in=persons).exists()
     assert found("") == before[""]
 
-    assert followups.catch_up() == len(persons) + 1  # one refresh for the subdistrict
+    # One refresh for the subdistrict; each person indexed and evaluated once.
+    assert followups.catch_up() == 2 * len(persons) + 1
     assert {code: found(code) - before[code] for code in before} == dict.fromkeys(before, 3)
     assert PersonFeatures.objects.filter(person_id__in=persons).count() == 3
     assert not FollowUp.objects.exists()
@@ -118,7 +120,7 @@ def test_a_failing_follow_up_waits_and_does_not_hold_back_the_others(
         raise OperationalError("the database went away")
 
     monkeypatch.setitem(followups.HANDLERS, "dedup", broken)
-    assert followups.catch_up_quietly() == 1  # the roll-up was done
+    assert followups.catch_up_quietly() == 2  # the roll-up and the welfare evaluation
     assert list(FollowUp.objects.values_list("kind", flat=True)) == ["dedup"]
     assert found(KO_TAO) == 1
     assert followups.waiting()["waiting"] == 1
@@ -177,7 +179,7 @@ def test_the_workers_catch_up_thread_does_them_within_seconds(
     settings.LNOB_CATCHUP_SECONDS = 0.1
     assert client.post("/report/", public_form()).status_code == 302
     person = Case.objects.get().person_id
-    assert FollowUp.objects.count() == 2
+    assert FollowUp.objects.count() == 3  # index, roll-up, welfare
     thread = CatchUp()
     thread.start()
     try:

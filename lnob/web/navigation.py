@@ -39,6 +39,7 @@ PAGES: list[tuple[str, Any]] = [
     ("aar_list", _("Learning")),
     ("network_list", _("Networks")),
     ("offer_list", _("Offers of help")),
+    ("welfare_counts", _("Welfare")),
     ("import_list", _("Import")),
     ("audit_log", _("Audit log")),
     ("thailand", _("Areas")),

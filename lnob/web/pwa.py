@@ -2,7 +2,7 @@
 (``/sw.js``, at the root so it may control every page) and the web app
 manifest (``/manifest.webmanifest``), plus the PNG icons Android wants,
 drawn here with Pillow (no binary committed). What the worker caches and
-why: docs/offline.md, decision 0017-offline-visits."""
+why: docs/offline.md, decision 0021."""
 
 from __future__ import annotations
 

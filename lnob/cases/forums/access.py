@@ -12,9 +12,9 @@ from django.http import Http404
 
 from lnob.cases.models import Forum
 from lnob.core.access import AREA_LEVEL_FIELDS, area_q, covers
-from lnob.core.roles import Role
+from lnob.core.roles import allowed
 
-ROLES = (Role.PROVINCIAL_OFFICER, Role.NETWORK_COORDINATOR, Role.SYSTEM_ADMIN)
+ROLES = allowed("forums.run")
 
 
 def forums_visible_to(user: Any) -> QuerySet[Forum]:

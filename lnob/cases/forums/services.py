@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lnob.cases import workflow as wf
 from lnob.cases.access import cases_visible_to
@@ -25,6 +26,7 @@ from lnob.cases.models import AgendaItem, CaseStatus, Forum, ForumAttendance, Fo
 from lnob.cases.services import CaseChanged, case_comment, case_step
 from lnob.core import audit
 from lnob.core.access import grants_of
+from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
 from lnob.core.signals import areas_changed
 from lnob.core.thaidates import format_date
@@ -43,8 +45,12 @@ Errors = dict[str, list[str]]
 class AgendaCaseChanged(CaseChanged):
     """A case on the agenda changed after the actor read it: reload."""
 
+    default_field = "decisions"
+
     def __init__(self, case_id: int) -> None:
-        super().__init__(case_id)
+        super().__init__(None, gettext_lazy(
+            "Case %(id)s changed since you read it, so nothing was saved: fetch the forum "
+            "again and retry."), id=case_id)
         self.case_id = case_id
 
 
@@ -192,7 +198,7 @@ def forum_create(*, actor: User, data: ForumData, request: HttpRequest | None = 
     organised by an active network of the province that covers the subdistrict
     or leads in the province."""
     if not grants_of(actor, ROLES):
-        raise PermissionError("not a role that runs forums")
+        raise NotAllowed("not_forum_role", _("Your role cannot hold a forum here."))
     errors: Errors = {}
     subdistrict = _subdistrict(errors, actor, data.subdistrict_code)
     village = _village(errors, data.village_code, subdistrict)
@@ -225,7 +231,7 @@ def forum_update(*, actor: User, forum: Forum, data: ForumData,
     once the forum has decided a case: the cases' history names it."""
     forum = _locked(forum)
     if not may_run(actor, forum.area_code):
-        raise PermissionError("forum outside the actor's areas")
+        raise NotAllowed("not_forum_role", _("Your role cannot change this forum."))
     errors: Errors = {}
     _date(errors, data.held_on)
     if (data.held_on is not None and data.held_on != forum.held_on
@@ -264,7 +270,7 @@ def agenda_add(*, actor: User, forum: Forum, case_ids: Iterable[int],
     outside the subdistrict, not reported) refuses the whole request."""
     forum = _locked(forum)
     if not may_run(actor, forum.area_code):
-        raise PermissionError("forum outside the actor's areas")
+        raise NotAllowed("not_forum_role", _("Your role cannot change this forum."))
     ids = list(dict.fromkeys(case_ids))
     if not ids:
         raise ValidationError({"case_ids": [_("Choose at least one case to put on the "
@@ -368,7 +374,7 @@ def forum_decide(*, actor: User, forum: Forum, decisions: Mapping[int, str],
     An empty decision leaves that case undecided."""
     forum = _locked(forum)
     if not may_run(actor, forum.area_code):
-        raise PermissionError("forum outside the actor's areas")
+        raise NotAllowed("not_forum_role", _("Your role cannot change this forum."))
     versions = versions or {}
     chosen = {case_id: decision for case_id, decision in decisions.items() if decision}
     # The forum's row lock keeps two decisions on one forum apart.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -110,8 +110,6 @@ def forum_agenda(request: HttpRequest, pk: int) -> HttpResponse:
                                 request=request)
     except ValidationError as err:
         return _detail(request, forum, errors=err.message_dict, status=400)
-    except PermissionError as exc:
-        raise PermissionDenied from exc
     return redirect("forum_detail", pk=forum.pk)
 
 
@@ -144,8 +142,6 @@ def forum_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as err:
         return _detail(request, forum, errors=err.message_dict, chosen=decisions,
                        minutes=request.POST.get("minutes"), status=400)
-    except PermissionError as exc:
-        raise PermissionDenied from exc
     return redirect("forum_detail", pk=forum.pk)
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lnob.cases import workflow as wf
 from lnob.cases.models import Case, CaseEvent, UrgentReason
@@ -23,7 +24,7 @@ from lnob.cases.services import OpenCaseExists, case_comment, case_create
 from lnob.core import audit, followups, ratelimit
 from lnob.core.access import roles_in
 from lnob.core.clientip import rate_key
-from lnob.core.errors import Conflict
+from lnob.core.errors import Conflict, NotAllowed, NotFound, Refused
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import REPORTER_ROLES, Role
 from lnob.registry.models import NoCitizenIdReason, Source
@@ -55,8 +56,12 @@ class Report:
     phone: str = ""
 
 
-class TooManyReports(Exception):
+class TooManyReports(Refused):
     """A public limit per address (reports, status look-ups) was reached."""
+
+    status = 429
+    default_code = "too_many"
+    default_message = gettext_lazy("Too many requests from your address in the last hour.")
 
 
 def _source_for(actor: User | None, code: str) -> str:
@@ -138,7 +143,8 @@ def _file(actor: User | None, report: Report, request: Any,
     code = report.subdistrict_code
     if "subdistrict" not in errors and actor is not None and \
             not roles_in(actor, code) & REPORTER_ROLES:
-        raise PermissionError("not a reporter of this area")
+        raise NotAllowed("not_reporter", _("This subdistrict is outside the areas you work in."),
+                         field="subdistrict")
     if actor is None and not ratelimit.hit(PUBLIC_REPORTS, rate_key(audit.client_ip(request))):
         raise TooManyReports
     if errors:
@@ -249,7 +255,7 @@ def report_add_to(*, actor: User, person: Any, report: Report, request: Any = No
     among the likely duplicates): a note on their open case, or a new case for them.
     No second record of the person is made. PermissionError outside the actor's areas."""
     if not roles_in(actor, person.area_code) & REPORTER_ROLES:
-        raise PermissionError("not a reporter of this area")
+        raise NotFound
     errors = {k: v for k, v in _check(report).items() if k == "summary"}
     if errors:
         raise ValidationError(errors)

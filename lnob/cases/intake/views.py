@@ -122,11 +122,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
             person = persons_visible_to(user).filter(pk=same_as).first()
             if person is None:
                 raise Http404
-            try:
-                added = intake.report_add_to(actor=user, person=person, report=form.report(),
-                                             request=request)
-            except PermissionError as err:
-                raise Http404 from err
+            added = intake.report_add_to(actor=user, person=person, report=form.report(),
+                                         request=request)
             return redirect("report_filed", reference=added.reference)
         if form.is_valid():
             # Someone already registered is shown before a second record is made.

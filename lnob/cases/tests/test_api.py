@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from lnob.cases.models import Case
-from lnob.core.models import User
+from lnob.core.models import AuditAction, AuditEvent, User
 from lnob.core.roles import Role
 from lnob.registry.models import Person
 from lnob.registry.services import person_create
@@ -61,3 +61,31 @@ def test_cases_api_in_area_out_of_area_stranger_and_anonymous(
     assert client.get(url, headers=bearer(analyst)).status_code == 403
     listed = client.get("/api/v1/cases", headers=bearer(officer)).json()["results"]
     assert [c["id"] for c in listed] == [created["id"]]
+
+
+def test_reading_a_case_is_audited_once_and_refusals_come_in_one_body_in_thai(
+        client: Client, officer: User, other_officer: User, person: Person) -> None:
+    auth = bearer(officer)
+    created = client.post("/api/v1/cases", {"person_id": person.pk},
+                          content_type="application/json", headers=auth).json()
+    url = f"/api/v1/cases/{created['id']}"
+    assert client.get(url, headers=auth).status_code == 200
+    assert client.get(f"{url}/visits", headers=auth).status_code == 200
+    views = AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="cases.case",
+                                      object_id=str(created["id"]))
+    assert [v.detail for v in views.order_by("pk")] == [{"via": "api"},
+                                                        {"via": "api", "visits": True}]
+    assert {v.area_code for v in views} == {person.area_code}
+    assert client.get(url, headers=bearer(other_officer)).status_code == 404
+    assert views.count() == 2  # a refused read is not a view
+    stale = client.post(f"{url}/steps", {"action": "verify", "version": 7},
+                        content_type="application/json", headers=auth)
+    assert stale.status_code == 409
+    assert stale.json() == {"errors": [{"field": "version", "code": "conflict", "message":
+                                        "กรณีนี้มีการเปลี่ยนแปลงหลังจากที่คุณอ่าน "
+                                        "โหลดใหม่แล้วลองอีกครั้ง"}]}
+    merge = client.post(f"{url}/steps", {"action": "merge", "version": 1},
+                        content_type="application/json", headers=auth)
+    assert merge.status_code == 422  # a step only the merge of two records takes
+    assert merge.json()["errors"][0]["field"] == "action"
+    assert Case.objects.get().status == "reported"

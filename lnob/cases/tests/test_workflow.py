@@ -69,3 +69,14 @@ def test_any_sequence_of_steps_stays_within_the_known_states(actions: list[str])
 def test_every_state_but_duplicate_can_be_left_or_is_final_by_design() -> None:
     leaving = {s for step in wf.STEPS.values() for s in step.sources}
     assert set(wf.STATES) - leaving == {wf.DUPLICATE}
+
+
+def test_the_merge_step_is_only_taken_by_the_merge_never_by_hand() -> None:
+    for status in wf.OPEN_STATES:
+        assert "merge" not in wf.actions_from(status, MANAGER)
+        with pytest.raises(wf.StepRefused) as refused:
+            wf.step("merge", status, MANAGER)
+        assert refused.value.code == "unknown_action"
+        assert wf.step("merge", status, {wf.OFFICER}, by_hand=False).target == wf.DUPLICATE
+    with pytest.raises(wf.StepRefused):
+        wf.step("merge", wf.CLOSED, {wf.OFFICER}, by_hand=False)

@@ -13,11 +13,11 @@ from django.http import Http404
 
 from lnob.cases.models import Transfer
 from lnob.core.access import area_q, covers
-from lnob.core.roles import Role
+from lnob.core.roles import allowed
 
 # The roles that hand cases over and take them in (the case managers of the
 # workflow); volunteers, analysts and committee members do not.
-HANDLERS = (Role.PROVINCIAL_OFFICER, Role.NETWORK_COORDINATOR, Role.SYSTEM_ADMIN)
+HANDLERS = allowed("transfers.handle")
 
 
 def sending_q(user: Any) -> Q:

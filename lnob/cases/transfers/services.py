@@ -23,6 +23,7 @@ from lnob.cases.models import Case, Transfer, TransferStatus
 from lnob.cases.transfers.access import HANDLERS, is_receiving_side, is_sending_side
 from lnob.core import audit
 from lnob.core.access import covers
+from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
 from lnob.core.signals import areas_changed
 from lnob.geo.models import Subdistrict
@@ -41,7 +42,7 @@ def transfer_request(*, actor: User, case: Case, to_subdistrict: str, to_network
     case's area), CaseChanged (the case moved on since it was read) or
     ValidationError naming the field."""
     if not covers(actor, case.area_code, HANDLERS):
-        raise PermissionError("case outside the actor's areas")
+        raise NotAllowed("not_case_worker", _("Your role cannot take this step here."))
     if case.version != expected_version:
         raise CaseChanged  # checked again by the conditional UPDATE below
     errors: dict[str, str] = {}
@@ -93,7 +94,9 @@ def transfer_accept(*, actor: User, transfer: Transfer, note: str = "") -> Trans
     from lnob.networks.models import Network
 
     if not is_receiving_side(actor, transfer):
-        raise PermissionError("only the receiving side answers a transfer")
+        raise NotAllowed("not_transfer_side", _(
+            "Only the receiving side can answer this transfer, and only the sending side can "
+            "cancel it."))
     _answer(actor, transfer, TransferStatus.ACCEPTED, note)  # undone by any error below
     # Lock the case: a step taken on it meanwhile waits for the move.
     case = Case.objects.select_for_update().get(pk=transfer.case_id)
@@ -131,7 +134,9 @@ def transfer_accept(*, actor: User, transfer: Transfer, note: str = "") -> Trans
 def transfer_decline(*, actor: User, transfer: Transfer, note: str) -> Transfer:
     """The receiving side says no, and why; the case stays where it is."""
     if not is_receiving_side(actor, transfer):
-        raise PermissionError("only the receiving side answers a transfer")
+        raise NotAllowed("not_transfer_side", _(
+            "Only the receiving side can answer this transfer, and only the sending side can "
+            "cancel it."))
     if not note.strip():
         raise ValidationError({"note": _("Say why the transfer is declined.")})
     _answer(actor, transfer, TransferStatus.DECLINED, note)
@@ -144,7 +149,9 @@ def transfer_decline(*, actor: User, transfer: Transfer, note: str) -> Transfer:
 def transfer_cancel(*, actor: User, transfer: Transfer, note: str = "") -> Transfer:
     """The sending side takes its request back before it is answered."""
     if not is_sending_side(actor, transfer):
-        raise PermissionError("only the sending side cancels a transfer")
+        raise NotAllowed("not_transfer_side", _(
+            "Only the receiving side can answer this transfer, and only the sending side can "
+            "cancel it."))
     _answer(actor, transfer, TransferStatus.CANCELLED, note)
     _history(actor, transfer, "transfer_cancel", note)
     transfer.refresh_from_db()

@@ -1,7 +1,8 @@
 """The domain errors: one page per refusal, the message in the reader's language."""
 
+from typing import Any
+
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 from django.utils import translation
@@ -11,18 +12,15 @@ from lnob.core.errors import Conflict, NotAllowed, NotFound, Refused
 from lnob.core.middleware import DomainErrorMiddleware
 
 
-def _unused(request: HttpRequest) -> HttpResponse:
+def _nothing(request: HttpRequest) -> HttpResponse:
     return HttpResponse()
 
 
-MIDDLEWARE = DomainErrorMiddleware(_unused)
-
-
-def _page(error, language="th", path="/cases/1/"):
-    request = RequestFactory().post(path)
-    request.user = AnonymousUser()
+def _page(error: Any, language: str = "th", path: str = "/cases/1/") -> Any:
+    request: Any = RequestFactory().post(path)
+    request.user = None
     with translation.override(language):
-        return MIDDLEWARE.process_exception(request, error)
+        return DomainErrorMiddleware(_nothing).process_exception(request, error)
 
 
 @pytest.mark.django_db
@@ -43,9 +41,9 @@ def test_the_message_is_rendered_in_the_readers_language_with_its_parameters():
 def test_not_allowed_is_still_a_permission_error_and_other_exceptions_pass():
     assert isinstance(NotAllowed(), PermissionError)
     request = RequestFactory().get("/")
-    assert MIDDLEWARE.process_exception(request, ValueError()) is None
+    assert DomainErrorMiddleware(_nothing).process_exception(request, ValueError()) is None
 
 
 def test_api_paths_are_left_to_the_api_handlers():
     request = RequestFactory().get("/api/v1/persons/1")
-    assert MIDDLEWARE.process_exception(request, NotFound()) is None
+    assert DomainErrorMiddleware(_nothing).process_exception(request, NotFound()) is None

@@ -4,6 +4,7 @@ personal data reaches it, the downloads and their audit rows."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -66,8 +67,15 @@ def test_a_provincial_officer_lands_on_the_province(client: Client, officer: Use
     response = client.get("/coverage/")
     assert response.status_code == 302 and response["Location"].endswith("/coverage/84/")
     body = client.get("/coverage/84/").content.decode()
-    assert "เกาะเต่า" in body  # the subdistrict's row
-    assert 'id="trend-chart"' in body
+    # The trend is drawn on the server: no chart library to download.
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart"' in body
+    assert "echarts" not in body
+    # The province's subdistricts are on demand (and on each district's page).
+    assert "?all=subdistricts" in body
+    every = client.get("/coverage/84/?all=subdistricts").content.decode()
+    assert '<a href="/coverage/840503/">เกาะเต่า</a>' in every  # the subdistrict's row
+    district = client.get("/coverage/8405/").content.decode()
+    assert '<a href="/coverage/840503/">เกาะเต่า</a>' in district
 
 
 def test_exports_are_audited_and_carry_the_figures(client: Client, officer: User,
@@ -157,3 +165,49 @@ def test_an_area_page_before_any_roll_up_says_the_figures_are_coming(
     assert response.status_code == 200
     assert b'class="card notice"' in response.content
     assert client.get("/coverage/84/").status_code == 200  # built by then
+
+
+def _holes_listed(body: str) -> list[str]:
+    listed = body.split('<ol class="holes">', 1)[1].split("</ol>", 1)[0]
+    return re.findall(r"<li>(.*?)</li>", listed)
+
+
+def _rows(section: str) -> int:
+    return section.split("<tbody>", 1)[1].split("</tbody>", 1)[0].count("<tr>")
+
+
+def test_the_province_page_leads_with_the_holes_and_keeps_long_tables_short(
+        client: Client, officer: User, data: None) -> None:
+    client.force_login(officer)
+    body = client.get("/coverage/84/").content.decode()
+    # Key figures, then the holes, before every table.
+    assert body.index('id="h-key"') < body.index('id="h-holes"') < body.index('id="h-ind"') \
+        < body.index('id="table-children"') < body.index('id="table-five_k"')
+    holes = _holes_listed(body)
+    assert len(holes) == 10 and "?all=holes" in body  # Surat has 131 subdistricts
+    every = _holes_listed(client.get("/coverage/84/?all=holes").content.decode())
+    assert len(every) > 10
+    no_lead = _holes_listed(client.get("/coverage/84/?hole=no_lead&all=holes").content.decode())
+    assert 0 < len(no_lead) < len(every)
+    assert all("ไม่มีแม่ข่าย" in hole for hole in no_lead)
+    # The five-ก table: worst first, cut at 10 rows; the full one on demand.
+    five_k = body.split('id="table-five_k"', 1)[1].split("</section>", 1)[0]
+    assert _rows(five_k) == 10 and "?all=five_k" in five_k
+    # Wide tables: short headers, the full name in <abbr title>, no per-cell labels.
+    children = body.split('id="table-children"', 1)[1].split("</section>", 1)[0]
+    assert '<table class="grid">' in children
+    assert '<abbr title="รอการยืนยัน">รอยืนยัน</abbr>' in children
+    assert "data-label" not in children
+
+
+def test_the_national_page_leads_with_the_provinces_with_the_most_holes(
+        client: Client, make_user: Callable[..., User], data: None) -> None:
+    client.force_login(make_user("analyst", Role.NATIONAL_ANALYST, ""))
+    body = client.get("/coverage/").content.decode()
+    assert body.index('id="h-key"') < body.index('id="h-holes"') < body.index(
+        'id="table-provinces"')
+    assert len(_holes_listed(body)) == 10
+    provinces = body.split('id="table-provinces"', 1)[1].split("</section>", 1)[0]
+    assert _rows(provinces) == 20 and "?all=provinces" in provinces
+    every = client.get("/coverage/?all=provinces").content.decode()
+    assert _rows(every.split('id="table-provinces"', 1)[1]) == 77

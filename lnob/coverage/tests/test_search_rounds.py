@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone, translation
 
+from lnob.core.errors import NotFound
 from lnob.core.models import AuditEvent, User
 from lnob.core.roles import Role
 from lnob.core.services import api_token_create
@@ -96,7 +97,7 @@ def test_nobody_records_a_round_outside_their_areas_or_without_the_role(
         make_user: Callable[..., User]) -> None:
     member = make_user("member", Role.COMMITTEE_MEMBER, "84")
     for user in (other_officer, stranger, member):
-        with pytest.raises(PermissionError):
+        with pytest.raises(NotFound):
             search_round_record(actor=user, data=data())
     coordinator = make_user("coord", Role.NETWORK_COORDINATOR, "8405")
     assert search_round_record(actor=coordinator, data=data()).pk

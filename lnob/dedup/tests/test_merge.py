@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from lnob.cases import workflow as wf
 from lnob.cases.models import Case
 from lnob.cases.services import case_create
+from lnob.core.errors import NotFound
 from lnob.core.models import AuditEvent, User
 from lnob.dedup.hints import likely_duplicates
 from lnob.dedup.merge import merge, merge_undo, pair_decide
@@ -124,13 +125,36 @@ def test_merge_keeps_everything_and_undo_puts_it_back(pair: tuple[Person, Person
         merge_undo(actor=officer, record=record)
 
 
+def test_a_case_in_care_on_the_merged_record_is_closed_by_the_workflows_merge_step(
+        pair: tuple[Person, Person], officer: User) -> None:
+    kept, other = pair
+    in_care = Case.objects.get(person=other)
+    Case.objects.filter(pk=in_care.pk).update(status=wf.IN_CARE)
+    record = merge(actor=officer, kept=kept, merged=other)
+    in_care.refresh_from_db()
+    open_kept = Case.objects.get(person=kept, status__in=wf.OPEN_STATES)
+    assert (in_care.status, in_care.duplicate_of_id) == (wf.DUPLICATE, open_kept.pk)
+    step = in_care.events.get(action="merge")
+    assert (step.from_status, step.to_status) == (wf.IN_CARE, wf.DUPLICATE)
+    assert AuditEvent.objects.filter(object_type="cases.case", object_id=str(in_care.pk),
+                                     detail__action="merge").exists()
+    assert record.moved["closed_cases"] == [
+        {"case": in_care.pk, "status": wf.IN_CARE, "duplicate_of": None}]
+
+    merge_undo(actor=officer, record=record)
+    in_care.refresh_from_db()
+    assert (in_care.person_id, in_care.status, in_care.duplicate_of_id) == (
+        other.pk, wf.IN_CARE, None)
+    assert in_care.events.filter(action="unmerge", to_status=wf.IN_CARE).exists()
+
+
 def test_merges_refused(pair: tuple[Person, Person], officer: User, other_officer: User,
                         stranger: User) -> None:
     kept, other = pair
     with pytest.raises(ValidationError, match="ตัวเอง"):
         merge(actor=officer, kept=kept, merged=kept)
     for outsider in (other_officer, stranger):
-        with pytest.raises(PermissionError):
+        with pytest.raises(NotFound):
             merge(actor=outsider, kept=kept, merged=other)
     with pytest.raises(ValidationError, match="แก้ไขหลังจาก"):
         merge(actor=officer, kept=kept, merged=other,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from lnob.cases.access import cases_visible_to
 from lnob.cases.forums.access import forums_visible_to
 from lnob.core import audit
+from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
 from lnob.learning import common
 from lnob.learning.access import may_own_action, may_write_aar
@@ -176,7 +177,7 @@ def aar_create(*, actor: User, data: AarData, request: HttpRequest | None = None
 def aar_update(*, actor: User, aar: AfterActionReview, data: AarData,
                request: HttpRequest | None = None) -> AfterActionReview:
     if not may_write_aar(actor, aar.area_code):
-        raise PermissionError("not a writer of this review's area")
+        raise NotAllowed("not_aar_writer", _("Your role cannot write after action reviews here."))
     clean = _validate(actor, data)
     before = (aar.area_code, aar.held_on)
     for name, value in clean.fields.items():
@@ -196,7 +197,7 @@ def aar_update(*, actor: User, aar: AfterActionReview, data: AarData,
 def lesson_add(*, actor: User, aar: AfterActionReview, text: str, tags: Any = None,
                request: HttpRequest | None = None) -> Lesson:
     if not may_write_aar(actor, aar.area_code):
-        raise PermissionError("not a writer of this review's area")
+        raise NotAllowed("not_aar_writer", _("Your role cannot write after action reviews here."))
     errors: Errors = {}
     clean = common.text(errors, "text", text, MAX_LESSON, _("Lesson"), required=True)
     names = common.tag_names(errors, "tags", tags)
@@ -220,7 +221,7 @@ class ActionData:
 def action_add(*, actor: User, aar: AfterActionReview, data: ActionData,
                request: HttpRequest | None = None) -> FollowUpAction:
     if not may_write_aar(actor, aar.area_code):
-        raise PermissionError("not a writer of this review's area")
+        raise NotAllowed("not_aar_writer", _("Your role cannot write after action reviews here."))
     errors: Errors = {}
     text = common.text(errors, "text", data.text, MAX_ACTION, _("Action"), required=True)
     lesson = None
@@ -255,7 +256,8 @@ def action_close(*, actor: User, action: FollowUpAction, status: str, note: str 
     """Done or dropped, by its owner or a writer of the review's area; a
     closed action can be opened again (``status="open"``)."""
     if action.owner_id != actor.pk and not may_write_aar(actor, action.aar.area_code):
-        raise PermissionError("neither the owner nor a writer of the review's area")
+        raise NotAllowed("not_aar_writer", _(
+            "Only the owner or a writer of the review may close it."))
     errors: Errors = {}
     if status not in ActionStatus.values:
         add(errors, "status", _("Choose done, dropped or open."))

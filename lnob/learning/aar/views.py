@@ -175,8 +175,6 @@ def aar_lesson_add(request: HttpRequest, pk: int) -> HttpResponse:
             for key, messages in err.message_dict.items():
                 for message in messages:
                     form.add_error(key if key in form.fields else None, message)
-        except PermissionError as exc:
-            raise PermissionDenied from exc
         else:
             return redirect("aar_detail", pk=aar.pk)
     return _detail(request, aar, lesson_form=form, status=400)
@@ -193,8 +191,6 @@ def aar_action_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.action_add(actor=user, aar=aar, data=form.to_data(), request=request)
         except ValidationError as err:
             form.add_service_errors(err)
-        except PermissionError as exc:
-            raise PermissionDenied from exc
         else:
             return redirect("aar_detail", pk=aar.pk)
     return _detail(request, aar, action_form=form, status=400)
@@ -213,8 +209,6 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
                               note=form.cleaned_data["note"], request=request)
     except ValidationError as err:
         return HttpResponseBadRequest(" ".join(err.messages))
-    except PermissionError as exc:
-        raise PermissionDenied from exc
     if request.POST.get("next") == "mine":
         return redirect("my_actions")
     return redirect("aar_detail", pk=action.aar_id)

@@ -24,9 +24,9 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from lnob.core import charts
 from lnob.core.thaidates import be_year, to_thai_digits
 from lnob.learning.models import Report, ReportKind
-from lnob.learning.reports import charts
 
 FONT_WEIGHTS = (400, 700)
 # ำ with the tone mark that may precede it: HarfBuzz draws NIKHAHIT, the tone

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lnob.core import audit
+from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
 from lnob.core.thaidates import be_year
 from lnob.geo.models import Province
@@ -54,7 +55,9 @@ def report_request(*, actor: User, data: ReportData,
     elif not may_request_report(actor, data.kind, area):
         # Provincial reports are made by the province's officers, national ones by
         # national analysts.
-        raise PermissionError("may not ask for this report")
+        raise NotAllowed("not_report_maker", _(
+            "Provincial reports are made by the province's officers, national ones by "
+            "national analysts."))
     start, end = data.period_start, data.period_end
     if start is None:
         add(errors, "period_start", _("Give the first day of the period."))

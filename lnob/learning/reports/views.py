@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -59,8 +59,6 @@ def report_list(request: HttpRequest) -> HttpResponse:
                                                  request=request)
             except ValidationError as err:
                 form.add_service_errors(err)
-            except PermissionError as exc:
-                raise PermissionDenied from exc
             else:
                 generate_report.enqueue(report.pk)
                 return redirect("report_detail", pk=report.pk)

@@ -18,8 +18,10 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lnob.core import audit
+from lnob.core.errors import Conflict, NotAllowed
 from lnob.core.models import AuditAction, User
 from lnob.learning import common
 from lnob.learning.access import may_review_story, may_write_story
@@ -38,8 +40,12 @@ MAX_CAPTION = 200
 MAX_NOTE = 500
 
 
-class StoryChanged(Exception):
+class StoryChanged(Conflict):
     """The story changed after the actor read it: reload."""
+
+    default_field = "version"
+    default_message = gettext_lazy(
+        "The story changed since you read it, so nothing was saved: fetch it again and retry.")
 
 
 @dataclass
@@ -140,7 +146,7 @@ def story_update(*, actor: User, story: Story, data: StoryData,
                  expected_version: int | None = None,
                  request: HttpRequest | None = None) -> Story:
     if not may_write_story(actor, story.area_code):
-        raise PermissionError("not a writer of this story's area")
+        raise NotAllowed("not_story_writer", _("Your role cannot change this story."))
     if story.status not in workflow.EDITABLE:
         raise ValidationError({"status": _("Only a draft can be changed: return the story to "
                                            "draft first.")})
@@ -166,7 +172,7 @@ def story_step(*, actor: User, story: Story, action: str, note: str = "",
     writer = may_write_story(actor, story.area_code)
     reviewer = may_review_story(actor, story)
     if not (writer or reviewer):
-        raise PermissionError("neither a writer nor a reviewer of this story's area")
+        raise NotAllowed("not_story_writer", _("Your role cannot take this step."))
     errors: Errors = {}
     target = workflow.target_of(action, story.status, writer=writer, reviewer=reviewer)
     if target is None:
@@ -203,7 +209,7 @@ def story_step(*, actor: User, story: Story, action: str, note: str = "",
 def photo_add(*, actor: User, story: Story, upload: Any, caption: str = "",
               request: HttpRequest | None = None) -> StoryPhoto:
     if not may_write_story(actor, story.area_code):
-        raise PermissionError("not a writer of this story's area")
+        raise NotAllowed("not_story_writer", _("Your role cannot change this story."))
     errors: Errors = {}
     if story.status not in workflow.EDITABLE:
         add(errors, "photo", _("Only a draft can be changed: return the story to draft first."))
@@ -233,7 +239,7 @@ def photo_add(*, actor: User, story: Story, upload: Any, caption: str = "",
 def photo_remove(*, actor: User, photo: StoryPhoto, request: HttpRequest | None = None) -> None:
     story = photo.story
     if not may_write_story(actor, story.area_code):
-        raise PermissionError("not a writer of this story's area")
+        raise NotAllowed("not_story_writer", _("Your role cannot change this story."))
     if story.status not in workflow.EDITABLE:
         raise ValidationError({"photo": _("Only a draft can be changed: return the story to "
                                           "draft first.")})
@@ -262,3 +268,19 @@ def story_people_forget(*, person_id: int) -> int:
     Story.objects.filter(pk__in=touched, status="published").update(status="draft",
                                                                      published_at=None)
     return len(touched)
+
+
+def story_people_reassign(*, kept_id: int, merged_id: int) -> list[int]:
+    """Two records of one person merged (``dedup.merge``): the stories that
+    name the merged record name the kept one (a story naming both keeps its
+    link to the kept record). Returns the links moved, for an undo."""
+    shared = StoryPerson.objects.filter(person_id=kept_id).values("story_id")
+    moved = list(StoryPerson.objects.filter(person_id=merged_id).exclude(
+        story_id__in=shared).values_list("pk", flat=True))
+    StoryPerson.objects.filter(pk__in=moved).update(person_id=kept_id)
+    return moved
+
+
+def story_people_restore(*, moved: list[int], merged_id: int) -> None:
+    """Undoes :func:`story_people_reassign`."""
+    StoryPerson.objects.filter(pk__in=moved).update(person_id=merged_id)

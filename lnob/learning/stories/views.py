@@ -150,8 +150,6 @@ def story_step(request: HttpRequest, pk: int) -> HttpResponse:
     except services.StoryChanged:
         return _detail(request, story_for(user, pk), errors={"action": [_changed()]},
                        status=409)
-    except PermissionError as exc:
-        raise PermissionDenied from exc
     return redirect("story_detail", pk=story.pk)
 
 
@@ -170,8 +168,6 @@ def story_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
             for message in messages:
                 form.add_error(key if key in form.fields else None, message)
         return _detail(request, story, photo_form=form, status=400)
-    except PermissionError as exc:
-        raise PermissionDenied from exc
     return redirect("story_detail", pk=story.pk)
 
 
@@ -187,8 +183,6 @@ def story_photo_remove(request: HttpRequest, pk: int, photo_id: int) -> HttpResp
         services.photo_remove(actor=user, photo=photo, request=request)
     except ValidationError as err:
         return _detail(request, story, errors=err.message_dict, status=400)
-    except PermissionError as exc:
-        raise PermissionDenied from exc
     return redirect("story_detail", pk=story.pk)
 
 

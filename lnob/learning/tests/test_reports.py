@@ -98,8 +98,13 @@ def test_a_province_report_is_a_thai_a4_pdf_with_no_personal_data(
     # SARA AM and tone marks (น้ำใจ, กำลังใจ, ประชาคม).
     for expected in ("สุราษฎร์ธานี", "เกาะพะงัน", "ทบทวนการทำงานเวทีประชาคมเกาะเต่า",
                      "ชุมชนมีน้ำใจช่วยกันค้นหา", "กำลังใจจากเพื่อนบ้านสำคัญที่สุด",
-                     "ร้อยละของตำบลที่มีครบ๕ก", "ครัวชุมชนเกาะเต่า"):
+                     "ร้อยละของตำบลที่มีครบ5ก", "ครัวชุมชนเกาะเต่า"):
         assert expected in flat, expected
+    # Units in Thai beside the figures ("2,035 คน", "10 วัน"), never the unit's
+    # code ("2035 people", "10 days", "12.3 per 100").
+    assert "คน" in flat
+    for english in ("people", "days", "per100", "forums"):
+        assert english not in flat, english
     assert not ORPHAN_MARK.search(join_sara_am(text))
     assert "\u25cc" not in text  # no dotted circle: no mark without its letter
     # A4, several pages (a cover, then the figures), numbered.

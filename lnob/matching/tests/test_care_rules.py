@@ -14,6 +14,7 @@ from lnob.cases.services import case_step
 from lnob.core.models import AuditEvent, User
 from lnob.geo.models import Subdistrict, Village
 from lnob.matching.models import MatchingRun, ProvinceRules, RowKind, RunStatus
+from lnob.matching.reasons import row_decision
 from lnob.matching.services import rows_accept, run_execute, run_start, warning_text
 from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Need
@@ -76,7 +77,8 @@ def test_an_accept_that_would_exceed_capacity_is_refused_naming_the_carer_unless
     assign(officer, verified_case(officer, need, "มาก่อน"), team[0])  # took the last place
     assert rows_accept(actor=officer, run=done) == {"accepted": 0, "failed": 1}
     row.refresh_from_db()
-    assert row.decision == "failed" and str(team[0]) in row.decision_note
+    assert row.decision == "failed" and row.decision_code == "over_capacity"
+    assert str(team[0]) in row_decision(row)
     assert Case.objects.get(pk=case.pk).volunteer_id is None
     outcome = rows_accept(actor=officer, run=done, row_ids=[row.pk],
                           override_reason="ไม่มีผู้อื่นบนเกาะ")

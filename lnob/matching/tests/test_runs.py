@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 from django.utils.translation import gettext
 
 from lnob.cases.models import Case
@@ -17,7 +18,8 @@ from lnob.cases.services import case_step
 from lnob.core.models import AuditEvent, User
 from lnob.core.roles import Role
 from lnob.geo.models import Subdistrict
-from lnob.matching.models import HoleRow, MatchingRun, RunStatus
+from lnob.matching.models import HoleRow, MatchingRun, ProposalRow, RunStatus
+from lnob.matching.reasons import row_decision, row_why
 from lnob.matching.services import rows_accept, run_execute, run_start
 from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Need
@@ -75,7 +77,13 @@ def test_when_capacity_is_short_the_most_severe_is_placed_and_the_rest_explained
     assert placed.case_id == severe.pk
     unplaced = run.rows.get(kind="unplaced")
     assert unplaced.case_id == mild.pk and unplaced.reason == "all_full"
-    assert "สุดา" in unplaced.message_th or str(carers[0].pk) in unplaced.message_en
+    # A code and its parameters are stored, worded in the reader's language when shown.
+    assert unplaced.reason_params["givers"] == [str(carers[0].pk)]
+    assert not unplaced.message_th and not unplaced.message_en
+    with translation.override("en"):
+        assert row_why(unplaced) == f"All suitable givers are full: {carers[0].pk}."
+    with translation.override("th"):
+        assert row_why(unplaced) == f"ผู้ให้ที่เหมาะสมเต็มทุกราย: {carers[0].pk}"
     assert HoleRow.objects.get(run=run, subdistrict_code=KO_TAO).unplaced == 1
 
 
@@ -86,7 +94,42 @@ def test_a_case_no_one_covers_is_unplaced_with_the_reason(
     run = done_run(officer)
     row = run.rows.get()
     assert row.kind == "unplaced" and row.reason == "no_coverage"
-    assert row.message_en and row.message_th
+    assert row.reason_params["subdistrict"] == KO_PHANGAN
+    with translation.override("en"):
+        assert row_why(row) == f"No giver covers subdistrict {KO_PHANGAN}."
+    with translation.override("th"):
+        assert row_why(row) == f"ไม่มีผู้ให้ที่ดูแลพื้นที่ตำบล {KO_PHANGAN}"
+
+
+def test_rows_stored_with_their_words_before_reason_codes_still_read(
+        officer: User, need: Need, carers: list[Volunteer]) -> None:
+    case = verified_case(officer, need)
+    Case.objects.filter(pk=case.pk).update(subdistrict_id=KO_PHANGAN)
+    row = done_run(officer).rows.get()
+    ProposalRow.objects.filter(pk=row.pk).update(
+        reason_params={}, message_th="ข้อความเดิม", message_en="the old words",
+        decision="failed", decision_note="old note")
+    row.refresh_from_db()
+    with translation.override("en"):
+        assert (row_why(row), row_decision(row)) == ("the old words", "old note")
+    with translation.override("th"):
+        assert row_why(row) == "ข้อความเดิม"
+
+
+def test_the_page_names_the_place_and_the_full_givers_not_their_codes(
+        client: Client, officer: User, need: Need, carers: list[Volunteer]) -> None:
+    uncovered = verified_case(officer, need, "ไกล")
+    Case.objects.filter(pk=uncovered.pk).update(subdistrict_id=KO_PHANGAN)
+    carers[1].delete()
+    for name in ("หนึ่ง", "สอง"):
+        verified_case(officer, need, name)
+    run = done_run(officer)
+    codes = " ".join(run.rows.filter(kind="unplaced").values_list("message_th", flat=True))
+    assert KO_PHANGAN in codes  # the engine writes codes; the page must not show them
+    client.force_login(officer)
+    page = client.get(f"/matching/{run.pk}/?kind=unplaced").content.decode()
+    assert "เกาะพะงัน" in page and f"ตำบล {KO_PHANGAN}" not in page
+    assert "ผู้ให้ที่เหมาะสมเต็มทุกราย: สุดา" in page  # the full volunteer, by name
 
 
 def test_a_case_changed_after_the_run_is_not_applied(
@@ -98,7 +141,10 @@ def test_a_case_changed_after_the_run_is_not_applied(
     assert rows_accept(actor=officer, run=run) == {"accepted": 0, "failed": 1}
     row = run.rows.get()
     assert row.decision == "failed"
-    assert row.decision_note == gettext("The case changed after the run.")
+    assert (row.decision_code, row.decision_note) == ("case_changed", "")
+    with translation.override("th"):
+        assert row_decision(row) == gettext("The case changed after the run.") != (
+            "The case changed after the run.")
     assert Case.objects.get(pk=case.pk).status == "closed"
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from lnob.core.access import covers
+from lnob.core.errors import NotAllowed
 from lnob.core.models import User
 from lnob.geo.models import Subdistrict
 from lnob.networks import access
@@ -53,7 +54,7 @@ def require_editor_area(actor: User, area_code: str, errors: dict[str, str]) -> 
     """Funds and committees: a province editor of the area's province, but the
     area itself outside the editor's district or subdistrict: say so."""
     if not access.works_in_province(actor, area_code[:2], access.EDITORS):
-        raise PermissionError("not an editor in this province")
+        raise NotAllowed("not_editor", _("Your role does not allow this."))
     if "area_code" not in errors and not covers(actor, area_code, access.EDITORS):
         errors["area_code"] = _("This area is outside your areas: choose an area where you "
                                 "work.")

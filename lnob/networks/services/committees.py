@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from lnob.core import audit
+from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
 from lnob.core.signals import areas_changed
 from lnob.networks import access
@@ -81,7 +82,7 @@ def committee_update(*, actor: User, committee: Committee, data: CommitteeData,
                      request: HttpRequest | None = None) -> Committee:
     committee = Committee.objects.select_for_update().get(pk=committee.pk)
     if not access.can_change_committee(actor, committee):
-        raise PermissionError("may not change this committee")
+        raise NotAllowed("not_editor", _("Your role does not allow changing this committee."))
     before = dict(CommitteeData.of(committee).__dict__)
     for name, value in _clean_committee(actor, data).items():
         setattr(committee, name, value)
@@ -112,7 +113,7 @@ def committee_member_add(*, actor: User, committee: Committee, name: str, role: 
     chair; the provincial office is the secretary (seed, step 5)."""
     committee = Committee.objects.select_for_update().get(pk=committee.pk)
     if not access.can_change_committee(actor, committee):
-        raise PermissionError("may not change this committee")
+        raise NotAllowed("not_editor", _("Your role does not allow changing this committee."))
     errors: dict[str, str] = {}
     name = check.text(errors, "name", name, max_length=150,
                       required_message=_("Give the member's name."))
@@ -144,7 +145,7 @@ def committee_member_remove(*, actor: User, member: CommitteeMember,
                             request: HttpRequest | None = None) -> None:
     committee = Committee.objects.select_for_update().get(pk=member.committee_id)
     if not access.can_change_committee(actor, committee):
-        raise PermissionError("may not change this committee")
+        raise NotAllowed("not_editor", _("Your role does not allow changing this committee."))
     audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=committee,
                  area_code=committee.area_code,
                  detail={"member_removed": member.pk, "role": member.role})
@@ -157,7 +158,7 @@ def committee_meeting_record(*, actor: User, committee: Committee, date: datetim
                              request: HttpRequest | None = None) -> CommitteeMeeting:
     committee = Committee.objects.select_for_update().get(pk=committee.pk)
     if not access.can_change_committee(actor, committee):
-        raise PermissionError("may not change this committee")
+        raise NotAllowed("not_editor", _("Your role does not allow changing this committee."))
     errors: dict[str, str] = {}
     if date is None:
         errors["date"] = _("Give the date of the meeting.")

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lnob.core import audit
+from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
 from lnob.core.signals import areas_changed
 from lnob.core.thaidates import format_date
@@ -95,7 +96,7 @@ def fund_update(*, actor: User, fund: Fund, data: FundData,
                 request: HttpRequest | None = None) -> Fund:
     fund = Fund.objects.select_for_update().get(pk=fund.pk)
     if not access.can_change_fund(actor, fund):
-        raise PermissionError("may not change this fund")
+        raise NotAllowed("not_editor", _("Your role does not allow changing this fund."))
     before = dict(FundData.of(fund).__dict__)
     for name, value in _clean_fund(actor, data).items():
         setattr(fund, name, value)
@@ -136,7 +137,7 @@ def fund_transaction_record(*, actor: User, fund: Fund, date: datetime.date | No
     of its transactions; a disbursement larger than the balance is refused."""
     fund = Fund.objects.select_for_update().get(pk=fund.pk)  # one writer at a time
     if not access.can_change_fund(actor, fund):
-        raise PermissionError("may not change this fund")
+        raise NotAllowed("not_editor", _("Your role does not allow changing this fund."))
     errors: dict[str, str] = {}
     check.choice(errors, "kind", kind, FundTransaction.Kind.choices,
                  _("Choose contribution or disbursement."))

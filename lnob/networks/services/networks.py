@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from lnob.core import audit
+from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
 from lnob.core.signals import areas_changed
 from lnob.networks import access
@@ -126,7 +127,7 @@ def _clean_network(actor: User, data: NetworkData,
 def network_create(*, actor: User, data: NetworkData,
                    request: HttpRequest | None = None) -> Network:
     if not access.works_in_province(actor, data.province_code, access.NETWORK_EDITORS):
-        raise PermissionError("not a network editor in this province")
+        raise NotAllowed("not_editor", _("Your role does not allow this."))
     fields, relations = _clean_network(actor, data, None)
     network = Network(**fields)
     network.full_clean()
@@ -145,7 +146,7 @@ def network_update(*, actor: User, network: Network, data: NetworkData,
                    request: HttpRequest | None = None) -> Network:
     network = Network.objects.select_for_update().get(pk=network.pk)
     if not access.can_change_network(actor, network):
-        raise PermissionError("may not change this network")
+        raise NotAllowed("not_editor", _("Your role does not allow changing this network."))
     before = dict(NetworkData.of(network).__dict__)
     covered_before = subdistricts_of(network)
     fields, relations = _clean_network(actor, data, network)

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from lnob.core import audit
+from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
 from lnob.core.signals import areas_changed
 from lnob.networks import access
@@ -93,7 +94,7 @@ def _clean_volunteer(actor: User,
 def volunteer_create(*, actor: User, data: VolunteerData,
                      request: HttpRequest | None = None) -> Volunteer:
     if not access.works_in_province(actor, data.province_code, access.NETWORK_EDITORS):
-        raise PermissionError("not a network editor in this province")
+        raise NotAllowed("not_editor", _("Your role does not allow this."))
     fields, relations = _clean_volunteer(actor, data)
     volunteer = Volunteer(**fields)
     volunteer.full_clean()
@@ -112,7 +113,7 @@ def volunteer_update(*, actor: User, volunteer: Volunteer, data: VolunteerData,
                      request: HttpRequest | None = None) -> Volunteer:
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     if not access.can_change_volunteer(actor, volunteer):
-        raise PermissionError("may not change this volunteer")
+        raise NotAllowed("not_editor", _("Your role does not allow changing this volunteer."))
     before = dict(VolunteerData.of(volunteer).__dict__)
     covered_before = subdistricts_of(volunteer)
     fields, relations = _clean_volunteer(actor, data)

@@ -43,21 +43,26 @@ def bars(rows: Sequence[tuple[str, float]], *, width: int = 640, bar: int = 16,
     return "".join(parts)
 
 
-def lines(months: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], *,
-          width: int = 640, height: int = 220, digits: Digits = _plain) -> str:
+def lines(months: Sequence[str], series: Sequence[tuple[str, Sequence[int | None]]], *,
+          width: int = 640, height: int = 220, digits: Digits = _plain,
+          label: str = "", right: int = 150, ticks: int = 8) -> str:
     """Running totals by month, one line per series, each ending with its
-    label and last value (so the lines are told apart without colour)."""
+    label and last value (so the lines are told apart without colour). A
+    month without a value (None) is skipped; ``label`` names the chart for
+    screen readers."""
     if not months or not series:
         return ""
-    left, right, top, bottom = 50, 150, 10, 30
-    top_value = max((max(values, default=0) for _n, values in series), default=0) or 1
+    left, top, bottom = 50, 10, 30
+    top_value = max((max((v for v in values if v is not None), default=0)
+                     for _n, values in series), default=0) or 1
     step = (width - left - right) / max(1, len(months) - 1)
 
     def xy(i: int, v: float) -> tuple[float, float]:
         return left + i * step, top + (1 - v / top_value) * (height - top - bottom)
 
+    aria = f' aria-label="{escape(label)}"' if label else ""
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" '
-             f'height="{height}" viewBox="0 0 {width} {height}" role="img">',
+             f'height="{height}" viewBox="0 0 {width} {height}" role="img"{aria}>',
              f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" '
              f'y2="{height - bottom}" stroke="#555" stroke-width="0.5"/>',
              f'<text x="{left - 4}" y="{top + 8}" text-anchor="end" font-size="10">'
@@ -65,23 +70,24 @@ def lines(months: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], *,
              f'<text x="{left - 4}" y="{height - bottom}" text-anchor="end" font-size="10">'
              f'{escape(digits("0"))}</text>']
     for i, month in enumerate(months):
-        if i % max(1, len(months) // 8) == 0 or i == len(months) - 1:
+        if i % max(1, len(months) // ticks) == 0 or i == len(months) - 1:
             x, _y = xy(i, 0)
             parts.append(f'<text x="{x:.1f}" y="{height - bottom + 14}" text-anchor="middle" '
                          f'font-size="9">{escape(digits(month))}</text>')
     dashes = ("", "6,3", "2,2", "8,2,2,2")
     for n, (name, values) in enumerate(series):
         points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in
-                                                            enumerate(values)))
+                                                            enumerate(values) if v is not None))
         colour = PALETTE[n % len(PALETTE)]
         dash = dashes[n % len(dashes)]
         parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
                      f'{f"stroke-dasharray={chr(34)}{dash}{chr(34)} " if dash else ""}'
                      f'points="{points}"/>')
-        if values:
-            x, y = xy(len(values) - 1, values[-1])
+        known = [(i, v) for i, v in enumerate(values) if v is not None]
+        if known:
+            x, y = xy(*known[-1])
             parts.append(f'<text x="{x + 6:.1f}" y="{y + 4 + n * 2:.1f}" font-size="10" '
                          f'fill="{colour}">{escape(name)} '
-                         f'{escape(digits(f"{values[-1]:,}"))}</text>')
+                         f'{escape(digits(f"{known[-1][1]:,}"))}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -1,7 +1,8 @@
-"""ECharts from npm (``node_modules/echarts``), served as
-``vendor/echarts/echarts.min.js``: the one built file the charts load, not
-the package's 51 MB ``dist`` folder, which collectstatic would otherwise copy
-and compress at every start of the server."""
+"""Single built files from npm packages (``node_modules``) served as static
+files under ``vendor/``: only the file a page loads, not a package's whole
+``dist`` folder, which collectstatic would otherwise copy and compress at
+every start of the server. (The charts are drawn on the server since issue 16,
+so ECharts is no longer needed.)"""
 
 from __future__ import annotations
 
@@ -12,9 +13,8 @@ from django.conf import settings
 from django.contrib.staticfiles.finders import BaseFinder
 from django.core.files.storage import FileSystemStorage
 
-FILES = {"vendor/echarts/echarts.min.js": ("echarts", "dist", "echarts.min.js"),
-         # htmx: the place suggestions of the report forms (issue 16).
-         "vendor/htmx/htmx.min.js": ("htmx.org", "dist", "htmx.min.js")}
+# htmx: the place suggestions of the report forms (issue 16).
+FILES = {"vendor/htmx/htmx.min.js": ("htmx.org", "dist", "htmx.min.js")}
 
 
 class NodeModulesFinder(BaseFinder):

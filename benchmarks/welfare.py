@@ -1,0 +1,287 @@
+"""Welfare eligibility and agency lists at scale (issue 18's targets: full
+evaluation ≤ 60 s, incremental after one change ≤ 20 ms p95).
+
+Builds N synthetic persons nationwide straight with bulk inserts (ages 0–95,
+8 % without a birth date, households of three for 60 %, welfare facts for
+60 %, half the elders on the old-age allowance), then measures:
+
+- the full evaluation (``lnob welfare_evaluate``) against a baseline measured
+  in the same run: the per-person path (``evaluate_persons([id])`` one at a
+  time, as the signal receiver does) over a sample, extrapolated to N;
+- the incremental update after one person's facts change (p50/p95);
+- an agency list of up to 100 k rows with known truth (rows with a
+  registered citizen ID, rows without an ID copied from a registered person,
+  rows of people not registered): check time, and matched / ambiguous /
+  unmatched against the truth, with any wrong match counted.
+
+SQLite in a temporary folder, or PostgreSQL when DATABASE_URL is set
+(``scripts/with-postgres.sh``). ``LNOB_BENCH_PERSONS`` (default 200 000) and
+``LNOB_BENCH_LIST_ROWS`` (default 100 000). The load average is printed beside
+every timing (the machine is shared), and the peak memory of the process tree
+at the end.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks import django_for_benchmark
+
+PERSONS = int(os.environ.get("LNOB_BENCH_PERSONS", "200000"))
+LIST_ROWS = int(os.environ.get("LNOB_BENCH_LIST_ROWS", "100000"))
+SAMPLES = 40
+TODAY = datetime.date(2026, 6, 15)
+
+
+def load() -> str:
+    return "load {:.1f}/{:.1f}/{:.1f}".format(*os.getloadavg())
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) / 1024
+
+
+def citizen_id(n: int) -> str:
+    from lnob.core.citizen_id import check_digit
+
+    first12 = f"1{n:011d}"
+    return first12 + str(check_digit(first12))
+
+
+def generate(n: int, rng: random.Random) -> None:
+    """N persons nationwide, written with bulk inserts (a few per second would be
+    the services' pace; the benchmark measures evaluation, not registration)."""
+    from lnob.core.thainames import name_pools
+    from lnob.geo.models import Subdistrict
+    from lnob.registry.models import Household, Person
+    from lnob.welfare.models import Benefit, Scheme, WelfareFacts
+
+    pools = name_pools()
+    subdistricts = list(Subdistrict.objects.values_list("code", "district_id", "province_id"))
+    batch = 10_000
+    households_needed = int(n * 0.6) // 3
+    sd_of_household: list[tuple[str, str, str]] = [rng.choice(subdistricts)
+                                                   for _ in range(households_needed)]
+    Household.objects.bulk_create([Household(subdistrict_id=sd[0]) for sd in sd_of_household],
+                                  batch_size=batch)
+    household_ids = list(Household.objects.order_by("pk").values_list("pk", flat=True))
+    persons: list[Person] = []
+    for i in range(n):
+        hh_index = i // 3 if i < households_needed * 3 else None
+        code, district, province = (sd_of_household[hh_index] if hh_index is not None
+                                    else rng.choice(subdistricts))
+        sex = rng.choice("MF")
+        first = rng.choice(pools.male if sex == "M" else pools.female)
+        last = rng.choice(pools.family)
+        age = rng.randint(0, 95)
+        birth = None if rng.random() < 0.08 else TODAY - datetime.timedelta(
+            days=age * 365 + rng.randint(0, 364))
+        persons.append(Person(
+            first_name=first, last_name=last, sex=sex, birth_date=birth,
+            citizen_id=citizen_id(i + 1) if rng.random() < 0.9 else "",
+            no_citizen_id_reason="", subdistrict_id=code, district_code=district,
+            province_code=province, source="network", name_key=f"{first} {last}".lower(),
+            household_id=household_ids[hh_index] if hh_index is not None else None))
+        if len(persons) == batch:
+            Person.objects.bulk_create(persons, batch_size=batch)
+            persons = []
+    Person.objects.bulk_create(persons, batch_size=batch)
+    facts, benefits = [], []
+    schemes = dict(Scheme.objects.values_list("code", "pk"))
+    for pk, birth in Person.objects.values_list("pk", "birth_date").iterator(chunk_size=batch):
+        disabled = rng.random() < 0.06
+        if rng.random() < 0.6:
+            facts.append(WelfareFacts(
+                person_id=pk, disability_registered="yes" if disabled else "no",
+                income_band=rng.choice(["", "lt30k", "30k_100k", "30k_100k", "ge100k"])))
+        if birth is not None and (TODAY - birth).days >= 60 * 365 and rng.random() < 0.5:
+            benefits.append(Benefit(person_id=pk, scheme_id=schemes["old_age_allowance"],
+                                    source="agency_list", amount_baht=600))
+        if len(facts) >= batch:
+            WelfareFacts.objects.bulk_create(facts, batch_size=batch)
+            facts = []
+    WelfareFacts.objects.bulk_create(facts, batch_size=batch)
+    Benefit.objects.bulk_create(benefits, batch_size=batch)
+
+
+def agency_file(path: Path, rows: int, rng: random.Random) -> dict[int, int | None]:
+    """A provider's list with known truth: row number → the person it is (None: not
+    registered). 60 % rows by citizen ID, 25 % without an ID (a registered person's
+    name, birth date and subdistrict as registered), 15 % people not registered."""
+    from lnob.core.thaidates import be_year
+    from lnob.registry.models import Person
+
+    with_id = list(Person.objects.exclude(citizen_id="").filter(
+        birth_date__isnull=False).values_list(
+        "pk", "citizen_id", "first_name", "last_name", "birth_date", "subdistrict_id")[:rows])
+    rng.shuffle(with_id)
+    truth: dict[int, int | None] = {}
+    used: set[int] = set()
+
+    def be(d: datetime.date) -> str:
+        return f"{d.day}/{d.month}/{be_year(d.year)}"
+
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["ลำดับ", "เลขประจำตัวประชาชน", "ชื่อ", "นามสกุล", "วันเกิด", "รหัสตำบล",
+                      "วันที่เริ่มรับ", "จำนวนเงิน"])
+        pool = iter(with_id)
+        for row in range(2, rows + 2):
+            kind = rng.random()
+            if kind < 0.85:
+                pk, cid, first, last, birth, sd = next(pool)
+                used.add(pk)
+                truth[row] = pk
+                born = be(birth) if birth else ""
+                out.writerow([row - 1, cid if kind < 0.6 else "", first, last, born, sd,
+                              "1/10/2568", "600"])
+            else:
+                truth[row] = None
+                out.writerow([row - 1, citizen_id(10**10 + row), "ไม่มี", f"ในทะเบียน{row}",
+                              be(TODAY - datetime.timedelta(days=25_000 + row % 900)),
+                              "840503", "1/10/2568", "600"])
+    return truth
+
+
+def setup() -> tuple[Any, bool]:
+    """Django on a new temporary folder, or on ``LNOB_BENCH_VAR_DIR`` (an earlier
+    run's SQLite folder, whose persons are kept); True when persons must be made."""
+    reuse = os.environ.get("LNOB_BENCH_VAR_DIR")
+    if reuse and not os.environ.get("DATABASE_URL"):
+        os.environ.update({"DJANGO_SETTINGS_MODULE": "lnob.settings", "LOG_LEVEL": "WARNING",
+                           "LNOB_VAR_DIR": reuse})
+        import django
+
+        django.setup()
+        from lnob.registry.models import Person
+
+        return reuse, not Person.objects.exists()
+    return django_for_benchmark("lnob-bench-welfare-"), True
+
+
+def timed(fn: Any) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) of one call. On SQLite the
+    database works inside the process, so the CPU time is the work done whatever
+    the load; on PostgreSQL the server's share is not in it."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def main() -> None:
+    tmp, fresh = setup()
+    from django.db import connection, transaction
+
+    from lnob.core.models import User
+    from lnob.core.roles import Role
+    from lnob.core.services import role_grant
+    from lnob.registry.models import Person
+    from lnob.welfare.evaluate import evaluate_all, evaluate_persons
+    from lnob.welfare.models import WelfareFacts
+
+    rng = random.Random(2549)
+    print(f"LNOB welfare benchmark — {connection.vendor}, Python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} cores shared with other work")
+    started = time.perf_counter()
+    if fresh:
+        with transaction.atomic():
+            generate(PERSONS, rng)
+        print(f"  generated {PERSONS:,} persons in {time.perf_counter() - started:,.0f} s "
+              f"({load()})")
+    else:
+        print(f"  {Person.objects.count():,} persons already there (LNOB_BENCH_VAR_DIR)")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    reports: list[Any] = []
+    runs = [timed(lambda: reports.append(evaluate_all(on=TODAY))) for _ in range(2)]
+    full = [wall for wall, _cpu in runs]
+    report = reports[-1]
+    print(f"\nfull evaluation of {report.persons:,} persons × 5 schemes → {report.rows:,} rows: "
+          f"best {min(full):.1f} s wall, {min(c for _w, c in runs):.1f} s CPU "
+          f"(target ≤ 60 s) ({load()})")
+
+    ids = list(Person.objects.values_list("pk", flat=True))
+    sample = rng.sample(ids, min(1000, len(ids)))
+    start = time.perf_counter()
+    for pk in sample:
+        evaluate_persons([pk], on=TODAY)
+    per_person = (time.perf_counter() - start) / len(sample)
+    extrapolated = per_person * len(ids)
+    print(f"baseline: the per-person path over {len(sample):,} persons, extrapolated: "
+          f"{extrapolated:,.0f} s → the batch is ×{extrapolated / min(full):,.1f} faster "
+          f"({load()})")
+
+    times, cpus = [], []
+    for pk in rng.sample(ids, SAMPLES):
+        WelfareFacts.objects.update_or_create(person_id=pk, defaults={
+            "income_band": rng.choice(["lt30k", "ge100k", ""])})
+
+        def one(pk: int = pk) -> None:
+            with transaction.atomic():
+                evaluate_persons([pk], on=TODAY)
+
+        wall, cpu = timed(one)
+        times.append(wall * 1000)
+        cpus.append(cpu * 1000)
+    p95 = percentile(times, 95)
+    print(f"incremental after one person's facts change ({SAMPLES} samples): "
+          f"p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms wall; CPU p50 "
+          f"{statistics.median(cpus):.1f} ms, p95 {percentile(cpus, 95):.1f} ms "
+          f"(target ≤ 20 ms) {'ok' if p95 <= 20 else 'OVER TARGET (wall)'} ({load()})")
+
+    rows = min(LIST_ROWS, int(PERSONS * 0.8))
+    officer, new = User.objects.get_or_create(username="bench-admin")
+    if new:
+        role_grant(actor=None, user=officer, role=Role.SYSTEM_ADMIN, area_code="")
+    start = time.perf_counter()
+    from lnob.dedup.store import index_scope
+
+    index_scope("")  # only the persons not indexed yet
+    print(f"\n(duplicate index built for {PERSONS:,} persons in "
+          f"{time.perf_counter() - start:,.0f} s; set-up, not measured) ({load()})")
+    path = Path(tempfile.mkdtemp(prefix="lnob-bench-list-")) / "list.csv"
+    truth = agency_file(path, rows, rng)
+    from lnob.imports.welfare import AMBIGUOUS, MATCHED, UNMATCHED, agency_check
+
+    check = agency_check(path, user=officer)
+    assert check.ok, check.errors[:5]
+    kinds = {"registered": [r for r in check.rows if truth[r.row] is not None],
+             "not registered": [r for r in check.rows if truth[r.row] is None]}
+    print(f"agency list of {len(check.rows):,} rows checked and matched in "
+          f"{check.seconds:.1f} s ({load()})")
+    for kind, found in kinds.items():
+        right = sum(1 for r in found if r.outcome == MATCHED and r.person_id == truth[r.row])
+        wrong = sum(1 for r in found if r.outcome == MATCHED and r.person_id != truth[r.row])
+        print(f"  {kind:<15} {len(found):>7,} rows: matched right {right:,}, matched WRONG "
+              f"{wrong:,}, ambiguous {sum(r.outcome == AMBIGUOUS for r in found):,}, "
+              f"unmatched {sum(r.outcome == UNMATCHED for r in found):,}")
+    by_id = [r for r in kinds["registered"] if r.citizen_id]
+    no_id = [r for r in kinds["registered"] if not r.citizen_id]
+    print(f"  of the registered: with ID {sum(r.outcome == MATCHED for r in by_id):,}/"
+          f"{len(by_id):,} matched; without ID {sum(r.outcome == MATCHED for r in no_id):,}/"
+          f"{len(no_id):,} matched by the duplicate engine, "
+          f"{sum(r.outcome == AMBIGUOUS for r in no_id):,} left for an officer")
+    print(f"\npeak memory of the process tree {peak_mb():,.0f} MB; data in {tmp}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from lnob.welfare import views
+
+urlpatterns = [
+    path("", views.counts_page, name="welfare_counts"),
+    path("schemes/", views.scheme_list, name="welfare_schemes"),
+    path("to-refer/", views.to_refer_list, name="welfare_to_refer"),
+    path("person/<int:pk>/", views.person_welfare, name="welfare_person"),
+    path("person/<int:pk>/facts/", views.facts_save, name="welfare_facts"),
+    path("person/<int:pk>/benefits/", views.benefit_save, name="welfare_benefit"),
+    path("person/<int:pk>/referrals/", views.referral_new, name="welfare_referral_new"),
+    path("benefits/<int:pk>/end/", views.benefit_end, name="welfare_benefit_end"),
+    path("referrals/<int:pk>/step/", views.referral_step, name="welfare_referral_step"),
+    path("referrals/<int:pk>/letter/", views.referral_letter, name="welfare_referral_letter"),
+]
