@@ -16,7 +16,8 @@ from django.db import models
 PERSONAL_FIELDS = {"first_name", "last_name", "citizen_id", "phone", "birth_date",
                    "reporter_name", "reporter_phone", "contact_phone", "leader_name",
                    "person", "actor", "user", "requester", "done", "summary", "ip",
-                   "house_number", "address_text", "name"}
+                   "house_number", "address_text", "name", "giver_name", "giver_phone",
+                   "giver_email"}
 # Models whose "name" or "user" is not a person's data (organisations, areas).
 NOT_PERSONAL = {"geo.province", "geo.district", "geo.subdistrict", "geo.village",
                 "registry.targetgroup", "registry.need", "networks.network", "networks.fund",
@@ -104,6 +105,25 @@ ACTIVITIES: dict[str, Activity] = {
     "matching.proposalrow": Activity("Proposed carers", _CARE, "officers", "kept"),
     "privacy.subjectrequest": Activity("Requests of data subjects", "PDPA s.24(6)",
                                        "provincial officers", "5 years"),
+    "giving.offer": Activity("Offers of help and the givers' contact details",
+                             "PDPA s.19 consent (the giver ticks it on /give/)",
+                             "the lead network's coordinators, provincial officers",
+                             "2 years after the offer is used or declined"),
+    "giving.allocation": Activity("Goods and services given to people's needs", _CARE,
+                                  "as persons", "as cases", sensitive=True),
+    "welfare.welfarefacts": Activity("What welfare rules need (disability card, income band)",
+                                     _CARE, "officers, coordinators of the area",
+                                     "as persons", sensitive=True),
+    "welfare.benefit": Activity("Benefits each person receives", _CARE,
+                                "officers, coordinators of the area", "as persons"),
+    "welfare.benefitchange": Activity("History of benefits (accountability)", _CARE,
+                                      "officers", "as persons"),
+    "welfare.eligibility": Activity("Stored eligibility for welfare schemes", _CARE,
+                                    "officers, coordinators of the area", "as persons",
+                                    sensitive=True),
+    "welfare.referral": Activity("Referrals to welfare providers", _CARE,
+                                 "officers, coordinators of the area", "as cases",
+                                 sensitive=True),
 }
 
 

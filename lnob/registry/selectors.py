@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,15 +143,17 @@ def area_options(user: Any) -> list[tuple[str, str]]:
     return out[:AREA_OPTIONS_MAX]
 
 
-def area_from_text(text: str, options: list[tuple[str, str]]) -> str:
+def area_from_text(text: str, options_of: Callable[[], list[tuple[str, str]]]) -> str:
     """The area code of what was typed in the area filter: a label from
     :func:`area_options`, a DOPA code, or part of a name (the first match
-    among the options, then any area of that name)."""
+    among the options, then any area of that name). The options are read
+    only for a name, so a code (a download's link) costs no query."""
     text = " ".join(to_arabic_digits(text).split())
     if not text:
         return ""
     if text.isdigit():
         return text[:6]
+    options = options_of()
     for code, label in options:
         if label == text:
             return code

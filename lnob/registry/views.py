@@ -61,7 +61,7 @@ def _filters(request: HttpRequest) -> PersonFilters:
     g = request.GET
     return PersonFilters(q=g.get("q", "")[:100],
                          area=area_from_text(g.get("area", "")[:100],
-                                             area_options(request.user)),
+                                             lambda: area_options(request.user)),
                          target_group=int_or_none(g.get("group")), need=int_or_none(g.get("need")),
                          min_severity=int_or_none(g.get("severity")), status=g.get("status", ""),
                          network=int_or_none(g.get("network")),

@@ -12,6 +12,7 @@ from lnob.cases.services import case_step
 from lnob.core.models import User
 from lnob.geo.models import Subdistrict
 from lnob.matching.models import MatchingRun, ProvinceRules, RowKind, RunStatus
+from lnob.matching.reasons import row_decision
 from lnob.matching.services import carer_loads, rows_accept, run_execute, run_start
 from lnob.matching.weights import DEFAULT_CASE_WEIGHTS, case_weights, rules_errors, weight_of
 from lnob.networks.models import Network, PartnerType, Volunteer
@@ -109,7 +110,7 @@ def test_accepting_is_refused_when_the_weight_would_exceed_the_capacity(officer:
     assign(officer, case_with(officer, "มาก่อน", daily_care=3), v)
     assert rows_accept(actor=officer, run=done) == {"accepted": 0, "failed": 1}
     row.refresh_from_db()
-    assert row.decision == "failed" and str(v) in row.decision_note
+    assert row.decision == "failed" and str(v) in row_decision(row)
     assert load(v) == 1
     # An officer may override, with a reason.
     row.decision = ""
