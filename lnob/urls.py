@@ -8,10 +8,10 @@ from lnob.core.access import public
 urlpatterns = [
     path("", include("lnob.web.urls")),
     path("accounts/", include("lnob.core.urls")),
-    path("persons/", include("lnob.registry.urls")),
+    path("persons/", include("lnob.web.persons.urls")),
     path("capacity/", include("lnob.networks.urls")),
     path("imports/", include("lnob.imports.urls")),
-    path("", include("lnob.cases.intake.urls")),
+    path("", include("lnob.web.reports.urls")),
     path("", include("lnob.giving.urls")),  # /give/ (public) and /giving/
     path("cases/", include("lnob.cases.urls")),
     path("welfare/", include("lnob.welfare.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lnob.registry import views
+from lnob.web.persons import views
 
 urlpatterns = [
     path("", views.person_list_view, name="person_list"),

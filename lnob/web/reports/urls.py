@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lnob.cases.intake import views
+from lnob.web.reports import views
 
 # Mounted at the site's root: /report/ is the address printed on posters.
 urlpatterns = [
