@@ -40,6 +40,10 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    # Our own name: "registration/…" is the admin's template too, and the admin
+    # app comes first in INSTALLED_APPS.
+    template_name = "web/password_change_form.html"
+
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         user = cast(User, self.request.user)

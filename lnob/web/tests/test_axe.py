@@ -91,3 +91,50 @@ def test_the_changed_pages_have_no_serious_accessibility_violation(
     sign_in(page, base, "analyst")
     check(page, base + "/")
     context.close()
+
+
+EVERY_ROLE = [("officer.surat", None), ("volunteer.kotao", None), ("analyst", None),
+              ("coordinator.kotao", Role.NETWORK_COORDINATOR),
+              ("committee.surat", Role.COMMITTEE_MEMBER), ("hotline", Role.HOTLINE_OPERATOR),
+              ("admin", Role.SYSTEM_ADMIN)]
+
+
+def header_pages(page: Any, base: str) -> list[str]:
+    hrefs = page.eval_on_selector_all(
+        "header.top a[href^='/']", "links => links.map(a => a.getAttribute('href'))")
+    return sorted({h for h in hrefs if not h.startswith(("/accounts/logout", "/i18n/"))})
+
+
+def test_every_page_the_header_offers_each_role_has_no_serious_violation(
+        live_server: Any, browser: Any, world: dict[str, Any]) -> None:
+    """Every page of every role's header (and the public's), as each opens it."""
+    hashed = make_password(PASSWORD)
+    areas = {Role.NETWORK_COORDINATOR: "8405", Role.COMMITTEE_MEMBER: "84",
+             Role.HOTLINE_OPERATOR: "", Role.SYSTEM_ADMIN: ""}
+    for name, role in EVERY_ROLE:
+        if role is not None:
+            user = User.objects.create(username=name, password=hashed, first_name="สมชาย")
+            role_grant(actor=None, user=user, role=role, area_code=areas[role])
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH",
+                                  bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    found: dict[str, list[tuple[str, str, int]]] = {}
+    page.goto(base + "/")
+    seen = 0
+    for url in header_pages(page, base):
+        page.goto(base + url)
+        seen += 1
+        if problems := violations(page):
+            found[f"public {url}"] = problems
+    for name, _role in EVERY_ROLE:
+        sign_in(page, base, name)
+        for url in header_pages(page, base):
+            page.goto(base + url)
+            seen += 1
+            if problems := violations(page):
+                found[f"{name} {url}"] = problems
+    context.close()
+    assert seen > 40
+    assert found == {}
