@@ -18,6 +18,7 @@ from lnob.core.access import area_codes, area_q, public, requires_roles
 from lnob.core.errors import NotFound
 from lnob.core.forms import add_service_errors
 from lnob.core.models import AuditAction, User
+from lnob.core.public import body_too_big
 from lnob.geo import selectors as geo
 from lnob.geo.models import Province
 from lnob.giving import access
@@ -37,16 +38,6 @@ from lnob.giving.models import OfferStatus
 from lnob.networks.access import networks_visible_to
 from lnob.registry.access import persons_visible_to
 
-# A public offer is a few fields of text: anything bigger is not an offer.
-PUBLIC_MAX_BODY = 16 * 1024
-
-
-def _too_big(request: HttpRequest) -> bool:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > PUBLIC_MAX_BODY
-    except ValueError:
-        return True
-
 
 def _slow_down(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "giving/public_error.html", {"message": message}, status=429)
@@ -56,7 +47,7 @@ def _slow_down(request: HttpRequest, message: str) -> HttpResponse:
 @never_cache
 def give(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if _too_big(request):
+        if body_too_big(request):
             return render(request, "giving/public_error.html", {"message": _(
                 "The offer is too long. Shorten the description and send it again.")},
                 status=413)

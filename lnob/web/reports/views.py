@@ -18,20 +18,12 @@ from lnob.core import audit
 from lnob.core.access import public, requires_roles
 from lnob.core.forms import add_service_errors, int_or_none
 from lnob.core.models import AuditAction, User
+from lnob.core.public import body_too_big
 from lnob.dedup.hints import hints_before_saving, queue_hidden_matches
 from lnob.registry.access import persons_visible_to
 
-# A public report is a few fields of text: anything bigger is not a report.
-PUBLIC_MAX_BODY = 16 * 1024
 # The thanks page reads the new reference from this signed cookie (once).
 REFERENCE_COOKIE, REFERENCE_SECONDS = "lnob_report_ref", 3600
-
-
-def _too_big(request: HttpRequest) -> bool:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > PUBLIC_MAX_BODY
-    except ValueError:
-        return True
 
 
 def _file(request: HttpRequest, form: ReportForm, actor: User | None) -> Any:
@@ -47,7 +39,7 @@ def _file(request: HttpRequest, form: ReportForm, actor: User | None) -> Any:
 @never_cache
 def public_report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if _too_big(request):
+        if body_too_big(request):
             return render(request, "intake/public_error.html", {"message": _(
                 "The report is too long. Shorten “what is wrong” and send it again.")},
                 status=413)
