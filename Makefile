@@ -18,11 +18,10 @@ demo: setup
 serve: setup
 	$(LNOB) serve
 
-## test: set up and run the whole suite on SQLite, then on PostgreSQL 15
+## test: set up and run the whole suite on SQLite and on PostgreSQL 15, both at once
 test: setup
 	scripts/ensure-chromium.sh
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	PYTEST_ARGS="$(PYTEST_ARGS)" scripts/test-both.sh
 
 test-sqlite:
 	@echo "== test suite on SQLite"
