@@ -102,7 +102,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 r.what, r.fix = services.warning_text({
                     "code": r.reason, "record": "case", "id": r.case_id,
                     "params": r.reason_params})
-        readable = _readable_reasons(page.object_list)
+        readable = _with_giver_names(page.object_list)
         for r, text in zip(page.object_list, with_names(
                 [readable.get(r.pk, "") for r in page.object_list]), strict=True):
             r.reason_text = text  # places, givers and needs by name, not their codes
@@ -130,21 +130,15 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # capacity (every carer's load behind "show").
 ROWS_PER_PAGE = 25
 HOLES_SHOWN = 10
-_CODE = re.compile(r"(?<!\d)(\d{8}|\d{6})(?!\d)")
 _FULL = re.compile(r"(?<=: )([nv]?\d+(?:, [nv]?\d+)*)")
 
 
-def _readable_reasons(rows: Any) -> dict[int, str]:
-    """Why a case has no carer, in the page's language with places and givers
-    by name: the engine writes codes ("หมู่บ้าน 84020207", "n2, 15")."""
-    from lnob.geo.models import Village
+def _with_giver_names(rows: Any) -> dict[int, str]:
+    """Why a case has no carer, with the full givers by name: the engine names
+    them by id ("n2, 15"). Places and needs are named by ``wording.with_names``."""
     from lnob.networks.models import Network, Volunteer
 
     texts = {r.pk: r.why for r in rows if r.kind == RowKind.UNPLACED}
-    codes = {c for t in texts.values() for c in _CODE.findall(t)}
-    names = area_names({c for c in codes if len(c) == 6})
-    names.update({v.code: v.name for v in Village.objects.filter(
-        code__in=[c for c in codes if len(c) == 8])})
     givers = {g for t in texts.values() for m in _FULL.findall(t) for g in m.split(", ")}
     networks = {f"n{n.pk}": n.name for n in Network.objects.filter(
         pk__in=[int(g[1:]) for g in givers if g.startswith("n")])}
@@ -155,8 +149,7 @@ def _readable_reasons(rows: Any) -> dict[int, str]:
     def giver_names(match: re.Match[str]) -> str:
         return ", ".join(named.get(g, g) for g in match.group(1).split(", "))
 
-    return {pk: _CODE.sub(lambda m: names.get(m.group(1), m.group(1)),
-                          _FULL.sub(giver_names, text)) for pk, text in texts.items()}
+    return {pk: _FULL.sub(giver_names, text) for pk, text in texts.items()}
 
 
 @requires_roles(*services.ACCEPTERS)
