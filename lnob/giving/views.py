@@ -4,7 +4,7 @@ allocation pages (scoped to their areas, 404 outside)."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -114,8 +114,17 @@ def needs_board(request: HttpRequest, code: str = "") -> HttpResponse:
     # Each cell with its column's name: on a phone the table becomes labelled cards.
     rows = [(c, n, list(zip(board.columns, cells, strict=True))) for c, n, cells in board.rows]
     total = list(zip(board.columns, board.total, strict=True))
-    return render(request, "giving/needs_board.html", {"board": board, "parents": parents,
-                                                       "rows": rows, "total": total})
+    unplaced = board.unplaced
+    context: dict[str, Any] = {
+        "board": board, "parents": parents, "rows": rows, "total": total,
+        "highlights": sel.highlights(board, _("people")), "unplaced": unplaced}
+    if unplaced is not None:
+        context.update(
+            unplaced_rows=[(c, n, list(zip(unplaced.columns, cells, strict=True)))
+                           for c, n, cells in unplaced.rows],
+            unplaced_total=list(zip(unplaced.columns, unplaced.total, strict=True)),
+            unplaced_highlights=sel.highlights(unplaced, _("people")))
+    return render(request, "giving/needs_board.html", context)
 
 
 # ------------------------------------------------------------------ signed in
