@@ -28,9 +28,9 @@ from lnob.core.thaidates import (
     be_year,
     parse_date,
 )
+from lnob.coverage import public_tables, suppression
 from lnob.coverage import roadmap as rm
 from lnob.coverage import selectors as sel
-from lnob.coverage import public_tables, suppression
 from lnob.coverage.access import SEARCH_ROLES, may_record_search, search_rounds_visible_to
 from lnob.coverage.models import MILESTONE_MONTHS, Indicator, SearchRound
 from lnob.coverage.rollup import is_built

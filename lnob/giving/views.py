@@ -14,11 +14,12 @@ from django.views.decorators.cache import never_cache
 
 from lnob.cases.intake.services import TooManyReports
 from lnob.core import audit
-from lnob.core.access import area_codes, area_q, public, requires_roles
+from lnob.core.access import area_codes, area_q, covers, public, requires_roles
 from lnob.core.errors import NotFound
 from lnob.core.forms import add_service_errors
 from lnob.core.models import AuditAction, User
 from lnob.core.public import body_too_big
+from lnob.core.roles import allowed
 from lnob.geo import selectors as geo
 from lnob.geo.models import Province
 from lnob.giving import access
@@ -180,7 +181,10 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access.offer_contact_viewed(offer, request=request)
     return render(request, "giving/offer_detail.html", {
         "offer": offer, "form": form, "steps": giving.next_steps(offer),
-        "labels": giving.STEP_LABELS}, status=status)
+        "labels": giving.STEP_LABELS,
+        # The giver's PDPA requests are recorded by the provincial office.
+        "can_record_request": covers(request.user, offer.area_code, allowed("privacy.handle"))
+        and not offer.giver_phone.startswith(giving.ANONYMOUS_PREFIX)}, status=status)
 
 
 @requires_roles(*access.STOCK_READERS)

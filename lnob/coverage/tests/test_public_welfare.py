@@ -97,5 +97,6 @@ def test_a_province_shows_its_districts_and_refuses_nothing_for_a_bad_scheme(
 
 def test_a_column_with_one_small_count_hides_a_complement() -> None:
     rows, total = suppress_columns([[12], [3], [20]], [35])
+    column: list[list[Any]] = [[r[0], r[0]] for r in rows] + [[total[0], total[0]]]
     assert [r[0] for r in rows].count("<5") == 1 and "×" in [r[0] for r in rows] + total
-    assert_safe([[r[0], r[0]] for r in rows] + [[total[0], total[0]]])
+    assert_safe(column)

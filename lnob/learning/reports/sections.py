@@ -76,6 +76,7 @@ def welfare_section(area_code: str, language: str) -> dict[str, Any]:
         rows.append({"code": c.scheme.code, "name": name, "eligible": small(c.eligible),
                      "receiving": small(c.receiving), "referred": small(c.referred),
                      "approved": small(c.approved), "share": share})
-    shared = sorted((r for r in rows if r["share"] is not None), key=lambda r: r["share"])
-    return {"schemes": rows, "lowest": [{"name": r["name"], "share": r["share"]}
-                                        for r in shared[:2]]}
+    shares = sorted((float(r["share"]), str(r["name"])) for r in rows
+                    if r["share"] is not None)
+    return {"schemes": rows, "lowest": [{"name": name, "share": share}
+                                        for share, name in shares[:2]]}

@@ -62,6 +62,7 @@ def giving_and_welfare(officer: User) -> Scheme:
     _offers(KRABI, OfferKind.TIME, OfferStatus.RECEIVED, 9, 300)  # another province
     scheme = Scheme.objects.get(code="old_age_allowance")
     version = SchemeVersion.objects.filter(scheme=scheme).first()
+    assert version is not None
     people = [make_person(officer, first=f"คนที่{i}", last="ทดสอบ") for i in range(12)]
     Eligibility.objects.filter(scheme=scheme).delete()
     for i, person in enumerate(people):
