@@ -273,8 +273,17 @@ def totals(area_code: str = "", *, until: Any = None) -> GivingTotals:
         field = {2: "province_code", 4: "district_code", 6: "subdistrict_id"}[len(area_code)]
         where = Q(**{field: area_code})
     offers = Offer.objects.filter(where)
+    end = None
     if until is not None:
-        offers = offers.filter(created_at__date__lte=until)
+        # Before the next local midnight (a range, not a per-row date cast:
+        # SQLite would call Python for every row).
+        import datetime
+
+        from django.utils import timezone
+
+        end = timezone.make_aware(datetime.datetime.combine(
+            until + datetime.timedelta(days=1), datetime.time.min))
+        offers = offers.filter(created_at__lt=end)
     by_kind: dict[str, dict[str, int]] = {
         k.value: {s.value: 0 for s in OfferStatus} for k in OfferKind}
     for kind, status, n in offers.values_list("kind", "status").annotate(
@@ -291,8 +300,8 @@ def totals(area_code: str = "", *, until: Any = None) -> GivingTotals:
     given = Allocation.objects.filter(
         Q(province_code=area_code) if len(area_code) == 2 else
         Q(subdistrict_code__startswith=area_code))
-    if until is not None:
-        given = given.filter(at__date__lte=until)
+    if end is not None:
+        given = given.filter(at__lt=end)
     return GivingTotals(
         by_kind=by_kind,
         givers=offers.aggregate(n=Count("giver_phone", distinct=True))["n"] or 0,
