@@ -80,6 +80,10 @@ def test_the_nation_shows_each_province_suppressed_per_column(
     text = page.content.decode()
     assert "เบี้ยยังชีพผู้สูงอายุ" in text
     assert "คน840503" not in text  # never a person
+    api = client.get("/api/v1/coverage/public/00/welfare?scheme=old_age_allowance").json()
+    assert api["scheme"] == "old_age_allowance" and api["columns"] == list(table.keys)
+    assert {r["code"]: list(r["cells"].values()) for r in api["rows"]} == cells
+    assert client.get("/api/v1/coverage/public/99/welfare").status_code == 404
 
 
 def test_a_province_shows_its_districts_and_refuses_nothing_for_a_bad_scheme(

@@ -70,3 +70,6 @@ def test_a_province_page_shows_its_districts(client: Client, given: None) -> Non
     assert cells["8405"][0] in (14, "×") and cells["8401"][0] in (9, "×")
     page = client.get("/coverage/public/84/")
     assert page.status_code == 200 and 'id="table-giving"' in page.content.decode()
+    api = client.get("/api/v1/coverage/public/84/giving").json()
+    assert {r["code"]: list(r["cells"].values()) for r in api["rows"]} == cells
+    assert api["columns"] == ["offers", "givers", "accepted"]
