@@ -169,15 +169,29 @@ def _unplaced_board(code: str, level: str, children: list[tuple[str, str]]) -> B
     return board
 
 
+def place_name(level: str, code: str, name: str) -> str:
+    """An area as Thai writing names it: จ.สุราษฎร์ธานี, อ.เกาะพะงัน, ต.เกาะเต่า
+    (เขต and แขวง in Bangkok)."""
+    bangkok = code.startswith("10")
+    if level == "province":
+        return _("province %(name)s") % {"name": name} if not bangkok else name
+    if level == "district":
+        return (_("Bangkok district %(name)s") if bangkok else _("district %(name)s")) % {
+            "name": name}
+    return (_("Bangkok subdistrict %(name)s") if bangkok else _("subdistrict %(name)s")) % {
+        "name": name}
+
+
 def highlights(board: Board, unit: str, limit: int = 5) -> list[str]:
     """The largest published counts as sentences ("Adult diapers: 12 people in
-    เกาะพะงัน"): only cells the table shows as numbers, never a hidden one."""
-    cells = [(v, board.columns[i], name) for _c, name, row in board.rows
+    อ.เกาะพะงัน"): only cells the table shows as numbers, never a hidden one."""
+    cells = [(v, board.columns[i], code, name) for code, name, row in board.rows
              for i, v in enumerate(row[:-1]) if isinstance(v, int) and v > 0]
     cells.sort(key=lambda cell: -cell[0])
     return [_("%(what)s: %(count)s %(unit)s in %(place)s") % {
-        "what": what, "count": f"{v:,}", "unit": unit, "place": place}
-        for v, what, place in cells[:limit]]
+        "what": what, "count": f"{v:,}", "unit": unit,
+        "place": place_name(board.level, code, name)}
+        for v, what, code, name in cells[:limit]]
 
 
 def _area_name(code: str) -> str:

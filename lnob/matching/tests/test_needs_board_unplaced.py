@@ -86,7 +86,7 @@ def test_the_province_board_counts_districts_and_names_places_in_sentences(
     assert board is not None
     assert_safe([row for _c, _n, row in board.rows] + [board.total])
     # The largest count the district table publishes, as a sentence naming the
-    # place ("ไม่มีอาสาสมัคร…: 12 คน ใน เกาะพะงัน").
+    # place ("ไม่มีอาสาสมัคร…: 12 คน ใน ต.เกาะพะงัน").
     district = needs_board("8405").unplaced
     assert district is not None
     shown = [(v, district.columns[i], name) for _c, name, row in district.rows
@@ -94,7 +94,7 @@ def test_the_province_board_counts_districts_and_names_places_in_sentences(
     assert shown
     v, what, place = max(shown)
     page = client.get("/give/needs/8405/", HTTP_ACCEPT_LANGUAGE="th").content.decode()
-    assert f"{what}: {v} คน ใน {place}" in page
+    assert f"{what}: {v} คน ใน ต.{place}" in page
 
 
 def test_without_a_finished_run_the_board_has_no_unplaced_table(
