@@ -121,3 +121,15 @@ def test_small_welfare_counts_and_their_share_are_not_printed(
     # 11 eligible, all receiving: "100 %" would say that none is left out.
     assert old_age["eligible"] == 11 and old_age["share"] is None
     assert "เบี้ยยังชีพผู้สูงอายุ1111—" in _text(report)
+
+
+def test_an_english_report_names_schemes_and_offers_in_english(
+        officer: User, giving_and_welfare: Scheme) -> None:
+    report = report_request(actor=officer, data=ReportData(
+        kind="province", area_code="84", period_start=TODAY - datetime.timedelta(days=30),
+        period_end=TODAY, language="en"))
+    done = report_generate(report.pk)
+    assert done is not None and done.status == ReportStatus.DONE
+    flat = _text(done)
+    assert "Giving:offers,giversandwhattheybecame" in flat
+    assert "Old-ageallowance12650%<5<5" in flat and "60units" in flat
