@@ -72,7 +72,7 @@ SECTIONS = [
 
 
 def dossier_pdf(data: dict[str, Any]) -> bytes:
-    from lnob.learning.reports.render import html_to_pdf
+    from lnob.exports.pdf import html_to_pdf
 
     sections = []
     for key, title in SECTIONS:
