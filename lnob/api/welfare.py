@@ -97,6 +97,7 @@ class ReferralOut(Schema):
     scheme: str = Field(..., alias="scheme.code")
     status: str
     provider_name: str
+    provider_address: str
     note: str
     refused_reason: str
     sent_on: IsoDate
@@ -109,6 +110,7 @@ class ReferralOut(Schema):
 class ReferralIn(Schema):
     scheme: str
     provider_name: str = Field("", max_length=200)
+    provider_address: str = Field("", max_length=300)
     note: str = Field("", max_length=255)
 
 
@@ -243,6 +245,7 @@ def referral_post(request: HttpRequest, person_id: int, payload: ReferralIn) -> 
     referral = services.referral_create(actor=user, person=person,
                                         scheme=_scheme(payload.scheme),
                                         provider_name=payload.provider_name,
+                                        provider_address=payload.provider_address,
                                         note=payload.note, request=request)
     return Status(201, referral)
 

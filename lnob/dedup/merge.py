@@ -35,9 +35,8 @@ from lnob.core.access import covers
 from lnob.core.errors import NotFound
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import allowed
-from lnob.core.signals import areas_changed
+from lnob.core.signals import areas_changed, persons_changed
 from lnob.dedup.models import CandidatePair, Merge, PairStatus
-from lnob.dedup.store import index_persons, unindex_person
 from lnob.learning.stories.services import story_people_reassign, story_people_restore
 from lnob.registry.models import Person, Status
 from lnob.registry.services import (
@@ -166,8 +165,11 @@ def merge(*, actor: User, kept: Person, merged: Person, pair: CandidatePair | No
         audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=person,
                      area_code=person.area_code,
                      detail={"action": "merge", "merge": record.pk, "other": other.pk})
-    unindex_person(merged.pk)
-    index_persons([kept.pk])
+    # Both records changed: the kept one may have gained a birth date or a
+    # household, the merged one leaves every reader of persons. The readers
+    # (the duplicate index, welfare's stored eligibility) follow in this
+    # transaction; the index takes the merged record out (merged_away()).
+    persons_changed.send(sender=Person, ids=[kept.pk, merged.pk])
     areas_changed.send(sender=Person, codes={kept.area_code, merged.area_code})
     return record
 
@@ -215,7 +217,7 @@ def merge_undo(*, actor: User, record: Merge, request: Any = None) -> Merge:
         audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=person,
                      area_code=person.area_code,
                      detail={"action": "unmerge", "merge": record.pk, "other": other.pk})
-    index_persons([kept.pk, merged.pk])
+    persons_changed.send(sender=Person, ids=[kept.pk, merged.pk])
     areas_changed.send(sender=Person, codes={kept.area_code, merged.area_code})
     return record
 

@@ -12,6 +12,14 @@ class ImportKind(models.TextChoices):
     PERSONS = "persons", _("People in need")
     NETWORKS = "networks", _("Networks")
     VOLUNTEERS = "volunteers", _("Volunteers")
+    # A provider's list of recipients of a welfare scheme (imports/welfare.py):
+    # matched to persons, then the benefits recorded. Not offered on /imports/
+    # (it has its own page, /imports/welfare-list/, and is its creator's).
+    WELFARE_LIST = "welfare_list", _("A provider's list of recipients")
+
+
+# The kinds uploaded on /imports/ (a spreadsheet of records to create).
+RECORD_KINDS = (ImportKind.PERSONS, ImportKind.NETWORKS, ImportKind.VOLUNTEERS)
 
 
 class ImportStatus(models.TextChoices):
@@ -29,6 +37,8 @@ class ImportJob(models.Model):
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     filename = models.CharField(_("file name"), max_length=255)
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    # A provider's list: the scheme whose benefits it records.
+    scheme_code = models.CharField(_("scheme"), max_length=40, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices,
                               default=ImportStatus.CHECKING)
     total_rows = models.PositiveIntegerField(default=0)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import (
     DEFAULT_DB_ALIAS,
@@ -33,9 +34,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lnob.core import audit, jobs, quotas
-from lnob.core.access import covers
+from lnob.core.access import covers, grants_of
 from lnob.core.bulk import TableWriter, batches, bulk_load, reserve_ids
-from lnob.core.errors import Refused
+from lnob.core.errors import NotAllowed, Refused
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import IMPORT_ROLES
 from lnob.core.signals import persons_changed
@@ -59,6 +60,7 @@ from lnob.imports.volunteers import VolunteerChecker, write_volunteers
 from lnob.imports.welfare_facts import write_welfare_facts
 from lnob.registry.models import Person, PersonChange, PersonNeed
 from lnob.registry.services import shown_in_history as _shown
+from lnob.welfare.access import READERS as WELFARE_READERS
 
 IMPORTERS = tuple(IMPORT_ROLES)
 ERRORS_SHOWN = 200
@@ -214,7 +216,7 @@ def import_start(*, actor: User, kind: str, province_code: str, upload: Uploaded
                  sheet: str = "") -> ImportJob:
     """Stores the upload and creates the job; the caller then checks it (now
     for small files, in the worker for large ones)."""
-    if kind not in ImportKind.values:
+    if kind not in KINDS:
         raise ValidationError({"kind": _("Choose what the file holds.")})
     if not covers(actor, province_code, IMPORTERS) or len(province_code) != 2:
         raise ValidationError({"province": _("You cannot import into this province.")})
@@ -222,11 +224,20 @@ def import_start(*, actor: User, kind: str, province_code: str, upload: Uploaded
     if not name.lower().endswith(ALLOWED_SUFFIXES):
         raise ValidationError({"file": _("Upload a .csv or .xlsx file.")})
     quotas.check_upload(actor=actor)
+    job = ImportJob(kind=kind, province_code=province_code, filename=name[:255],
+                    sheet=sheet[:100], created_by=actor)
+    _store(job, upload, name)
+    audit.record(AuditAction.CREATE, actor=actor, obj=job, area_code=province_code,
+                 detail={"file": name})
+    return job
+
+
+def _store(job: ImportJob, upload: File[Any], name: str) -> None:
+    """Saves the upload (refused when too large or the disk is full, leaving no
+    partial file) and the job."""
     if (upload.size or 0) > max_bytes():
         raise ValidationError({"file": _("The file is larger than %(limit)d MB.") % {
             "limit": max_bytes() // (1024 * 1024)}})
-    job = ImportJob(kind=kind, province_code=province_code, filename=name[:255],
-                    sheet=sheet[:100], created_by=actor)
     storage = job.file.storage
     target = storage.get_available_name(job.file.field.generate_filename(job, name),
                                         max_length=job.file.field.max_length)
@@ -242,9 +253,40 @@ def import_start(*, actor: User, kind: str, province_code: str, upload: Uploaded
                 "Try again later; tell your system administrator.")}) from err
         raise
     job.save()
-    audit.record(AuditAction.CREATE, actor=actor, obj=job, area_code=province_code,
-                 detail={"file": name})
+
+
+@transaction.atomic(durable=True)
+def welfare_list_start(*, actor: User, scheme_code: str, upload: File[Any]) -> ImportJob:
+    """A provider's list of recipients (an upload, or a file the command
+    opened): stored as a job of its creator's (the matching is scoped to their
+    areas), checked now or by the worker."""
+    from lnob.imports.welfare import list_province
+    from lnob.welfare.models import Scheme
+
+    if not grants_of(actor, WELFARE_READERS):
+        raise NotAllowed
+    if not Scheme.objects.filter(code=scheme_code, active=True).exists():
+        raise ValidationError({"scheme": _("Choose the scheme.")})
+    name = Path(upload.name or "upload").name
+    if not name.lower().endswith(ALLOWED_SUFFIXES):
+        raise ValidationError({"file": _("Upload a .csv or .xlsx file.")})
+    quotas.check_upload(actor=actor)
+    job = ImportJob(kind=ImportKind.WELFARE_LIST, province_code=list_province(actor),
+                    filename=name[:255], scheme_code=scheme_code, created_by=actor)
+    _store(job, upload, name)
+    audit.record(AuditAction.CREATE, actor=actor, obj=job, area_code=job.province_code,
+                 detail={"file": name, "scheme": scheme_code})
     return job
+
+
+def job_allowed(user: Any, job: ImportJob) -> bool:
+    """Who may see and run a job: a provider's list is its creator's (the
+    report names persons of their areas); the other kinds are their
+    province's importers'."""
+    if job.kind == ImportKind.WELFARE_LIST:
+        return job.created_by_id == getattr(user, "pk", None) and bool(
+            grants_of(user, WELFARE_READERS))
+    return covers(user, job.province_code, IMPORTERS)
 
 
 def run_check(job: ImportJob) -> ImportJob:
@@ -254,6 +296,10 @@ def run_check(job: ImportJob) -> ImportJob:
 
     job.runner = jobs.current_runner()
     ImportJob.objects.filter(pk=job.pk).update(runner=job.runner)
+    if job.kind == ImportKind.WELFARE_LIST:
+        from lnob.imports.welfare import run_list_check
+
+        return run_list_check(job, progress=progress)
     try:
         with local_copy(job) as path:
             checked = check_file(path, job.province_code, kind=job.kind,
@@ -329,8 +375,12 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
     """Checks the file again (the registry may have changed since the preview)
     and writes the valid rows in one transaction. Bad rows stop everything
     unless ``skip_invalid``. The rows written so far are reported to the job
-    as they go (:class:`LiveProgress`), and to ``progress`` if given."""
-    if not covers(actor, job.province_code, IMPORTERS):
+    as they go (:class:`LiveProgress`), and to ``progress`` if given.
+
+    A provider's list of recipients is matched again and the benefits of the
+    matched rows recorded (``imports.welfare.commit_list``); a list with any
+    problem records nothing."""
+    if not job_allowed(actor, job):
         raise ImportRefused(_("You cannot import into this province."))
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
         status=ImportStatus.IMPORTING, done_rows=0, runner=jobs.current_runner(),
@@ -347,6 +397,12 @@ def import_commit(*, actor: User, job: ImportJob, skip_invalid: bool = False,
             progress(rows)
 
     try:
+        if job.kind == ImportKind.WELFARE_LIST:
+            from lnob.imports.welfare import commit_list
+
+            commit_list(actor=actor, job=job, progress=written)
+            job.refresh_from_db()
+            return job
         with local_copy(job) as path:
             checked = check_file(path, job.province_code, kind=job.kind,
                                  sheet=job.sheet or None)
@@ -437,7 +493,7 @@ def import_retry(*, actor: User, job: ImportJob) -> ImportJob:
     """An import its worker left goes back to the step it was at: checked
     again, or waiting for the decision to import (nothing was written, so
     importing it again imports it once)."""
-    if not covers(actor, job.province_code, IMPORTERS):
+    if not job_allowed(actor, job):
         raise ImportRefused(_("You cannot import into this province."))
     step = (ImportStatus.CHECKED if job.interrupted == ImportStatus.IMPORTING
             else ImportStatus.CHECKING)

@@ -28,7 +28,7 @@ from lnob.geo.choice import province_codes
 from lnob.geo.models import Province
 from lnob.imports import services, tasks
 from lnob.imports.messages import match_outside_area
-from lnob.imports.models import ImportJob, ImportKind, ImportStatus
+from lnob.imports.models import RECORD_KINDS, ImportJob, ImportKind, ImportStatus
 from lnob.imports.services import IMPORTERS
 from lnob.welfare.access import READERS as WELFARE_READERS
 
@@ -53,7 +53,7 @@ EXAMPLE_ROWS: dict[str, dict[str, str]] = {
 
 
 def _job_for(user: User, pk: int) -> ImportJob:
-    job = ImportJob.objects.filter(pk=pk).first()
+    job = ImportJob.objects.filter(pk=pk).exclude(kind=ImportKind.WELFARE_LIST).first()
     if job is None or not covers(user, job.province_code, IMPORTERS):
         raise Http404
     return job
@@ -81,10 +81,12 @@ def import_list(request: HttpRequest) -> HttpResponse:
             else:
                 _check_now_or_later(job)
                 return redirect("import_detail", pk=job.pk)
-    jobs = ImportJob.objects.filter(province_code__in=provinces).select_related("created_by")
+    jobs = ImportJob.objects.filter(province_code__in=provinces, kind__in=RECORD_KINDS
+                                    ).select_related("created_by")
     return render(request, "imports/import_list.html", {
         "jobs": jobs[:50], "provinces": provinces, "errors": errors,
-        "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024), "kinds": ImportKind.choices,
+        "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+        "kinds": [(k.value, k.label) for k in RECORD_KINDS],
         "chosen_kind": request.POST.get("kind") or request.GET.get("kind")
         or ImportKind.PERSONS,
     }, status=400 if errors else 200)
@@ -207,51 +209,119 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# ------------------------------------------------ a provider's list of recipients
+# A job like the imports above (stored, checked and recorded by the worker for
+# large files, reaped, retried, cancelled), but its creator's alone: the report
+# names persons of their areas (docs/welfare.md).
+
+def _welfare_job_for(user: User, pk: int) -> ImportJob:
+    job = ImportJob.objects.filter(pk=pk, kind=ImportKind.WELFARE_LIST).first()
+    if job is None or not services.job_allowed(user, job):
+        raise Http404
+    return job
+
+
 @requires_roles(*WELFARE_READERS)
 def welfare_list(request: HttpRequest) -> HttpResponse:
-    """A provider's list of recipients: matched and listed; with "record",
-    the benefits of the matched rows are recorded (docs/welfare.md)."""
-    import tempfile
-    from pathlib import Path
-
-    from lnob.imports.reading import FileRefused
-    from lnob.imports.welfare import AMBIGUOUS, MATCHED, UNMATCHED, agency_check, agency_write
+    """Upload a provider's list of recipients: it becomes a job, checked at
+    once when small, by the worker otherwise (docs/welfare.md)."""
     from lnob.welfare.models import Scheme
 
     user = cast(User, request.user)
-    schemes = Scheme.objects.filter(active=True)
-    context: dict[str, object] = {"schemes": schemes}
-    upload = request.FILES.get("file")
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        scheme = schemes.filter(code=request.POST.get("scheme", "")).first()
-        if scheme is None or upload is None:
-            context["error"] = _("Choose the scheme and the file.")
-            return render(request, "imports/welfare_list.html", context, status=400)
-        name = upload.name or "list.csv"
-        suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
-        with tempfile.TemporaryDirectory(prefix="lnob-welfare-list-") as folder:
-            path = Path(folder) / f"list{suffix}"
-            with path.open("wb") as f:
-                for chunk in upload.chunks():
-                    f.write(chunk)
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = {"file": [_("Choose a file to upload.")]}
+        else:
             try:
-                check = agency_check(path, user=user)
-            except FileRefused as err:
-                context["error"] = str(err)
-                return render(request, "imports/welfare_list.html", context, status=400)
-        listed = [r for r in check.rows if r.outcome != MATCHED]
-        audit.record(AuditAction.VIEW, request=request, object_type="welfare.agency_list",
-                     detail={"file": name[:200],
-                             "candidates": sorted({c for r in listed for c in r.candidates})})
-        written = None
-        if check.ok and request.POST.get("record"):
-            written = agency_write(check, actor=user, scheme=scheme, file_name=name,
-                                   request=request)
-        context.update({"check": check, "scheme": scheme, "listed": listed,
-                        "written": written, "file_name": name,
-                        "counts": {"matched": check.count(MATCHED),
-                                   "ambiguous": check.count(AMBIGUOUS),
-                                   "unmatched": check.count(UNMATCHED)}})
-        return render(request, "imports/welfare_list.html", context,
-                      status=400 if check.errors else 200)
-    return render(request, "imports/welfare_list.html", context)
+                job = services.welfare_list_start(
+                    actor=user, scheme_code=request.POST.get("scheme", ""), upload=upload)
+            except ValidationError as err:
+                errors = err.message_dict
+            else:
+                _check_now_or_later(job)
+                return redirect("import_welfare_list_detail", pk=job.pk)
+    schemes = {s.code: s for s in Scheme.objects.filter(active=True)}
+    jobs = list(ImportJob.objects.filter(kind=ImportKind.WELFARE_LIST, created_by=user)[:20])
+    for job in jobs:
+        job.scheme = schemes.get(job.scheme_code)  # type: ignore[attr-defined]
+    return render(request, "imports/welfare_list.html", {
+        "schemes": schemes.values(), "errors": errors, "jobs": jobs,
+        "chosen": request.POST.get("scheme", ""),
+        "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+    }, status=400 if errors else 200)
+
+
+@requires_roles(*WELFARE_READERS)
+def welfare_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from lnob.imports.welfare import SHOWN
+    from lnob.welfare.models import Scheme
+
+    job = _welfare_job_for(cast(User, request.user), pk)
+    report = job.outcomes or {}
+    listed = report.get("listed", [])[:SHOWN]
+    # The report names persons (candidates) of the user's areas.
+    audit.record(AuditAction.VIEW, request=request, obj=job, area_code=job.province_code,
+                 detail={"candidates": sorted({c for _r, _o, cs in listed for c in cs})})
+    job.done_rows = services.rows_written(job)
+    return render(request, "imports/welfare_list_detail.html", {
+        "job": job, "scheme": Scheme.objects.filter(code=job.scheme_code).first(),
+        "working": job.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING),
+        "can_decide": job.status == ImportStatus.CHECKED and not job.error_rows,
+        "can_retry": job.retryable, "report": report,
+        "listed": [{"row": r, "outcome": o, "candidates": cs} for r, o, cs in listed],
+    })
+
+
+@requires_roles(*WELFARE_READERS)
+@require_POST
+def welfare_list_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the benefits of the matched rows: at once for a small list, by
+    the worker for a large one (the page shows the progress)."""
+    user = cast(User, request.user)
+    job = _welfare_job_for(user, pk)
+    if job.status == ImportStatus.CHECKED and not job.error_rows:
+        if job.valid_rows <= settings.IMPORT_INLINE_ROWS:
+            with contextlib.suppress(services.ImportRefused):  # the reason is on the job
+                services.import_commit(actor=user, job=job)
+        else:
+            tasks.commit_import.enqueue(job.pk, user.pk, False, False)
+    return redirect("import_welfare_list_detail", pk=job.pk)
+
+
+@requires_roles(*WELFARE_READERS)
+@require_POST
+def welfare_list_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    user = cast(User, request.user)
+    services.import_cancel(actor=user, job=_welfare_job_for(user, pk))
+    return redirect("import_welfare_list_detail", pk=pk)
+
+
+@requires_roles(*WELFARE_READERS)
+@require_POST
+def welfare_list_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """A list whose worker stopped: checked again, or back to the decision."""
+    user = cast(User, request.user)
+    job = _welfare_job_for(user, pk)
+    with contextlib.suppress(services.ImportRefused):
+        job = services.import_retry(actor=user, job=job)
+        if job.status == ImportStatus.CHECKING:
+            _check_now_or_later(job)
+    return redirect("import_welfare_list_detail", pk=pk)
+
+
+@requires_roles(*WELFARE_READERS)
+def welfare_list_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The row-by-row report as CSV: the problems, then the rows not matched."""
+    from lnob.imports.welfare import report_csv
+
+    job = _welfare_job_for(cast(User, request.user), pk)
+    if job.status in (ImportStatus.CHECKING,) or not job.outcomes:
+        raise Http404
+    audit.record(AuditAction.EXPORT, request=request, obj=job, area_code=job.province_code,
+                 detail={"welfare_list_report": True})
+    response = HttpResponse(report_csv(job), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="lnob-welfare-list-{job.pk}-report.csv"')
+    return response

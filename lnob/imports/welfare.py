@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,11 +31,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lnob.core import audit
+from lnob.core import audit, jobs
 from lnob.core.citizen_id import CitizenIdError, normalise_citizen_id
 from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
 from lnob.core.thaidates import ThaiDateError, parse_date, to_arabic_digits
+from lnob.imports.models import ImportJob, ImportStatus
 from lnob.imports.persons import header_key
 from lnob.imports.reading import read_table
 from lnob.welfare.access import READERS, persons_for_welfare
@@ -61,6 +63,8 @@ HEADER_TO_FIELD = {header_key(h): f for f, names in COLUMNS.items() for h in nam
 IGNORED_KEYS = {header_key(h) for h in IGNORED}
 
 MATCHED, AMBIGUOUS, UNMATCHED = "matched", "ambiguous", "unmatched"
+PROGRESS_EVERY = 1000
+Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -134,13 +138,15 @@ def _date(text: str, column: str, number: int, check: AgencyCheck,
     return value
 
 
-def _read(path: Path, check: AgencyCheck) -> None:
+def _read(path: Path, check: AgencyCheck, progress: Progress | None = None) -> None:
     table = read_table(path)
     columns = _columns(table.headers, check)
     if check.errors:
         return
     today = timezone.localdate()
-    for number, cells in table.rows:
+    for i, (number, cells) in enumerate(table.rows, start=1):
+        if progress is not None and i % PROGRESS_EVERY == 0:
+            progress(i)
         v = {f: cells[i].strip() if i < len(cells) else "" for f, i in columns.items()}
         if not any(v.values()):
             continue
@@ -220,15 +226,16 @@ def _match_engine(user: Any, rows: list[AgencyRow]) -> None:
             r.outcome = AMBIGUOUS
 
 
-def agency_check(path: Path, *, user: Any) -> AgencyCheck:
-    """Reads and matches the file; changes nothing."""
+def agency_check(path: Path, *, user: Any, progress: Progress | None = None) -> AgencyCheck:
+    """Reads and matches the file; changes nothing. ``progress`` is told the
+    rows read so far."""
     from lnob.core.access import grants_of
 
     if not grants_of(user, READERS):
         raise NotAllowed
     started = time.perf_counter()
     check = AgencyCheck()
-    _read(path, check)
+    _read(path, check, progress)
     if check.ok:
         _match_ids(user, check.rows)
         _match_engine(user, check.rows)
@@ -246,9 +253,10 @@ def agency_check(path: Path, *, user: Any) -> AgencyCheck:
 
 @transaction.atomic
 def agency_write(check: AgencyCheck, *, actor: User, scheme: Scheme, file_name: str,
-                 request: Any = None) -> int:
+                 request: Any = None, progress: Progress | None = None) -> int:
     """Records the benefit of every matched row (an existing record is updated,
-    its old values kept in its history). Refuses a check with errors."""
+    its old values kept in its history). Refuses a check with errors.
+    ``progress`` is told the rows written so far."""
     from lnob.registry.models import Person
 
     if not check.ok:
@@ -265,6 +273,8 @@ def agency_write(check: AgencyCheck, *, actor: User, scheme: Scheme, file_name: 
                       amount_baht=r.amount_baht, source=BenefitSource.AGENCY_LIST,
                       source_note=note)
         written += 1
+        if progress is not None and written % PROGRESS_EVERY == 0:
+            progress(written)
     audit.record(AuditAction.UPDATE, actor=actor, request=request,
                  object_type="welfare.agency_list",
                  detail={"scheme": scheme.code, "file": file_name[:200], "written": written,
@@ -272,3 +282,107 @@ def agency_write(check: AgencyCheck, *, actor: User, scheme: Scheme, file_name: 
                          "unmatched": check.count(UNMATCHED)})
     evaluate_persons(list(persons))
     return written
+
+
+# ------------------------------------------------ the list as a background job
+# The upload (``/imports/welfare-list/``, ``lnob welfare_list``) is an import
+# job like a person import (decision 0012): stored, checked by the worker with
+# progress, recorded in one transaction with the job's "done", reaped when its
+# worker dies, retried or cancelled by its creator.
+
+SHOWN = 200  # rows of the report on the page
+KEPT = 50_000  # rows of the report kept on the job (the CSV download)
+
+
+def list_province(user: Any) -> str:
+    """The province a user's list belongs to (for the audit log and the
+    job's listing): the one province of their welfare areas, else none."""
+    from lnob.core.access import grants_of
+
+    provinces = {g.area_code[:2] for g in grants_of(user, READERS)}
+    return provinces.pop() if len(provinces) == 1 else ""
+
+
+def _report(check: AgencyCheck) -> dict[str, Any]:
+    """What the check found, kept on the job: the counts, and each row that
+    is not plainly matched (row, outcome, candidate persons)."""
+    listed = [[r.row, r.outcome, r.candidates] for r in check.rows if r.outcome != MATCHED]
+    return {"counts": {MATCHED: check.count(MATCHED), AMBIGUOUS: check.count(AMBIGUOUS),
+                       UNMATCHED: check.count(UNMATCHED)},
+            "listed": listed[:KEPT], "listed_total": len(listed),
+            "all_errors": [[e.row, e.column, e.message] for e in check.errors[:KEPT]],
+            "seconds": round(check.seconds, 1)}
+
+
+def run_list_check(job: ImportJob, *, progress: Progress | None = None) -> ImportJob:
+    """Reads and matches the stored list for the job's creator; writes nothing
+    but the job's report."""
+    from lnob.imports.reading import FileRefused
+    from lnob.imports.services import local_copy
+
+    try:
+        with local_copy(job) as path:
+            check = agency_check(path, user=job.created_by, progress=progress)
+        jobs.fault("import-checked")
+    except FileRefused as err:
+        job.status, job.problem, job.finished_at = ImportStatus.FAILED, str(err), timezone.now()
+        job.save()
+        return job
+    job.total_rows = len(check.rows) + len({e.row for e in check.errors if e.row > 1})
+    job.valid_rows = check.count(MATCHED)
+    job.error_rows = len({e.row for e in check.errors})
+    job.errors = [{"row": e.row, "column": e.column, "message": e.message}
+                  for e in check.errors[:SHOWN]]
+    job.warnings = check.warnings[:SHOWN]
+    job.outcomes = _report(check)
+    job.done_rows = 0
+    job.status = ImportStatus.CHECKED
+    job.save()
+    return job
+
+
+def commit_list(*, actor: User, job: ImportJob, progress: Progress | None = None) -> int:
+    """Matches the list again (the registry may have changed since the check)
+    and records the benefits of the matched rows, in one transaction with the
+    job's "done". A list with any problem records nothing."""
+    from lnob.imports.services import ImportRefused, local_copy
+
+    scheme = Scheme.objects.filter(code=job.scheme_code).first()
+    if scheme is None:
+        raise ImportRefused(_("The scheme of this list no longer exists."))
+    with local_copy(job) as path:
+        check = agency_check(path, user=actor)
+    if not check.ok:
+        raise ImportRefused(_("%(count)d rows have problems: nothing was recorded. Fix them "
+                              "and upload the list again.") % {
+            "count": len({e.row for e in check.errors})})
+    with transaction.atomic():
+        written = agency_write(check, actor=actor, scheme=scheme, file_name=job.filename,
+                               progress=progress)
+        jobs.fault("import-written")
+        ImportJob.objects.filter(pk=job.pk).update(
+            outcomes={**_report(check), "written": written}, status=ImportStatus.DONE,
+            valid_rows=check.count(MATCHED), updated_count=written, done_rows=written,
+            finished_at=timezone.now(), problem="")
+    return written
+
+
+def report_csv(job: ImportJob) -> bytes:
+    """The row-by-row report of a list: each problem, then each row not
+    matched or to check, with the candidate persons (ids)."""
+    import csv
+    import io
+
+    from lnob.exports.writers import csv_safe
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("row"), _("outcome"), _("column"), _("what to fix"), _("persons")])
+    outcome = {AMBIGUOUS: _("to check"), UNMATCHED: _("not found"), "error": _("error")}
+    for row, column, message in (job.outcomes or {}).get("all_errors", []):
+        writer.writerow([row, outcome["error"], csv_safe(column), csv_safe(message), ""])
+    for row, what, candidates in (job.outcomes or {}).get("listed", []):
+        writer.writerow([row, outcome.get(what, what), "", "",
+                         " ".join(f"#{c}" for c in candidates)])
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+

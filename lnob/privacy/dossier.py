@@ -122,7 +122,7 @@ GIVER_SECTIONS = [
 
 
 def dossier_pdf(data: dict[str, Any], *, giver: bool = False) -> bytes:
-    from lnob.learning.reports.render import html_to_pdf
+    from lnob.exports.pdf import html_to_pdf
 
     sections = []
     for key, title in GIVER_SECTIONS if giver else SECTIONS:

@@ -394,6 +394,9 @@ def person_restrict(*, actor: User, person: Person, restricted: bool, reason: st
                                          "reason": ["", reason[:255]]})
     audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=person,
                  area_code=person.area_code, detail={"restricted": restricted})
+    # Readers of persons (welfare's stored eligibility, the duplicate index)
+    # leave a restricted record out, and take it back when the restriction lifts.
+    persons_changed.send(sender=Person, ids=[person.pk])
     person.refresh_from_db()
     return person
 

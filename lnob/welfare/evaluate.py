@@ -10,15 +10,19 @@ person, and "no row" reads as "not eligible".
 members of their households (a child's birth date changes what the rest of
 the household may claim); ``evaluate_all()`` rewrites the whole table in
 batches. Both read the persons with a few queries per batch, evaluate in
-Python with the pure engine (``rules.py``) and write with bulk inserts.
+Python with the rules compiled once per run (``rules.compile_rule``: the same
+answers as the pure engine, several times faster) and write with bulk
+inserts (COPY on PostgreSQL).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +30,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from lnob.core.bulk import TableWriter
+from lnob.core.bulk import TableWriter, bulk_load
 from lnob.registry.models import Person, Status
 from lnob.welfare import rules
 from lnob.welfare.models import (
@@ -118,27 +122,44 @@ COLUMNS = ("person", "scheme", "version", "result", "missing", "amount_baht", "r
            "province_code", "district_code", "subdistrict_code", "evaluated_on")
 
 
-def _evaluate_rows(rows: Sequence[_Row], schemes: list[tuple[Scheme, SchemeVersion]],
+@dataclass(frozen=True)
+class _Compiled:
+    """A scheme's version in force with its rule and amounts compiled once
+    (``rules.compile_rule``) for the whole run."""
+
+    scheme_id: int
+    code: str
+    version_id: int
+    check: rules.Evaluator
+    amount: Any
+
+
+def _compiled(schemes: list[tuple[Scheme, SchemeVersion]]) -> list[_Compiled]:
+    return [_Compiled(scheme.pk, scheme.code, version.pk, rules.compile_rule(version.rule),
+                      rules.compile_amounts(version.amounts, version.amount_baht))
+            for scheme, version in schemes]
+
+
+def _evaluate_rows(rows: Sequence[_Row], schemes: list[_Compiled],
                    on: datetime.date) -> list[tuple[Any, ...]]:
     """The rows to store, as plain tuples (COLUMNS): writing model instances
     through bulk_create costs ten times the evaluation itself."""
     facts = _facts(rows, on)
     out: list[tuple[Any, ...]] = []
-    evaluate, amount_for = rules.evaluate, rules.amount_for
+    append = out.append
     not_eligible, eligible = rules.NOT_ELIGIBLE, rules.ELIGIBLE
     for r in rows:
         f = facts[r.id]
-        for scheme, version in schemes:
-            outcome = evaluate(version.rule, f, on)
-            receiving = scheme.code in f.holds
-            if outcome.result == not_eligible and not receiving:
+        holds = f.holds
+        for s in schemes:
+            outcome = s.check(f, on)
+            result = outcome.result
+            receiving = s.code in holds
+            if result == not_eligible and not receiving:
                 continue
-            amount = None
-            if outcome.result == eligible:
-                amount = amount_for(version.amounts, version.amount_baht, f, on)
-            out.append((r.id, scheme.pk, version.pk, outcome.result, ",".join(outcome.missing),
-                        amount, receiving, r.province_code, r.district_code, r.subdistrict_id,
-                        on))
+            append((r.id, s.scheme_id, s.version_id, result, ",".join(outcome.missing),
+                    s.amount(f, on) if result == eligible else None, receiving,
+                    r.province_code, r.district_code, r.subdistrict_id, on))
     return out
 
 
@@ -175,7 +196,7 @@ def evaluate_persons(ids: Iterable[int], on: datetime.date | None = None) -> int
     wanted = with_households(ids)
     if not wanted:
         return 0
-    schemes = versions_in_force(on)
+    schemes = _compiled(versions_in_force(on))
     written = 0
     ordered = sorted(wanted)
     for start in range(0, len(ordered), BATCH):
@@ -193,20 +214,34 @@ class FullReport:
     seconds: float
 
 
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The full run makes millions of short-lived tuples and no cycles: the
+    cycle collector would walk every live object again and again for nothing
+    (measured: a fifth of the run). Back as it was at the end."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def evaluate_all(on: datetime.date | None = None, province_code: str = "") -> FullReport:
     """Rewrites the whole table (or one province's rows), in batches of persons
     read in id order, in one transaction (readers see the old table until the
     end)."""
     on = on or timezone.localdate()
     started = time.perf_counter()
-    schemes = versions_in_force(on)
+    schemes = _compiled(versions_in_force(on))
     persons = _persons()
     old = Eligibility.objects.all()
     if province_code:
         persons = persons.filter(province_code=province_code)
         old = old.filter(province_code=province_code)
     count = rows_written = 0
-    with transaction.atomic():
+    with transaction.atomic(), bulk_load(), _no_cycle_collection():
         old.delete()
         last = 0
         while True:

@@ -37,6 +37,8 @@ class EndBenefitForm(forms.Form):
 class ReferralForm(forms.Form):
     scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=Scheme.objects.none())
     provider_name = forms.CharField(label=_("Provider"), max_length=200, required=False)
+    provider_address = forms.CharField(label=_("Provider's address"), max_length=300,
+                                       required=False)
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

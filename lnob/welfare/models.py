@@ -245,6 +245,7 @@ class Referral(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices,
                               default=ReferralStatus.SENT)
     provider_name = models.CharField(_("provider"), max_length=200, blank=True)
+    provider_address = models.CharField(_("provider's address"), max_length=300, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
     refused_reason = models.CharField(_("reason for refusal"), max_length=255, blank=True)
     province_code = models.CharField(max_length=2)

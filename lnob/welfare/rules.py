@@ -28,7 +28,7 @@ benchmarked on its own.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,6 +170,139 @@ def amount_for(tiers: Iterable[Mapping[str, Any]], default: int | None, facts: F
         if outcome.result == CANNOT_TELL:
             return None
     return default
+
+
+# --- compiled rules: the same answers, for evaluating millions ----------------
+# ``evaluate`` reads the JSON at every call; a full evaluation calls it five
+# times a person. ``compile_rule`` turns a (validated) rule into nested
+# closures once per version, with the bounds read out and the "missing"
+# answers made in advance: the same Outcome for the same facts (tested against
+# ``evaluate`` on random rules and facts), several times faster.
+
+Evaluator = Callable[[Facts, datetime.date], Outcome]
+_MISSING = {name: Outcome(CANNOT_TELL, (name,)) for name in (BIRTH_DATE, DISABILITY, INCOME,
+                                                              HOUSEHOLD)}
+
+
+def _compile_band(arg: Mapping[str, Any]) -> Callable[[int], bool]:
+    low, below = arg.get("from"), arg.get("below")
+    if low is None:
+        return (lambda v: True) if below is None else (lambda v: v < below)
+    if below is None:
+        return lambda v: v >= low
+    return lambda v: low <= v < below
+
+
+def _compile_condition(kind: str, arg: Any) -> Evaluator:
+    if kind == "age":
+        inside = _compile_band(arg)
+        no_birth = _MISSING[BIRTH_DATE]
+
+        def age(f: Facts, on: datetime.date) -> Outcome:
+            b = f.birth_date
+            if b is None:
+                return no_birth
+            years = on.year - b.year
+            if not f.birth_year_only and (on.month, on.day) < (b.month, b.day):
+                years -= 1
+            return TRUE if inside(years) else FALSE
+
+        return age
+    if kind == "disability_registered":
+        wanted, no_card = bool(arg), _MISSING[DISABILITY]
+
+        def disability(f: Facts, on: datetime.date) -> Outcome:
+            value = f.disability_registered
+            if value is None:
+                return no_card
+            return TRUE if value == wanted else FALSE
+
+        return disability
+    if kind == "income":
+        no_income = _MISSING[INCOME]
+
+        def income(f: Facts, on: datetime.date) -> Outcome:
+            if f.income is None:
+                return no_income
+            inside = _range_in_band(f.income[0], f.income[1], arg)
+            return no_income if inside is None else (TRUE if inside else FALSE)
+
+        return income
+    if kind == "child_age":
+        inside, no_household = _compile_band(arg), _MISSING[HOUSEHOLD]
+        no_birth = _MISSING[BIRTH_DATE]
+
+        def child_age(f: Facts, on: datetime.date) -> Outcome:
+            births = f.household_birth_dates
+            if births is None:
+                return no_household
+            unknown = False
+            for birth in births:
+                if birth is None:
+                    unknown = True
+                elif inside(age_on(birth, on)):
+                    return TRUE
+            return no_birth if unknown else FALSE
+
+        return child_age
+    if kind == "residence":
+        prefixes = tuple(arg["in"])
+        return lambda f, on: TRUE if f.area_code.startswith(prefixes) else FALSE
+    if kind == "holds":
+        codes = frozenset(arg)
+        return lambda f, on: FALSE if codes.isdisjoint(f.holds) else TRUE
+    raise ValueError(kind)  # validate() refuses it first
+
+
+def compile_rule(rule: Mapping[str, Any]) -> Evaluator:
+    """``rule`` as a function of (facts, day) giving what ``evaluate`` gives."""
+    ((kind, arg),) = rule.items()
+    if kind == "not":
+        inner = compile_rule(arg)
+
+        def not_(f: Facts, on: datetime.date) -> Outcome:
+            outcome = inner(f, on)
+            if outcome.result == CANNOT_TELL:
+                return outcome
+            return FALSE if outcome.result == ELIGIBLE else TRUE
+
+        return not_
+    if kind in ("all", "any"):
+        parts = tuple(compile_rule(part) for part in arg)
+        decisive = NOT_ELIGIBLE if kind == "all" else ELIGIBLE
+        otherwise = TRUE if kind == "all" else FALSE
+
+        def combined(f: Facts, on: datetime.date) -> Outcome:
+            missing: list[str] = []
+            for part in parts:
+                outcome = part(f, on)
+                if outcome.result == decisive:
+                    return outcome
+                if outcome.missing:
+                    missing.extend(outcome.missing)
+            return _unknown(*missing) if missing else otherwise
+
+        return combined
+    return _compile_condition(kind, arg)
+
+
+def compile_amounts(tiers: Iterable[Mapping[str, Any]], default: int | None
+                    ) -> Callable[[Facts, datetime.date], int | None]:
+    """``amount_for`` with the tiers compiled once."""
+    compiled = tuple((compile_rule(t["when"]), int(t["baht"])) for t in tiers)
+    if not compiled:
+        return lambda f, on: default
+
+    def amount(f: Facts, on: datetime.date) -> int | None:
+        for when, baht in compiled:
+            result = when(f, on).result
+            if result == ELIGIBLE:
+                return baht
+            if result == CANNOT_TELL:
+                return None
+        return default
+
+    return amount
 
 
 # --- validation: every problem named with its place in the rule -------------

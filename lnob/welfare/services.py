@@ -213,7 +213,8 @@ def _case_step(actor: User, referral: Referral, note: str) -> None:
 
 @transaction.atomic
 def referral_create(*, actor: User, person: Person, scheme: Scheme, provider_name: str = "",
-                    note: str = "", request: Any = None) -> Referral:
+                    note: str = "", provider_address: str = "",
+                    request: Any = None) -> Referral:
     require_editor(actor, person)
     if Referral.objects.filter(person=person, scheme=scheme,
                                status__in=OPEN_REFERRAL).exists():
@@ -221,7 +222,8 @@ def referral_create(*, actor: User, person: Person, scheme: Scheme, provider_nam
                                           "this scheme."))
     today = timezone.localdate()
     referral = Referral.objects.create(
-        person=person, scheme=scheme, provider_name=provider_name[:200], note=note[:255],
+        person=person, scheme=scheme, provider_name=provider_name[:200],
+        provider_address=provider_address[:300], note=note[:255],
         province_code=person.province_code, district_code=person.district_code,
         subdistrict_code=person.area_code, sent_on=today,
         due_on=today + datetime.timedelta(days=scheme.decision_days), created_by=actor)

@@ -13,4 +13,6 @@ urlpatterns = [
     path("benefits/<int:pk>/end/", views.benefit_end, name="welfare_benefit_end"),
     path("referrals/<int:pk>/step/", views.referral_step, name="welfare_referral_step"),
     path("referrals/<int:pk>/letter/", views.referral_letter, name="welfare_referral_letter"),
+    path("referrals/<int:pk>/letter.pdf", views.referral_letter_pdf,
+         name="welfare_referral_letter_pdf"),
 ]

@@ -10,6 +10,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from lnob.core import audit
@@ -28,6 +30,7 @@ from lnob.welfare.forms import (
     ReferralForm,
     ReferralStepForm,
 )
+from lnob.welfare.letter import letter_context, letter_file_name, letter_pdf
 from lnob.welfare.models import Benefit, BenefitSource, Referral
 
 COUNT_READERS = (*READERS, Role.NATIONAL_ANALYST, Role.COMMITTEE_MEMBER)
@@ -164,10 +167,23 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
     person = welfare_person_for(request.user, referral.person_id)
     audit.record(AuditAction.VIEW, request=request, obj=person, area_code=person.area_code,
                  detail={"referral_letter": referral.pk})
-    return render(request, "welfare/letter.html", {
-        "referral": referral, "person": person,
-        "documents": [d for d in referral.scheme.documents.splitlines() if d.strip()],
-    })
+    return render(request, "welfare/letter.html", letter_context(referral, person))
+
+
+@requires_roles(*READERS)
+def referral_letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same letter as an A4 PDF in Sarabun (downloaded; it names the
+    person, so it is audited as an export of personal data and never cached)."""
+    referral = _referral_for(request.user, pk)
+    person = welfare_person_for(request.user, referral.person_id)
+    pdf = letter_pdf(referral, person)
+    audit.record(AuditAction.EXPORT, request=request, obj=person, area_code=person.area_code,
+                 detail={"referral_letter": referral.pk, "format": "pdf"})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, letter_file_name(referral)) or ""
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @requires_roles(*COUNT_READERS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -212,3 +213,54 @@ def test_copy_reads_the_same_features_as_the_orm(make_person: Maker) -> None:
     assert by_copy == features_of_scope("84", copy=False).to_pylist()
     assert by_copy[1]["cid"] is None and by_copy[1]["thin"] and by_copy[0]["thin_reasons"] == ""
     assert features_of_scope("81", copy=True).num_rows == 0
+
+
+def test_a_merge_and_a_restriction_keep_welfare_answers_and_roll_ups_right_at_once(
+        make_person: Maker, officer: User, django_capture_on_commit_callbacks: Any) -> None:
+    """No ``lnob welfare_evaluate``, no ``lnob rollup --full``: the readers of
+    persons follow the merge, its undo and a restriction in the writer's
+    transaction (``persons_changed``)."""
+    from lnob.coverage.rollup import rollup_full, rollup_verify
+    from lnob.registry.services import person_restrict
+    from lnob.welfare.models import Eligibility
+    from lnob.welfare.selectors import counts
+
+    def old_age(person: Person) -> str | None:
+        row = Eligibility.objects.filter(person=person, scheme__code="old_age_allowance").first()
+        return None if row is None else row.result
+
+    def eligible_in_84() -> int:
+        return next(c for c in counts("84") if c.scheme.code == "old_age_allowance").eligible
+
+    # Each write's roll-up runs when its transaction commits: here, at the end
+    # of each block (the test itself runs in one transaction).
+    with django_capture_on_commit_callbacks(execute=True):
+        kept = make_person(birth_date=None, phone="", house_number="")
+        other = make_person(first_name="สมชาญ", citizen_id=ID_A_TYPO)
+    rollup_full()
+    assert (old_age(kept), old_age(other)) == ("cannot_tell", "eligible")
+    assert eligible_in_84() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):  # the roll-ups follow the commit
+        record = merge(actor=officer, kept=kept, merged=other)
+    # The kept record took the birth date of the other: now eligible; the
+    # merged-away record has left the answers and the counts.
+    assert (old_age(kept), old_age(other)) == ("eligible", None)
+    assert eligible_in_84() == 1
+    assert rollup_verify() == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        merge_undo(actor=officer, record=record)
+    assert (old_age(kept), old_age(other)) == ("cannot_tell", "eligible")
+    assert PersonFeatures.objects.filter(person=other).exists()
+    assert rollup_verify() == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        person_restrict(actor=officer, person=other, restricted=True, reason="PDPA s.34")
+    assert old_age(other) is None and eligible_in_84() == 0
+    # The duplicate index is in step with the restricted record's new version.
+    other.refresh_from_db()
+    assert PersonFeatures.objects.get(person=other).person_version == other.version
+    assert rollup_verify() == []
+    person_restrict(actor=officer, person=other, restricted=False, reason="lifted")
+    assert old_age(other) == "eligible" and eligible_in_84() == 1

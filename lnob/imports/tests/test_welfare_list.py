@@ -144,30 +144,103 @@ def test_a_likely_but_uncertain_match_is_ambiguous_with_its_candidate(
         (AMBIGUOUS, [person.pk], "duplicate_engine")]
 
 
-def test_the_page_checks_records_and_refuses_strangers(
-        client: Any, officer: User, other_officer: User, stranger: User,
+def _upload(client: Any, path: Path, scheme: str = "old_age_allowance") -> Any:
+    with path.open("rb") as f:
+        return client.post("/imports/welfare-list/", {"scheme": scheme, "file": f})
+
+
+def test_the_list_is_a_job_checked_then_recorded_by_its_creator_only(
+        client: Any, officer: User, other_officer: User, stranger: User, settings: Any,
         write_csv: Callable[..., Path]) -> None:
+    from lnob.core.models import AuditEvent
+    from lnob.imports.models import ImportJob, ImportStatus
+
+    settings.IMPORT_INLINE_ROWS = 0  # every list goes to the worker (immediate in tests)
     person = register(officer, "บุญมี", "ศรีสุข", cid(1))
     path = write_csv([row("1", cid(1), "บุญมี", "ศรีสุข"), row("2", cid(5), "ไม่มี", "ใคร")])
     client.force_login(stranger)
     assert client.get("/imports/welfare-list/").status_code == 403
-    client.force_login(other_officer)
-    with path.open("rb") as f:
-        page = client.post("/imports/welfare-list/", {"scheme": "old_age_allowance",
-                                                      "file": f, "record": "1"})
-    assert 'data-counts="0/0/2"' in page.content.decode()
+    assert _upload(client, path).status_code == 403
+    client.force_login(officer)
+    response = _upload(client, path)
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/imports/welfare-list/{job.pk}/"
+    assert (job.kind, job.status, job.scheme_code) == ("welfare_list", ImportStatus.CHECKED,
+                                                       "old_age_allowance")
+    assert not Benefit.objects.exists()  # checked, nothing recorded yet
+    page = client.get(f"/imports/welfare-list/{job.pk}/").content.decode()
+    assert 'data-counts="1/0/1"' in page and "/record/" in page
+    assert client.get("/imports/welfare-list/").content.decode().count(
+        f"/imports/welfare-list/{job.pk}/") == 1
+    # The report names persons of the creator's areas: nobody else opens it,
+    # nor sees it among the other imports.
+    assert client.get(f"/imports/{job.pk}/").status_code == 404
+    for someone, expected in ((other_officer, 404), (stranger, 403)):
+        client.force_login(someone)
+        for url in ("", "report.csv"):
+            assert client.get(f"/imports/welfare-list/{job.pk}/{url}").status_code == expected
+        for url in ("record/", "cancel/", "retry/"):
+            assert client.post(f"/imports/welfare-list/{job.pk}/{url}").status_code == expected
     assert not Benefit.objects.exists()
     client.force_login(officer)
-    with path.open("rb") as f:
-        page = client.post("/imports/welfare-list/", {"scheme": "old_age_allowance",
-                                                      "file": f, "record": "1"})
-    assert page.status_code == 200 and 'data-counts="1/0/1"' in page.content.decode()
+    client.post(f"/imports/welfare-list/{job.pk}/record/")
+    job.refresh_from_db()
+    assert (job.status, job.updated_count, job.percent) == (ImportStatus.DONE, 1, 100)
     assert Benefit.objects.get().person == person
-    bad = write_csv([row("1", "1234567890123", "บุญมี", "ศรีสุข")])
-    with bad.open("rb") as f:
-        page = client.post("/imports/welfare-list/", {"scheme": "old_age_allowance",
-                                                      "file": f, "record": "1"})
-    assert page.status_code == 400 and 'data-welfare-list="errors"' in page.content.decode()
+    assert Eligibility.objects.get(person=person, scheme__code="old_age_allowance").receiving
+    page = client.get(f"/imports/welfare-list/{job.pk}/").content.decode()
+    assert 'data-written="1"' in page
+    report = client.get(f"/imports/welfare-list/{job.pk}/report.csv").content.decode("utf-8-sig")
+    assert report.splitlines()[1].startswith("3,")  # row 3 of the file: not found
+    assert AuditEvent.objects.filter(action="export", object_id=str(job.pk)).exists()
+    # Recording twice records once.
+    changes = BenefitChange.objects.count()
+    client.post(f"/imports/welfare-list/{job.pk}/record/")
+    assert Benefit.objects.count() == 1 and BenefitChange.objects.count() == changes
+
+
+def test_a_list_with_a_bad_row_records_nothing_and_says_which_row(
+        client: Any, officer: User, settings: Any, write_csv: Callable[..., Path]) -> None:
+    from lnob.imports.models import ImportJob
+
+    settings.IMPORT_INLINE_ROWS = 0
+    register(officer, "บุญมี", "ศรีสุข", cid(1))
+    client.force_login(officer)
+    _upload(client, write_csv([row("1", cid(1), "บุญมี", "ศรีสุข"),
+                               row("2", "1234567890123", "ก", "ข")]))
+    job = ImportJob.objects.get()
+    page = client.get(f"/imports/welfare-list/{job.pk}/").content.decode()
+    assert 'data-welfare-list="errors"' in page and "/record/" not in page
+    assert job.errors[0]["row"] == 3 and job.errors[0]["column"] == "citizen_id"
+    client.post(f"/imports/welfare-list/{job.pk}/record/")
+    assert not Benefit.objects.exists()
+    assert _upload(client, write_csv([row("1", cid(1), "บุญมี", "ศรีสุข")]),
+                   scheme="no_such_scheme").status_code == 400
+
+
+def test_a_list_whose_worker_died_is_failed_then_retried_and_recorded_once(
+        client: Any, officer: User, write_csv: Callable[..., Path]) -> None:
+    from lnob.core import jobs
+    from lnob.imports.models import ImportJob, ImportStatus
+
+    register(officer, "บุญมี", "ศรีสุข", cid(1))
+    client.force_login(officer)
+    _upload(client, write_csv([row("1", cid(1), "บุญมี", "ศรีสุข")]))
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(  # a worker killed while recording
+        status=ImportStatus.IMPORTING, runner=f"worker:{jobs.HOST}:999999")
+    assert jobs.reap() == 1
+    job.refresh_from_db()
+    assert (job.status, job.interrupted) == (ImportStatus.FAILED, ImportStatus.IMPORTING)
+    page = client.get(f"/imports/welfare-list/{job.pk}/").content.decode()
+    assert "/retry/" in page and not Benefit.objects.exists()
+    client.post(f"/imports/welfare-list/{job.pk}/retry/")
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED
+    client.post(f"/imports/welfare-list/{job.pk}/record/")
+    client.post(f"/imports/welfare-list/{job.pk}/retry/")  # done: nothing to retry
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and Benefit.objects.count() == 1
 
 
 def test_the_command_lists_and_records(officer: User, write_csv: Callable[..., Path]) -> None:

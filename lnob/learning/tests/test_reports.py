@@ -22,9 +22,10 @@ from lnob.core.models import AuditEvent, User
 from lnob.core.roles import Role
 from lnob.coverage.roadmap import roadmap_update
 from lnob.coverage.rollup import rollup_full
+from lnob.exports.pdf import join_sara_am
 from lnob.learning.aar.services import aar_create, lesson_add
 from lnob.learning.models import Report, ReportStatus
-from lnob.learning.reports.render import join_sara_am, thai_digits_in_text
+from lnob.learning.reports.render import thai_digits_in_text
 from lnob.learning.reports.services import ReportData, report_generate, report_request
 from lnob.learning.stories.services import story_create, story_step
 from lnob.learning.tests.conftest import (

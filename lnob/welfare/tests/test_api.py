@@ -66,9 +66,11 @@ def test_facts_benefits_and_referrals_over_the_api(client: Client, officer: User
     assert call(client, "post", end_url, officer, {"until": "2025-01-01"}).status_code == 200
 
     url = f"/persons/{elder.pk}/referrals"
-    old_age = {"scheme": "old_age_allowance"}
+    old_age = {"scheme": "old_age_allowance", "provider_name": "อบต.เกาะเต่า",
+               "provider_address": "หมู่ 1 ตำบลเกาะเต่า"}
     assert call(client, "post", url, other_officer, old_age).status_code == 404
     referral = call(client, "post", url, officer, old_age).json()
+    assert referral["provider_address"] == "หมู่ 1 ตำบลเกาะเต่า"  # printed on the letter
     again = call(client, "post", url, officer, old_age)
     assert again.status_code == 409
     step = f"/referrals/{referral['id']}/step"

@@ -128,3 +128,18 @@ def test_counts_per_area(officer: User, elder: Person, old_age: Scheme,
     row = next(c for c in counts("84") if c.scheme.code == "old_age_allowance")
     assert (row.eligible, row.receiving, row.eligible_not_receiving) == (2, 1, 1)
     assert next(c for c in counts("81") if c.scheme.code == "old_age_allowance").eligible == 0
+
+
+def test_a_restriction_takes_the_person_out_of_the_answers_and_lifting_it_puts_them_back(
+        officer: User, elder: Person, old_age: Scheme) -> None:
+    from lnob.registry.services import person_restrict
+
+    def eligible() -> int:
+        return next(c for c in counts("84") if c.scheme.code == old_age.code).eligible
+
+    assert eligible() == 1
+    person_restrict(actor=officer, person=elder, restricted=True, reason="PDPA s.34")
+    assert not Eligibility.objects.filter(person=elder).exists() and eligible() == 0
+    person_restrict(actor=officer, person=elder, restricted=False, reason="lifted")
+    assert Eligibility.objects.get(person=elder, scheme=old_age).result == "eligible"
+    assert eligible() == 1

@@ -174,3 +174,52 @@ def test_a_stranger_and_a_volunteer_cannot_post_any_welfare_form(
         assert client_for(user).post(url, {"scheme": 1}).status_code == 403
     assert client_for(None).post(url).status_code == 302
     assert not Referral.objects.exists() and not Benefit.objects.exists()
+
+
+def _pdf_text(content: bytes) -> str:
+    """The text a reader copies out of the PDF, without layout spaces (pypdf
+    puts them between words and lines as it sees fit)."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from lnob.exports.pdf import join_sara_am
+
+    reader = PdfReader(io.BytesIO(content))
+    return re.sub(r"\s+", "", join_sara_am("".join(p.extract_text() for p in reader.pages)))
+
+
+def test_the_referral_letter_downloads_as_a_pdf_in_thai(
+        officer: User, other_officer: User, stranger: User, volunteer: User, elder: Person,
+        old_age: Scheme) -> None:
+    from lnob.core.thaidates import format_date
+
+    referral = services.referral_create(
+        actor=officer, person=elder, scheme=old_age, provider_name="องค์การบริหารส่วนตำบลเกาะเต่า",
+        provider_address="หมู่ 1 ตำบลเกาะเต่า อำเภอเกาะพะงัน จังหวัดสุราษฎร์ธานี 84360")
+    url = reverse("welfare_referral_letter_pdf", args=[referral.pk])
+    response = client_for(officer).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    assert elder.first_name not in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
+    text = _pdf_text(response.content)
+    assert elder.first_name + elder.last_name in text
+    assert "เบี้ยยังชีพผู้สูงอายุ" in text
+    be_date = format_date(referral.sent_on, "th")
+    assert str(referral.sent_on.year + 543) in be_date and be_date.replace(" ", "") in text
+    assert "องค์การบริหารส่วนตำบลเกาะเต่า" in text and "อำเภอเกาะพะงัน" in text
+    assert "บัตรประจำตัวประชาชน" in text  # the documents the scheme needs
+    assert elder.citizen_id == "" or elder.citizen_id not in text  # masked
+    assert AuditEvent.objects.filter(action="export", object_id=str(elder.pk),
+                                     detail__referral_letter=referral.pk).count() == 1
+    # The page offers the download.
+    page = client_for(officer).get(reverse("welfare_referral_letter", args=[referral.pk]))
+    assert url in page.content.decode()
+    # Another province's officer: not found; a volunteer or a user without a role: refused.
+    assert client_for(other_officer).get(url).status_code == 404
+    for user in (stranger, volunteer):
+        assert client_for(user).get(url).status_code == 403
+    assert client_for(None).get(url).status_code == 302  # to the sign-in page
+    assert AuditEvent.objects.filter(action="export", object_id=str(elder.pk)).count() == 1

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from lnob.core import audit
 from lnob.core.models import AuditAction, User
-from lnob.imports.models import ImportKind
+from lnob.imports.models import RECORD_KINDS, ImportKind
 from lnob.imports.persons import Checked
 from lnob.imports.reading import FileRefused
 from lnob.imports.services import (
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             "into a province.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=list(ImportKind.values))
+        parser.add_argument("kind", choices=[k.value for k in RECORD_KINDS])
         parser.add_argument("file", type=Path)
         parser.add_argument("--province", required=True, metavar="CODE")
         parser.add_argument("--sheet", default=None, help="XLSX sheet (default: the first "

@@ -1,19 +1,26 @@
 """``lnob welfare_list FILE --scheme old_age_allowance --user officer84 [--write]``:
 match a provider's list of recipients to persons (docs/welfare.md) and, with
 ``--write``, record the benefit of every matched row. A file with unknown
-columns or bad rows is reported row by row and changes nothing."""
+columns or bad rows is reported row by row and changes nothing.
+
+The list goes through the same import job as an upload on
+``/imports/welfare-list/`` (stored, checked, recorded in one transaction with
+the job's "done"): if this command is killed, the reaper marks the job failed
+and its user may retry or cancel it on the page."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lnob.core.models import User
-from lnob.imports.reading import FileRefused
-from lnob.imports.welfare import AMBIGUOUS, MATCHED, UNMATCHED, agency_check, agency_write
-from lnob.welfare.models import Scheme
+from lnob.imports.models import ImportStatus
+from lnob.imports.services import ImportRefused, import_commit, run_check, welfare_list_start
+from lnob.imports.welfare import AMBIGUOUS, MATCHED, UNMATCHED
 
 
 class Command(BaseCommand):
@@ -27,30 +34,41 @@ class Command(BaseCommand):
                             help="record the benefits of the matched rows")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        scheme = Scheme.objects.filter(code=options["scheme"]).first()
-        if scheme is None:
-            raise CommandError(f"Unknown scheme {options['scheme']!r}.")
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
         user = User.objects.filter(username=options["user"]).first()
         if user is None:
             raise CommandError(f"Unknown user {options['user']!r}.")
         try:
-            check = agency_check(Path(options["file"]), user=user)
-        except FileRefused as err:
-            raise CommandError(str(err)) from err
-        for e in check.errors:
-            self.stdout.write(f"row {e.row} · {e.column}: {e.message}")
-        if check.errors:
-            raise CommandError(f"{len(check.errors)} problems: nothing was recorded.")
-        for w in check.warnings:
+            with path.open("rb") as f:
+                job = welfare_list_start(actor=user, scheme_code=options["scheme"],
+                                         upload=File(f, name=path.name))
+        except ValidationError as err:
+            raise CommandError(" ".join(err.messages)) from err
+        job = run_check(job)
+        if job.status == ImportStatus.FAILED:
+            raise CommandError(job.problem)
+        report = job.outcomes or {}
+        errors = report.get("all_errors", [])
+        for row, column, message in errors:
+            self.stdout.write(f"row {row} · {column}: {message}")
+        if errors:
+            raise CommandError(f"{len(errors)} problems: nothing was recorded "
+                               f"(import job {job.pk}).")
+        for w in job.warnings:
             self.stdout.write(w)
-        for r in check.rows:
-            if r.outcome != MATCHED:
-                candidates = ", ".join(map(str, r.candidates))
-                self.stdout.write(f"row {r.row} · {r.outcome} {candidates}".rstrip())
-        self.stdout.write(f"{len(check.rows):,} rows: {check.count(MATCHED):,} matched, "
-                          f"{check.count(AMBIGUOUS):,} ambiguous, "
-                          f"{check.count(UNMATCHED):,} unmatched ({check.seconds:.1f} s).")
+        for row, outcome, candidates in report.get("listed", []):
+            self.stdout.write(f"row {row} · {outcome} {', '.join(map(str, candidates))}"
+                              .rstrip())
+        counts = report.get("counts", {})
+        self.stdout.write(f"{sum(counts.values()):,} rows: {counts.get(MATCHED, 0):,} matched, "
+                          f"{counts.get(AMBIGUOUS, 0):,} ambiguous, "
+                          f"{counts.get(UNMATCHED, 0):,} unmatched "
+                          f"({report.get('seconds', 0):.1f} s; import job {job.pk}).")
         if options["write"]:
-            n = agency_write(check, actor=user, scheme=scheme,
-                             file_name=Path(options["file"]).name)
-            self.stdout.write(f"{n:,} benefits recorded.")
+            try:
+                job = import_commit(actor=user, job=job)
+            except ImportRefused as err:
+                raise CommandError(str(err)) from err
+            self.stdout.write(f"{job.updated_count:,} benefits recorded.")
