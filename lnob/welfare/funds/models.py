@@ -63,7 +63,7 @@ class FundMember(models.Model):
 
     @property
     def name(self) -> str:
-        if self.person_id is not None:
+        if self.person is not None:
             return self.person.full_name
         return " ".join(p for p in (f"{self.title}{self.first_name}", self.last_name) if p)
 

@@ -116,7 +116,7 @@ def member_add(*, actor: User, fund: Fund, person: Person | None = None, title: 
                                                    member_number=member_number).exists():
         errors["member_number"] = _("Member number %(number)s is already used in this "
                                     "fund.") % {"number": member_number}
-    if errors:
+    if errors or joined_on is None:
         raise ValidationError(errors)
     member = FundMember.objects.create(
         fund=fund, person=person, member_number=member_number, joined_on=joined_on,
