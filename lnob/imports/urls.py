@@ -1,11 +1,12 @@
 from django.urls import path
 
-from lnob.imports import views
+from lnob.imports import fund_views, views
 
 urlpatterns = [
     path("", views.import_list, name="import_list"),
     path("template.csv", views.import_template, name="import_template"),
     path("welfare-list/", views.welfare_list, name="import_welfare_list"),
+    path("fund-members/<int:pk>/", fund_views.fund_members, name="import_fund_members"),
     path("<int:pk>/", views.import_detail, name="import_detail"),
     path("<int:pk>/errors.csv", views.import_errors, name="import_errors"),
     path("<int:pk>/commit/", views.import_commit, name="import_commit"),
