@@ -116,12 +116,12 @@ class FundContribution(models.Model):
 
     fund = models.ForeignKey("networks.Fund", on_delete=models.CASCADE,
                              related_name="welfare_contributions")
-    member = models.ForeignKey(FundMember, on_delete=models.PROTECT,
+    member = models.ForeignKey(FundMember, on_delete=models.RESTRICT,
                                related_name="contributions")
     period = models.CharField(_("period"), max_length=7)
     date = models.DateField(_("date"))
     amount = models.DecimalField(_("amount (baht)"), max_digits=12, decimal_places=2)
-    transaction = models.ForeignKey("networks.FundTransaction", on_delete=models.PROTECT,
+    transaction = models.ForeignKey("networks.FundTransaction", on_delete=models.RESTRICT,
                                     related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
@@ -147,7 +147,7 @@ class FundBenefit(models.Model):
 
     fund = models.ForeignKey("networks.Fund", on_delete=models.CASCADE,
                              related_name="welfare_benefits")
-    member = models.ForeignKey(FundMember, on_delete=models.PROTECT, related_name="benefits")
+    member = models.ForeignKey(FundMember, on_delete=models.RESTRICT, related_name="benefits")
     # The person who received it, when in the registry (the member or one of
     # the member's household).
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, null=True,
@@ -156,7 +156,7 @@ class FundBenefit(models.Model):
     date = models.DateField(_("date"))
     amount = models.DecimalField(_("amount (baht)"), max_digits=12, decimal_places=2)
     note = models.CharField(_("note"), max_length=255, blank=True)
-    transaction = models.OneToOneField("networks.FundTransaction", on_delete=models.PROTECT,
+    transaction = models.OneToOneField("networks.FundTransaction", on_delete=models.RESTRICT,
                                        related_name="+")
     province_code = models.CharField(max_length=2)
     area_code = models.CharField(max_length=6)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
+from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -165,3 +167,25 @@ def test_a_benefit_to_someone_of_the_members_household_only(
     paid = services.benefit_pay(actor=officer, fund=fund, member=member, kind=birth,
                                 date=TODAY, amount="500", person=baby)
     assert paid.person == baby and paid.member == member
+
+
+def test_five_k_counts_active_members_once_per_person(
+        client: Any, officer: User, fund: Fund, elder: Person) -> None:
+    from django.core.management import call_command
+
+    from lnob.networks.services.funds import fund_create
+    from lnob.welfare.funds.selectors import active_members_in
+
+    second = fund_create(actor=officer, data=FundData(name="กลุ่มออมทรัพย์", kind="savings_group",
+                                                      area_code="840503"))
+    services.member_add(actor=officer, fund=fund, person=elder)
+    services.member_add(actor=officer, fund=second, person=elder)
+    gone = services.member_add(actor=officer, fund=fund, first_name="มาลี")
+    services.member_add(actor=officer, fund=fund, first_name="สุดา")
+    services.member_leave(actor=officer, member=gone, left_on=TODAY)
+    assert active_members_in("840503") == 2  # the elder once, สุดา
+    assert active_members_in("81") == 0
+    call_command("rollup", "--full", stdout=StringIO())
+    client.force_login(officer)
+    page = client.get("/coverage/84/").content.decode()
+    assert "data-fund-members>2<" in page.replace(" ", "")
