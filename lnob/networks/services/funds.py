@@ -134,6 +134,10 @@ def fund_members_count_set(*, fund: Fund, members: int) -> Fund:
 def _available_on(fund: Fund, day: datetime.date) -> Decimal:
     """How much a disbursement dated ``day`` may take: the balance on that day,
     and no more than any later balance, so no day of the history goes below zero."""
+    if not fund.transactions.filter(date__gt=day).exists():
+        # Nothing dated later (the usual case): the balance that day is today's,
+        # without reading the whole history (benchmarks/funds.py).
+        return fund.balance
     lines = balance_history(fund)
     on_day = Decimal("0")
     later: list[Decimal] = []
