@@ -89,6 +89,14 @@ def test_write_pages_trio(client: Client, officer: User, coordinator: User,
     assert as_user(client, other_officer).post(leave, {"left_on": "1/12/2569"}).status_code \
         == 404
     assert as_user(client, stranger).post(leave, {"left_on": "1/12/2569"}).status_code == 403
+    assert as_user(client, coordinator).post(leave, {"left_on": "1/12/2569"}).status_code \
+        == 403
+    today_be = TODAY.strftime("%d/%m/") + str(TODAY.year + 543)
+    assert as_user(client, officer).post(leave, {"left_on": today_be}).status_code == 302
+    fund.refresh_from_db()
+    assert fund.members == 1
+    again = as_user(client, officer).post(leave, {"left_on": today_be})
+    assert again.status_code == 400
 
 
 def test_a_months_contributions_then_a_benefit(client: Client, officer: User,
