@@ -369,3 +369,23 @@ def members_import(*, actor: User, fund: Fund, rows: list[MemberRow], file_name:
                  detail={"fund": fund.pk, "file": file_name[:200], "added": len(new),
                          "rows": len(rows), "members": count})
     return len(new)
+
+
+def fund_people_reassign(*, kept_id: int, merged_id: int) -> dict[str, list[int]]:
+    """Two records of one person merged (``dedup.merge``): the fund memberships
+    and benefits of the merged record go to the kept one. A membership of a
+    fund the kept record is already an active member of stays where it is (one
+    person, one membership a fund). Returns what moved, for an undo."""
+    shared = FundMember.objects.filter(person_id=kept_id, left_on__isnull=True).values("fund_id")
+    members = list(FundMember.objects.filter(person_id=merged_id).exclude(
+        left_on__isnull=True, fund_id__in=shared).values_list("pk", flat=True))
+    FundMember.objects.filter(pk__in=members).update(person_id=kept_id)
+    benefits = list(FundBenefit.objects.filter(person_id=merged_id).values_list("pk", flat=True))
+    FundBenefit.objects.filter(pk__in=benefits).update(person_id=kept_id)
+    return {"members": members, "benefits": benefits}
+
+
+def fund_people_restore(*, moved: Mapping[str, list[int]], merged_id: int) -> None:
+    """Undoes :func:`fund_people_reassign`."""
+    FundMember.objects.filter(pk__in=moved.get("members", [])).update(person_id=merged_id)
+    FundBenefit.objects.filter(pk__in=moved.get("benefits", [])).update(person_id=merged_id)
