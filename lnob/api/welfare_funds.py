@@ -19,7 +19,7 @@ from lnob.networks.models import Fund
 from lnob.registry.models import Person
 from lnob.welfare.access import persons_for_welfare
 from lnob.welfare.funds import selectors, services
-from lnob.welfare.funds.access import fund_for, member_for, require_reader
+from lnob.welfare.funds.access import fund_for, funds_for_welfare, member_for, require_reader
 from lnob.welfare.funds.models import FundBenefit, FundBenefitKind, FundMember
 
 router = Router(tags=["welfare funds"])
@@ -67,6 +67,15 @@ class FundOut(Schema):
     contributions_by_month: list[MonthOut]
     benefits: list[BenefitOut]
     rates: list[RateOut]
+
+
+class FundSummaryOut(Schema):
+    id: int
+    name: str
+    kind: str
+    area_code: str
+    members: int
+    balance: Decimal
 
 
 class MemberIn(Schema):
@@ -161,6 +170,13 @@ def _fund_out(request: HttpRequest, fund: Fund) -> dict[str, Any]:
             "member_list": [_member_out(m) for m in page.members],
             "contributions_by_month": page.months, "benefits": page.benefits,
             "rates": page.rates}
+
+
+@router.get("", response=list[FundSummaryOut])
+def fund_list(request: HttpRequest) -> Any:
+    """The funds of the user's areas: members and balance (no names)."""
+    user = _reader(request)
+    return funds_for_welfare(user).order_by("province_code", "area_code", "name")[:1000]
 
 
 @router.get("/{fund_id}", response=FundOut)

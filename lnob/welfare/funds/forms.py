@@ -67,8 +67,14 @@ class BenefitPayForm(forms.Form):
 
     def __init__(self, *args: Any, members: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        field = self.fields["member"]
         if members is not None:
-            self.fields["member"].queryset = members  # type: ignore[attr-defined]
+            field.queryset = members  # type: ignore[attr-defined]
+        field.label_from_instance = _member_label  # type: ignore[attr-defined]
+
+
+def _member_label(member: FundMember) -> str:
+    return f"{member.member_number} {member.name}".strip()
 
 
 class RateForm(forms.Form):

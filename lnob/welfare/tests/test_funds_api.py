@@ -82,6 +82,12 @@ def test_a_fund_over_the_api(client: Client, officer: User, coordinator: User,
     paid = call(client, "post", url, officer, body)
     assert paid.status_code == 201 and paid.json()["person_id"] == elder.pk
 
+    listed = call(client, "get", "", officer).json()
+    assert [(f["id"], f["members"]) for f in listed] == [(fund.pk, 2)]
+    assert call(client, "get", "", other_officer).json() == []
+    assert call(client, "get", "", stranger).status_code == 403
+    assert call(client, "get", "", None).status_code == 401
+
     url = f"/{fund.pk}"
     trio(client, "get", url, None, other_officer, stranger, volunteer)
     assert call(client, "get", url, coordinator).status_code == 200

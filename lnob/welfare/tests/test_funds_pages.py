@@ -47,6 +47,7 @@ def test_fund_pages_trio(client: Client, officer: User, coordinator: User,
         assert as_user(client, volunteer).get(url).status_code == 403, url
     page = as_user(client, officer).get(f"/welfare/funds/{fund.pk}/").content.decode()
     assert member.name in page
+    assert f'<option value="{member.pk}">001 {member.name}</option>' in page  # pay a benefit
     listing = as_user(client, officer).get("/welfare/funds/").content.decode()
     assert fund.name in listing
     assert fund.name not in as_user(client, other_officer).get("/welfare/funds/").content.decode()
