@@ -55,7 +55,8 @@ class ContributionsForm(forms.Form):
 
 
 class BenefitPayForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("Member"), queryset=FundMember.objects.none())
+    member = forms.ModelChoiceField(label=_("Fund member"),
+                                    queryset=FundMember.objects.none())
     kind = forms.ModelChoiceField(label=_("Kind of benefit"),
                                   queryset=FundBenefitKind.objects.all())
     person = forms.IntegerField(label=_("Paid to (person number, if not the member)"),

@@ -3,12 +3,15 @@ from funds, and the member counts of an area (five ก)."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
+from django.utils import translation
 
+from lnob.core.thaidates import format_date
 from lnob.networks.models import Fund
 from lnob.welfare.funds.models import (
     FundBenefit,
@@ -76,3 +79,14 @@ def active_members_in(area_code: str) -> int:
     persons = qs.filter(person__isnull=False).values("person_id").distinct().count()
     return persons + qs.filter(person__isnull=True).count()
 
+
+
+def period_label(period: str, lang: str | None = None) -> str:
+    """``2026-12`` → ``ธ.ค. 2569`` on Thai pages (BE), ``Dec 2026`` otherwise."""
+    lang = lang or translation.get_language() or "th"
+    try:
+        year, month = (int(p) for p in period.split("-"))
+        text = format_date(datetime.date(year, month, 1), lang)
+    except ValueError:
+        return period
+    return text.split(" ", 1)[1]

@@ -40,6 +40,7 @@ from lnob.welfare.funds.models import (
     FundContribution,
     FundMember,
 )
+from lnob.welfare.funds.selectors import period_label
 
 PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -199,7 +200,8 @@ def contributions_record(*, actor: User, fund: Fund, period: str, date: datetime
             errors[field] = f"{member.name}: {errors[field]}"
         elif member_id in paid:
             errors[field] = _("%(name)s: a contribution for %(period)s is already "
-                              "recorded.") % {"name": member.name, "period": month}
+                              "recorded.") % {"name": member.name,
+                                              "period": period_label(month or "")}
         elif day is not None and day < member.joined_on:
             errors[field] = _("%(name)s joined the fund after this date.") % {
                 "name": member.name}
@@ -213,7 +215,7 @@ def contributions_record(*, actor: User, fund: Fund, period: str, date: datetime
     entry = fund_transaction_record(
         actor=actor, fund=fund, date=day, kind=FundTransaction.Kind.CONTRIBUTION, amount=total,
         note=_("Members' contributions for %(period)s (%(n)s members)") % {
-            "period": month, "n": len(rows)}, request=request)
+            "period": period_label(month), "n": len(rows)}, request=request)
     made = FundContribution.objects.bulk_create([
         FundContribution(fund=fund, member=member, period=month, date=day, amount=value,
                          transaction=entry, recorded_by=actor) for member, value in rows])
