@@ -320,6 +320,7 @@ CONTENT_SECURITY_POLICY = {
 AUDIT_RETENTION_DAYS = _env_int("LNOB_AUDIT_RETENTION_DAYS", 730, 90)
 IMPORT_FILE_DAYS = _env_int("LNOB_IMPORT_FILE_DAYS", 30, 0)
 PERSON_RETENTION_YEARS = _env_int("LNOB_PERSON_RETENTION_YEARS", 10, 1)
+GIVER_RETENTION_MONTHS = _env_int("LNOB_GIVER_RETENTION_MONTHS", 24, 1)
 
 # Two factors (lnob.core.twofactor): the roles that must use a code from a phone
 # app after the password. Production: those who open many persons' records.

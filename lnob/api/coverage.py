@@ -67,6 +67,16 @@ class PublicOut(Schema):
     rows: list[PublicRowOut]
 
 
+class PublicTableOut(Schema):
+    code: str
+    title: str
+    scheme: str = Field("", description="the welfare scheme shown (welfare only)")
+    schemes: list[str] = Field(default_factory=list, description="welfare schemes to choose")
+    columns: list[str]
+    total: dict[str, int | str]
+    rows: list[PublicRowOut]
+
+
 class ProgressOut(Schema):
     indicator: str
     target: float | None
@@ -268,3 +278,43 @@ def public_province(request: HttpRequest, code: str) -> dict[str, Any]:
     if len(code) != 2 or not code.isdigit():
         raise Http404
     return _public(code)
+
+
+def _public_table(code: str, table: Any, **extra: Any) -> dict[str, Any]:
+    if table is None:
+        raise Http404
+    cells = public_cells(table)
+    return {"code": code, "title": str(table.title), "columns": table.keys,
+            "total": cells[""], **extra,
+            "rows": [{"code": c, "name": n, "cells": cells[c]}
+                     for c, n in zip(table.codes, table.names, strict=True)]}
+
+
+def _public_code(code: str) -> str:
+    if code == "00":
+        return ""
+    if len(code) != 2 or not code.isdigit() or sel.area_name(code) == code:
+        raise Http404
+    return code
+
+
+@router.get("/public/{code}/welfare", response=PublicTableOut, auth=None)
+def public_welfare(request: HttpRequest, code: str, scheme: str = "") -> dict[str, Any]:
+    """One welfare scheme (``scheme``, else the first active one) by province
+    (``00`` for Thailand) or by district of a province: people eligible,
+    receiving, referred, approved; each column suppressed with its total."""
+    from lnob.coverage.public_tables import welfare_table
+
+    area = _public_code(code)
+    table, schemes, chosen = welfare_table(area, scheme[:40])
+    return _public_table(code, table, scheme=chosen.code if chosen else "",
+                         schemes=[s.code for s in schemes])
+
+
+@router.get("/public/{code}/giving", response=PublicTableOut, auth=None)
+def public_giving(request: HttpRequest, code: str) -> dict[str, Any]:
+    """Offers, givers and offers accepted by province (``00`` for Thailand)
+    or by district of a province; each column suppressed with its total."""
+    from lnob.coverage.public_tables import giving_table
+
+    return _public_table(code, giving_table(_public_code(code)))

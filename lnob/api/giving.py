@@ -151,6 +151,13 @@ class BoardRowOut(Schema):
     cells: list[int | str]
 
 
+class UnplacedOut(Schema):
+    columns: list[str]
+    rows: list[BoardRowOut]
+    total: list[int | str]
+    as_of: datetime.date | None = None
+
+
 class BoardOut(Schema):
     code: str
     name: str
@@ -158,6 +165,9 @@ class BoardOut(Schema):
     columns: list[str]
     rows: list[BoardRowOut]
     total: list[int | str] = Field(..., description="cells: a number, \"<5\" or \"×\" (hidden)")
+    unplaced: UnplacedOut | None = Field(None, description=(
+        "people the latest matching runs left without a carer, by area and reason "
+        "(suppressed the same way); null before any finished run"))
 
 
 # ------------------------------------------------------------------ public
@@ -186,9 +196,14 @@ def needs_board(request: HttpRequest, code: str) -> dict[str, Any]:
     if code and (not code.isdigit() or len(code) not in (2, 4) or area_by_code(code) is None):
         raise NotFound
     board = sel.needs_board(code)
+    unplaced = board.unplaced
     return {"code": board.code, "name": str(board.name), "level": board.level,
             "columns": board.columns, "total": board.total,
-            "rows": [{"code": c, "name": n, "cells": cells} for c, n, cells in board.rows]}
+            "rows": [{"code": c, "name": n, "cells": cells} for c, n, cells in board.rows],
+            "unplaced": None if unplaced is None else {
+                "columns": unplaced.columns, "total": unplaced.total, "as_of": unplaced.as_of,
+                "rows": [{"code": c, "name": n, "cells": cells}
+                         for c, n, cells in unplaced.rows]}}
 
 
 # ------------------------------------------------------------------ handlers

@@ -28,9 +28,9 @@ from lnob.core.thaidates import (
     be_year,
     parse_date,
 )
+from lnob.coverage import public_tables, suppression
 from lnob.coverage import roadmap as rm
 from lnob.coverage import selectors as sel
-from lnob.coverage import suppression
 from lnob.coverage.access import SEARCH_ROLES, may_record_search, search_rounds_visible_to
 from lnob.coverage.models import MILESTONE_MONTHS, Indicator, SearchRound
 from lnob.coverage.rollup import is_built
@@ -133,6 +133,7 @@ def public_dashboard(request: HttpRequest) -> HttpResponse:
                    kpis=_public_kpis(cells[""]),
                    values=[(v.indicator, public_value(v.indicator, v.value, cells[""]))
                            for v in sel.indicator_values(total.values, chosen)])
+    context.update(public_tables.public_context("", request.GET.get("scheme", "")[:40]))
     return render(request, "coverage/public.html", context)
 
 
@@ -178,6 +179,7 @@ def public_province(request: HttpRequest, code: str) -> HttpResponse:
         "kpis": _public_kpis(cells[""]),
         "values": [(v.indicator, public_value(v.indicator, v.value, cells[""]))
                    for v in sel.indicator_values(area.values, chosen)],
+        **public_tables.public_context(code, request.GET.get("scheme", "")[:40]),
     })
 
 

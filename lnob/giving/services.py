@@ -506,3 +506,42 @@ def public_stage(reference: str, *, request: Any = None) -> str | None:
     audit.record(AuditAction.VIEW, request=request, object_type=STATUS_AUDIT_TYPE,
                  detail={"found": stage is not None})
     return stage
+
+
+# Givers' contact details, once forgotten: a token per giver (so that counts of
+# givers stay right) that no longer leads to anyone.
+ANONYMOUS_PREFIX = "anon-"
+
+
+def giver_offers(phone: str) -> Any:
+    """Every offer made with this phone: what LNOB holds about that giver."""
+    phone = phone.strip()
+    if not phone or phone.startswith(ANONYMOUS_PREFIX):
+        return Offer.objects.none()
+    return Offer.objects.filter(giver_phone=phone)
+
+
+@transaction.atomic
+def givers_anonymise(*, actor: User | None, offers: Any, request: Any = None,
+                     why: str = "request") -> int:
+    """Forgets the givers' contact details on ``offers`` (name, organisation of
+    a person giver, phone, e-mail, the free text they wrote and the notes
+    about them): each giver's phone becomes one random token, so the counts
+    of offers and givers stay right. Returns how many offers changed."""
+    import secrets
+
+    tokens: dict[str, str] = {}
+    done = 0
+    for offer in offers.exclude(giver_phone__startswith=ANONYMOUS_PREFIX).select_for_update(
+            ).order_by("id"):
+        token = tokens.setdefault(offer.giver_phone,
+                                  ANONYMOUS_PREFIX + secrets.token_hex(6))
+        Offer.objects.filter(pk=offer.pk).update(
+            giver_name="", giver_phone=token, giver_email="", description="", note="",
+            organisation=offer.organisation if offer.giver_kind == "organisation" else "",
+            version=F("version") + 1)
+        done += 1
+    audit.record(AuditAction.UPDATE, actor=actor, request=request,
+                 object_type="giving.givers_anonymised",
+                 detail={"offers": done, "givers": len(tokens), "why": why})
+    return done

@@ -4,7 +4,7 @@ allocation pages (scoped to their areas, 404 outside)."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -14,11 +14,12 @@ from django.views.decorators.cache import never_cache
 
 from lnob.cases.intake.services import TooManyReports
 from lnob.core import audit
-from lnob.core.access import area_codes, area_q, public, requires_roles
+from lnob.core.access import area_codes, area_q, covers, public, requires_roles
 from lnob.core.errors import NotFound
 from lnob.core.forms import add_service_errors
 from lnob.core.models import AuditAction, User
 from lnob.core.public import body_too_big
+from lnob.core.roles import allowed
 from lnob.geo import selectors as geo
 from lnob.geo.models import Province
 from lnob.giving import access
@@ -114,8 +115,17 @@ def needs_board(request: HttpRequest, code: str = "") -> HttpResponse:
     # Each cell with its column's name: on a phone the table becomes labelled cards.
     rows = [(c, n, list(zip(board.columns, cells, strict=True))) for c, n, cells in board.rows]
     total = list(zip(board.columns, board.total, strict=True))
-    return render(request, "giving/needs_board.html", {"board": board, "parents": parents,
-                                                       "rows": rows, "total": total})
+    unplaced = board.unplaced
+    context: dict[str, Any] = {
+        "board": board, "parents": parents, "rows": rows, "total": total,
+        "highlights": sel.highlights(board, _("people")), "unplaced": unplaced}
+    if unplaced is not None:
+        context.update(
+            unplaced_rows=[(c, n, list(zip(unplaced.columns, cells, strict=True)))
+                           for c, n, cells in unplaced.rows],
+            unplaced_total=list(zip(unplaced.columns, unplaced.total, strict=True)),
+            unplaced_highlights=sel.highlights(unplaced, _("people")))
+    return render(request, "giving/needs_board.html", context)
 
 
 # ------------------------------------------------------------------ signed in
@@ -171,7 +181,10 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access.offer_contact_viewed(offer, request=request)
     return render(request, "giving/offer_detail.html", {
         "offer": offer, "form": form, "steps": giving.next_steps(offer),
-        "labels": giving.STEP_LABELS}, status=status)
+        "labels": giving.STEP_LABELS,
+        # The giver's PDPA requests are recorded by the provincial office.
+        "can_record_request": covers(request.user, offer.area_code, allowed("privacy.handle"))
+        and not offer.giver_phone.startswith(giving.ANONYMOUS_PREFIX)}, status=status)
 
 
 @requires_roles(*access.STOCK_READERS)

@@ -38,6 +38,25 @@ UNPLACED_TEXT: dict[str, Any] = {
         "costs less than placing them."),
 }
 
+# The public needs board's words (``/give/needs/``): what stands between
+# people and a carer, grouped, never naming a giver (``all_full`` keeps the
+# names of the full volunteers in its parameters).
+BOARD_GROUP = {"no_coverage": "no_reach", "must_not_served": "need_not_served",
+               "no_need_served": "need_not_served", "all_full": "all_full",
+               "too_costly": "other"}
+BOARD_TEXT: dict[str, Any] = {
+    "no_reach": gettext_lazy("No volunteer or network within reach"),
+    "need_not_served": gettext_lazy("No carer nearby serves the need"),
+    "all_full": gettext_lazy("Every carer nearby is full"),
+    "other": gettext_lazy("Waiting for an officer to place them"),
+}
+
+
+def board_group(reason: str) -> str:
+    """The needs board's column of an unplaced row's reason code."""
+    return BOARD_GROUP.get(reason, "other")
+
+
 DECISION_TEXT: dict[str, Any] = {
     "case_changed": gettext_lazy("The case changed after the run."),
     "not_allowed": gettext_lazy("Your role cannot assign carers in this case's area."),

@@ -65,6 +65,47 @@ def dossier(person: Person) -> dict[str, Any]:
     }
 
 
+def giver_dossier(actor: Any, giver_phone: str) -> tuple[dict[str, Any], list[Any]]:
+    """What LNOB holds about a giver (the offers made with their phone) in
+    the actor's areas: each offer with the contact details, what was offered,
+    its status and dates; its steps (from the audit log); who viewed the
+    contact details; earlier requests. Offers elsewhere are only counted."""
+    from lnob.giving.access import CONTACT_AUDIT_TYPE, offers_visible_to
+    from lnob.giving.models import Offer
+    from lnob.giving.services import giver_offers
+    from lnob.privacy.models import SubjectRequest
+
+    every = giver_offers(giver_phone)
+    offers = list(every.filter(pk__in=offers_visible_to(actor).values("pk")).order_by(
+        "created_at", "id"))
+    ids = {o.pk for o in offers}
+    first = min((o.created_at for o in offers), default=timezone.now())
+    steps = _rows(AuditEvent.objects.filter(object_type="giving.offer",
+                                            object_id__in=[str(i) for i in ids]).order_by("at"),
+                  "at", "object_id", "actor_label", "action", "detail")
+    seen = [row for row in AuditEvent.objects.filter(
+        object_type=CONTACT_AUDIT_TYPE, at__gte=first).order_by("at").values(
+        "at", "actor_label", "action", "ip", "object_id", "detail")
+        if row["object_id"] in {str(i) for i in ids}
+        or ids & set((row["detail"] or {}).get("offers", []))]
+    data = {
+        "made_at": timezone.now().isoformat(),
+        "offers": _rows(Offer.objects.filter(pk__in=ids).order_by("created_at", "id"),
+                        "reference", "kind", "status", "giver_kind", "giver_name",
+                        "organisation", "giver_phone", "giver_email", "consent_at",
+                        "area_code", "skills", "when", "goods_item__name_th", "quantity",
+                        "capacity", "fund__name", "amount", "description", "network__name",
+                        "decline_reason", "created_at", "contacted_at", "decided_at",
+                        "used_at"),
+        "offer_steps": steps,
+        "contact_seen_by": [{k: v for k, v in row.items() if k != "detail"} for row in seen],
+        "requests": _rows(SubjectRequest.objects.filter(giver_phone=giver_phone.strip()),
+                          "kind", "received_on", "status", "outcome"),
+        "offers_elsewhere": every.exclude(pk__in=ids).count(),
+    }
+    return data, offers
+
+
 SECTIONS = [
     ("person", _("The record")), ("target_groups", _("Target groups")),
     ("needs", _("Needs")), ("consents", _("Consents")), ("history", _("History of changes")),
@@ -78,13 +119,23 @@ SECTIONS = [
 ]
 
 
-def dossier_pdf(data: dict[str, Any]) -> bytes:
+GIVER_SECTIONS = [
+    ("offers", _("Offers of help and the contact details given with them")),
+    ("offer_steps", _("Steps of the offers")),
+    ("contact_seen_by", _("Who viewed the contact details")),
+    ("requests", _("Requests about this data")),
+    ("offers_elsewhere", _("Offers made in other provinces (answered by their offices)")),
+]
+
+
+def dossier_pdf(data: dict[str, Any], *, giver: bool = False) -> bytes:
     from lnob.learning.reports.render import html_to_pdf
 
     sections = []
-    for key, title in SECTIONS:
+    for key, title in GIVER_SECTIONS if giver else SECTIONS:
         value = data.get(key)
-        rows = [value] if isinstance(value, dict) else (value or [])
+        rows = [value] if isinstance(value, dict) else [{"": value}] if isinstance(
+            value, int) else (value or [])
         sections.append({"title": title, "rows": [
             [(k, "" if v is None else str(v)) for k, v in row.items()] for row in rows]})
     html = render_to_string("privacy/dossier.html", {"sections": sections,

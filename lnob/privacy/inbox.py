@@ -35,7 +35,9 @@ class InboxRequest:
 
     @property
     def label(self) -> str:
-        return f"{self.request.get_kind_display()} · {self.request.person.full_name}"
+        person = self.request.person
+        who = person.full_name if person is not None else str(_("A giver"))
+        return f"{self.request.get_kind_display()} · {who}"
 
     @property
     def due_on(self) -> Any:
@@ -51,3 +53,4 @@ def requests_section(user: Any, section: Any, shown: int) -> Any:
              .select_related("person").order_by("due_on", "id"))
     return section("privacy", TITLE, open_.count(),
                    [InboxRequest(r) for r in open_[:shown]])
+

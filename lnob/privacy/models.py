@@ -28,8 +28,13 @@ class RequestStatus(models.TextChoices):
 
 
 class SubjectRequest(models.Model):
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT,
-                               related_name="+", verbose_name=_("person"))
+    """A request of one data subject: a person of the registry, or a giver
+    (issue 17), known by the phone their offers were made with."""
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="+", verbose_name=_("person"))
+    giver_phone = models.CharField(_("giver's phone"), max_length=20, blank=True,
+                                   db_index=True)
     kind = models.CharField(_("request"), max_length=12, choices=RequestKind.choices)
     received_on = models.DateField(_("received on"))
     due_on = models.DateField(_("answer due by"))
@@ -54,9 +59,18 @@ class SubjectRequest(models.Model):
         verbose_name_plural = _("data subject requests")
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["status", "due_on"], name="privacy_request_due")]
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(person__isnull=False) & models.Q(giver_phone=""))
+            | (models.Q(person__isnull=True) & ~models.Q(giver_phone="")),
+            name="privacy_request_one_subject")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.person_id} ({self.status})"
+        subject = f"#{self.person_id}" if self.person_id else "giver"
+        return f"{self.get_kind_display()} {subject} ({self.status})"
+
+    @property
+    def is_giver(self) -> bool:
+        return not self.person_id
 
     @property
     def overdue(self) -> bool:

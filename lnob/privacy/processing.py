@@ -108,7 +108,10 @@ ACTIVITIES: dict[str, Activity] = {
     "giving.offer": Activity("Offers of help and the givers' contact details",
                              "PDPA s.19 consent (the giver ticks it on /give/)",
                              "the lead network's coordinators, provincial officers",
-                             "2 years after the offer is used or declined"),
+                             "contact details forgotten 24 months after the giver's last "
+                             "offer was used or declined (lnob retention, "
+                             "LNOB_GIVER_RETENTION_MONTHS); the giver may ask for access or "
+                             "erasure like a person (docs/security.md)"),
     "giving.allocation": Activity("Goods and services given to people's needs", _CARE,
                                   "as persons", "as cases", sensitive=True),
     "welfare.welfarefacts": Activity("What welfare rules need (disability card, income band)",

@@ -9,7 +9,11 @@ The periods are settings (days), documented in docs/security.md:
 - rate-limit counters: 2 days;
 - persons with no open case whose last case closed LNOB_PERSON_RETENTION_YEARS
   (default 10) ago are anonymised (their counts stay), unless a request of
-  theirs is under a legal hold.
+  theirs is under a legal hold;
+- givers' contact details (name, phone, e-mail, what they wrote) on their
+  offers are forgotten LNOB_GIVER_RETENTION_MONTHS (default 24) after their
+  last offer was used or declined, when none is open (issue 17): the offers
+  and the count of givers stay.
 """
 
 from __future__ import annotations
@@ -106,6 +110,34 @@ def _persons_purge(persons: QuerySet[Any], actor: Any) -> int:
     return done
 
 
+def _givers_due(now: datetime.datetime) -> QuerySet[Any]:
+    """Offers whose giver's contact details are due to be forgotten: every
+    offer made with that phone is closed (used or declined) and none was
+    made, decided or used in the last LNOB_GIVER_RETENTION_MONTHS (default
+    24), and no request of that giver is under a legal hold."""
+    from lnob.giving.models import Offer, OfferStatus
+    from lnob.giving.services import ANONYMOUS_PREFIX
+    from lnob.privacy.models import SubjectRequest
+
+    months = _days("GIVER_RETENTION_MONTHS", 24)
+    before = now - datetime.timedelta(days=30 * months)
+    closed = (OfferStatus.USED, OfferStatus.DECLINED)
+    still_open = Offer.objects.exclude(status__in=closed).values("giver_phone")
+    recent = Offer.objects.filter(Q(created_at__gte=before) | Q(decided_at__gte=before)
+                                  | Q(used_at__gte=before)).values("giver_phone")
+    held = SubjectRequest.objects.filter(legal_hold=True).exclude(
+        giver_phone="").values("giver_phone")
+    return (Offer.objects.exclude(giver_phone__startswith=ANONYMOUS_PREFIX)
+            .exclude(giver_phone__in=still_open).exclude(giver_phone__in=recent)
+            .exclude(giver_phone__in=held))
+
+
+def _givers_purge(offers: QuerySet[Any], actor: Any) -> int:
+    from lnob.giving.services import givers_anonymise
+
+    return givers_anonymise(actor=actor, offers=offers, why="retention")
+
+
 RULES = [
     Rule("audit", _("Audit log rows past the retention period"), _audit_due, _audit_purge),
     Rule("import_files", _("Uploaded import files no longer needed"), _files_due,
@@ -113,6 +145,8 @@ RULES = [
     Rule("rate_counters", _("Rate-limit counters older than 2 days"), _counters_due, _delete),
     Rule("persons", _("Persons whose last case closed long ago (anonymised)"), _persons_due,
          _persons_purge),
+    Rule("givers", _("Offers whose giver's contact details are forgotten (givers with no "
+                     "offer open or recent)"), _givers_due, _givers_purge),
 ]
 
 

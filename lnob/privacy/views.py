@@ -34,7 +34,15 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @requires_roles(*HANDLERS)
 def request_new(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
-    person = person_for(user, int_or_none(request.GET.get("person")) or 0)
+    # The subject: a person (?person=<id>), or the giver of an offer (?offer=<id>).
+    offer_id = int_or_none(request.GET.get("offer"))
+    person, offer = None, None
+    if offer_id is not None:
+        from lnob.giving.access import offer_for
+
+        offer = offer_for(user, offer_id)
+    else:
+        person = person_for(user, int_or_none(request.GET.get("person")) or 0)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
@@ -47,13 +55,14 @@ def request_new(request: HttpRequest) -> HttpResponse:
                     actor=user, person=person, kind=request.POST.get("kind", ""),
                     received_on=received, requester=request.POST.get("requester", ""),
                     note=request.POST.get("note", ""),
-                    legal_hold=request.POST.get("legal_hold") == "1", request=request)
+                    legal_hold=request.POST.get("legal_hold") == "1", request=request,
+                    giver_phone=offer.giver_phone if offer else "")
             except ValidationError as err:
                 errors = err.message_dict
             else:
                 return redirect("privacy_request", pk=found.pk)
     return render(request, "privacy/request_new.html", {
-        "person": person, "kinds": RequestKind.choices, "errors": errors,
+        "person": person, "offer": offer, "kinds": RequestKind.choices, "errors": errors,
         "form": request.POST, "today": timezone.localdate()}, status=400 if errors else 200)
 
 
@@ -81,9 +90,14 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def request_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The access file (ZIP: PDF and JSON) of the request's person."""
     found = request_for(request.user, pk)
-    data = services.access_file(actor=cast(User, request.user), person=found.person,
-                                request=request)
+    if found.person is None:
+        data = services.giver_access_file(actor=cast(User, request.user),
+                                          giver_phone=found.giver_phone, request=request)
+        name = f"lnob-giver-request-{found.pk}-access.zip"
+    else:
+        data = services.access_file(actor=cast(User, request.user), person=found.person,
+                                    request=request)
+        name = f"lnob-person-{found.person_id}-access.zip"
     response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = (
-        f'attachment; filename="lnob-person-{found.person_id}-access.zip"')
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

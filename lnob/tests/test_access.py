@@ -138,6 +138,7 @@ def test_api_operations_need_authentication_unless_declared_public(client: Clien
         "POST /api/v1/reports/public", "GET /api/v1/reports/public/{reference}",
         # Coverage: aggregates with small counts suppressed.
         "GET /api/v1/coverage/public", "GET /api/v1/coverage/public/{code}",
+        "GET /api/v1/coverage/public/{code}/welfare", "GET /api/v1/coverage/public/{code}/giving",
         # Good stories once published.
         "GET /api/v1/learning/public/stories", "GET /api/v1/learning/public/stories/{story_id}",
         # Giving's public door: an offer, its stage, the needs board (suppressed).

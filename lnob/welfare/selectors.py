@@ -140,3 +140,19 @@ def counts_by_child_area(area_code: str, scheme: Scheme) -> dict[str, dict[str, 
         out[row[child]] = {"eligible": row["n_eligible"], "receiving": row["n_receiving"],
                            "gap": row["gap"], "unknown": row["unknown"]}
     return out
+
+
+def public_counts_by_child_area(area_code: str, scheme: Scheme) -> dict[str, dict[str, int]]:
+    """For one scheme, eligible, receiving, referred and approved in each area
+    one level down (for the public dashboard, which suppresses them)."""
+    child = {0: "province_code", 2: "district_code", 4: "subdistrict_code"}[len(area_code)]
+    out: dict[str, dict[str, int]] = {}
+    for code, c in counts_by_child_area(area_code, scheme).items():
+        out[code] = {"eligible": c["eligible"], "receiving": c["receiving"],
+                     "referred": 0, "approved": 0}
+    for row in Referral.objects.filter(_area_filter(area_code), scheme=scheme).values(
+            child).annotate(referred=Count("pk"), approved=Count(
+                "pk", filter=Q(status=ReferralStatus.APPROVED))).order_by(child):
+        out.setdefault(row[child], {"eligible": 0, "receiving": 0}).update(
+            referred=row["referred"], approved=row["approved"])
+    return out

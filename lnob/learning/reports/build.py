@@ -27,6 +27,7 @@ from lnob.learning.models import (
     StoryStatus,
 )
 from lnob.learning.redact import name_patterns, redact
+from lnob.learning.reports.sections import giving_section, welfare_section
 from lnob.learning.stories import consent
 from lnob.registry.models import Person
 
@@ -159,6 +160,8 @@ def province_data(report: Report) -> dict[str, Any]:
                   "no_lead_count": holes.no_lead_count, "unserved": holes.unserved,
                   "need_short": holes.need_short, "waiting": holes.waiting},
         "series": series,
+        "giving": giving_section(code, end),
+        "welfare": welfare_section(code, report.language or "th"),
         **_learning(report),
     }
 
@@ -178,6 +181,8 @@ def national_data(report: Report) -> dict[str, Any]:
             ({"name": r["name"], "five_k_pct": r["five_k_pct"]} for r in started
              if r["five_k_pct"] is not None),
             key=lambda r: r["five_k_pct"])[:5],
+        "giving": giving_section("", end),
+        "welfare": welfare_section("", report.language or "th"),
         **_learning(report),
     }
 
