@@ -25,7 +25,7 @@ from lnob.welfare.funds.models import FundBenefit, FundBenefitKind, FundMember
 router = Router(tags=["welfare funds"])
 
 
-class MemberOut(Schema):
+class FundMemberOut(Schema):
     id: int
     person_id: int | None
     name: str
@@ -34,13 +34,13 @@ class MemberOut(Schema):
     left_on: IsoDate | None
 
 
-class MonthOut(Schema):
+class FundMonthOut(Schema):
     period: str = Field(..., description="YYYY-MM (CE)")
     members: int
     total: Decimal
 
 
-class BenefitOut(Schema):
+class FundBenefitOut(Schema):
     id: int
     member_id: int
     person_id: int | None
@@ -50,26 +50,26 @@ class BenefitOut(Schema):
     note: str
 
 
-class RateOut(Schema):
+class FundRateOut(Schema):
     kind: str = Field(..., alias="kind.code")
     amount_baht: int
     note: str
 
 
-class FundOut(Schema):
+class WelfareFundOut(Schema):
     id: int
     name: str
     kind: str
     area_code: str
     balance: Decimal
     members: int = Field(..., description="active members, counted from the member list")
-    member_list: list[MemberOut]
-    contributions_by_month: list[MonthOut]
-    benefits: list[BenefitOut]
-    rates: list[RateOut]
+    member_list: list[FundMemberOut]
+    contributions_by_month: list[FundMonthOut]
+    benefits: list[FundBenefitOut]
+    rates: list[FundRateOut]
 
 
-class FundSummaryOut(Schema):
+class WelfareFundSummaryOut(Schema):
     id: int
     name: str
     kind: str
@@ -78,7 +78,7 @@ class FundSummaryOut(Schema):
     balance: Decimal
 
 
-class MemberIn(Schema):
+class FundMemberIn(Schema):
     person_id: int | None = Field(None, description="a person of the registry; else a name")
     title: str = Field("", max_length=40)
     first_name: str = Field("", max_length=100)
@@ -89,28 +89,28 @@ class MemberIn(Schema):
     joined_on: IsoDate | None = None
 
 
-class LeaveIn(Schema):
+class FundLeaveIn(Schema):
     left_on: IsoDate
 
 
-class ContributionIn(Schema):
+class FundContributionIn(Schema):
     member_id: int
     amount: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
 
 
-class ContributionsIn(Schema):
+class FundContributionsIn(Schema):
     period: str = Field(..., description="YYYY-MM, CE or BE (2569-11)")
     date: IsoDate
-    contributions: list[ContributionIn] = Field(..., max_length=20000)
+    contributions: list[FundContributionIn] = Field(..., max_length=20000)
 
 
-class ContributionsOut(Schema):
+class FundContributionsOut(Schema):
     transaction_id: int
     recorded: int
     balance: Decimal
 
 
-class BenefitIn(Schema):
+class FundBenefitIn(Schema):
     member_id: int
     kind: str = Field(..., description="birth | sickness | death | old_age | disability | "
                                        "education | other")
@@ -121,7 +121,7 @@ class BenefitIn(Schema):
     note: str = Field("", max_length=255)
 
 
-class RateIn(Schema):
+class FundRateIn(Schema):
     amount_baht: int = Field(..., ge=0)
     note: str = Field("", max_length=255)
 
@@ -172,14 +172,14 @@ def _fund_out(request: HttpRequest, fund: Fund) -> dict[str, Any]:
             "rates": page.rates}
 
 
-@router.get("", response=list[FundSummaryOut])
+@router.get("", response=list[WelfareFundSummaryOut])
 def fund_list(request: HttpRequest) -> Any:
     """The funds of the user's areas: members and balance (no names)."""
     user = _reader(request)
     return funds_for_welfare(user).order_by("province_code", "area_code", "name")[:1000]
 
 
-@router.get("/{fund_id}", response=FundOut)
+@router.get("/{fund_id}", response=WelfareFundOut)
 def fund_get(request: HttpRequest, fund_id: int) -> dict[str, Any]:
     """A fund: balance, members (personal data: audited), contributions by
     month, benefits paid and its rates."""
@@ -187,8 +187,8 @@ def fund_get(request: HttpRequest, fund_id: int) -> dict[str, Any]:
     return _fund_out(request, fund_for(user, fund_id))
 
 
-@router.post("/{fund_id}/members", response={201: MemberOut})
-def member_post(request: HttpRequest, fund_id: int, payload: MemberIn) -> Any:
+@router.post("/{fund_id}/members", response={201: FundMemberOut})
+def member_post(request: HttpRequest, fund_id: int, payload: FundMemberIn) -> Any:
     user = _reader(request)
     fund = fund_for(user, fund_id)
     data = payload.dict()
@@ -197,16 +197,16 @@ def member_post(request: HttpRequest, fund_id: int, payload: MemberIn) -> Any:
     return Status(201, _member_out(member))
 
 
-@router.post("/members/{member_id}/leave", response=MemberOut)
-def member_leave(request: HttpRequest, member_id: int, payload: LeaveIn) -> dict[str, Any]:
+@router.post("/members/{member_id}/leave", response=FundMemberOut)
+def member_leave(request: HttpRequest, member_id: int, payload: FundLeaveIn) -> dict[str, Any]:
     user = _reader(request)
     member = services.member_leave(actor=user, member=member_for(user, member_id),
                                    left_on=payload.left_on, request=request)
     return _member_out(member)
 
 
-@router.post("/{fund_id}/contributions", response={201: ContributionsOut})
-def contributions_post(request: HttpRequest, fund_id: int, payload: ContributionsIn) -> Any:
+@router.post("/{fund_id}/contributions", response={201: FundContributionsOut})
+def contributions_post(request: HttpRequest, fund_id: int, payload: FundContributionsIn) -> Any:
     """A month's contributions of many members: one contribution transaction of
     the fund. Any bad row (named ``member_<id>``) changes nothing."""
     user = _reader(request)
@@ -221,8 +221,8 @@ def contributions_post(request: HttpRequest, fund_id: int, payload: Contribution
                         "balance": fund.balance})
 
 
-@router.post("/{fund_id}/benefits", response={201: BenefitOut})
-def benefit_post(request: HttpRequest, fund_id: int, payload: BenefitIn) -> Any:
+@router.post("/{fund_id}/benefits", response={201: FundBenefitOut})
+def benefit_post(request: HttpRequest, fund_id: int, payload: FundBenefitIn) -> Any:
     """A benefit paid; refused (422, ``fund_balance_short``) over the balance."""
     user = _reader(request)
     fund = fund_for(user, fund_id)
@@ -233,8 +233,8 @@ def benefit_post(request: HttpRequest, fund_id: int, payload: BenefitIn) -> Any:
     return Status(201, benefit)
 
 
-@router.put("/{fund_id}/rates/{kind}", response=RateOut)
-def rate_put(request: HttpRequest, fund_id: int, kind: str, payload: RateIn) -> Any:
+@router.put("/{fund_id}/rates/{kind}", response=FundRateOut)
+def rate_put(request: HttpRequest, fund_id: int, kind: str, payload: FundRateIn) -> Any:
     user = _reader(request)
     fund = fund_for(user, fund_id)
     return services.rate_set(actor=user, fund=fund, kind=_kind(kind),
