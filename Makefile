@@ -59,6 +59,8 @@ bench: setup
 	$(BIN)/python -m benchmarks.phone_pages
 	$(BIN)/python -m benchmarks.welfare
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.welfare
+	$(BIN)/python -m benchmarks.funds
+	scripts/with-postgres.sh $(BIN)/python -m benchmarks.funds
 
 setup: $(VENV)/.installed node_modules/.installed $(MO)
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import CursorPagination, paginate
 
+from lnob.api.welfare_funds import router as funds_router
 from lnob.core import audit
 from lnob.core.access import covers, grants_of
 from lnob.core.errors import NotAllowed, NotFound
@@ -285,3 +286,7 @@ def counts(request: HttpRequest, filters: Query[AreaIn]) -> list[dict[str, Any]]
              "eligible_not_receiving": c.eligible_not_receiving,
              "cannot_tell": c.cannot_tell, "referred": c.referred, "approved": c.approved}
             for c in selectors.counts(area)]
+
+
+# /api/v1/welfare/funds/…: community welfare funds (lnob.api.welfare_funds).
+router.add_router("/funds", funds_router)

@@ -46,6 +46,7 @@ from lnob.registry.services import (
     person_reassign_links,
     shown_in_history,
 )
+from lnob.welfare.funds.services import fund_people_reassign, fund_people_restore
 
 # Who may merge, decide pairs and start duplicate searches, in their areas.
 MERGERS = allowed("records.merge")
@@ -63,6 +64,7 @@ class MergeLog(CasesMoved, LinksMoved, total=False):
     kept_status: str
     kept_severity: int
     stories: list[int]  # StoryPerson links moved
+    funds: dict[str, list[int]]  # fund memberships and benefits moved (welfare)
 
 
 def _empty(field: str, value: Any) -> bool:
@@ -146,6 +148,7 @@ def merge(*, actor: User, kept: Person, merged: Person, pair: CandidatePair | No
     moved.update(cases_reassign(actor=actor, kept=kept, merged=merged, request=request))
     moved.update(person_reassign_links(actor=actor, kept=kept, merged=merged))
     moved["stories"] = story_people_reassign(kept_id=kept.pk, merged_id=merged.pk)
+    moved["funds"] = fund_people_reassign(kept_id=kept.pk, merged_id=merged.pk)
     # The two records themselves.
     status = _status_from_cases(kept, kept.status)
     severity = max(kept.severity, merged.severity)
@@ -194,6 +197,7 @@ def merge_undo(*, actor: User, record: Merge, request: Any = None) -> Merge:
     cases_reassign_undo(actor=actor, kept=kept, merged=merged, moved=moved, request=request)
     person_links_restore(kept=kept, merged=merged, moved=moved)
     story_people_restore(moved=moved.get("stories", []), merged_id=merged.pk)
+    fund_people_restore(moved=moved.get("funds", {}), merged_id=merged.pk)
     kept.refresh_from_db()
     restored = {}
     for field, (before, after) in moved.get("fields", {}).items():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lnob.imports import views
+from lnob.imports import fund_views, views
 
 urlpatterns = [
     path("", views.import_list, name="import_list"),
@@ -15,6 +15,7 @@ urlpatterns = [
          name="import_welfare_list_retry"),
     path("welfare-list/<int:pk>/report.csv", views.welfare_list_report,
          name="import_welfare_list_report"),
+    path("fund-members/<int:pk>/", fund_views.fund_members, name="import_fund_members"),
     path("<int:pk>/", views.import_detail, name="import_detail"),
     path("<int:pk>/errors.csv", views.import_errors, name="import_errors"),
     path("<int:pk>/commit/", views.import_commit, name="import_commit"),

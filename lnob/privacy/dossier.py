@@ -32,6 +32,7 @@ def dossier(person: Person) -> dict[str, Any]:
     from lnob.cases.models import AgendaItem, Case, CaseEvent, Transfer, Visit
     from lnob.learning.models import StoryPerson
     from lnob.privacy.models import SubjectRequest
+    from lnob.welfare.models import FundBenefit, FundMember
 
     cases = Case.objects.filter(person=person)
     return {
@@ -52,6 +53,10 @@ def dossier(person: Person) -> dict[str, Any]:
         "transfers": _rows(Transfer.objects.filter(case__in=cases)),
         "stories": _rows(StoryPerson.objects.filter(person=person), "story__title",
                          "story__status", "added_at"),
+        "fund_memberships": _rows(FundMember.objects.filter(person=person), "fund__name",
+                                  "member_number", "joined_on", "left_on"),
+        "fund_benefits": _rows(FundBenefit.objects.filter(person=person), "fund__name",
+                               "kind__name_th", "date", "amount"),
         "requests": _rows(SubjectRequest.objects.filter(person=person), "kind", "received_on",
                           "status", "outcome"),
         "seen_by": _rows(AuditEvent.objects.filter(object_type="registry.person",
@@ -107,6 +112,8 @@ SECTIONS = [
     ("household", _("Household")), ("cases", _("Cases")), ("case_steps", _("Case steps")),
     ("visits", _("Visits")), ("forum_decisions", _("Community forum decisions")),
     ("transfers", _("Transfers")), ("stories", _("Stories")),
+    ("fund_memberships", _("Community welfare fund memberships")),
+    ("fund_benefits", _("Community welfare received")),
     ("requests", _("Requests about this data")),
     ("seen_by", _("Who opened or exported this record")),
 ]

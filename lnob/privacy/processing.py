@@ -127,6 +127,18 @@ ACTIVITIES: dict[str, Activity] = {
     "welfare.referral": Activity("Referrals to welfare providers", _CARE,
                                  "officers, coordinators of the area", "as cases",
                                  sensitive=True),
+    "welfare.fundmember": Activity("Members of community welfare funds (name, ID, household)",
+                                   "PDPA s.24(3) contract (membership); s.24(4) public task",
+                                   "officers, coordinators of the area; the fund's committee",
+                                   "while a member, then as persons"),
+    "welfare.fundcontribution": Activity("Members' contributions to community welfare funds",
+                                         "PDPA s.24(3) contract (membership)",
+                                         "officers, coordinators of the area",
+                                         "as fund members"),
+    "welfare.fundbenefit": Activity("Benefits paid by community welfare funds (birth, "
+                                    "sickness, death…)", _CARE,
+                                    "officers, coordinators of the area", "as persons",
+                                    sensitive=True),
 }
 
 

@@ -265,3 +265,13 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}→{self.scheme_id} ({self.status})"
+
+
+# Community welfare funds: their own module, registered with this app.
+from lnob.welfare.funds.models import (  # noqa: E402, F401
+    FundBenefit,
+    FundBenefitKind,
+    FundBenefitRate,
+    FundContribution,
+    FundMember,
+)

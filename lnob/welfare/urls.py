@@ -1,6 +1,7 @@
 from django.urls import path
 
 from lnob.welfare import views
+from lnob.welfare.funds import views as funds
 
 urlpatterns = [
     path("", views.counts_page, name="welfare_counts"),
@@ -15,4 +16,13 @@ urlpatterns = [
     path("referrals/<int:pk>/letter/", views.referral_letter, name="welfare_referral_letter"),
     path("referrals/<int:pk>/letter.pdf", views.referral_letter_pdf,
          name="welfare_referral_letter_pdf"),
+    path("funds/", funds.fund_list, name="welfare_funds"),
+    path("funds/<int:pk>/", funds.fund_page, name="welfare_fund"),
+    path("funds/<int:pk>/members/", funds.member_add, name="welfare_fund_member_add"),
+    path("funds/<int:pk>/members.<str:fmt>", funds.members_export,
+         name="welfare_fund_members_export"),
+    path("funds/<int:pk>/contributions/", funds.contributions, name="welfare_fund_contributions"),
+    path("funds/<int:pk>/benefits/", funds.benefit_pay, name="welfare_fund_benefit"),
+    path("funds/<int:pk>/rates/", funds.rate_set, name="welfare_fund_rate"),
+    path("funds/members/<int:pk>/leave/", funds.member_leave, name="welfare_fund_member_leave"),
 ]

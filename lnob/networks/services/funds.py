@@ -98,6 +98,9 @@ def fund_update(*, actor: User, fund: Fund, data: FundData,
     if not access.can_change_fund(actor, fund):
         raise NotAllowed("not_editor", _("Your role does not allow changing this fund."))
     before = dict(FundData.of(fund).__dict__)
+    if data.members != fund.members and _keeps_member_list(fund):
+        raise ValidationError({"members": _(
+            "This fund keeps a list of its members: the number is counted from it.")})
     for name, value in _clean_fund(actor, data).items():
         setattr(fund, name, value)
     fund.full_clean()
@@ -111,9 +114,30 @@ def fund_update(*, actor: User, fund: Fund, data: FundData,
     return fund
 
 
+def _keeps_member_list(fund: Fund) -> bool:
+    # The member list lives in welfare (layer 4), reached by its reverse relation.
+    return Fund.objects.filter(pk=fund.pk, welfare_members__isnull=False).exists()
+
+
+@transaction.atomic
+def fund_members_count_set(*, fund: Fund, members: int) -> Fund:
+    """The number of members of a fund that keeps a member list, set by the
+    list's services (``welfare.funds.services``) inside their own transaction
+    and audit row, from the rows they just wrote: never typed by hand."""
+    if members < 0 or members > MAX_FUND_MEMBERS:
+        raise ValidationError({"members": _("The number of members is out of range.")})
+    Fund.objects.filter(pk=fund.pk).update(members=members)
+    fund.members = members
+    return fund
+
+
 def _available_on(fund: Fund, day: datetime.date) -> Decimal:
     """How much a disbursement dated ``day`` may take: the balance on that day,
     and no more than any later balance, so no day of the history goes below zero."""
+    if not fund.transactions.filter(date__gt=day).exists():
+        # Nothing dated later (the usual case): the balance that day is today's,
+        # without reading the whole history (benchmarks/funds.py).
+        return fund.balance
     lines = balance_history(fund)
     on_day = Decimal("0")
     later: list[Decimal] = []

@@ -9,6 +9,7 @@ from django import template
 
 from lnob.core.access import covers
 from lnob.welfare.access import READERS
+from lnob.welfare.funds.selectors import active_members_in, period_label, received_by
 from lnob.welfare.models import Eligibility, Result
 
 register = template.Library()
@@ -26,4 +27,17 @@ def welfare_section(context: Any, person: Any) -> dict[str, Any]:
         "gaps": [e.scheme.name_th for e in rows
                  if e.result == Result.ELIGIBLE and not e.receiving],
         "receiving": [e.scheme.name_th for e in rows if e.receiving],
+        "community": received_by(person),
     }
+
+
+@register.simple_tag
+def fund_members_in(area_code: str) -> int:
+    """Active members of the community funds of an area (five ก, ก.4)."""
+    return active_members_in(area_code or "")
+
+
+@register.filter
+def fundperiod(period: str) -> str:
+    """A contribution period (``2026-12``) as the page's language shows a month."""
+    return period_label(period)

@@ -55,3 +55,11 @@ def coordinator(make_user: Callable[..., User]) -> User:
 @pytest.fixture
 def volunteer(make_user: Callable[..., User]) -> User:
     return make_user("vol840503", Role.VOLUNTEER, "840503")
+
+
+@pytest.fixture
+def fund(officer: User) -> Any:
+    from lnob.networks.services.funds import FundData, fund_create
+
+    return fund_create(actor=officer, data=FundData(
+        name="กองทุนสวัสดิการชุมชนตำบลทดสอบ", kind="community_welfare", area_code="840503"))

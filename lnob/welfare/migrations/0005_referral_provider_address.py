@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("welfare", "0002_seed_national_schemes"),
+        ("welfare", "0004_seed_fund_benefit_kinds"),
     ]
 
     operations = [
