@@ -13,6 +13,7 @@ an area where one subdistrict has no figure is known to be incomplete.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count
@@ -58,7 +59,7 @@ def areas(level: str, codes: list[str] | None) -> Figures:
     return dict(out)
 
 
-def residents(contributed: dict[str, int] | None) -> int | None:
+def residents(contributed: Mapping[str, int] | None) -> int | None:
     """An area's residents, or None where a subdistrict has no figure."""
     figures = contributed or {}
     if figures.get("population.missing", 0) or not figures.get("population.residents"):

@@ -134,9 +134,9 @@ def read(text: str) -> tuple[dict[str, tuple[int | None, int | None, int]], Popu
             i = cols.get(name)
             try:
                 values[name] = _number(cells[i]) if i is not None and i < len(cells) else None
-            except ValueError:
+            except ValueError as exc:
                 result.errors.append(RowError(line, name, _(
-                    "“%(value)s” is not a whole number of people.") % {"value": cells[i]}))
+                    "“%(value)s” is not a whole number of people.") % {"value": exc.args[0]}))
                 bad = True
         if bad:
             continue

@@ -18,13 +18,17 @@ from django.utils import timezone
 from lnob.core import followups
 from lnob.core.models import User
 from lnob.coverage.models import AreaRollup, SubdistrictSummary
+from lnob.coverage.roadmap import progress
 from lnob.coverage.rollup import rollup_full, rollup_verify
+from lnob.geo.models import Subdistrict
+from lnob.geo.population import population_load
 from lnob.giving import services as giving
 from lnob.giving.models import GoodsItem, Offer
 from lnob.giving.tests.conftest import KO_TAO, submit
 from lnob.networks.models import Fund, FundKind, Network
 
 pytestmark = pytest.mark.django_db
+GIVERS = "givers_per_1000"
 
 KO_PHANGAN = "8405"
 
@@ -157,3 +161,25 @@ def test_every_coverage_level_shows_the_offers(
     assert shown(KO_TAO)[:2] == [2, 2]
     assert shown(KO_PHANGAN)[:2] == [3, 2]
     assert shown("84")[:2] == [3, 2]
+
+
+def test_givers_per_thousand_on_the_roadmap(
+        client: Client, officer: User,
+        django_capture_on_commit_callbacks: Callable[..., Any]) -> None:
+    rollup_full()
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(3):
+            Offer.objects.create(kind="time", giver_name="ผู้ให้", giver_phone=f"08100000{i}0",
+                                 area_code=KO_TAO, subdistrict_id=KO_TAO,
+                                 district_code=KO_PHANGAN, province_code="84")
+        population_load("subdistrict_code,total\n" + "".join(
+            f"{c},500\n" for c in Subdistrict.objects.filter(province_id="84")
+            .values_list("code", flat=True)), year=2024, source="test")
+    rollup_full()  # the offers were written here without the service's signal
+    residents = 500 * Subdistrict.objects.filter(province_id="84").count()
+    row = next(r for m in progress("84") for r in m.rows if r.indicator.code == GIVERS)
+    assert row.actual == pytest.approx(1000 * 3 / residents)
+    assert row.national is None  # the rest of Thailand has no population loaded
+    client.force_login(officer)
+    page = client.get("/coverage/84/roadmap/").content.decode()
+    assert "population not loaded" in page or "ยังไม่ได้นำเข้าจำนวนประชากร" in page
