@@ -20,6 +20,7 @@ OLD_AGE = "old_age_allowance"
 
 @dataclass
 class SchemeLine:
+    code: str
     name: Any
     eligible: int
     receiving: int
@@ -32,7 +33,7 @@ class SchemeLine:
 
 def _line(c: SchemeCount) -> SchemeLine:
     share = c.receiving_share
-    return SchemeLine(localised(c.scheme.name_th, c.scheme.name_en), c.eligible,
+    return SchemeLine(c.scheme.code, localised(c.scheme.name_th, c.scheme.name_en), c.eligible,
                       c.receiving, c.eligible - c.eligible_not_receiving,
                       c.eligible_not_receiving, c.referred, c.approved,
                       None if share is None else round(100 * share, 1))

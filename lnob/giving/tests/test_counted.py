@@ -161,6 +161,10 @@ def test_every_coverage_level_shows_the_offers(
     assert shown(KO_TAO)[:2] == [2, 2]
     assert shown(KO_PHANGAN)[:2] == [3, 2]
     assert shown("84")[:2] == [3, 2]
+    api = client.get("/api/v1/coverage/figures", {"area": KO_PHANGAN}).json()
+    assert api["contributed"]["giving.givers"] == 2
+    assert api["figures"]["offers"] == 3 and api["figures"]["givers"] == 2
+    assert {w["scheme"] for w in api["welfare"]} >= {"old_age_allowance"}
 
 
 def test_givers_per_thousand_on_the_roadmap(
