@@ -243,7 +243,10 @@ def national(request: HttpRequest) -> HttpResponse:
             area=total, table=figures_table(_("Provinces"), rows, total, areas=True,
                                             sort=sort, descending=descending),
             sort=sort, descending=descending,
-            values=[(v.indicator, v.value) for v in sel.indicator_values(total.values, chosen)])
+            values=[(v.indicator, v.value) for v in sel.indicator_values(total.values, chosen)],
+            contributed=contributors.shown(total.row.contributed),
+            residents=residents(total.row.contributed),
+            residents_missing=(total.row.contributed or {}).get("population.missing", 0))
     return render(request, "coverage/national.html", context)
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from lnob.core import followups
 from lnob.core.models import User
+from lnob.core.roles import Role
 from lnob.coverage.models import AreaRollup, SubdistrictSummary
 from lnob.coverage.roadmap import progress
 from lnob.coverage.rollup import rollup_full, rollup_verify
@@ -152,7 +153,7 @@ def test_every_coverage_level_shows_the_offers(
     client.force_login(officer)
 
     def shown(code: str) -> list[int]:
-        page = client.get(f"/coverage/{code}/").content.decode()
+        page = client.get(f"/coverage/{code}/" if code else "/coverage/").content.decode()
         section = page[page.index("data-contributed"):]
         section = section[:section.index("</dl>")]
         return [int(n.replace(",", "")) for n in re.findall(r"<dd>([\d,]+)</dd>", section)]
@@ -161,6 +162,10 @@ def test_every_coverage_level_shows_the_offers(
     assert shown(KO_TAO)[:2] == [2, 2]
     assert shown(KO_PHANGAN)[:2] == [3, 2]
     assert shown("84")[:2] == [3, 2]
+    analyst = make_user("analyst", Role.NATIONAL_ANALYST, "")
+    client.force_login(analyst)
+    assert shown("")[:2] == [3, 2]  # /coverage/: the national page
+    client.force_login(officer)
     api = client.get("/api/v1/coverage/figures", {"area": KO_PHANGAN}).json()
     assert api["contributed"]["giving.givers"] == 2
     assert api["figures"]["offers"] == 3 and api["figures"]["givers"] == 2
