@@ -83,6 +83,7 @@ def main() -> None:
         if on:
             contributors._REGISTRY.update(registered)
 
+    rollup_full()
     rng = random.Random(7)
     codes = list(SubdistrictSummary.objects.filter(found__gt=0).values_list("code", flat=True)) \
         or list(SubdistrictSummary.objects.values_list("code", flat=True))
