@@ -21,6 +21,7 @@ from lnob.coverage import services
 from lnob.coverage.access import SEARCH_ROLES, search_rounds_visible_to
 from lnob.coverage.models import SearchRound, Snapshot
 from lnob.coverage.tables import public_cells, public_table, public_value
+from lnob.coverage.welfare import scheme_lines, welfare_variables
 
 router = Router(tags=["coverage"])
 
@@ -47,6 +48,11 @@ class AreaFiguresOut(Schema):
 
 
 class FiguresOut(AreaFiguresOut):
+    # What apps above coverage add (lnob.coverage.contributors): offers by kind
+    # and status, givers, accepted capacity ("giving.…"), residents ("population.…").
+    contributed: dict[str, int]
+    # Per welfare scheme in the area: eligible, receiving, referred, approved.
+    welfare: list[dict[str, Any]]
     children: list[AreaFiguresOut]
     five_k: list[dict[str, Any]]
     holes: list[dict[str, Any]]
@@ -168,9 +174,14 @@ def figures(request: HttpRequest, area: str = "") -> dict[str, Any]:
     if row is None:
         raise Http404
     chosen = sel.indicators()
-    here = sel.AreaRow(area, sel.area_name(area), row, sel.variables(row, on))
+    here = sel.AreaRow(area, sel.area_name(area), row,
+                       sel.variables(row, on, welfare_variables(area)))
     subdistricts = sel.subdistricts_in(area, on) if area else []
-    return {**_area_out(here, chosen),
+    return {**_area_out(here, chosen), "contributed": row.contributed or {},
+            "welfare": [{"scheme": w.code, "eligible": w.eligible, "receiving": w.receiving,
+                         "eligible_not_receiving": w.eligible_not_receiving,
+                         "referred": w.referred, "approved": w.approved}
+                        for w in scheme_lines(area)],
             "children": [_area_out(a, chosen) for a in sel.children(area, on)],
             "five_k": [{"code": m.code, "name": m.name, "k1": m.marks[0], "k2": m.marks[1],
                         "k3": m.marks[2], "k4": m.marks[3], "k5": m.marks[4],

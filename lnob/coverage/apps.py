@@ -10,3 +10,9 @@ class CoverageConfig(AppConfig):
     def ready(self) -> None:
         # The roll-ups follow every change of persons, cases and capacity.
         import lnob.coverage.receivers  # noqa: F401
+
+        # Residents per subdistrict (geo.Population) beside the figures.
+        from lnob.coverage.contributors import register
+        from lnob.coverage.population import CONTRIBUTOR
+
+        register(CONTRIBUTOR)

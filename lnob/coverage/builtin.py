@@ -55,13 +55,31 @@ BUILTIN_INDICATORS: list[BuiltinIndicator] = [
      "name_en": "Volunteers per 100 people in care",
      "formula": "100 * volunteers / in_care", "unit": "per 100", "direction": "up",
      "people": ["in_care"], "targets": {3: 10, 6: 15, 9: 20, 12: 20}},
+    # The seed's second aim (raise the whole society's will to help): givers
+    # per 1,000 registered residents (issue 17). The seed sets no figure; the
+    # defaults are a starting point for the national analysts.
+    {"code": "givers_per_1000", "name_th": "ผู้ให้ต่อประชากร 1,000 คน",
+     "name_en": "Givers per 1,000 residents", "formula": "1000 * givers / residents",
+     "unit": "per 1000", "direction": "up", "people": [],
+     "targets": {3: 0.5, 6: 1, 9: 2, 12: 3}},
+    # Welfare reaching the eligible (issue 18): of the people the rules find
+    # eligible for the old-age allowance, the share receiving it.
+    {"code": "old_age_receiving_pct",
+     "name_th": "ร้อยละของผู้สูงอายุที่มีสิทธิ์ซึ่งได้รับเบี้ยยังชีพผู้สูงอายุ",
+     "name_en": "% of eligible elders receiving the old-age allowance",
+     "formula": "100 * old_age_receiving / old_age_eligible", "unit": "%", "direction": "up",
+     "people": ["old_age_eligible", "old_age_receiving"],
+     "targets": {3: 80, 6: 85, 9: 90, 12: 95}},
 ]
 
 
-def install(indicator_model: Any, target_model: Any) -> None:
-    """Creates the built-in indicators and national targets that are missing
-    (never changes what exists: an analyst may have edited them)."""
+def install(indicator_model: Any, target_model: Any, codes: Any = None) -> None:
+    """Creates the built-in indicators (``codes``: only these) and national
+    targets that are missing (never changes what exists: an analyst may
+    have edited them)."""
     for sort, item in enumerate(BUILTIN_INDICATORS, start=1):
+        if codes is not None and item["code"] not in codes:
+            continue
         indicator, created = indicator_model.objects.get_or_create(
             code=item["code"], defaults={
                 "name_th": item["name_th"], "name_en": item["name_en"],

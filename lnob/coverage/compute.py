@@ -19,6 +19,7 @@ from django.db.models import CharField, Count, F, Func, Max, Min, Q
 
 from lnob.cases.models import Case, CaseEvent, Forum, Visit
 from lnob.core.bulk import batches
+from lnob.coverage import contributors
 from lnob.coverage.histograms import median
 from lnob.coverage.models import SearchRound
 from lnob.geo.models import Subdistrict
@@ -145,6 +146,7 @@ def blank_row(code: str, district: str, province: str) -> Row:
     row.update(dict.fromkeys(COUNT_FIELDS, 0))
     for name in HISTOGRAM_FIELDS + NESTED_FIELDS:
         row[name] = {}
+    row["contributed"] = {}
     return row
 
 
@@ -189,7 +191,8 @@ class LocalMonth(_Local):
 
 
 CAPACITY_FIELDS = ("network_capacity", "volunteer_capacity", "networks", "lead_networks",
-                   "volunteers", "funds", "committees", "need_capacity", "has_fund")
+                   "volunteers", "funds", "committees", "need_capacity", "has_fund",
+                   "contributed")
 
 
 def compute_subdistricts(codes: Collection[str] | None = None, *, capacity: bool = True,
@@ -231,6 +234,9 @@ def _fill(rows: dict[str, Row], chunk: list[str] | None, capacity: bool,
         _networks(rows, chunk)
         _volunteers(rows, chunk)
         _funds_and_committees(rows, chunk, where)
+        for code, figures in contributors.subdistrict_figures(chunk).items():
+            if code in rows:
+                rows[code]["contributed"] = figures
     _forums(rows, chunk, got)
     _cases(rows, chunk, got)
     for row in rows.values():
@@ -528,15 +534,29 @@ def five_k(row: Row | Any, on: datetime.date) -> tuple[bool, bool, bool, bool, b
     committee, for a subdistrict row (a dict or a model) on a day."""
     get = getter(row)
     first_forum = get("first_forum_on")
+    k3, k4 = volunteer_group(row), fund(row)
     return (searching(row), first_forum is not None and first_forum <= on,
-            get("volunteers") > 0, bool(get("has_fund")), get("committees") > 0)
+            k3, k4, get("committees") > 0)
+
+
+def volunteer_group(row: Row | Any) -> bool:
+    """ก.3: active volunteers cover it (accepted time offers among them), or
+    a contributor's capacity counts as one (an accepted service)."""
+    get = getter(row)
+    return bool(get("volunteers") > 0 or "k3" in contributors.five_k_held(get("contributed")))
+
+
+def fund(row: Row | Any) -> bool:
+    """ก.4: a fund of the area or above it, or a contributor's pool counts
+    as one (goods accepted for the subdistrict, like a rice bank)."""
+    get = getter(row)
+    return bool(get("has_fund") or "k4" in contributors.five_k_held(get("contributed")))
 
 
 def flags(row: Row | Any) -> dict[str, int]:
     """What a subdistrict adds to the counts of subdistricts of its areas."""
     get = getter(row)
-    k1, k3, k4, k5 = searching(row), get("volunteers") > 0, bool(get("has_fund")), \
-        get("committees") > 0
+    k1, k3, k4, k5 = searching(row), volunteer_group(row), fund(row), get("committees") > 0
     demand, capacity = get("need_demand"), get("need_capacity")
     open_verified = get("verified") + get("assigned") + get("in_care")
     return {

@@ -16,6 +16,7 @@ from typing import Any
 
 from lnob.coverage import histograms as hist
 from lnob.coverage.compute import flags, getter
+from lnob.coverage.population import residents
 
 # name → what it means (shown to whoever writes a formula)
 VARIABLES: dict[str, str] = {
@@ -52,6 +53,13 @@ VARIABLES: dict[str, str] = {
     "median_days_to_visit": "median days from verification to first visit",
     "unserved": "subdistricts with verified people and no giver",
     "need_short": "subdistricts where demand exceeds capacity for a need",
+    "offers": "offers of help made for the area (the giving centre)",
+    "givers": "givers who offered help for the area (distinct; a province's are summed "
+              "for the nation)",
+    "residents": "registered residents (DOPA); unknown where a subdistrict has no figure",
+    "old_age_eligible": "people the rules find eligible for the old-age allowance "
+                        "(roadmap and the area's own figures only)",
+    "old_age_receiving": "… of them, those receiving it",
 }
 
 _BINARY: dict[type, Callable[[float, float], float]] = {
@@ -112,8 +120,12 @@ def _eval(node: ast.AST, values: Mapping[str, Any]) -> float:
     raise FormulaError(f"not allowed: {ast.dump(node)[:60]}")
 
 
-def variables(row: Any, on: datetime.date) -> dict[str, float | int | None]:
-    """The variables of a subdistrict summary or an area roll-up on a day."""
+def variables(row: Any, on: datetime.date,
+              extra: Mapping[str, float | int | None] | None = None,
+              ) -> dict[str, float | int | None]:
+    """The variables of a subdistrict summary or an area roll-up on a day;
+    ``extra`` adds figures kept outside the roll-ups (welfare's, see
+    ``lnob.coverage.welfare``), unknown (None) when not given."""
     get = getter(row)
     if "subdistricts" in (row if isinstance(row, dict) else row.__dict__):
         area = {name: get(name) for name in ("subdistricts", "lead_covered", "k1", "k3", "k4",
@@ -144,4 +156,18 @@ def variables(row: Any, on: datetime.date) -> dict[str, float | int | None]:
         "forums_held": hist.up_to(get("forum_dates"), on),
         "median_days_to_verify": get("median_days_to_verify"),
         "median_days_to_visit": get("median_days_to_visit"),
+        **contributed_variables(get("contributed")),
+        "old_age_eligible": None, "old_age_receiving": None,
+        **(extra or {}),
+    }
+
+
+def contributed_variables(contributed: Mapping[str, int] | None) -> dict[str, int | None]:
+    """Offers, givers (``lnob.giving`` registers them) and residents (None
+    where a subdistrict of the area has no population figure)."""
+    figures = contributed or {}
+    return {
+        "offers": sum(n for k, n in figures.items() if k.startswith("giving.offers.")),
+        "givers": figures.get("giving.givers", 0),
+        "residents": residents(figures),
     }

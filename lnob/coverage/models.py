@@ -69,6 +69,12 @@ class Figures(models.Model):
     found_months = models.JSONField(default=dict)
     verified_months = models.JSONField(default=dict)
     care_months = models.JSONField(default=dict)
+    # {"<contributor>.<key>": n}: figures apps above coverage add through
+    # ``lnob.coverage.contributors`` (offers and givers; residents). A
+    # subdistrict's are its own; a district's and a province's are counted
+    # straight from the contributor's tables (distinct there); the nation's
+    # are the sum of the provinces'.
+    contributed = models.JSONField(default=dict)
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -197,7 +203,7 @@ class Indicator(models.Model):
 
 
 UNIT_LABELS = {"%": "%", "people": _("people"), "days": _("days"), "forums": _("forums"),
-               "per 100": _("per 100")}
+               "per 100": _("per 100"), "per 1000": _("per 1,000 residents")}
 MILESTONE_MONTHS = (3, 6, 9, 12)
 
 

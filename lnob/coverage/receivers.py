@@ -26,6 +26,7 @@ from django.dispatch import receiver
 from lnob.cases.models import Case, Forum, Transfer
 from lnob.core import followups
 from lnob.core.signals import areas_changed
+from lnob.coverage import contributors
 from lnob.coverage.models import SearchRound
 from lnob.coverage.rollup import rollup_refresh
 from lnob.registry.models import Person
@@ -53,6 +54,7 @@ class _Pending:
 
 _ATTR = "_lnob_rollup_pending"
 FOLLOWUP = "rollup"
+FOLLOWUP_CAPACITY = "rollup_capacity"  # a public offer (lnob.coverage.contributors)
 # Senders whose changes cannot change care capacity (networks, volunteers,
 # funds, committees): their refresh skips the capacity queries.
 _PEOPLE_SENDERS: tuple[type, ...] = (Person, Case, Transfer, Forum, SearchRound)
@@ -65,6 +67,9 @@ def _areas_changed(sender: Any, codes: Any = (), **kwargs: Any) -> None:
         return
     capacity = sender not in _PEOPLE_SENDERS
     if not capacity and followups.defer(FOLLOWUP, wanted):
+        return
+    if capacity and contributors.deferrable(sender) and followups.defer(
+            FOLLOWUP_CAPACITY, wanted):
         return
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
@@ -86,4 +91,9 @@ def _refresh_noted(keys: list[str]) -> None:
     rollup_refresh(keys, capacity=False)
 
 
+def _refresh_noted_capacity(keys: list[str]) -> None:
+    rollup_refresh(keys, capacity=True)
+
+
 followups.register(FOLLOWUP, _refresh_noted)
+followups.register(FOLLOWUP_CAPACITY, _refresh_noted_capacity)

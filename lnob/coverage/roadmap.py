@@ -38,6 +38,7 @@ from lnob.coverage.models import (
     Snapshot,
     SnapshotKind,
 )
+from lnob.coverage.welfare import welfare_variables
 from lnob.networks.models import CommitteeLevel, CommitteeMember, CommitteeRole
 
 EDITORS = allowed("roadmap.edit")
@@ -147,10 +148,10 @@ def progress(province_code: str, on: datetime.date | None = None) -> list[Milest
     targets = targets_of(province_code)
     live_area = AreaRollup.objects.filter(code=province_code).first()
     live_nation = AreaRollup.objects.filter(code="").first()
-    live = {i.code: evaluate(i.formula, variables(live_area, on)) if live_area else None
-            for i in chosen}
-    national = {i.code: evaluate(i.formula, variables(live_nation, on)) if live_nation
-                else None for i in chosen}
+    here = variables(live_area, on, welfare_variables(province_code)) if live_area else None
+    there = variables(live_nation, on, welfare_variables("")) if live_nation else None
+    live = {i.code: evaluate(i.formula, here) if here else None for i in chosen}
+    national = {i.code: evaluate(i.formula, there) if there else None for i in chosen}
     dates = milestone_dates(roadmap.d_day) if roadmap.d_day else {}
     out = []
     for month in MILESTONE_MONTHS:
@@ -298,12 +299,13 @@ FIGURE_KEYS = ("subdistricts", "lead_covered", "k1", "k2", "k3", "k4", "k5", "fi
                "found", "reported", "verified", "assigned", "in_care", "closed", "rejected",
                "networks", "lead_networks", "volunteers", "funds", "committees", "capacity",
                "forums_held", "search_rounds", "median_days_to_verify", "median_days_to_visit",
-               "unserved", "need_short")
+               "unserved", "need_short", "offers", "givers", "residents", "old_age_eligible",
+               "old_age_receiving")
 
 
 def snapshot_values(area: AreaRollup, on: datetime.date,
                     chosen: list[Indicator]) -> tuple[dict[str, Any], dict[str, Any]]:
-    values = variables(area, on)
+    values = variables(area, on, welfare_variables(area.code))
     return ({k: values.get(k) for k in FIGURE_KEYS},
             {i.code: evaluate(i.formula, values) for i in chosen})
 

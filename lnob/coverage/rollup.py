@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from lnob.core import followups
 from lnob.core.bulk import batches
+from lnob.coverage import contributors
 from lnob.coverage.compute import (
     CAPACITY_FIELDS,
     CHUNK,
@@ -55,9 +56,9 @@ AREA_HISTOGRAMS = HISTOGRAM_FIELDS + DATE_FLAG_FIELDS
 MEDIAN_FIELDS = ("median_days_to_verify", "median_days_to_visit")
 SUBDISTRICT_FIELDS = ("province_code", "district_code", "has_fund", "first_forum_on",
                       *COUNT_FIELDS, *HISTOGRAM_FIELDS, *NESTED_FIELDS, *MEDIAN_FIELDS,
-                      "computed_at")
+                      "contributed", "computed_at")
 AREA_FIELDS = ("level", "province_code", *COUNT_FIELDS, *FLAG_FIELDS, *AREA_HISTOGRAMS,
-               *MEDIAN_FIELDS, "computed_at")
+               *MEDIAN_FIELDS, "contributed", "computed_at")
 
 
 # ------------------------------------------------------------------ sums
@@ -213,19 +214,26 @@ def build_areas(rows: Mapping[str, Row]) -> Areas:
     areas.values.update(provinces)
     areas.values[""] = nation
     d_distinct, p_distinct = district_distinct(None), province_distinct(None)
+    d_contributed = contributors.area_figures(AreaLevel.DISTRICT, None)
+    p_contributed = contributors.area_figures(AreaLevel.PROVINCE, None)
     for code in list(areas.values):
         level = AreaLevel.NATION if code == "" else (
             AreaLevel.PROVINCE if len(code) == 2 else AreaLevel.DISTRICT)
         areas.level[code] = level
         if level == AreaLevel.DISTRICT:
             areas.values[code].update(d_distinct.get(code, _blank_distinct()))
+            areas.values[code]["contributed"] = d_contributed.get(code, {})
         elif level == AreaLevel.PROVINCE:
             areas.values[code].update(p_distinct.get(code, _blank_distinct()))
+            areas.values[code]["contributed"] = p_contributed.get(code, {})
     nation_distinct = _blank_distinct()
+    nation_contributed: dict[str, int] = {}
     for p in provinces:
         for name in DISTINCT_FIELDS:
             nation_distinct[name] += areas.values[p][name]
+        contributors.add(nation_contributed, areas.values[p]["contributed"])
     areas.values[""].update(nation_distinct)
+    areas.values[""]["contributed"] = dict(sorted(nation_contributed.items()))
     for values in areas.values.values():
         for name in COUNT_FIELDS + FLAG_FIELDS:
             values.setdefault(name, 0)
@@ -418,14 +426,20 @@ def _refresh(codes: list[str], capacity: bool) -> int:
     # Districts: the subdistricts' difference, and their own distinct counts.
     d_distinct = district_distinct(districts) if capacity else {
         d: {n: getattr(areas[d], n) for n in DISTINCT_FIELDS} for d in districts}
+    d_contributed = contributors.area_figures(AreaLevel.DISTRICT, districts) if capacity \
+        else {d: areas[d].contributed for d in districts}
     for d in districts:
         area = areas[d]
         values = accumulate(_area_values(area), deltas[d])
         values.update(d_distinct.get(d, _blank_distinct()))
         _set(area, values, now)
+        area.contributed = d_contributed.get(d, {})
     # Provinces: the sum of their districts' differences; the nation: theirs.
     p_distinct = province_distinct(provinces) if capacity else {
         p: {n: getattr(areas[p], n) for n in DISTINCT_FIELDS} for p in provinces}
+    p_contributed = contributors.area_figures(AreaLevel.PROVINCE, provinces) if capacity \
+        else {p: areas[p].contributed for p in provinces}
+    nation_contributed = dict(areas[""].contributed or {})
     nation_delta: dict[str, Any] = {}
     for p in provinces:
         area = areas[p]
@@ -440,10 +454,14 @@ def _refresh(codes: list[str], capacity: bool) -> int:
         values.update(counts)
         _set(area, values, now)
         accumulate(nation_delta, delta)
+        contributors.add(nation_contributed, area.contributed or {}, -1)
+        area.contributed = p_contributed.get(p, {})
+        contributors.add(nation_contributed, area.contributed)
     nation = areas[""]
     values = accumulate({**_area_values(nation),
                          **{n: getattr(nation, n) for n in DISTINCT_FIELDS}}, nation_delta)
     _set(nation, values, now)
+    nation.contributed = dict(sorted(nation_contributed.items()))
     _update_changed(AreaRollup, list(areas.values()), before, AREA_FIELDS)
     return len(new)
 
@@ -611,6 +629,8 @@ def _rebuild_parents(districts: list[str], provinces: list[str], now: Any) -> No
     """After the tables were emptied (or a subdistrict appeared): the areas
     above these subdistricts from the stored subdistrict rows, in full."""
     d_distinct, p_distinct = district_distinct(districts), province_distinct(provinces)
+    contributed = {**contributors.area_figures(AreaLevel.DISTRICT, districts),
+                   **contributors.area_figures(AreaLevel.PROVINCE, provinces)}
     sums: dict[str, dict[str, Any]] = defaultdict(dict)
     for s in SubdistrictSummary.objects.filter(province_code__in=provinces).iterator():
         part = contribution(s)
@@ -623,16 +643,22 @@ def _rebuild_parents(districts: list[str], provinces: list[str], now: Any) -> No
         values.update((d_distinct if len(code) == 4 else p_distinct).get(code,
                                                                           _blank_distinct()))
         level = AreaLevel.DISTRICT if len(code) == 4 else AreaLevel.PROVINCE
-        rows.append(_area(code, level, _complete(values), now))
+        values = _complete(values)
+        values["contributed"] = contributed.get(code, {})
+        rows.append(_area(code, level, values, now))
     AreaRollup.objects.filter(code__in=[*districts, *provinces]).delete()
     AreaRollup.objects.bulk_create(rows)
     nation: dict[str, Any] = {}
+    nation_contributed: dict[str, int] = {}
     for area in AreaRollup.objects.filter(level=AreaLevel.PROVINCE):
         accumulate(nation, _area_values(area))
         for name in DISTINCT_FIELDS:
             nation[name] = nation.get(name, 0) + getattr(area, name)
+        contributors.add(nation_contributed, area.contributed or {})
     AreaRollup.objects.filter(code="").delete()
-    _area("", AreaLevel.NATION, _complete(nation), now).save(force_insert=True)
+    nation = _complete(nation)
+    nation["contributed"] = dict(sorted(nation_contributed.items()))
+    _area("", AreaLevel.NATION, nation, now).save(force_insert=True)
 
 
 def _complete(values: dict[str, Any]) -> dict[str, Any]:
@@ -652,9 +678,9 @@ def rollup_verify(limit: int = 50) -> list[str]:
     returns what differs (at most ``limit`` lines), empty when all agree.
     The refreshes public reports left for the worker (``lnob.core.followups``)
     are done first: what is checked is the roll-up once they are in."""
-    from lnob.coverage.receivers import FOLLOWUP
+    from lnob.coverage.receivers import FOLLOWUP, FOLLOWUP_CAPACITY
 
-    followups.catch_up([FOLLOWUP])
+    followups.catch_up([FOLLOWUP, FOLLOWUP_CAPACITY])
     rows = compute_subdistricts(None)
     areas = build_areas(rows)
     problems: list[str] = []

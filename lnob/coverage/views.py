@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -28,11 +28,12 @@ from lnob.core.thaidates import (
     be_year,
     parse_date,
 )
-from lnob.coverage import public_tables, suppression
+from lnob.coverage import contributors, public_tables, suppression
 from lnob.coverage import roadmap as rm
 from lnob.coverage import selectors as sel
 from lnob.coverage.access import SEARCH_ROLES, may_record_search, search_rounds_visible_to
 from lnob.coverage.models import MILESTONE_MONTHS, Indicator, SearchRound
+from lnob.coverage.population import residents
 from lnob.coverage.rollup import is_built
 from lnob.coverage.services import SearchRoundData, search_round_record
 from lnob.coverage.tables import (
@@ -47,9 +48,9 @@ from lnob.coverage.tables import (
     roadmap_table,
     tile_map,
 )
+from lnob.coverage.welfare import scheme_lines, welfare_variables
 from lnob.exports.responses import download, export_format, filename
 from lnob.geo import selectors as geo
-from lnob.geo.models import Subdistrict
 from lnob.networks.access import VOLUNTEER_READERS
 from lnob.networks.models import Network, Volunteer
 
@@ -244,7 +245,10 @@ def national(request: HttpRequest) -> HttpResponse:
             area=total, table=figures_table(_("Provinces"), rows, total, areas=True,
                                             sort=sort, descending=descending),
             sort=sort, descending=descending,
-            values=[(v.indicator, v.value) for v in sel.indicator_values(total.values, chosen)])
+            values=[(v.indicator, v.value) for v in sel.indicator_values(total.values, chosen)],
+            contributed=contributors.shown(total.row.contributed),
+            residents=residents(total.row.contributed),
+            residents_missing=(total.row.contributed or {}).get("population.missing", 0))
     return render(request, "coverage/national.html", context)
 
 
@@ -308,15 +312,24 @@ def _area_page(request: HttpRequest, code: str, search: dict[str, Any] | None = 
             "area": place, "parents": geo.ancestors(place), **_not_built()})
     context = _area_tables(code, on, wait, sort, descending)
     chosen = sel.indicators()
+    # Welfare's counts (issue 18) are read for this one area, beside the
+    # roll-up's figures; offers and residents are in the roll-up itself.
+    welfare = welfare_variables(code)
+    contributed = context["area"].row.contributed or {}
     context.update(on=on, wait=wait, wait_str=str(wait), sort=sort, descending=descending,
                    five_k=sel.FIVE_K,
                    parents=geo.ancestors(place) if place is not None else [],
                    values=[(v.indicator, v.value) for v in
-                           sel.indicator_values(context["area"].values, chosen)],
+                           sel.indicator_values({**context["area"].values, **welfare},
+                                                chosen)],
+                   contributed=contributors.shown(contributed),
+                   residents=residents(contributed),
+                   residents_missing=contributed.get("population.missing", 0),
+                   welfare_lines=scheme_lines(code),
                    **_not_built())
     context.update(_phone_parts(request, context))
-    if len(code) <= 2:
-        trend = sel.trend(code, context["area"].row)
+    trend = sel.trend(code, context["area"].row) if len(code) <= 2 else None
+    if trend is not None and trend.months:  # a province nobody was reported in has none
         context["trend"] = trend
         labels = [_month_label(m) for m in trend.months]
         names = {"found": _("People found"), "verified": _("Verified"),
@@ -416,11 +429,6 @@ def _subdistrict_parts(request: HttpRequest, code: str) -> dict[str, Any]:
     if covers(request.user, code, FORUM_ROLES):
         parts["forums"] = list(Forum.objects.filter(subdistrict_id=code).select_related(
             "organiser").order_by("-held_on")[:50])
-    # The giving side (issue 17), read through the reverse relation Subdistrict.offers:
-    # coverage sits below lnob.giving and never imports it.
-    parts["giving"] = Subdistrict.objects.filter(code=code).aggregate(
-        n_offers=Count("offers"), n_givers=Count("offers__giver_phone", distinct=True),
-        n_accepted=Count("offers", filter=Q(offers__status__in=("accepted", "used"))))
     rounds = SearchRound.objects.filter(subdistrict_id=code)
     parts["search_round_count"] = rounds.count()
     parts["may_record_search"] = may_record_search(request.user, code)

@@ -66,7 +66,7 @@ from lnob.demo.generator import (
     plan_province,
 )
 from lnob.geo.loader import search_key
-from lnob.geo.models import District, Province, Subdistrict, Village
+from lnob.geo.models import District, Population, Province, Subdistrict, Village
 from lnob.networks.models import (
     Committee,
     CommitteeMember,
@@ -154,6 +154,7 @@ def generate_province(province_code: str, persons: int, *, seed: int, today: dat
                                                      batch_size)
         _write_people(plan_casework(plan, seed=seed, today=today),
                       _CaseWriter(network_ids, volunteer_ids), report, batch_size)
+        _write_population(province_code, seed=seed, year=today.year)
         audit.record(AuditAction.CREATE, object_type="demo.province", object_id=province_code,
                      area_code=province_code,
                      detail={"synthetic": True, "seed": seed, "persons": report.persons,
@@ -162,6 +163,30 @@ def generate_province(province_code: str, persons: int, *, seed: int, today: dat
                              "cases": report.cases, "forums": report.forums})
     report.seconds = time.perf_counter() - began
     return report
+
+
+DEMO_POPULATION_SOURCE = "synthetic (lnob demo), not DOPA figures"
+
+
+def _write_population(province_code: str, *, seed: int, year: int) -> int:
+    """Synthetic registered population for the province's subdistricts (3,000
+    to 15,000 residents each, about half of them women), so that ratios per
+    resident (givers per 1,000) show on the demo; never over loaded figures."""
+    import random
+
+    have = set(Population.objects.filter(subdistrict__province_id=province_code)
+               .values_list("subdistrict_id", flat=True))
+    rng = random.Random(f"{seed}:population:{province_code}")  # noqa: S311 — synthetic data
+    rows = []
+    for code in Subdistrict.objects.filter(province_id=province_code).order_by("code") \
+            .values_list("code", flat=True):
+        total = rng.randint(3_000, 15_000)
+        female = total // 2 + rng.randint(-total // 20, total // 20)
+        if code not in have:
+            rows.append(Population(subdistrict_id=code, year=year, male=total - female,
+                                   female=female, total=total, source=DEMO_POPULATION_SOURCE))
+    Population.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 @contextmanager

@@ -96,3 +96,30 @@ class Village(Area):
         number = _("Moo %(number)d") % {"number": self.number}
         base = super().name
         return f"{number} {base}".strip() if base else str(number)
+
+
+class Population(models.Model):
+    """Registered residents of a subdistrict in a year (DOPA's registered-
+    population statistics, สถิติประชากรทางการทะเบียนราษฎร), loaded from its
+    CSV by ``lnob load_population``. A ratio per resident (givers per 1,000)
+    reads the latest year of each subdistrict; where one is missing the
+    ratio is not computed at all."""
+
+    subdistrict = models.ForeignKey(Subdistrict, on_delete=models.PROTECT,
+                                    related_name="population", verbose_name=_("subdistrict"))
+    year = models.PositiveSmallIntegerField(_("year (CE)"))
+    male = models.PositiveIntegerField(_("male"), null=True, blank=True)
+    female = models.PositiveIntegerField(_("female"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("total"))
+    source = models.CharField(_("source"), max_length=200)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("registered population")
+        verbose_name_plural = _("registered population")
+        ordering = ["subdistrict", "-year"]
+        constraints = [models.UniqueConstraint(fields=["subdistrict", "year"],
+                                               name="uniq_population_subdistrict_year")]
+
+    def __str__(self) -> str:
+        return f"{self.subdistrict_id} {self.year}: {self.total}"

@@ -8,9 +8,13 @@ class GivingConfig(AppConfig):
     verbose_name = _("Volunteer and giving centre")
 
     def ready(self) -> None:
-        # The public dashboard (coverage, a lower layer) shows offers, givers
-        # and offers accepted per area: it hears them from here.
+        # Coverage sits below giving, so it calls what giving registers here:
+        # offers, givers and accepted capacity in the roll-ups, and the
+        # public dashboard's table of offers per area.
+        from lnob.coverage.contributors import register
         from lnob.coverage.public_tables import giving_counts_register
+        from lnob.giving.counted import CONTRIBUTOR
         from lnob.giving.selectors import counts_by_child_area
 
+        register(CONTRIBUTOR)
         giving_counts_register(counts_by_child_area)

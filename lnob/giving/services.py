@@ -23,7 +23,7 @@ from lnob.cases import workflow as wf
 from lnob.cases.intake.services import TooManyReports
 from lnob.cases.models import Case
 from lnob.cases.services import case_comment, lead_networks_for
-from lnob.core import audit, ratelimit
+from lnob.core import audit, followups, ratelimit
 from lnob.core.access import covers
 from lnob.core.clientip import rate_key
 from lnob.core.errors import Conflict, NotFound, Refused
@@ -212,11 +212,23 @@ def offer_submit(*, data: OfferData, request: Any = None) -> Offer:
         skills=sorted(set(data.skills)) if data.kind == OfferKind.TIME else [],
         when=data.when.strip(), description=data.description.strip(), network=network,
         coverage_hole=hole, **fields)
+    with followups.deferred():  # counted by the worker's catch-up, as public reports are
+        _counted(offer)
     audit.record(AuditAction.CREATE, request=request, object_type=PUBLIC_AUDIT_TYPE,
                  object_id=str(offer.pk), area_code=code,
                  detail={"kind": offer.kind, "network": network.pk if network else None,
                          "coverage_hole": hole})
     return offer
+
+
+def _counted(offer: Offer) -> None:
+    """The coverage roll-ups count offers (``giving.counted``): the
+    subdistrict's row, or for an offer to a whole district one subdistrict
+    of it, which refreshes the district, province and nation rows above."""
+    code = offer.subdistrict_id or Subdistrict.objects.filter(
+        district_id=offer.district_code).order_by("code").values_list("code", flat=True).first()
+    if code:
+        areas_changed.send(sender=Offer, codes={str(code)})
 
 
 # The steps of an offer: from which statuses, to which.
@@ -293,7 +305,7 @@ def offer_step(*, actor: User, offer: Offer, action: str, expected_version: int,
     offer.refresh_from_db()
     if action == "accept":
         _becomes_capacity(actor, offer, request)
-    areas_changed.send(sender=Offer, codes={offer.area_code} if offer.subdistrict_id else set())
+    _counted(offer)
     audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=offer,
                  area_code=offer.area_code,
                  detail={"action": action, "from": sorted(before), "to": after,
@@ -353,6 +365,7 @@ def pledge_receive(*, actor: User, offer: Offer, date: Any, request: Any = None)
             version=F("version") + 1) != 1:
         raise Conflict
     offer.refresh_from_db()
+    _counted(offer)
     audit.record(AuditAction.UPDATE, actor=actor, request=request, obj=offer,
                  area_code=offer.area_code, detail={"action": "pledge_received",
                                                     "transaction": entry.pk})

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django import template
 from django.http import QueryDict
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from lnob.coverage import suppression
 from lnob.coverage.tables import Table, show
@@ -23,6 +24,15 @@ register = template.Library()
 def figure(value: Any) -> str:
     """Grouped digits, one decimal, "–" for no value; "<5" and "×" as they are."""
     return show(value)
+
+
+@register.filter
+def indicator_note(indicator: Any) -> str:
+    """Why an indicator has no value, where the reason is known: a ratio per
+    resident where the population is not loaded (never a wrong ratio)."""
+    if "residents" in str(getattr(indicator, "formula", "")):
+        return str(_("population not loaded"))
+    return ""
 
 
 @register.simple_tag

@@ -4,7 +4,6 @@ handlers' pages with an in-area user, an out-of-area user and a stranger."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -163,21 +162,3 @@ def test_the_needs_board_is_public_and_never_shows_a_small_count(client: Client)
     assert page.status_code == 200
     assert client.get("/give/needs/").status_code == 200
     assert client.get("/give/needs/999/").status_code == 404
-
-
-def test_coverage_counts_offers_givers_and_accepted_capacity_of_a_subdistrict(
-        client: Client, lead: Network, officer: User, coordinator: User) -> None:
-    from lnob.coverage.rollup import rollup_full
-
-    first = submit()
-    submit(giver_phone="0899999999")
-    submit(giver_phone="0899999999", kind="service", description="อาหารจากวัด", capacity=5,
-           skills=[])
-    giving.offer_step(actor=coordinator, offer=first, action="accept",
-                      expected_version=first.version, checks_done=True)
-    rollup_full()
-    client.force_login(officer)
-    page = client.get(f"/coverage/{KO_TAO}/").content.decode()
-    section = page[page.index("data-giving"):]
-    section = section[:section.index("</section>")]
-    assert [int(n) for n in re.findall(r"\d+", section.split("</h2>")[1])] == [3, 2, 1]
