@@ -11,10 +11,10 @@ import pytest
 from django.utils import timezone
 
 from lnob.core.models import User
+from lnob.exports.pdf import join_sara_am
 from lnob.geo.models import Subdistrict
 from lnob.giving.models import GoodsItem, Offer, OfferKind, OfferStatus
 from lnob.learning.models import Report, ReportStatus
-from lnob.exports.pdf import join_sara_am
 from lnob.learning.reports.services import ReportData, report_generate, report_request
 from lnob.learning.tests.conftest import KO_TAO, TODAY, make_person
 from lnob.testing.suppression import assert_safe
