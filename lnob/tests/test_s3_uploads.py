@@ -83,7 +83,15 @@ def read(response: Any) -> bytes:
 
 
 @pytest.fixture
-def uploads(bucket: Any, make_user: Any) -> dict[str, Any]:
+def geography(db: None) -> None:
+    # A transactional test before this one may have emptied what migrations load.
+    if not Province.objects.filter(code="84").exists():
+        load_geography(Province, District, Subdistrict)
+        _national_taxonomy.load()
+
+
+@pytest.fixture
+def uploads(geography: None, bucket: Any, make_user: Any) -> dict[str, Any]:
     """An import with a bad row, a province report's PDF and a story's photo,
     all made through the services as the pages make them."""
     officer = make_user("officer.s3", Role.PROVINCIAL_OFFICER, "84")
@@ -139,19 +147,11 @@ def test_a_missing_object_is_a_404_not_a_500(uploads: dict[str, Any], bucket: An
     assert uploads["client"].get(f"/learning/reports/{report.pk}/pdf/").status_code == 404
 
 
-@pytest.fixture
-def country(transactional_db: None) -> None:
-    # Transactional tests empty the tables afterwards; put back what migrations load.
-    if not Province.objects.exists():
-        load_geography(Province, District, Subdistrict)
-        _national_taxonomy.load()
-
-
 # Committed rows: SQLite's online backup waits for a writer that never ends
 # (the test's own transaction) and pg_dump would not see them.
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_carries_the_buckets_files_and_a_restore_puts_back_the_lost_ones(
-        country: None, uploads: dict[str, Any], bucket: Any, tmp_path: Path) -> None:
+        uploads: dict[str, Any], bucket: Any, tmp_path: Path) -> None:
     job, report, photo = uploads["job"], uploads["report"], uploads["photo"]
     before = keys(bucket)
     call_command("backup", "--to", str(tmp_path / "backups"), verbosity=0)
