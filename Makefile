@@ -51,6 +51,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.dedup_product
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.dedup_product
 	$(BIN)/python -m benchmarks.faults
+	$(BIN)/python -m benchmarks.hosts
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.backup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.privacy
 	$(BIN)/python -m benchmarks.load

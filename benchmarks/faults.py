@@ -17,9 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,19 +28,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-PGBIN = Path("/usr/lib/postgresql/15/bin")
+from lnob.testing.postgres import PGBIN, as_postgres, free_port, give_to_postgres
+
 LNOB = str(Path(sys.executable).with_name("lnob"))
 OUTAGE = float(os.environ.get("LNOB_OUTAGE_SECONDS", "20"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def as_postgres(args: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *args] if os.getuid() == 0 else args
 
 
 class Cluster:
@@ -50,9 +39,7 @@ class Cluster:
         self.folder, self.port = folder, free_port()
         self.data = folder / "data"
         folder.mkdir(parents=True, exist_ok=True)
-        if os.getuid() == 0:
-            subprocess.run(["id", "postgres"], check=True, capture_output=True)  # noqa: S607
-            shutil.chown(folder, "postgres")
+        give_to_postgres(folder)
         subprocess.run(as_postgres([  # noqa: S603
             str(PGBIN / "initdb"), "-D", str(self.data), "-U", "lnob", "-A", "trust",
             "-E", "UTF8", "--locale=C.UTF-8"]),

@@ -228,7 +228,11 @@ if DATABASE_URL:
     if REPLICA_URL:
         DATABASES["replica"] = dj_database_url.parse(REPLICA_URL, conn_max_age=60,
                                                      conn_health_checks=True)
-        DATABASES["replica"].setdefault("OPTIONS", {}).update(DATABASES["default"]["OPTIONS"])
+        DATABASES["replica"].setdefault("OPTIONS", {}).update({
+            **DATABASES["default"]["OPTIONS"],
+            # A replica that does not answer is skipped (the primary serves):
+            # a page waits at most this long, once per LNOB_REPLICA_RETRY_SECONDS.
+            "connect_timeout": int(os.environ.get("LNOB_REPLICA_CONNECT_TIMEOUT", 2))})
         DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -254,6 +258,8 @@ LNOB_REPLICA_VIEWS = frozenset({
     "network_export_csv", "network_export_xlsx", "person_export_csv", "person_export_xlsx",
     "volunteer_export_csv", "volunteer_export_xlsx",
 })
+# A replica that did not answer is left alone this long (the primary serves).
+LNOB_REPLICA_RETRY_SECONDS = float(os.environ.get("LNOB_REPLICA_RETRY_SECONDS", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

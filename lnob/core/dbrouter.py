@@ -15,17 +15,26 @@ only where a second or two of lag can never mislead:
 
 Every write goes to the primary; migrations run only there. Without a
 replica configured every read and write uses ``default``.
+
+A standby that is down never takes a page down: before a page reads from it
+the middleware checks its connection (the health check Django does anyway);
+one that does not answer is left alone for ``LNOB_REPLICA_RETRY_SECONDS``
+(30) and the page reads the primary, and a page whose read fails on the
+replica half-way is served again from the primary. A streamed export cut by
+the replica's failure stays cut (its audit says so).
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import logging
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
@@ -33,6 +42,10 @@ REPLICA = "replica"
 REPLICA_APPS = frozenset({"coverage", "geo", "registry", "cases", "networks", "matching",
                           "dedup", "learning"})
 _reading = contextvars.ContextVar("lnob_replica_reads", default=False)
+log = logging.getLogger(__name__)
+# Until when (time.monotonic()) this process reads the primary instead of a
+# replica that did not answer.
+_down_until = [0.0]
 
 
 def replica_configured() -> bool:
@@ -68,6 +81,32 @@ class ReplicaRouter:
         return db == "default"
 
 
+def replica_usable() -> bool:
+    """Whether the replica answers now (a connection that is open and
+    usable, or a new one); a replica that does not is marked down for
+    ``LNOB_REPLICA_RETRY_SECONDS`` and the primary serves meanwhile."""
+    if time.monotonic() < _down_until[0]:
+        return False
+    replica = connections[REPLICA]
+    try:
+        replica.close_if_health_check_failed()
+        replica.ensure_connection()
+    except DatabaseError as err:
+        replica_down(err)
+        return False
+    return True
+
+
+def replica_down(err: BaseException) -> None:
+    seconds = float(getattr(settings, "LNOB_REPLICA_RETRY_SECONDS", 30))
+    _down_until[0] = time.monotonic() + seconds
+    with contextlib.suppress(DatabaseError):
+        connections[REPLICA].close()
+    log.warning("Replica database unreachable (%s): reading the primary for the next %.0f s",
+                str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__,
+                seconds)
+
+
 def replica_view(request: HttpRequest) -> bool:
     """Whether this request may read from the replica: a GET or HEAD of a
     view named in ``LNOB_REPLICA_VIEWS``."""
@@ -94,7 +133,34 @@ class ReplicaReadsMiddleware:
         return response
 
     def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> None:
-        _reading.set(replica_configured() and replica_view(request))
+        _reading.set(replica_configured() and replica_view(request) and replica_usable())
+
+    def process_exception(self, request: HttpRequest,
+                          exception: Exception) -> HttpResponse | None:
+        """A page whose read failed on the replica (it went down meanwhile)
+        is served again, whole, from the primary."""
+        if not (_reading.get() and isinstance(exception, DatabaseError)
+                and _failed_on_replica()):
+            return None
+        replica_down(exception)
+        _reading.set(False)
+        match = request.resolver_match
+        if match is None:
+            return None
+        response: HttpResponse = match.func(request, *match.args, **match.kwargs)
+        return response  # Django renders a template response after this
+
+
+def _failed_on_replica() -> bool:
+    """Whether the replica's connection is broken (not a bad query that
+    would fail on the primary too)."""
+    replica = connections[REPLICA]
+    if replica.connection is None:
+        return True
+    try:
+        return not replica.is_usable()
+    except DatabaseError:
+        return True
 
 
 def _streamed(parts: Any) -> Iterator[Any]:

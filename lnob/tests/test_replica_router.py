@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.test import Client, RequestFactory
 from django.urls import resolve
 
+from lnob.core import dbrouter
 from lnob.core.dbrouter import ReplicaReadsMiddleware, ReplicaRouter, replica_reads
 from lnob.core.models import AuditEvent, User
 from lnob.coverage.models import SubdistrictSummary
@@ -26,8 +27,10 @@ pytestmark = pytest.mark.filterwarnings("ignore:Overriding setting DATABASES:Use
 
 
 @pytest.fixture
-def with_replica(settings: Any) -> None:
+def with_replica(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.DATABASES = {**settings.DATABASES, "replica": dict(settings.DATABASES["default"])}
+    # Taken as answering: a real standby, up and down, is in test_replica_streaming.py.
+    monkeypatch.setattr(dbrouter, "replica_usable", lambda: True)
 
 
 def test_without_a_replica_every_read_uses_the_primary() -> None:

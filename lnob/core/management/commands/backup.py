@@ -1,8 +1,10 @@
 """``lnob backup``: the database and the uploaded files, together, in one
 dated folder — PostgreSQL as ``pg_dump`` custom format, the embedded SQLite
-file through SQLite's online backup API — with a manifest of row counts that
-``lnob restore`` checks. ``--keep N`` then removes all but the newest N
-backups of that folder (retention: docs/deploy.md)."""
+file through SQLite's online backup API, the uploads from the ``MEDIA_ROOT``
+folder or, with ``LNOB_S3_BUCKET``, every object of the bucket under the
+prefix — with a manifest of row counts that ``lnob restore`` checks.
+``--keep N`` then removes all but the newest N backups of that folder
+(retention: docs/deploy.md)."""
 
 from __future__ import annotations
 
@@ -13,10 +15,12 @@ import sqlite3
 import subprocess
 import tarfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
@@ -50,6 +54,40 @@ def counts() -> dict[str, int]:
                 cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
                 found[table] = int(cursor.fetchone()[0])
     return found
+
+
+def in_folder() -> bool:
+    """Whether uploads live in the ``MEDIA_ROOT`` folder (else in a store
+    such as an S3 bucket, read through Django's storage API)."""
+    return isinstance(default_storage, FileSystemStorage)
+
+
+def stored_names(folder: str = "") -> Iterator[str]:
+    """Every file in the upload store, by its name there."""
+    folders, files = default_storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}" if folder else name
+    for sub in folders:
+        yield from stored_names(f"{folder}/{sub}" if folder else sub)
+
+
+def write_media(tar: tarfile.TarFile) -> tuple[str, int]:
+    """Every upload into ``tar`` — the folder, or each object of the bucket
+    (under ``LNOB_S3_PREFIX``) — with the names the database holds."""
+    if in_folder():
+        media = Path(settings.MEDIA_ROOT)
+        if media.exists():
+            tar.add(media, arcname=".")
+        return "folder", sum(1 for p in media.rglob("*") if p.is_file()) if media.exists() else 0
+    files = 0
+    for name in stored_names():
+        info = tarfile.TarInfo(f"./{name}")
+        info.size = default_storage.size(name)
+        info.mtime = int(time.time())
+        with default_storage.open(name, "rb") as handle:
+            tar.addfile(info, handle)
+        files += 1
+    return "storage", files
 
 
 class Command(BaseCommand):
@@ -107,10 +145,8 @@ class Command(BaseCommand):
             manifest["database"] = "database.sqlite3"
         else:
             raise CommandError(f"No backup for the {connection.vendor} database.")
-        media = Path(settings.MEDIA_ROOT)
         with tarfile.open(folder / "media.tar", "w") as tar:
-            if media.exists():
-                tar.add(media, arcname=".")
+            manifest["media_store"], manifest["media_files"] = write_media(tar)
         manifest["media"] = "media.tar"
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
         return manifest
