@@ -1,4 +1,5 @@
-/* Every page: registers LNOB's service worker (/sw.js) so the volunteer's
+/* Every page: the forms that save in one round trip (below), and
+ * LNOB's service worker (/sw.js) so the volunteer's
  * "my people" page and its outbox work with no signal (docs/offline.md).
  *
  * Once per browser session, a signed-in user's phone also keeps that page and
@@ -9,6 +10,34 @@
  * The IndexedDB schema here must match cases/offline.js (database
  * "lnob-offline", version 2: people, outbox, meta). */
 "use strict";
+(function () {
+  // Forms that save in one round trip (htmx + lnob/core/landing.py; decision
+  // 0025-journey): the answer is the next page, its <body> put in place.
+  // A refused form (400, 409, 429…) is shown too, as the browser would; with
+  // no network the form is sent the plain way, so the browser (and its
+  // service worker's offline page) answers exactly as without JavaScript.
+  function landing(event) {
+    const config = event.detail && event.detail.requestConfig;
+    return config && config.elt && config.elt.hasAttribute("data-land");
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (landing(event) && event.detail.xhr.status >= 400) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    const form = event.target;
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-land")) form.submit();
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!landing(event)) return;
+    // A new page: the reader starts at its content, as after a page load.
+    const main = document.getElementById("main");
+    if (main) { main.setAttribute("tabindex", "-1"); main.focus({preventScroll: true}); }
+  });
+})();
+
 (function () {
   if (!("serviceWorker" in navigator)) return;
   const OFFLINE_PAGE = "/cases/offline/";
