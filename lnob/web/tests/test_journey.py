@@ -25,7 +25,7 @@ from lnob.testing.cases import verified_case
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_LNOB_LAND": "1"}
+HTMX = {"HX-Request": "true", "LNOB-Land": "1"}
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_signing_in_with_htmx_answers_my_people_in_one_round_trip(
     token = client.get("/accounts/login/").cookies["csrftoken"].value
     response = client.post("/accounts/login/", {
         "username": user.username, "password": PASSWORD, "next": "",
-        "csrfmiddlewaretoken": token}, **HTMX)
+        "csrfmiddlewaretoken": token}, headers=HTMX)
     assert response.status_code == 200 and response["HX-Push-Url"] == "/"
     body = response.content.decode()
     assert 'data-home="my-people"' in body and f"/cases/{case.pk}/visits/new/" in body
@@ -84,7 +84,7 @@ def test_a_wrong_password_with_htmx_shows_the_form_again_and_signs_nobody_in(
     user, _case = carer
     client = Client()
     response = client.post("/accounts/login/", {"username": user.username,
-                                                "password": "wrong"}, **HTMX)
+                                                "password": "wrong"}, headers=HTMX)
     assert response.status_code == 200 and 'id="id_password"' in response.content.decode()
     assert "HX-Push-Url" not in response and "sessionid" not in response.cookies
     assert client.get("/").content.decode().count('data-home="my-people"') == 0
@@ -96,7 +96,7 @@ def test_without_the_csrf_token_nothing_is_signed_in_nor_shown(
     client = Client(enforce_csrf_checks=True)
     client.get("/accounts/login/")
     response = client.post("/accounts/login/", {"username": user.username,
-                                                "password": PASSWORD}, **HTMX)
+                                                "password": PASSWORD}, headers=HTMX)
     assert response.status_code == 403 and "my-people" not in response.content.decode()
 
 
@@ -106,7 +106,7 @@ def test_a_user_who_needs_a_code_is_sent_to_it_not_shown_the_home(
     officer = make_user("officer.code", Role.PROVINCIAL_OFFICER, "84")
     client = Client()
     response = client.post("/accounts/login/", {"username": officer.username,
-                                                "password": PASSWORD}, **HTMX)
+                                                "password": PASSWORD}, headers=HTMX)
     # Not followed: the browser goes to "/" itself, which asks for the code.
     assert response.status_code == 200 and response["HX-Redirect"] == "/"
     assert response.content == b"" and "sessionid" in response.cookies
@@ -119,7 +119,7 @@ def test_logging_a_visit_with_htmx_answers_my_people_with_the_saved_message(
     user, case = carer
     client = Client()
     client.force_login(user)
-    response = client.post(f"/cases/{case.pk}/visits/new/", visit(case), **HTMX)
+    response = client.post(f"/cases/{case.pk}/visits/new/", visit(case), headers=HTMX)
     assert response.status_code == 200 and response["HX-Push-Url"] == "/"
     body = response.content.decode()
     assert 'role="status"' in body and "บันทึกการเยี่ยมแล้ว เยี่ยมครั้งต่อไป" in body
@@ -134,11 +134,11 @@ def test_a_refused_visit_with_htmx_shows_the_form_with_its_errors(
     user, case = carer
     client = Client()
     client.force_login(user)
-    response = client.post(f"/cases/{case.pk}/visits/new/", visit(case, done=""), **HTMX)
+    response = client.post(f"/cases/{case.pk}/visits/new/", visit(case, done=""), headers=HTMX)
     assert response.status_code == 400 and "HX-Push-Url" not in response
     assert 'id="id_done"' in response.content.decode()
     stale = client.post(f"/cases/{case.pk}/visits/new/",
-                        visit(case, version=case.version - 1), **HTMX)
+                        visit(case, version=case.version - 1), headers=HTMX)
     assert stale.status_code == 409
     assert Visit.objects.filter(case=case).count() == 0
 
@@ -148,7 +148,7 @@ def test_another_reader_lands_on_the_case_page(carer: tuple[User, Case],
     _user, case = carer
     client = Client()
     client.force_login(officer)
-    response = client.post(f"/cases/{case.pk}/visits/new/", visit(case), **HTMX)
+    response = client.post(f"/cases/{case.pk}/visits/new/", visit(case), headers=HTMX)
     assert response.status_code == 200 and response["HX-Push-Url"] == f"/cases/{case.pk}/"
 
 
@@ -157,9 +157,9 @@ def test_out_of_area_and_strangers_get_nothing(carer: tuple[User, Case],
     _user, case = carer
     client = Client()
     client.force_login(other_officer)
-    response = client.post(f"/cases/{case.pk}/visits/new/", visit(case), **HTMX)
+    response = client.post(f"/cases/{case.pk}/visits/new/", visit(case), headers=HTMX)
     assert response.status_code == 404 and "ยายแดง" not in response.content.decode()
-    stranger = Client().post(f"/cases/{case.pk}/visits/new/", visit(case), **HTMX)
+    stranger = Client().post(f"/cases/{case.pk}/visits/new/", visit(case), headers=HTMX)
     # Not signed in: sent to sign in (the browser goes there itself), nothing saved.
     assert stranger.status_code == 200 and stranger["HX-Redirect"].startswith("/accounts/login/")
     assert Visit.objects.filter(case=case).count() == 0
@@ -167,7 +167,7 @@ def test_out_of_area_and_strangers_get_nothing(carer: tuple[User, Case],
 
 def test_a_redirect_elsewhere_is_left_to_the_browser(client: Client, officer: User) -> None:
     client.force_login(officer)
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/persons/"}, **HTMX)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/persons/"}, headers=HTMX)
     assert response.status_code == 200 and response["HX-Redirect"] == "/persons/"
     assert "django_language" in response.cookies
 
@@ -176,6 +176,6 @@ def test_next_visit_dates_are_not_lost_in_the_landing(carer: tuple[User, Case]) 
     user, case = carer
     client = Client()
     client.force_login(user)
-    client.post(f"/cases/{case.pk}/visits/new/", visit(case), **HTMX)
+    client.post(f"/cases/{case.pk}/visits/new/", visit(case), headers=HTMX)
     case.refresh_from_db()
     assert case.next_visit_due is not None and case.next_visit_due > TODAY - datetime.timedelta(1)

@@ -35,6 +35,8 @@
     // A new page: the reader starts at its content, as after a page load.
     const main = document.getElementById("main");
     if (main) { main.setAttribute("tabindex", "-1"); main.focus({preventScroll: true}); }
+    // A new page without a load event: what runs after a page load runs now.
+    document.dispatchEvent(new CustomEvent("lnob:page"));
   });
 })();
 
@@ -80,6 +82,8 @@
   function warm() {
     if (!navigator.onLine || !("caches" in window) || !("indexedDB" in window)) return;
     if (sessionStorage.getItem(WARM_KEY) || location.pathname === OFFLINE_PAGE) return;
+    // Signed out (no sign-out button): nothing to keep, and no request in the way.
+    if (!document.querySelector('form[action$="/logout/"]')) return;
     fetch(OFFLINE_PAGE, {credentials: "same-origin", redirect: "manual"}).then(function (res) {
       // Not signed in (a redirect) or no role for it (403): nothing to keep.
       if (res.status !== 200) return;
@@ -106,6 +110,8 @@
     // After the page, when the phone is idle: never in the way of what the user opened.
     setTimeout(warm, 2000);
   });
+  // A page put in place by a form that saved (signing in lands on the home page).
+  document.addEventListener("lnob:page", function () { setTimeout(warm, 2000); });
 
   document.addEventListener("submit", function (event) {
     const form = event.target;
