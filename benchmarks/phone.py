@@ -187,7 +187,9 @@ def run_once(browser: Any, site: Site, journey: Callable[[Any, str], Steps]
     for label in ("cold", "warm"):
         if label == "warm":
             context.clear_cookies()
-            time.sleep(3)  # the service worker settles, as between two uses of the phone
+            # Between two uses of the phone: what the last page left to do in
+            # the background (pwa.js's warm-up, 5 s after a page) is done.
+            time.sleep(6)
         mark = site.mark()
         steps = journey(page, site.base)
         time.sleep(0.5)  # the access log is written
