@@ -46,6 +46,7 @@
   const PAGE_CACHE = "lnob-offline-page";
   const WARM_KEY = "lnob-offline-warm";
   const WARM_AFTER_MS = 5000;
+  let warmTimer = null;
 
   function openDB(create) {
     return new Promise(function (resolve, reject) {
@@ -111,10 +112,15 @@
     // After the page, when the phone is idle: never in the way of what the user
     // opens next (on "Slow 3G" a person often taps on within 2 s; 5 s on one page
     // means reading or typing, and the warm-up then costs them nothing).
-    setTimeout(warm, WARM_AFTER_MS);
+    later();
   });
-  // A page put in place by a form that saved (signing in lands on the home page).
-  document.addEventListener("lnob:page", function () { setTimeout(warm, WARM_AFTER_MS); });
+  // A page put in place by a form that saved (signing in lands on the home
+  // page): the wait starts again, as on a page just loaded.
+  document.addEventListener("lnob:page", later);
+  function later() {
+    clearTimeout(warmTimer);
+    warmTimer = setTimeout(warm, WARM_AFTER_MS);
+  }
 
   document.addEventListener("submit", function (event) {
     const form = event.target;
