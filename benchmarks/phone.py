@@ -251,7 +251,9 @@ def main() -> None:
             print(f"demo database ({PERSONS:,} persons) in {time.monotonic() - start:.0f} s")
         sites: list[Site] = []
         try:
-            for site_name, code in ((f"before ({BASELINE})", baseline_code(tmp)),
+            commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short",  # noqa: S603,S607
+                                     BASELINE], capture_output=True, text=True).stdout.strip()
+            for site_name, code in ((f"before ({BASELINE} {commit})", baseline_code(tmp)),
                                     ("after", REPO)):
                 copy = tmp / f"var-{len(sites)}"
                 copy.mkdir()
