@@ -4,7 +4,7 @@ import datetime
 import uuid
 from typing import Any, cast
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,11 +16,11 @@ from lnob.cases import workflow as wf
 from lnob.cases.access import READERS, case_for, cases_visible_to, next_steps
 from lnob.cases.care import visit_log, visit_sync
 from lnob.cases.models import Case, Visit
-from lnob.cases.offline import my_people, my_report_areas
+from lnob.cases.offline import carer_now, my_people, my_report_areas
 from lnob.cases.services import CaseChanged, case_open, case_step
 from lnob.core import audit
 from lnob.core.access import grants_of, read_audited
-from lnob.core.errors import Conflict
+from lnob.core.errors import Conflict, Refused
 from lnob.core.models import AuditAction, User
 from lnob.core.schema_types import IsoDate
 from lnob.registry.access import EDITORS, person_for
@@ -225,7 +225,17 @@ def case_visits(request: HttpRequest, case_id: int) -> Any:
 @router.post("/{case_id}/visits", response={200: VisitOut, 201: VisitOut, 409: dict})
 def case_visit_create(request: HttpRequest, case_id: int, payload: VisitIn) -> Any:
     user = _reader(request)
-    found = case_for(user, case_id)
+    try:
+        found = case_for(user, case_id)
+    except Http404:
+        carer = carer_now(user, case_id)
+        if carer is None:
+            raise
+        # The phone kept a visit on a person who moved to another carer: say to whom.
+        raise Refused("case_moved", gettext_lazy(
+            "This person is now cared for by %(carer)s, so this visit was not recorded. It "
+            "stays on this phone until you delete it: copy what you wrote to pass it on."),
+            carer=carer) from None
     fields: dict[str, Any] = {
         "visited_on": payload.visited_on, "done": payload.done, "changes": payload.needs,
         "next_visit_on": payload.next_visit_on, "expected_version": payload.version,

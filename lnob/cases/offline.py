@@ -95,3 +95,31 @@ def my_report_areas(user: Any) -> list[Area]:
 
 
 
+
+
+def carer_now(user: Any, case_id: int) -> str | None:
+    """Who now cares for a person the user's phone still holds a visit for.
+
+    Only for a case the user cannot see any more (the API answered 404) that
+    their own volunteer record was once assigned in its history, and that now
+    has another carer: the new volunteer's name when the user may read
+    volunteers' names in the case's area (``volunteers.read``), else "another
+    volunteer". None otherwise, so a case the user never cared for stays
+    unknown to them (issue 16: a refusal that says who has the case now)."""
+    from django.utils.translation import gettext as _
+
+    from lnob.cases.models import Case, CaseEvent
+    from lnob.core.access import covers
+    from lnob.core.roles import allowed
+    from lnob.networks.models import Volunteer
+
+    mine = list(Volunteer.objects.filter(user=user).values_list("pk", flat=True))
+    case = Case.objects.filter(pk=case_id).select_related("volunteer").first()
+    if not mine or case is None or case.volunteer_id in mine:
+        return None
+    if not CaseEvent.objects.filter(case=case, action="assign",
+                                    detail__volunteer__in=mine).exists():
+        return None
+    if case.volunteer is not None and covers(user, case.area_code, allowed("volunteers.read")):
+        return f"{case.volunteer.first_name} {case.volunteer.last_name}".strip()
+    return _("another volunteer")

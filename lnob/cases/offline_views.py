@@ -35,6 +35,8 @@ def _texts() -> dict[str, str]:
         "count_waiting": _("%(count)s waiting to send."),
         "edit": _("Edit and send again"),
         "discard": _("Delete from this phone"),
+        "copy": _("Copy what I wrote"),
+        "copied": _("Copied: paste it in a message to the new carer."),
         "discard_confirm": _("Delete this from the phone? It has not reached the server."),
         "dismiss": _("Done"),
         "log_visit": _("Log a visit"),

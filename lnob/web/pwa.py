@@ -46,7 +46,11 @@ def _revision(path: str) -> str:
 @public
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    precache = [{"url": static(p), "revision": _revision(p)} for p in PRECACHE]
+    # A hashed name (production's manifest storage) is its own revision: Workbox
+    # then takes the file from the HTTP cache the page already filled, instead
+    # of asking the network again for every file at install (issue 16).
+    precache = [{"url": url, "revision": None if url != settings.STATIC_URL + p
+                 else _revision(p)} for p, url in ((p, static(p)) for p in PRECACHE)]
     config = {
         "workbox": static("vendor/workbox/workbox-sw.js"),
         # Each module's own static URL (hashed in production): never a CDN.

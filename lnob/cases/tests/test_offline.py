@@ -19,7 +19,7 @@ from lnob.cases.tests.conftest import assigned_case
 from lnob.core.models import AuditEvent, User
 from lnob.core.roles import Role
 from lnob.core.services import role_grant, role_revoke
-from lnob.networks.models import Volunteer
+from lnob.networks.models import Network, Volunteer
 from lnob.registry.models import Need, Person
 from lnob.testing import bearer
 
@@ -147,6 +147,30 @@ def test_a_visit_no_longer_the_volunteers_comes_back_with_the_reason(
     assert response.status_code == 404
     assert response.json()["errors"][0]["message"]
     assert not Visit.objects.exists()
+
+
+def test_a_visit_on_a_person_who_moved_to_another_carer_says_so_and_stays_on_the_phone(
+        client: Client, officer: User, other_officer: User, need: Need, network: Network,
+        volunteer: Volunteer, carer_user: User, make_user: Callable[..., User]) -> None:
+    case = assigned_case(officer, need, volunteer)
+    other = Volunteer.objects.create(first_name="มานี", last_name="ใจดี", province_code="84",
+                                     network=network, capacity=5,
+                                     user=make_user("อพม.มานี", Role.VOLUNTEER, "840503"))
+    other.subdistricts.add(volunteer.subdistricts.get())
+    case = case_step(actor=officer, case=case, action="assign", expected_version=case.version,
+                     volunteer_id=other.pk)
+    response = _visit(client, carer_user, case, uuid.uuid4())
+    assert response.status_code == 422, response.content
+    error = response.json()["errors"][0]
+    # A volunteer may not read other volunteers' names: "another volunteer".
+    assert error["code"] == "case_moved" and "อาสาสมัครคนอื่น" in error["message"]
+    assert "มานี" not in response.content.decode()
+    assert not Visit.objects.exists()
+    # Someone who never cared for the person learns nothing, not even that it exists.
+    never = make_user("อพม.ใหม่", Role.VOLUNTEER, "840503")
+    Volunteer.objects.create(first_name="ใหม่", province_code="84", network=network, user=never)
+    assert _visit(client, never, case, uuid.uuid4()).status_code == 404
+    assert _visit(client, other_officer, case, uuid.uuid4()).status_code == 404
 
 
 REPORT = {"first_name": "ลุงมี", "subdistrict_code": "840503", "summary": "ไม่มีอาหาร",

@@ -172,8 +172,16 @@
         textContent: rec.state === "flagged" ? T.flagged : rec.reason}));
     }
     if (rec.state === "refused") {
-      const edit = el("button", {type: "button", textContent: T.edit});
-      edit.addEventListener("click", () => editRecord(rec));
+      // The person has another carer now (the reason names them): sending it
+      // again cannot work, so what was written can be copied to pass it on.
+      const edit = rec.moved
+        ? el("button", {type: "button", textContent: T.copy, dataset: {copy: ""}})
+        : el("button", {type: "button", textContent: T.edit});
+      edit.addEventListener("click", rec.moved ? async () => {
+        const text = [rec.label, (rec.payload && rec.payload.done) || ""].join("\n");
+        try { await navigator.clipboard.writeText(text); edit.textContent = T.copied; }
+        catch (e) { window.prompt(T.copy, text); }
+      } : () => editRecord(rec));
       const discard = el("button", {type: "button", className: "secondary", textContent: T.discard});
       discard.addEventListener("click", async () => {
         if (!window.confirm(T.discard_confirm)) return;
@@ -382,7 +390,9 @@
       if (field && !errors[field]) errors[field] = e.message;
       messages.push(e.message);
     }
-    return {reason: messages.join(" ") || `HTTP ${status}`, errors};
+    const codes = ((body && body.errors) || []).map((e) => e.code);
+    return {reason: messages.join(" ") || `HTTP ${status}`, errors,
+      moved: codes.includes("case_moved")};
   }
 
   async function send(rec) {

@@ -1,4 +1,5 @@
-/* Every page: registers LNOB's service worker (/sw.js) so the volunteer's
+/* Every page: the forms that save in one round trip (below), and
+ * LNOB's service worker (/sw.js) so the volunteer's
  * "my people" page and its outbox work with no signal (docs/offline.md).
  *
  * Once per browser session, a signed-in user's phone also keeps that page and
@@ -10,10 +11,42 @@
  * "lnob-offline", version 2: people, outbox, meta). */
 "use strict";
 (function () {
+  // Forms that save in one round trip (htmx + lnob/core/landing.py; decision
+  // 0025-journey): the answer is the next page, its <body> put in place.
+  // A refused form (400, 409, 429…) is shown too, as the browser would; with
+  // no network the form is sent the plain way, so the browser (and its
+  // service worker's offline page) answers exactly as without JavaScript.
+  function landing(event) {
+    const config = event.detail && event.detail.requestConfig;
+    return config && config.elt && config.elt.hasAttribute("data-land");
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (landing(event) && event.detail.xhr.status >= 400) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    const form = event.target;
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-land")) form.submit();
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!landing(event)) return;
+    // A new page: the reader starts at its content, as after a page load.
+    const main = document.getElementById("main");
+    if (main) { main.setAttribute("tabindex", "-1"); main.focus({preventScroll: true}); }
+    // A new page without a load event: what runs after a page load runs now.
+    document.dispatchEvent(new CustomEvent("lnob:page"));
+  });
+})();
+
+(function () {
   if (!("serviceWorker" in navigator)) return;
   const OFFLINE_PAGE = "/cases/offline/";
   const PAGE_CACHE = "lnob-offline-page";
   const WARM_KEY = "lnob-offline-warm";
+  const WARM_AFTER_MS = 5000;
+  let warmTimer = null;
 
   function openDB(create) {
     return new Promise(function (resolve, reject) {
@@ -51,6 +84,8 @@
   function warm() {
     if (!navigator.onLine || !("caches" in window) || !("indexedDB" in window)) return;
     if (sessionStorage.getItem(WARM_KEY) || location.pathname === OFFLINE_PAGE) return;
+    // Signed out (no sign-out button): nothing to keep, and no request in the way.
+    if (!document.querySelector('form[action$="/logout/"]')) return;
     fetch(OFFLINE_PAGE, {credentials: "same-origin", redirect: "manual"}).then(function (res) {
       // Not signed in (a redirect) or no role for it (403): nothing to keep.
       if (res.status !== 200) return;
@@ -74,9 +109,18 @@
 
   window.addEventListener("load", function () {
     navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () {});
-    // After the page, when the phone is idle: never in the way of what the user opened.
-    setTimeout(warm, 2000);
+    // After the page, when the phone is idle: never in the way of what the user
+    // opens next (on "Slow 3G" a person often taps on within 2 s; 5 s on one page
+    // means reading or typing, and the warm-up then costs them nothing).
+    later();
   });
+  // A page put in place by a form that saved (signing in lands on the home
+  // page): the wait starts again, as on a page just loaded.
+  document.addEventListener("lnob:page", later);
+  function later() {
+    clearTimeout(warmTimer);
+    warmTimer = setTimeout(warm, WARM_AFTER_MS);
+  }
 
   document.addEventListener("submit", function (event) {
     const form = event.target;
