@@ -122,7 +122,10 @@ def place_suggest(request: HttpRequest) -> HttpResponse:
     """The subdistricts whose name starts like what is typed in a report
     form's place box: a short list to choose from (an htmx fragment)."""
     query = request.GET.get("place", "").strip()[:120]
-    places = geo.subdistrict_matches(query, limit=8) if len(query) >= 2 else []
+    # A form that may choose only in the user's areas says which (public codes).
+    within = tuple(c for c in request.GET.get("within", "").split(",")[:50]
+                   if c.isdigit() and len(c) <= 6)
+    places = geo.subdistrict_matches(query, limit=8, within=within) if len(query) >= 2 else []
     response = render(request, "web/_place_choices.html", {"places": places, "query": query})
     response["Cache-Control"] = "public, max-age=3600"  # the same for everyone
     return response
