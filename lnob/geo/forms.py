@@ -19,15 +19,21 @@ from lnob.geo.selectors import subdistrict_by_code, subdistrict_matches
 CHOICE = "subdistrict_choice"  # the name of the suggestions' radio buttons
 
 
-def suggest_attrs(within: Iterable[str] = ()) -> dict[str, str]:
+BOXES = ("place", "where")  # the names a place box may have (a form's "place" may be taken)
+
+
+def suggest_attrs(within: Iterable[str] = (), box: str = "place") -> dict[str, str]:
     """The place box's attributes: suggestions as you type, only in ``within``
-    (area codes; empty or "" for all of Thailand)."""
+    (area codes; empty or "" for all of Thailand). ``box``: the box's field name."""
     attrs = {"autocomplete": "off", "hx-get": reverse("place_suggest"),
              "hx-trigger": "input changed delay:400ms", "hx-target": "#place-choices",
              "hx-swap": "innerHTML", "aria-controls": "place-choices"}
+    values: dict[str, str] = {} if box == "place" else {"box": box}
     codes = sorted({c[:6] for c in within})
     if codes and "" not in codes:
-        attrs["hx-vals"] = json.dumps({"within": ",".join(codes)})
+        values["within"] = ",".join(codes)
+    if values:
+        attrs["hx-vals"] = json.dumps(values)
     return attrs
 
 
@@ -43,11 +49,12 @@ def place_label_of(code: str | None) -> str:
 
 def choose_subdistrict(form: forms.Form, cleaned: dict[str, Any], *,
                        within: Iterable[str] = (), text: str = "place",
-                       code: str = "subdistrict") -> str | None:
+                       code: str = "subdistrict", missing: Any = "") -> str | None:
     """The subdistrict a form's place box names: the suggestion chosen, else a
     code sent in the hidden ``code`` field, else the one subdistrict the text
     names. Adds an error to the box otherwise (several: ``form.places`` lists
-    them to choose from). Returns the 6-digit code or None."""
+    them to choose from). ``missing``: the error when the box is empty (None:
+    none, the service will say). Returns the 6-digit code or None."""
     within = tuple(within)
     allowed = () if "" in within else tuple(c[:6] for c in within)
     chosen = (form.data.get(CHOICE) or "").strip()
@@ -64,7 +71,8 @@ def choose_subdistrict(form: forms.Form, cleaned: dict[str, Any], *,
         return sent
     query = (cleaned.get(text) or "").strip()
     if not query:
-        form.add_error(text, _("Say which subdistrict the person is in."))
+        if missing is not None:
+            form.add_error(text, missing or _("Say which subdistrict the person is in."))
         return None
     found_all = subdistrict_matches(query, within=allowed)
     if len(found_all) == 1:
