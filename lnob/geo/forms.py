@@ -27,7 +27,8 @@ def suggest_attrs(within: Iterable[str] = (), box: str = "place") -> dict[str, s
     (area codes; empty or "" for all of Thailand). ``box``: the box's field name."""
     attrs = {"autocomplete": "off", "hx-get": reverse("place_suggest"),
              "hx-trigger": "input changed delay:400ms", "hx-target": "#place-choices",
-             "hx-swap": "innerHTML", "aria-controls": "place-choices"}
+             "hx-swap": "innerHTML", "aria-controls": "place-choices",
+             "aria-describedby": f"id_{box}-help"}  # the box's help (web/_place_field.html)
     values: dict[str, str] = {} if box == "place" else {"box": box}
     codes = sorted({c[:6] for c in within})
     if codes and "" not in codes:
