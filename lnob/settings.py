@@ -198,7 +198,8 @@ WSGI_APPLICATION = "lnob.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of third-party templates (the admin's), found before theirs.
+        "DIRS": [BASE_DIR / "lnob" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -94,14 +94,19 @@ def _starts(hit: SearchHit, key: str) -> bool:
     return any(normalize(n).startswith(key) for n in (hit.name_th, hit.name_en))
 
 
-def subdistrict_matches(query: str, *, limit: int = 10) -> list[Subdistrict]:
+def subdistrict_matches(query: str, *, limit: int = 10,
+                        within: tuple[str, ...] = ()) -> list[Subdistrict]:
     """``_subdistrict_matches``, kept in the areas cache (every public report
-    asks it)."""
+    asks it). ``within``: only subdistricts whose code starts with one of
+    these area codes (a form that may choose only in the user's areas)."""
     whole = normalize(query)
     if not whole:
         return []
-    digest = hashlib.sha256(f"{limit}:{' '.join(query.split())}".encode()).hexdigest()[:32]
-    return cached_areas(f"matches:{digest}", lambda: _subdistrict_matches(query, limit=limit))
+    within = tuple(sorted(set(within)))
+    digest = hashlib.sha256(f"{limit}:{','.join(within)}:{' '.join(query.split())}"
+                            .encode()).hexdigest()[:32]
+    return cached_areas(f"matches:{digest}",
+                        lambda: _subdistrict_matches(query, limit=limit, within=within))
 
 
 def subdistrict_by_code(code: str) -> Subdistrict | None:
@@ -114,7 +119,8 @@ def subdistrict_by_code(code: str) -> Subdistrict | None:
     return found if isinstance(found, Subdistrict) else None
 
 
-def _subdistrict_matches(query: str, *, limit: int = 10) -> list[Subdistrict]:
+def _subdistrict_matches(query: str, *, limit: int = 10,
+                         within: tuple[str, ...] = ()) -> list[Subdistrict]:
     """Subdistricts for what a caller says: the first word is (part of) the
     subdistrict's name, further words narrow by district or province
     ("เกาะเต่า", "บ่อผุด เกาะสมุย", "Ko Tao Surat"). Thai or English; a 6-digit
@@ -122,15 +128,19 @@ def _subdistrict_matches(query: str, *, limit: int = 10) -> list[Subdistrict]:
     whole = normalize(query)
     if not whole:
         return []
+    every = Subdistrict.objects.select_related("district", "province")
+    if within and "" not in within:
+        area = models.Q(pk__in=[])
+        for code in within:
+            area |= models.Q(code__startswith=code)
+        every = every.filter(area)
     if whole.isdigit():
-        return list(Subdistrict.objects.select_related("district", "province").filter(
-            code=whole))
-    found = list(_ranked(Subdistrict.objects.select_related("district", "province"),
-                         whole)[:limit])
+        return list(every.filter(code=whole))
+    found = list(_ranked(every, whole)[:limit])
     words = [w for w in (normalize(w) for w in query.split()) if w]
     if found or len(words) < 2:
         return found
-    qs = _ranked(Subdistrict.objects.select_related("district", "province"), words[0])
+    qs = _ranked(every, words[0])
     for word in words[1:]:
         qs = qs.filter(models.Q(district__search_key__contains=word)
                        | models.Q(province__search_key__contains=word))

@@ -50,18 +50,20 @@ def subdistricts_for(user: Any, roles: Iterable[Role],
 
 def area_choices(user: Any, roles: Iterable[Role], province_code: str) -> Choices:
     """The province, its districts and subdistricts in the user's areas, for a
-    fund's or a committee's area; grouped by district so a long list stays readable."""
+    fund's or a committee's area; grouped by district so a long list stays readable.
+    Names only (the DOPA code is the value, never shown in the Thai interface)."""
     choices: Choices = [("", "—")]
     province = Province.objects.filter(code=province_code).first()
     if province is not None and covers(user, province_code, roles):
-        choices.append((province.code, f"{province.name} ({province.code})"))
+        choices.append((province.code, _("%(name)s (whole province)") % {"name": province.name}))
     by_district: dict[str, Choices] = {}
     for s in subdistricts_for(user, roles, province_code):
-        by_district.setdefault(s.district_id, []).append((s.code, f"{s.name} ({s.code})"))
+        by_district.setdefault(s.district_id, []).append((s.code, s.name))
     for district in District.objects.filter(province_id=province_code).order_by("code"):
         options = by_district.get(district.code, [])
         if covers(user, district.code, roles):
-            options.insert(0, (district.code, f"{district.name} ({district.code})"))
+            options.insert(0, (district.code,
+                                _("%(name)s (whole district)") % {"name": district.name}))
         if options:
             choices.append((district.name, options))
     return choices

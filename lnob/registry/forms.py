@@ -13,6 +13,7 @@ from lnob.core.access import area_codes
 from lnob.core.citizen_id import mask_citizen_id
 from lnob.core.forms import CitizenIdField, ThaiDateField, add_service_errors
 from lnob.core.thaidates import ThaiDateError, parse_date
+from lnob.geo.forms import choose_subdistrict, place_label_of, suggest_attrs
 from lnob.geo.models import Subdistrict
 from lnob.registry.access import EDITORS
 from lnob.registry.models import (
@@ -30,25 +31,8 @@ from lnob.registry.services import ConsentData, PersonData, birth_date_problem
 SEVERITIES = [("0", "—"), ("1", _("1 low")), ("2", _("2 moderate")), ("3", _("3 high")),
               ("4", _("4 critical"))]
 # Service error keys that are not form field names.
-ERROR_FIELDS = {"subdistrict": "subdistrict", "village": "village_number",
+ERROR_FIELDS = {"subdistrict": "place", "village": "village_number",
                 "needs": None, "household": None, "source_network": "source_network"}
-
-
-def editable_subdistricts(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Subdistricts in the user's editing areas, grouped by district."""
-    q = Subdistrict.objects.select_related("district").order_by("code")
-    codes = area_codes(user, EDITORS)
-    if "" not in codes:
-        from django.db.models import Q
-
-        area = Q(pk__in=[])
-        for code in codes:
-            area |= Q(code__startswith=code)
-        q = q.filter(area)
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for s in q:
-        groups.setdefault(s.district.name, []).append((s.code, s.name))  # by name, not code
-    return list(groups.items())
 
 
 class PersonForm(forms.Form):
@@ -69,7 +53,13 @@ class PersonForm(forms.Form):
         choices=[("", "—"), *NoCitizenIdReason.choices])
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    subdistrict = forms.ChoiceField(label=_("Subdistrict where the person lives"))
+    # Typed by name with suggestions (lnob.geo.forms); a code may come in the
+    # hidden field instead (a household's address, or a client that knows it).
+    place = forms.CharField(label=_("Subdistrict where the person lives"), max_length=120,
+                            required=False,
+                            help_text=_("Type the subdistrict's name, and its district if you "
+                                        "know it: เกาะเต่า เกาะพะงัน"))
+    subdistrict = forms.CharField(required=False, widget=forms.HiddenInput)
     village_number = forms.IntegerField(label=_("Village (หมู่ที่)"), required=False,
                                         min_value=1, max_value=99)
     house_number = forms.CharField(label=_("House number"), max_length=30, required=False)
@@ -91,7 +81,9 @@ class PersonForm(forms.Form):
                 "This ID was kept as written by an import and is not verified (%(problem)s): "
                 "check it against the ID card and correct it.") % {
                 "problem": person.get_citizen_id_problem_display()}
-        self._choices("subdistrict", [("", "—"), *editable_subdistricts(user)])
+        self.places: list[Subdistrict] = []  # to choose from when the name is ambiguous
+        self.place_areas = sorted(area_codes(user, EDITORS))
+        self.fields["place"].widget.attrs.update(suggest_attrs(self.place_areas))
         provinces = sorted({c[:2] for c in area_codes(user, EDITORS) if c})
         groups, needs = taxonomy_for(provinces[0] if len(provinces) == 1 else "")
         self._choices("target_groups", [(str(g.pk), g.name) for g in groups])
@@ -138,6 +130,7 @@ class PersonForm(forms.Form):
             except ThaiDateError:
                 year_only = False
         cleaned["birth_year_only"] = year_only
+        cleaned["subdistrict"] = choose_subdistrict(self, cleaned, within=self.place_areas)
         # The service's checks of single fields, here too: a form error (a wrong
         # check digit) would otherwise keep them until the next submit.
         problem = birth_date_problem(cleaned.get("birth_date"))
@@ -194,7 +187,7 @@ class PersonForm(forms.Form):
 
 def initial_for_household(household: Any) -> dict[str, Any]:
     """A new member of a household starts at the household's address."""
-    return {"household": household.pk, "subdistrict": household.subdistrict_id,
+    return {"household": household.pk, "place": place_label_of(household.subdistrict_id),
             "village_number": household.village.number if household.village else None,
             "house_number": household.house_number}
 
@@ -207,7 +200,7 @@ def initial_for(person: Person) -> dict[str, Any]:
     initial.update({
         "birth_date": (str(person.birth_date.year + 543) if person.birth_year_only
                        and person.birth_date else person.birth_date),
-        "subdistrict": person.subdistrict_id,
+        "place": place_label_of(person.subdistrict_id),
         "village_number": person.village.number if person.village else None,
         "target_groups": [str(pk) for pk in person.target_groups.values_list("pk", flat=True)],
         "source_network": person.source_network_id or "",

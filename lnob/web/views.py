@@ -20,6 +20,7 @@ from lnob.core.models import AuditAction, WorkerBeat
 from lnob.core.roles import AREA_EDITOR_ROLES, AUDIT_READER_ROLES, REPORTER_ROLES, Role
 from lnob.core.selectors import audit_visible_to, sees_team_contacts, team_of_area
 from lnob.geo import selectors as geo
+from lnob.geo.forms import BOXES
 from lnob.geo.models import Province, Subdistrict, Village
 from lnob.geo.services import village_confirm, village_create
 from lnob.web import homes
@@ -121,8 +122,12 @@ def area_search(request: HttpRequest) -> HttpResponse:
 def place_suggest(request: HttpRequest) -> HttpResponse:
     """The subdistricts whose name starts like what is typed in a report
     form's place box: a short list to choose from (an htmx fragment)."""
-    query = request.GET.get("place", "").strip()[:120]
-    places = geo.subdistrict_matches(query, limit=8) if len(query) >= 2 else []
+    box = request.GET.get("box", "place")
+    query = request.GET.get(box if box in BOXES else "place", "").strip()[:120]
+    # A form that may choose only in the user's areas says which (public codes).
+    within = tuple(c for c in request.GET.get("within", "").split(",")[:50]
+                   if c.isdigit() and len(c) <= 6)
+    places = geo.subdistrict_matches(query, limit=8, within=within) if len(query) >= 2 else []
     response = render(request, "web/_place_choices.html", {"places": places, "query": query})
     response["Cache-Control"] = "public, max-age=3600"  # the same for everyone
     return response

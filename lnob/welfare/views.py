@@ -21,6 +21,7 @@ from lnob.core.forms import add_service_errors
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import Role
 from lnob.geo.selectors import area_by_code
+from lnob.networks.forms import area_filter_choices
 from lnob.welfare import selectors, services
 from lnob.welfare.access import EDITORS, READERS, can_edit_schemes, in_area, welfare_person_for
 from lnob.welfare.forms import (
@@ -200,6 +201,8 @@ def counts_page(request: HttpRequest) -> HttpResponse:
     place = area_by_code(area) if area else None
     return render(request, "welfare/counts.html", {
         "area": area, "place": place, "counts": selectors.counts(area),
+        # The areas to choose from, by name (never a code to type).
+        "areas": area_filter_choices(request.user, COUNT_READERS), "national": "" in codes,
         "to_refer": selectors.to_refer(request.user).count()
         if covers(request.user, area, READERS) else None,
     })

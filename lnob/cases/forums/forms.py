@@ -16,14 +16,15 @@ from lnob.cases.forums.access import ROLES
 from lnob.cases.forums.selectors import organisers_for
 from lnob.cases.forums.services import ForumData
 from lnob.cases.models import Forum
+from lnob.core.access import area_codes
 from lnob.core.forms import ThaiDateField, add_service_errors
-from lnob.networks.forms import subdistricts_for
+from lnob.geo.forms import choose_subdistrict, suggest_attrs
 from lnob.networks.models import PartnerType
 
 Choices = list[tuple[str, Any]]
 
 # The services name fields as the API does; the forms name them for people.
-SERVICE_FIELDS = {"subdistrict_code": "subdistrict", "organiser_id": "organiser",
+SERVICE_FIELDS = {"subdistrict_code": "where", "organiser_id": "organiser",
                   "village_code": "village_number"}
 
 
@@ -85,14 +86,27 @@ class ForumForm(ForumEditForm):
 
     def __init__(self, *args: Any, user: Any, province_code: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        groups: dict[str, Choices] = {}
-        for s in subdistricts_for(user, ROLES, province_code):
-            groups.setdefault(s.district.name, []).append((s.code, s.name))
-        self.fields["subdistrict"] = forms.ChoiceField(
-            label=_("Subdistrict"), required=False, choices=[("", "—"), *groups.items()])
+        # The subdistrict typed by name, with suggestions in the user's areas of
+        # the province (lnob.geo.forms); a code may come in the hidden field.
+        codes = area_codes(user, ROLES)
+        self.place_areas = [province_code] if "" in codes else sorted(
+            c for c in codes if c.startswith(province_code) or province_code.startswith(c))
+        self.places: list[Any] = []
+        self.fields["where"] = forms.CharField(
+            label=_("Subdistrict"), max_length=120, required=False,
+            help_text=_("Type the subdistrict's name, and its district if you "
+                        "know it: เกาะเต่า เกาะพะงัน"),
+            widget=forms.TextInput(attrs=suggest_attrs(self.place_areas, box="where")))
+        self.fields["subdistrict"] = forms.CharField(required=False, widget=forms.HiddenInput)
         self.fields["organiser"] = forms.ChoiceField(
             label=_("Organising network"), required=False,
             choices=[("", "—"), *organiser_choices(province_code)])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["subdistrict"] = choose_subdistrict(self, cleaned, within=self.place_areas,
+                                                    text="where", missing=None) or ""
+        return cleaned
 
     def to_data(self) -> ForumData:
         data = super().to_data()

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lnob.cases.intake import services as intake
 from lnob.cases.models import UrgentReason
 from lnob.core.forms import CitizenIdField
+from lnob.geo.forms import suggest_attrs
 from lnob.geo.selectors import subdistrict_matches
 
 
@@ -44,11 +44,7 @@ class ReportForm(forms.Form):
         self.fields["reporter_phone"].widget.attrs.update(inputmode="tel", autocomplete="tel")
         # Suggestions as the place is typed (htmx; without JavaScript the
         # choices come after submitting, as before).
-        self.fields["place"].widget.attrs.update(
-            autocomplete="off", **{"hx-get": reverse("place_suggest"),
-                                   "hx-trigger": "input changed delay:400ms",
-                                   "hx-target": "#place-choices", "hx-swap": "innerHTML",
-                                   "aria-controls": "place-choices"})
+        self.fields["place"].widget.attrs.update(suggest_attrs())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

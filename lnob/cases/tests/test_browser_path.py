@@ -78,7 +78,7 @@ def test_from_a_public_report_to_a_closed_case(live_server: Any, browser: Any,
 
     # 3. A community forum verifies it.
     page.goto(base + "/forums/new/")
-    page.select_option("#id_subdistrict", "840503")
+    page.fill("#id_where", "เกาะเต่า")  # by name; the only one in the coordinator's district
     page.select_option("#id_organiser", str(people["lead"].pk))
     today = timezone.localdate()
     page.fill("#id_held_on", f"{today.day}/{today.month}/{today.year + 543}")

@@ -45,8 +45,10 @@ def table_body(table: Table, link_prefix: str = "", sortable: bool = False, sort
     headers with the full name in <abbr title>); otherwise each row becomes
     a card of labelled cells on a phone. ``limit``: only the first rows."""
     # html.escape: the same escaping as Django's, without its lazy-string wrapper.
-    out = ['<div class="scroll"><table class="grid"><thead><tr>' if grid else
-           '<div class="scroll"><table><thead><tr>']
+    # A box that scrolls sideways takes the keyboard's focus, so that it can be
+    # scrolled without a mouse (its section is already named by the heading).
+    out = ['<div class="scroll" tabindex="0">'
+           + ('<table class="grid"><thead><tr>' if grid else '<table><thead><tr>')]
     for label, short, sort_key in table.head():
         text = escape(label)
         if grid and short != label:

@@ -34,7 +34,7 @@ def test_warned_at_registration_then_merged_from_the_queue(
     page.select_option("#id_sex", "M")
     page.fill("#id_birth_date", "14/3/2493")
     page.select_option("#id_no_citizen_id_reason", "unknown")
-    page.select_option("#id_subdistrict", "840503")
+    page.fill("#id_place", "เกาะเต่า เกาะพะงัน")  # typed by name (issue 16)
     page.select_option("#id_source", "hotline")
     page.locator("main form button[type=submit]").last.click()
     warning = page.locator("#hints-title")

@@ -26,7 +26,12 @@ def test_an_officer_registers_a_person_on_a_phone(live_server: Any, browser: Any
     page.select_option("#id_sex", "F")
     page.fill("#id_birth_date", "6 พ.ย. 2490")
     page.fill("#id_citizen_id", "1-1017-00203-44-2")  # one digit wrong
-    page.select_option("#id_subdistrict", "840503")
+    # The place by name: suggestions come as it is typed, only in the officer's province.
+    page.locator("#id_place").press_sequentially("เกาะเต่า", delay=30)
+    choice = page.locator("#place-choices input[value='840503']")
+    choice.wait_for(timeout=10_000)
+    assert page.locator("#place-choices input[type=radio]").count() == 1
+    assert choice.is_checked()  # the only one in Surat Thani, chosen already
     page.select_option("#id_source", "network")
     page.locator("main form button[type=submit]").click()
     error = page.locator("#id_citizen_id-err")
@@ -39,6 +44,7 @@ def test_an_officer_registers_a_person_on_a_phone(live_server: Any, browser: Any
     assert page.locator("h1").inner_text() == "นางบุญมี ศรีสุข"
     assert "x-xxxx-xxxxx-44-1" in page.locator("main").inner_text()
     assert "6 พ.ย. 2490" in page.locator("main").inner_text()
+    assert Person.objects.get().subdistrict_id == "840503"
     # Nothing overflows sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()

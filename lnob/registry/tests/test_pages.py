@@ -48,7 +48,8 @@ def test_a_year_only_birth_date_is_kept_as_such(client: Client, officer: User) -
     ({"birth_date": "31/2/2549"}, "birth_date"),
     ({"birth_date": "6/11/2590"}, "birth_date"),  # in the future
     ({"village_number": "100"}, "village_number"),
-    ({"subdistrict": "810101"}, "subdistrict"),
+    ({"subdistrict": "810101"}, "place"),  # outside the officer's areas: under the place box
+    ({"subdistrict": "", "place": "เกาะเต่ามากมาย"}, "place"),  # no such subdistrict
 ])
 def test_the_form_marks_the_wrong_field_and_saves_nothing(client: Client, officer: User,
                                                           overrides: dict, field: str) -> None:

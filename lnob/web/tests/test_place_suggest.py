@@ -55,3 +55,24 @@ def test_a_reporter_picks_the_subdistrict_from_suggestions_before_sending(
     page.wait_for_url(live_server.url + "/report/thanks/")  # one submit, no second round
     assert Case.objects.get().subdistrict_id == "840503"
     context.close()
+
+
+def test_the_forum_form_asks_the_subdistrict_by_name_in_the_officers_province(
+        client: Client, officer: Any) -> None:
+    from lnob.networks.models import Network, PartnerType
+
+    organiser = Network.objects.create(name="เครือข่ายเมือง", partner_type=PartnerType.COMMUNITY,
+                                       province_code="84", capacity=5, is_lead=True)
+    client.force_login(officer)
+    page = client.get("/forums/new/").content.decode()
+    assert 'id="id_where"' in page and '"box": "where"' in page.replace("&quot;", '"')
+    assert "<optgroup" not in page.split('id="id_where"')[0][-2000:]  # no select of 131
+    # Two คลองน้อย in Surat Thani: both offered, nothing written until one is chosen.
+    data = {"where": "คลองน้อย", "organiser": str(organiser.pk), "held_on": "1/11/2569"}
+    response = client.post("/forums/new/", data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'value="840107"' in body and 'value="841803"' in body
+    suggested = client.get("/areas/suggest/", {"box": "where", "where": "คลองน้อย",
+                                               "within": "84"}).content.decode()
+    assert suggested.count('name="subdistrict_choice"') == 2

@@ -116,6 +116,10 @@ def test_counts_page_scoped_to_the_users_areas(officer: User, other_officer: Use
     assert client_for(other_officer).get(url + "?area=84").status_code == 404
     assert client_for(officer).get(url + "?area=8x").status_code == 404
     assert client_for(stranger).get(url).status_code == 403
+    # The area is chosen by name, from the officer's own areas (issue 16).
+    assert '<option value="84" selected>สุราษฎร์ธานี</option>' in page
+    assert '<option value="8405">— เกาะพะงัน</option>' in page
+    assert 'value="81"' not in page and "inputmode=\"numeric\"" not in page
 
 
 def test_person_page_shows_the_welfare_summary_to_area_readers_only(
