@@ -104,9 +104,11 @@ def shareable(persons: QuerySet[Person]) -> QuerySet[Person]:
     from lnob.registry.models import Consent, ConsentStatus
 
     latest = Consent.objects.filter(person=OuterRef("pk")).order_by("-recorded_at", "-pk")
+    # No consent on record (an import, a public report) is not a refusal; a
+    # plain exclude() would drop those persons too (NULL <> 'refused' is NULL).
     return (persons.exclude(restricted=True)
             .annotate(_consent=Subquery(latest.values("status")[:1]))
-            .exclude(_consent=ConsentStatus.REFUSED))
+            .filter(Q(_consent__isnull=True) | ~Q(_consent=ConsentStatus.REFUSED)))
 
 
 AREA_OPTIONS_MAX = 1200

@@ -132,3 +132,23 @@ def test_a_household_starts_with_its_head(make_person: Callable[..., Person],
     with pytest.raises(ValidationError):
         make_person(first_name="ต่างถิ่น", household_id=household.pk,
                     subdistrict_code="840501")
+
+
+def test_files_carry_everyone_but_the_restricted_and_those_who_refused(
+        officer: User, make_person: Callable[..., Person]) -> None:
+    """A person with no consent on record (an import, a public report) is not
+    a refusal: they leave in files like anyone who said yes."""
+    from lnob.registry.selectors import shareable
+
+    given = make_person(first_name="ให้")
+    unknown = person_create(actor=officer, data=person_data(first_name="ไม่ทราบ"))
+    refused = make_person(first_name="ปฏิเสธ")
+    consent_record(actor=officer, person=refused,
+                   data=ConsentData(status="refused", lawful_basis="vital_interest"))
+    restricted = make_person(first_name="จำกัด")
+    Person.objects.filter(pk=restricted.pk).update(restricted=True)
+
+    ids = set(shareable(Person.objects.all()).values_list("pk", flat=True))
+    assert unknown.consents.count() == 0
+    assert {given.pk, unknown.pk} <= ids
+    assert not {refused.pk, restricted.pk} & ids
