@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -82,7 +83,7 @@ def test_the_chosen_subdistrict_survives_the_duplicate_warning(
 
 def test_a_repeated_public_report_costs_few_round_trips_and_leaves_the_same_records(
         client: Client, officer: User,
-        django_assert_max_num_queries: Callable[..., object]) -> None:
+        django_assert_max_num_queries: Callable[..., Any]) -> None:
     """Issue 21: the repeat's person is written with the duplicate status at
     once (no UPDATE after), and the kept case's version moves on in one
     statement that reads back what its event needs (no SELECT after)."""
