@@ -21,6 +21,14 @@ The demo province has ``LNOB_BENCH_PERSONS`` (20,000) persons; gunicorn runs
 ``LNOB_BENCH_WEB_WORKERS`` workers (default: ``lnob serve``'s, 2 × cores + 1).
 The goals (issue 21) are printed beside: public ≥ 200 req/s with
 p99 ≤ 200 ms; the mix at 100 users with p95 ≤ 500 ms and 0 errors.
+
+``LNOB_BENCH_BEFORE=/path/to/an/older/checkout`` (e.g. ``git archive main |
+tar -x -C /tmp/before``, with its ``node_modules`` and compiled messages)
+measures that code too, in the same run and on the same database: each
+scenario runs first on the older code's server (``PYTHONPATH`` puts its
+``lnob`` first), then on this one, and a line compares the two. The older
+code runs first each time, so the newer one meets a slightly bigger
+database (the reports the runs before added).
 """
 
 from __future__ import annotations
@@ -47,6 +55,7 @@ WEB_WORKERS = int(os.environ.get("LNOB_BENCH_WEB_WORKERS",  # lnob serve's defau
                                  str(min(2 * (os.cpu_count() or 1) + 1, 9))))
 MIX_USERS = [int(n) for n in os.environ.get("LNOB_BENCH_MIX_USERS", "10,50,100").split(",")
              if n.strip()]
+BEFORE = os.environ.get("LNOB_BENCH_BEFORE", "")
 
 
 def load() -> str:
@@ -57,6 +66,7 @@ def run(scenario: str, users: int, server: Server, cluster: Cluster, folder: Pat
         env: dict[str, str]) -> dict[str, float]:
     prefix = folder / f"{scenario}-{users}"
     cpu_out = folder / f"{scenario}-{users}.cpu.json"
+    cpu_out.unlink(missing_ok=True)  # never the figures of an earlier run
     db_pid = (cluster.data / "postmaster.pid").read_text().split()[0]
     run_env = env | {"LNOB_BENCH_SCENARIO": scenario, "LNOB_BENCH_CPU_OUT": str(cpu_out),
                      "LNOB_BENCH_WEB_PID": str(server.pid("web server \\(gunicorn\\)")),
@@ -123,6 +133,57 @@ def show(label: str, r: dict[str, float]) -> None:
           f"({r['seconds']:.0f} s, load {load()})", flush=True)
 
 
+def compare(label: str, old: dict[str, float], new: dict[str, float]) -> None:
+    """The newer code against the older, measured one after the other."""
+    def ratio(a: float, b: float) -> str:
+        return f"{a / b:.2f}×" if b else "—"
+    cpu_old, cpu_new = old["web_ms"] + old["db_ms"], new["web_ms"] + new["db_ms"]
+    print(f"  {label}: now / before: req/s {ratio(new['rps'], old['rps'])}, "
+          f"p95 {new['p95']:.0f} / {old['p95']:.0f} ms, p99 {new['p99']:.0f} / "
+          f"{old['p99']:.0f} ms, CPU per request (web + db) {cpu_new:.1f} / {cpu_old:.1f} ms "
+          f"({ratio(cpu_new, cpu_old)}), queries' CPU {new['db_ms']:.1f} / {old['db_ms']:.1f} ms",
+          flush=True)
+
+
+class Servers:
+    """This code's server, and the older code's when ``LNOB_BENCH_BEFORE``
+    names one; only one of them runs at a time (they share the cores)."""
+
+    def __init__(self, env: dict[str, str], folder: Path) -> None:
+        self.env, self.folder = env, folder
+        self.current: Server | None = None
+        self.which: str | None = None
+
+    def get(self, which: str) -> Server:
+        if self.which != which:
+            self.stop()
+            env, here = dict(self.env), os.getcwd()
+            if which == "before":
+                # The editable install's finder would still import this
+                # checkout's lnob: a sitecustomize drops it, and the server
+                # starts in the older checkout (gunicorn puts its folder first).
+                hook = self.folder / "before-path"
+                hook.mkdir(exist_ok=True)
+                (hook / "sitecustomize.py").write_text(
+                    "import sys\nsys.meta_path[:] = [f for f in sys.meta_path\n"
+                    "                 if 'editable' not in repr(f).lower()]\n")
+                env["PYTHONPATH"] = f"{BEFORE}{os.pathsep}{hook}"
+                os.chdir(BEFORE)
+            try:
+                self.current = Server(env, self.folder / f"serve-{which}.log",
+                                      workers=WEB_WORKERS)
+            finally:
+                os.chdir(here)
+            self.which = which
+        assert self.current is not None
+        return self.current
+
+    def stop(self) -> None:
+        if self.current is not None:
+            self.current.stop()
+        self.current, self.which = None, None
+
+
 def main() -> None:
     print(f"benchmarks.load: {PERSONS} persons, {SECONDS} s a run, "
           f"{WEB_WORKERS} gunicorn workers, "
@@ -133,46 +194,58 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         os.chmod(folder, 0o755)  # noqa: S103 — the postgres user reaches its cluster
         cluster = Cluster(folder / "pg")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("LNOB_")}
+        # LNOB_DB_PREPARED (server-side binding, prepared statements) is the
+        # one server setting passed on, to measure it.
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("LNOB_") or k == "LNOB_DB_PREPARED"}
         env.update(DATABASE_URL=cluster.url, LNOB_VAR_DIR=str(folder / "var"),
                    LNOB_PLAIN_STATIC="1", LNOB_TRUSTED_PROXIES="127.0.0.1", DEBUG="0")
-        server = None
+        servers = Servers(env, folder)
         try:
             start = time.monotonic()
             subprocess.run([LNOB, "demo", "--persons", str(PERSONS)], env=env,  # noqa: S603
                            check=True, stdout=subprocess.DEVNULL)
             print(f"demo province of {PERSONS} persons in {time.monotonic() - start:.0f} s",
                   flush=True)
-            server = Server(env, folder / "serve.log", workers=WEB_WORKERS)
             bench_env = env | {k: v for k, v in os.environ.items()
                                if k.startswith("LNOB_BENCH_")}
-            base = run("baseline", PUBLIC_USERS, server, cluster, folder, bench_env)
-            show("baseline GET /report/", base)
-            r = run("public", PUBLIC_USERS, server, cluster, folder, bench_env)
-            show("public POST /report/", r)
-            lag = followups_done(server.port)
-            print(f"  follow-ups (duplicate index, roll-ups) still waiting at the end of the "
-                  f"run: {lag[0]}; all done {lag[1]:.1f} s later")
+            codes = (["before"] if BEFORE else []) + ["now"]
+            tag = {"before": "(before) ", "now": "(now) " if BEFORE else ""}
+
+            def each(scenario: str, users: int, label: str) -> dict[str, dict[str, float]]:
+                out = {}
+                for which in codes:
+                    out[which] = run(scenario, users, servers.get(which), cluster, folder,
+                                     bench_env)
+                    show(tag[which] + label, out[which])
+                    if scenario == "public":
+                        lag = followups_done(servers.get(which).port)
+                        print(f"  follow-ups (duplicate index, roll-ups) still waiting at the "
+                              f"end of the run: {lag[0]}; all done {lag[1]:.1f} s later")
+                if BEFORE:
+                    compare(f"{label} at {users} users", out["before"], out["now"])
+                return out
+
+            base = each("baseline", PUBLIC_USERS, "baseline GET /report/")["now"]
+            r = each("public", PUBLIC_USERS, "public POST /report/")["now"]
             if base["web_ms"]:
                 print(f"  a report costs {(r['web_ms'] + r['db_ms']):.1f} ms of CPU "
                       f"(web + db), {r['web_ms'] / base['web_ms']:.1f}× the web CPU of the "
                       f"baseline form page in the same run")
             print(f"  goal ≥ 200 req/s, p99 ≤ 200 ms: "
                   f"{'met' if r['rps'] >= 200 and r['p99'] <= 200 else 'NOT met'}")
-            g = run("give", PUBLIC_USERS, server, cluster, folder, bench_env)
-            show("public POST /give/", g)
+            g = run("give", PUBLIC_USERS, servers.get("now"), cluster, folder, bench_env)
+            show(tag["now"] + "public POST /give/", g)
             print(f"  /give/ against /report/ in the same run: "
                   f"{g['rps'] / r['rps'] if r['rps'] else 0:.2f}× the req/s, "
                   f"p99 {g['p99']:.0f} vs {r['p99']:.0f} ms")
             for users in MIX_USERS:
-                r = run("mix", users, server, cluster, folder, bench_env)
-                show("signed-in mix", r)
+                r = each("mix", users, "signed-in mix")["now"]
             if MIX_USERS:
                 print(f"  goal at 100 users p95 ≤ 500 ms, 0 errors: "
                       f"{'met' if r['p95'] <= 500 and r['errors'] == 0 else 'NOT met'}")
         finally:
-            if server is not None:
-                server.stop()
+            servers.stop()
             cluster.stop()
 
 

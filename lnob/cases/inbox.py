@@ -41,7 +41,14 @@ def section_of(key: str, title: Any, qs: QuerySet[Any], count: int | None = None
     when the caller has it already, from :func:`case_counts`)."""
     if count is None:
         count = qs.count()
-    return Section(key, title, count, list(qs[:SHOWN]) if count else [])
+    if count <= SHOWN:
+        return Section(key, title, count, list(qs[:SHOWN]) if count else [])
+    # Many rows: the first ones are picked without the joins, then read with
+    # them — joined first, PostgreSQL hashed every person of the province to
+    # keep ten (33 ms of an officer's home at 20,000 persons).
+    first = list(qs.select_related(None).values_list("pk", flat=True)[:SHOWN])
+    rows = {row.pk: row for row in qs.filter(pk__in=first)}
+    return Section(key, title, count, [rows[pk] for pk in first if pk in rows])
 
 
 def _conditions() -> dict[str, tuple[Any, Any]]:
@@ -76,8 +83,15 @@ def case_counts(user: Any) -> dict[str, int]:
     if not grants_of(user, READERS):
         return {}
     conditions = _conditions()
-    return cases_visible_to(user).aggregate(**{
-        key: Count("pk", filter=condition) for key, (_title, condition) in conditions.items()})
+    # Only open cases can be in a section (the status index skips the closed
+    # ones), and "new" is every new report less those waiting for a forum:
+    # the agenda is looked up once a case, not twice.
+    counted = {key: Count("pk", filter=condition)
+               for key, (_title, condition) in conditions.items() if key != "new"}
+    counts = cases_visible_to(user).filter(status__in=wf.OPEN_STATES).aggregate(
+        reported=Count("pk", filter=Q(status=wf.REPORTED)), **counted)
+    counts["new"] = counts.pop("reported") - counts["forum"]
+    return {key: counts[key] for key in conditions}
 
 
 def my_people(user: Any) -> QuerySet[Case]:

@@ -44,11 +44,27 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "page": page, "status": status, "statuses": CaseStatus.choices})
 
 
+# The case page shows the latest entries of the history; all of them on
+# request (a case reported again hundreds of times rendered every report).
+HISTORY_SHOWN = 50
+
+
+def _history(request: HttpRequest, case: Case) -> tuple[list[Any], int]:
+    """The history shown (oldest first) and how many earlier entries are not."""
+    if request.GET.get("history") == "all":
+        return list(case.events.all()), 0
+    latest = list(case.events.order_by("-at", "-id")[:HISTORY_SHOWN + 1])
+    if len(latest) <= HISTORY_SHOWN:
+        return latest[::-1], 0
+    return latest[HISTORY_SHOWN - 1::-1], case.events.count() - HISTORY_SHOWN
+
+
 def _detail(request: HttpRequest, case: Case, *, errors: dict[str, list[str]] | None = None,
             status: int = 200) -> HttpResponse:
     steps = next_steps(request.user, case)
+    events, hidden = _history(request, case)
     return render(request, "cases/case_detail.html", {
-        "case": case, "events": case.events.all(), "steps": steps,
+        "case": case, "events": events, "history_hidden": hidden, "steps": steps,
         "close_reasons": CloseReason.choices, "errors": errors or {},
         "carers": carers_for(case, request.GET.get("carer", "")) if "assign" in steps
         else None,

@@ -231,16 +231,29 @@ def _links_snapshot(person: Person) -> dict[str, str]:
     return {"target_groups": groups, "needs": needs}
 
 
-@transaction.atomic
 def person_create(*, actor: User | None, data: PersonData, consent: ConsentData | None = None,
-                  request: Any = None, intake: bool = False) -> Person:
+                  request: Any = None, intake: bool = False, status: str | None = None) -> Person:
     """``intake``: a report from the hotline or the public, whose reporter is
-    not an editor of the area (the intake service has checked who they are)."""
+    not an editor of the area (the intake service has checked who they are);
+    it runs in the intake's own transaction (no savepoint: two round trips
+    less on the public door's hot path). ``status``: the status the person's
+    first case gives them, when the caller knows it (written once, not
+    inserted and then updated)."""
+    if intake and transaction.get_connection().in_atomic_block:
+        with transaction.atomic(savepoint=False):
+            return _person_create(actor, data, consent, request, intake, status)
+    with transaction.atomic():
+        return _person_create(actor, data, consent, request, intake, status)
+
+
+def _person_create(actor: User | None, data: PersonData, consent: ConsentData | None,
+                   request: Any, intake: bool, status: str | None) -> Person:
     if actor is None and not intake:
         raise NotAllowed("no_actor")
     clean = _validate(None if intake else actor, data)
     now = timezone.now()
-    person = Person.objects.create(**clean.fields, entered_by=actor, created_at=now,
+    extra = {"status": status} if status else {}
+    person = Person.objects.create(**clean.fields, **extra, entered_by=actor, created_at=now,
                                    updated_at=now)
     _write_links(person, clean, new=True)
     if consent is not None and actor is not None:  # consent is recorded by a named user

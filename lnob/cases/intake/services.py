@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -157,13 +157,16 @@ def _file(actor: User | None, report: Report, request: Any,
         no_citizen_id_reason="" if report.citizen_id else NoCitizenIdReason.UNKNOWN,
         phone=report.phone, source_note=_("Reported by %(source)s") % {
             "source": Source(source).label})
+    # Looked for before the person is written (whose own case cannot match
+    # yet): a repeat's person is created with the status its case gives it.
+    repeat = repeat_of(report) if actor is None else None
     try:
-        person = person_create(actor=actor, data=data, request=request, intake=True)
+        person = person_create(actor=actor, data=data, request=request, intake=True,
+                               status=wf.DUPLICATE if repeat is not None else None)
     except ValidationError as err:
         # The person's fields have the report's names, except "village".
         raise ValidationError({("village_number" if k == "village" else k): v
                                for k, v in err.message_dict.items()}) from err
-    repeat = repeat_of(report) if actor is None else None
     extra: dict[str, Any] = {}
     if repeat is not None:
         # The same public report again: it joins the open case (the coordinator sees
@@ -230,13 +233,17 @@ def repeat_of(report: Report) -> Case | None:
 def _reported_again(case: Case, actor: User | None, report: Report, source: str, *,
                     request: Any = None, repeat_case: Case | None = None) -> None:
     """A "reported again" event on the open case, with what the report says."""
-    from django.db.models import F
-
     reporter = ", ".join(p for p in (report.reporter_name.strip(),
                                      report.reporter_phone.strip()) if p)
     note = report.summary.strip() + (f" ({reporter})" if reporter else "")
-    Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
-    case.refresh_from_db()
+    # One statement moves the version on and reads what the event needs (the
+    # row as it is now, under its lock), instead of an UPDATE and a SELECT.
+    table = connection.ops.quote_name(Case._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET version = version + 1 WHERE id = %s "  # noqa: S608 — the table's name from the model
+                       "RETURNING status, urgent, version", [case.pk])
+        case.status, urgent, case.version = cursor.fetchone()
+        case.urgent = bool(urgent)
     CaseEvent.objects.create(case=case, actor=actor,
                              actor_label=actor.get_username() if actor else source,
                              action="report_again", from_status=case.status,

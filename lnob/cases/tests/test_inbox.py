@@ -90,3 +90,23 @@ def test_the_section_counts_are_one_query_and_agree_with_the_lists(
     assert counts == {key: qs.count() for key, (_t, qs) in case_sections(officer).items()}
     assert counts == {"new": 2, "forum": 0, "unassigned": 1, "overdue": 1, "holes": 4}
     assert set(case_counts(other_officer).values()) == {0}
+
+
+def test_a_long_section_shows_its_first_ten_urgent_first_and_counts_only_open_cases(
+        client: Client, officer: User) -> None:
+    """Issue 21: a section of many rows picks its first ten before reading
+    them with their person (PostgreSQL hashed every person of the province);
+    the counts skip closed cases. What the officer sees is the same."""
+    for n in range(11):
+        new_case(officer, f"ปกติ{n:02d}")
+    urgent = new_case(officer, "เร่งด่วน", urgent=True)
+    closed = new_case(officer, "ปิดแล้ว")
+    Case.objects.filter(pk=closed.pk).update(status="closed", close_reason="moved_away")
+    counts = case_counts(officer)
+    assert counts["new"] == 12 and counts["holes"] == 12
+    client.force_login(officer)
+    new = sections(client)["new"]
+    assert new.count('href="/cases/') - new.count('href="/cases/?') == 10
+    assert new.index(f"/cases/{urgent.pk}/") < new.index("ปกติ00")
+    assert "ปกติ09" not in new and "ปกติ10" not in new  # the oldest first after urgency
+    assert "ปิดแล้ว" not in new and "12" in new

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -78,3 +79,27 @@ def test_the_chosen_subdistrict_survives_the_duplicate_warning(
                                               "checked_duplicates": "1"})
     assert response.status_code == 302
     assert Case.objects.get().subdistrict_id == "840503"
+
+
+def test_a_repeated_public_report_costs_few_round_trips_and_leaves_the_same_records(
+        client: Client, officer: User,
+        django_assert_max_num_queries: Callable[..., Any]) -> None:
+    """Issue 21: the repeat's person is written with the duplicate status at
+    once (no UPDATE after), and the kept case's version moves on in one
+    statement that reads back what its event needs (no SELECT after)."""
+    client.post("/report/", public_form(), REMOTE_ADDR="10.0.0.1")
+    kept = Case.objects.get()
+    with django_assert_max_num_queries(14):
+        response = client.post("/report/", public_form(summary="ยังไม่มีใครมา",
+                                                       urgent_reasons="alone_bedridden"),
+                               REMOTE_ADDR="10.0.0.2")
+    assert response.status_code == 302
+    repeat = Case.objects.exclude(pk=kept.pk).get()
+    assert (repeat.status, repeat.person.status) == ("duplicate", "duplicate")
+    kept_before = kept.version
+    kept.refresh_from_db()
+    assert kept.version == kept_before + 1
+    assert kept.urgent and kept.urgent_reasons == ["alone_bedridden"]
+    again = kept.events.get(action="report_again")
+    assert (again.from_status, again.to_status) == ("reported", "reported")
+    assert kept.person.status == "reported"  # the kept person is untouched

@@ -124,3 +124,30 @@ def test_a_volunteer_sees_the_person_of_a_case_assigned_to_them(
     case_step(actor=officer, case=case, action="assign", expected_version=2,
               volunteer_id=volunteer.pk)
     assert client.get(f"/persons/{person.pk}/").status_code == 200
+
+
+def test_a_case_reported_again_many_times_shows_its_latest_history_and_all_on_request(
+        client: Client, officer: User, person: Person,
+        make_user: Callable[..., User]) -> None:
+    """Issue 21: a case a public reporter sent 1,000 times rendered every
+    entry (450 ms a page). The latest 50 show, the rest on request."""
+    from lnob.cases.models import CaseEvent
+    from lnob.cases.views import HISTORY_SHOWN
+
+    case = case_open(actor=officer, person=person)
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case=case, actor_label="public", action="report_again",
+                  from_status="reported", to_status="reported", note=f"ครั้งที่ {n}")
+        for n in range(1, HISTORY_SHOWN + 11))
+    client.force_login(officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "ครั้งที่ 60<" in page and "ครั้งที่ 11<" in page  # the latest 50, oldest first
+    assert "ครั้งที่ 10<" not in page
+    assert page.index("ครั้งที่ 11<") < page.index("ครั้งที่ 60<")
+    assert 'href="?history=all' in page and "อีก 11 รายการ" in page  # the opening + 10
+    whole = client.get(f"/cases/{case.pk}/?history=all").content.decode()
+    assert "ครั้งที่ 1<" in whole and 'href="?history=all' not in whole
+    # Out of the area: still 404 with the parameter.
+    other = make_user("officer.krabi2", Role.PROVINCIAL_OFFICER, "81")
+    client.force_login(other)
+    assert client.get(f"/cases/{case.pk}/?history=all").status_code == 404
