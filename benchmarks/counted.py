@@ -1,5 +1,5 @@
 """What the roll-up contributors (offers and givers, residents: decision
-0025-counts) cost the roll-ups: the full rebuild and the incremental refresh
+0028) cost the roll-ups: the full rebuild and the incremental refresh
 after a capacity change and after a case change, with the contributors
 registered and with the registry emptied (the roll-up as it was before),
 in the same run on the same database, in alternating rounds.

@@ -164,7 +164,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a form sent by htmx that saves and redirects gets the page it
     # redirects to in the same answer, made by a GET through every middleware
-    # below (issue 16, one round trip on a slow network; decision 0025-journey).
+    # below (issue 16, one round trip on a slow network; decision 0030).
     "lnob.core.landing.LandingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -16,7 +16,7 @@ compression), with the cookies the browser would then send. Anything but a
 plain 200 page from the list of ``LANDING_URL_NAMES`` (a second redirect, a
 refusal, an error, another page) is not followed: the browser is told to go
 there itself (``HX-Redirect``), as it would without JavaScript. Without
-JavaScript, or without the header, nothing changes. Decision 0025 (journey).
+JavaScript, or without the header, nothing changes. decision 0030.
 """
 
 from __future__ import annotations

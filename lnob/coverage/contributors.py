@@ -1,5 +1,5 @@
 """Figures that apps above coverage add to the roll-ups ("roll-up
-contributors"), without coverage importing them (decision 0025-counts).
+contributors"), without coverage importing them (decision 0028).
 
 An app on a higher layer — the giving centre (5b) — registers a
 ``Contributor`` in its ``AppConfig.ready``, as the inbox sections are

@@ -2,7 +2,7 @@
 
 Coverage sits below giving and never imports it: ``GivingConfig.ready``
 registers this module's ``CONTRIBUTOR`` with ``lnob.coverage.contributors``
-(decision 0025-counts). The figures, per subdistrict (offers made for that
+(decision 0028). The figures, per subdistrict (offers made for that
 subdistrict) and per district and province (every offer of the area, those
 for a whole district included; givers counted once in the area):
 

@@ -7,7 +7,7 @@ with every problem named by row and column: nothing is half-imported.
 
 A citizen ID held by exactly one person of the user's areas links the member
 to that person (``registry``); otherwise the name is kept on the member row
-(decision 0025-funds). A member number already in the fund is left as it is."""
+(decision 0027). A member number already in the fund is left as it is."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Community welfare funds (สวัสดิการชุมชน): a fund's members, their
-contributions and the benefits the fund pays (decision 0025-funds).
+contributions and the benefits the fund pays (decision 0027).
 
 The fund itself, its balance and its dated transactions belong to
 ``networks`` (``Fund``, ``FundTransaction``); every contribution and every

@@ -12,7 +12,7 @@
 "use strict";
 (function () {
   // Forms that save in one round trip (htmx + lnob/core/landing.py; decision
-  // 0025-journey): the answer is the next page, its <body> put in place.
+  // 0030): the answer is the next page, its <body> put in place.
   // A refused form (400, 409, 429…) is shown too, as the browser would; with
   // no network the form is sent the plain way, so the browser (and its
   // service worker's offline page) answers exactly as without JavaScript.
