@@ -146,7 +146,11 @@ EMPTY_SUBMIT = """() => {
     if (['text', 'tel', 'email', 'number', 'search', 'password', 'url', ''].includes(el.type)
         || el.tagName === 'TEXTAREA') el.value = '';
   }
-  form.querySelector('button[type=submit]').click();
+  // A form that saves through htmx (data-land, decision 0030) would be
+  // answered in place; submitted plainly it gives the same page with its
+  // errors, as without JavaScript.
+  if (form.hasAttribute('data-land')) form.submit();
+  else form.querySelector('button[type=submit]').click();
 }"""
 
 
