@@ -165,6 +165,8 @@ def test_every_coverage_level_shows_the_offers(
     analyst = make_user("analyst", Role.NATIONAL_ANALYST, "")
     client.force_login(analyst)
     assert shown("")[:2] == [3, 2]  # /coverage/: the national page
+    # The nation adds up its provinces, and says so (a giver may offer in two).
+    assert "นับหนึ่งครั้งในแต่ละจังหวัด" in client.get("/coverage/").content.decode()
     client.force_login(officer)
     api = client.get("/api/v1/coverage/figures", {"area": KO_PHANGAN}).json()
     assert api["contributed"]["giving.givers"] == 2
