@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from lnob.core.citizen_id import CitizenIdError, normalise_citizen_id
 from lnob.core.models import User
 from lnob.core.thaidates import ThaiDateError, parse_date, to_arabic_digits
-from lnob.imports.persons import header_key
+from lnob.imports.persons import header_key, match_columns
 from lnob.imports.reading import read_table
 from lnob.networks.models import Fund
 from lnob.welfare.access import persons_for_welfare
@@ -65,14 +65,7 @@ class MembersCheck:
 
 
 def _columns(headers: list[str], check: MembersCheck) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    unknown = []
-    for i, header in enumerate(headers):
-        key = header_key(header)
-        if key in HEADER_TO_FIELD:
-            columns.setdefault(HEADER_TO_FIELD[key], i)
-        elif key and key not in IGNORED_KEYS:
-            unknown.append(header)
+    columns, unknown = match_columns(headers, HEADER_TO_FIELD, IGNORED_KEYS)
     if unknown:
         check.errors.append(RowError(1, ", ".join(unknown), _(
             "Unknown columns: %(names)s. Use the member list's columns (เลขที่สมาชิก, "

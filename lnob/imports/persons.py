@@ -84,6 +84,21 @@ def header_key(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch not in " ._-\u200b")
 
 
+def match_columns(headers: list[str], header_to_field: dict[str, str],
+                  ignored_keys: set[str]) -> tuple[dict[str, int], list[str]]:
+    """A list file's columns by field (the first of repeated ones) and the
+    headers it does not know, for the lists that refuse unknown columns."""
+    columns: dict[str, int] = {}
+    unknown = []
+    for i, header in enumerate(headers):
+        key = header_key(header)
+        if key in header_to_field:
+            columns.setdefault(header_to_field[key], i)
+        elif key and key not in ignored_keys:
+            unknown.append(header)
+    return columns, unknown
+
+
 HEADER_TO_FIELD = {header_key(alias): key for key, names in ALIASES.items() for alias in names}
 
 

@@ -37,7 +37,7 @@ from lnob.core.errors import NotAllowed
 from lnob.core.models import AuditAction, User
 from lnob.core.thaidates import ThaiDateError, parse_date, to_arabic_digits
 from lnob.imports.models import ImportJob, ImportStatus
-from lnob.imports.persons import header_key
+from lnob.imports.persons import header_key, match_columns
 from lnob.imports.reading import read_table
 from lnob.welfare.access import READERS, persons_for_welfare
 from lnob.welfare.evaluate import evaluate_persons
@@ -103,14 +103,7 @@ class AgencyCheck:
 
 
 def _columns(headers: list[str], check: AgencyCheck) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    unknown = []
-    for i, header in enumerate(headers):
-        key = header_key(header)
-        if key in HEADER_TO_FIELD:
-            columns.setdefault(HEADER_TO_FIELD[key], i)
-        elif key and key not in IGNORED_KEYS:
-            unknown.append(header)
+    columns, unknown = match_columns(headers, HEADER_TO_FIELD, IGNORED_KEYS)
     if unknown:
         check.errors.append(RowError(1, ", ".join(unknown), _(
             "Unknown columns: %(names)s. Rename them to the names in docs/welfare.md "

@@ -8,56 +8,19 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from scipy.optimize import linprog
 
 from lnob.core.models import User
 from lnob.giving.selectors import Board, needs_board
 from lnob.registry.models import Need
 from lnob.registry.services import person_create
 from lnob.testing.persons import person_data
+from lnob.testing.suppression import ranges
 
 pytestmark = pytest.mark.django_db
 
 
 def published(board: Board) -> list[list[int | str]]:
     return [cells for _c, _n, cells in board.rows] + [board.total]
-
-
-def ranges(grid: list[list[int | str]]) -> dict[tuple[int, int], tuple[float, float]]:
-    """For each "<5" cell: the least and most it could be, given the rest."""
-    unknown = [(r, c) for r, row in enumerate(grid) for c, v in enumerate(row)
-               if isinstance(v, str)]
-    index = {cell: i for i, cell in enumerate(unknown)}
-    known = [v for row in grid for v in row if isinstance(v, int)]
-    big = 2 * (max(known) if known else 0) + 100
-    bounds = [(0, 4) if grid[r][c] == "<5" else (5, big) for r, c in unknown]
-    n_rows, n_cols = len(grid), len(grid[0])
-    lines = [[(r, c) for c in range(n_cols)] for r in range(n_rows)] + \
-        [[(r, c) for r in range(n_rows)] for c in range(n_cols)]
-    a_eq, b_eq = [], []
-    for line in lines:
-        *parts, total = line
-        coeffs, constant = [0.0] * len(unknown), 0.0
-        for cell, sign in [*((p, 1) for p in parts), (total, -1)]:
-            if cell in index:
-                coeffs[index[cell]] += sign
-            else:
-                constant -= sign * int(grid[cell[0]][cell[1]])
-        if any(coeffs):
-            a_eq.append(coeffs)
-            b_eq.append(constant)
-    out = {}
-    for cell in unknown:
-        if grid[cell[0]][cell[1]] != "<5":
-            continue
-        target = [0.0] * len(unknown)
-        target[index[cell]] = 1.0
-        low = linprog(target, A_eq=a_eq or None, b_eq=b_eq or None, bounds=bounds)
-        high = linprog([-t for t in target], A_eq=a_eq or None, b_eq=b_eq or None,
-                       bounds=bounds)
-        assert low.success and high.success
-        out[cell] = (low.fun, -high.fun)
-    return out
 
 
 def register(officer: User, counts: dict[tuple[str, str], int]) -> None:
