@@ -4,6 +4,7 @@ suite: each figure is printed with a baseline measured in the same run."""
 from __future__ import annotations
 
 import os
+import resource
 import tempfile
 import time
 from datetime import date
@@ -52,3 +53,20 @@ def national_database(prefix: str, persons: int) -> tuple[int, int, float]:
     generate_country(persons, seed=2549, today=date(2026, 11, 6))
     made = Person.objects.count()
     return made, made - before, time.perf_counter() - start
+
+
+def load() -> str:
+    """The load average, printed beside every timing (the machine may be shared)."""
+    return "load {:.1f}/{:.1f}/{:.1f}".format(*os.getloadavg())
+
+
+def peak_mb() -> float:
+    """Peak RSS of this process plus its largest finished child, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) / 1024
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]

@@ -19,16 +19,11 @@ import sys
 import time
 from typing import Any
 
-from benchmarks import national_database
+from benchmarks import national_database, percentile
 
 PERSONS = int(os.environ.get("LNOB_BENCH_PERSONS", "30000"))
 OFFERS = int(os.environ.get("LNOB_BENCH_OFFERS", "20000"))
 SAMPLES, ROUNDS = 20, 3
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def _ms(fn: Any) -> float:

@@ -18,15 +18,10 @@ import sys
 import time
 from typing import Any
 
-from benchmarks import national_database
+from benchmarks import national_database, percentile
 
 PERSONS = int(os.environ.get("LNOB_BENCH_PERSONS", "1000000"))
 SAMPLES = 40
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def line(name: str, values: list[float], unit: str = "ms", target: float | None = None,

@@ -23,31 +23,15 @@ from __future__ import annotations
 
 import datetime
 import os
-import resource
 import statistics
 import time
 from typing import Any
 
-from benchmarks import django_for_benchmark
+from benchmarks import django_for_benchmark, load, peak_mb, percentile
 
 MEMBERS = int(os.environ.get("LNOB_BENCH_FUND_MEMBERS", "3000"))
 PAYMENTS = int(os.environ.get("LNOB_BENCH_FUND_PAYMENTS", "1000"))
 SAMPLE = 100
-
-
-def load() -> str:
-    return "load {:.1f}/{:.1f}/{:.1f}".format(*os.getloadavg())
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def peak_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return (own + children) / 1024
 
 
 def payments(pay: Any, n: int) -> list[float]:

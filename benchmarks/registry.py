@@ -18,14 +18,11 @@ import time
 from datetime import date
 from typing import Any
 
+from benchmarks import percentile
+
 BIG_PROVINCE, BIG = "30", int(os.environ.get("LNOB_BENCH_PROVINCE_PERSONS", "200000"))
 SMALL_PROVINCE, SMALL = "81", 2_000
 SAMPLES = 60
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def measure(client: Any, urls: list[str]) -> list[float]:

@@ -29,7 +29,6 @@ import csv
 import datetime
 import os
 import random
-import resource
 import statistics
 import sys
 import tempfile
@@ -37,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import django_for_benchmark
+from benchmarks import django_for_benchmark, load, peak_mb, percentile
 
 PERSONS = int(os.environ.get("LNOB_BENCH_PERSONS", "1000000"))
 # 0: leave the agency list out (it needs the duplicate index of every person).
@@ -45,21 +44,6 @@ LIST_ROWS = int(os.environ.get("LNOB_BENCH_LIST_ROWS", "100000"))
 BASELINE_SAMPLE = int(os.environ.get("LNOB_BENCH_BASELINE_SAMPLE", "500"))
 SAMPLES = 40
 TODAY = datetime.date(2026, 6, 15)
-
-
-def load() -> str:
-    return "load {:.1f}/{:.1f}/{:.1f}".format(*os.getloadavg())
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def peak_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return (own + children) / 1024
 
 
 def citizen_id(n: int) -> str:
