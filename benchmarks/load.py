@@ -44,6 +44,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import psutil
+
 from benchmarks.faults import LNOB, Cluster, Server
 
 HERE = Path(__file__).parent
@@ -103,24 +105,43 @@ def run(scenario: str, users: int, server: Server, cluster: Cluster, folder: Pat
             "per_core": rps / cores if cores else 0.0, "seconds": wall}
 
 
-def followups_done(port: int, limit: float = 300.0) -> tuple[int, float]:
-    """What the worker still had to do when a run ended (``/healthz``), and
-    how long it took to finish it: the delay before reports show in the
-    figures and the duplicate index."""
-    start, first = time.monotonic(), None
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and of its children (living or ended) so far."""
+    try:
+        root = psutil.Process(pid)
+        return sum(root.cpu_times()[:4]) + sum(
+            sum(c.cpu_times()[:2]) for c in root.children(recursive=True))
+    except psutil.Error:
+        return 0.0
+
+
+def followups_done(server: Server, cluster: Cluster, limit: float = 600.0) -> dict[str, float]:
+    """What the worker still had to do when a run ended (``/healthz``): the
+    public reports kept at the door and not filed yet, and the follow-ups
+    (duplicate index, roll-ups); how long it took to finish them all, and
+    the worker's CPU for that: the delay before reports reach the
+    coordinators, the figures and the duplicate index."""
+    db_pid = int((cluster.data / "postmaster.pid").read_text().split()[0])
+    worker_pid = server.pid("task worker")
+    start, cpu = time.monotonic(), tree_cpu(worker_pid) + tree_cpu(db_pid)
+    first: dict[str, int] | None = None
     while time.monotonic() - start < limit:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz",  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/healthz",  # noqa: S310
                                         timeout=10) as r:
                 body = r.read()
         except urllib.error.HTTPError as err:  # 503 still says what waits
             body = err.read()
-        waiting = json.loads(body).get("followups", {}).get("waiting") or 0
-        first = waiting if first is None else first
-        if not waiting:
+        found = json.loads(body).get("followups", {})
+        now = {"reports": (found.get("public_reports") or {}).get("waiting") or 0,
+               "followups": found.get("waiting") or 0}
+        first = now if first is None else first
+        if not any(now.values()):
             break
         time.sleep(0.25)
-    return first or 0, time.monotonic() - start
+    first = first or {"reports": 0, "followups": 0}
+    return {**first, "seconds": time.monotonic() - start,
+            "cpu": tree_cpu(worker_pid) + tree_cpu(db_pid) - cpu}
 
 
 def show(label: str, r: dict[str, float]) -> None:
@@ -219,9 +240,21 @@ def main() -> None:
                                      bench_env)
                     show(tag[which] + label, out[which])
                     if scenario == "public":
-                        lag = followups_done(servers.get(which).port)
-                        print(f"  follow-ups (duplicate index, roll-ups) still waiting at the "
-                              f"end of the run: {lag[0]}; all done {lag[1]:.1f} s later")
+                        lag = followups_done(servers.get(which), cluster)
+                        out[which]["lag"] = lag["seconds"]
+                        print(f"  at the end of the run {lag['reports']:.0f} reports waited to "
+                              f"be filed and {lag['followups']:.0f} follow-ups (duplicate "
+                              f"index, roll-ups) to be done; all done {lag['seconds']:.1f} s "
+                              f"later, the worker and the database using {lag['cpu']:.1f} s of CPU "
+                              f"(load {load()})", flush=True)
+                        filed = out[which]["requests"]
+                        total = (out[which]["seconds"] * (out[which]["web"] + out[which]["db"])
+                                 + out[which]["worker_ms"] * filed / 1000 + lag["cpu"])
+                        print(f"  all told (web, database, worker, during and after the run) "
+                              f"{1000 * total / filed if filed else 0:.1f} ms of CPU a report; "
+                              f"the run's {filed} reports were all filed "
+                              f"{out[which]['seconds'] + lag['seconds']:.0f} s after its start",
+                              flush=True)
                 if BEFORE:
                     compare(f"{label} at {users} users", out["before"], out["now"])
                 return out

@@ -446,6 +446,10 @@ LNOB_WORKER_STALE_SECONDS = int(os.environ.get("LNOB_WORKER_STALE_SECONDS", 60))
 # How often the worker does the follow-ups public reports leave (the duplicate
 # index, the roll-ups: lnob.core.followups) — the delay before they show.
 LNOB_CATCHUP_SECONDS = float(os.environ.get("LNOB_CATCHUP_SECONDS", 1.0))
+# The worker's CPU priority below the web server's (os.nice): on a host that
+# runs both, a flood of public reports is answered first and filed after
+# (decision 0033). 0 keeps them equal.
+LNOB_WORKER_NICE = int(os.environ.get("LNOB_WORKER_NICE", 5))
 # A task running longer than this makes its worker restart (the task fails).
 LNOB_TASK_TIMEOUT = int(os.environ.get("LNOB_TASK_TIMEOUT", 4 * 3600))
 # Under this much free disk (MB) where uploads live, /healthz answers 503.

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from lnob.cases.intake import door
 from lnob.cases.intake import services as intake
 from lnob.cases.models import Case
 from lnob.core import audit
@@ -90,8 +91,8 @@ def report_create(request: HttpRequest, payload: FiledReportIn) -> Status:
 @router.post("/public", response={201: PublicReportOut}, auth=None)
 def public_report_create(request: HttpRequest, payload: PublicReportIn) -> Status:
     """Anyone, no token: answers only the reference number."""
-    case = intake.report_file(actor=None, report=_report(payload), request=request)
-    return Status(201, {"reference": case.reference})
+    reference = door.receive_public(report=_report(payload), request=request)
+    return Status(201, {"reference": reference})
 
 
 @router.get("/public/{reference}", response=StageOut, auth=None)

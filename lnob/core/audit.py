@@ -15,6 +15,19 @@ from lnob.core.models import AuditAction, AuditEvent, User
 
 _batch: contextvars.ContextVar[list[AuditEvent] | None] = contextvars.ContextVar(
     "lnob_audit_batch", default=None)
+_client: contextvars.ContextVar[str | None] = contextvars.ContextVar("lnob_audit_client",
+                                                                    default=None)
+
+
+@contextlib.contextmanager
+def client(ip: str | None) -> Iterator[None]:
+    """Work done later for a client who is gone (the worker filing a public
+    report): the rows recorded in the block carry that client's address."""
+    token = _client.set(ip)
+    try:
+        yield
+    finally:
+        _client.reset(token)
 
 
 @contextlib.contextmanager
@@ -64,7 +77,7 @@ def record(
         object_type=object_type,
         object_id=object_id,
         area_code=area_code,
-        ip=client_ip(request),
+        ip=client_ip(request) if request is not None else _client.get(),
         detail=detail or {},
     )
     rows = _batch.get()

@@ -12,6 +12,11 @@ report leaves none), and the worker's catch-up thread (``lnob worker``, every
 ``LNOB_CATCHUP_SECONDS``) takes them in batches and runs the handler the app
 registered (:func:`register`).
 
+Beside the keyed follow-ups, an app may register a *drain*
+(:func:`register_drain`): work kept in a table of its own (the public
+reports received at the door, ``lnob.cases.intake.door``), done first in each
+round so that the follow-ups it leaves are done in the same round.
+
 Eventually consistent: a report is in the figures and the duplicate index a
 second or two after it is saved while the worker runs (``/healthz`` shows
 how many follow-ups wait and the age of the oldest). Nothing is lost when the
@@ -26,6 +31,7 @@ import contextlib
 import contextvars
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
@@ -36,6 +42,19 @@ from lnob.core.models import FollowUp
 log = logging.getLogger(__name__)
 Handler = Callable[[list[str]], Any]
 HANDLERS: dict[str, Handler] = {}
+
+
+@dataclass(frozen=True)
+class Drain:
+    """Work an app keeps in its own table: ``run()`` does a batch of it and
+    returns how many it did (0 when none waits); ``waiting()`` says how many
+    wait and since when (``(count, oldest datetime or None)``)."""
+
+    run: Callable[[], int]
+    waiting: Callable[[], tuple[int, Any]]
+
+
+DRAINS: dict[str, Drain] = {}
 BATCH = 5000
 _notes: contextvars.ContextVar[dict[str, set[str]] | None] = contextvars.ContextVar(
     "lnob_followups", default=None)
@@ -45,6 +64,23 @@ def register(kind: str, handler: Handler) -> None:
     """``handler(keys)`` does the work of these keys (it runs in a transaction
     that also takes them: if it raises, they stay for the next round)."""
     HANDLERS[kind] = handler
+
+
+def register_drain(name: str, drain: Drain) -> None:
+    DRAINS[name] = drain
+
+
+def _drain(name: str) -> int:
+    done = 0
+    while (did := DRAINS[name].run()) > 0:
+        done += did
+    return done
+
+
+def drain_all() -> int:
+    """Does all the drains' waiting work (before counting or verifying
+    figures it changes); returns how many items were done."""
+    return sum(_drain(name) for name in sorted(DRAINS))
 
 
 def active() -> bool:
@@ -100,9 +136,12 @@ def _take(kind: str, limit: int) -> list[str]:
 
 
 def catch_up(kinds: Iterable[str] | None = None, *, limit: int = BATCH) -> int:
-    """Does the waiting follow-ups (of these kinds; all registered ones by
-    default) until none waits; returns how many keys were done."""
+    """Does the waiting follow-ups (of these kinds; all registered ones, and
+    the drains first, by default) until none waits; returns how many keys
+    (and drained items) were done."""
     done = 0
+    if kinds is None:
+        done += drain_all()
     # A plain read first: no write transaction (SQLite's write lock) when
     # nothing waits, which is most seconds.
     waiting_kinds = set(FollowUp.objects.values_list("kind", flat=True).distinct())
@@ -124,6 +163,13 @@ def catch_up(kinds: Iterable[str] | None = None, *, limit: int = BATCH) -> int:
 def catch_up_quietly() -> int:
     """:func:`catch_up` for the worker's loop, which must never stop on it."""
     done = 0
+    for name in sorted(DRAINS):  # first: what they do leaves follow-ups for below
+        try:
+            done += _drain(name)
+        except DatabaseError as err:
+            log.warning("%s could not be done now: %s; it waits for the next round", name, err)
+        except Exception:
+            log.exception("%s failed; what waits is kept for the next round", name)
     for kind in sorted(HANDLERS):  # one failing kind never holds the others back
         try:
             done += catch_up([kind])
@@ -136,8 +182,15 @@ def catch_up_quietly() -> int:
 
 
 def waiting() -> dict[str, Any]:
-    """How many follow-ups wait, and how old the oldest is (seconds)."""
+    """How many follow-ups wait, and how old the oldest is (seconds); the
+    same of each drain under its name."""
     oldest = FollowUp.objects.order_by("id").values_list("at", flat=True).first()
-    return {"waiting": FollowUp.objects.count() if oldest is not None else 0,
-            "oldest_seconds": None if oldest is None else
-            round((timezone.now() - oldest).total_seconds())}
+    now = timezone.now()
+    found: dict[str, Any] = {
+        "waiting": FollowUp.objects.count() if oldest is not None else 0,
+        "oldest_seconds": None if oldest is None else round((now - oldest).total_seconds())}
+    for name, drain in sorted(DRAINS.items()):
+        count, since = drain.waiting()
+        found[name] = {"waiting": count, "oldest_seconds": None if since is None else
+                       round((now - since).total_seconds())}
+    return found

@@ -680,6 +680,7 @@ def rollup_verify(limit: int = 50) -> list[str]:
     are done first: what is checked is the roll-up once they are in."""
     from lnob.coverage.receivers import FOLLOWUP, FOLLOWUP_CAPACITY
 
+    followups.drain_all()  # the reports waiting to be filed count too
     followups.catch_up([FOLLOWUP, FOLLOWUP_CAPACITY])
     rows = compute_subdistricts(None)
     areas = build_areas(rows)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lnob.cases import workflow as wf
-from lnob.cases.models import Case, CaseEvent, UrgentReason
+from lnob.cases.models import Case, CaseEvent, ReceivedReport, UrgentReason
 from lnob.cases.services import OpenCaseExists, case_comment, case_create
 from lnob.core import audit, followups, ratelimit
 from lnob.core.access import roles_in
@@ -27,6 +27,8 @@ from lnob.core.clientip import rate_key
 from lnob.core.errors import Conflict, NotAllowed, NotFound, Refused
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import REPORTER_ROLES, Role
+from lnob.geo.selectors import subdistrict_by_code
+from lnob.geo.services import MAX_VILLAGE_NUMBER
 from lnob.registry.models import NoCitizenIdReason, Source
 from lnob.registry.names import name_key
 from lnob.registry.services import ConsentData, PersonData, person_create
@@ -75,7 +77,7 @@ def _source_for(actor: User | None, code: str) -> str:
     return Source.OFFICER
 
 
-def _check(report: Report) -> dict[str, str]:
+def check(report: Report) -> dict[str, str]:
     errors: dict[str, str] = {}
     limits = {"first_name": MAX_NAME, "last_name": MAX_NAME, "address_text": MAX_PLACE,
               "summary": MAX_SUMMARY, "reporter_name": MAX_CONTACT}
@@ -91,6 +93,14 @@ def _check(report: Report) -> dict[str, str]:
     unknown = set(report.urgent_reasons) - set(UrgentReason.values)
     if unknown:
         errors["urgent_reasons"] = _("Choose the urgent reasons from the list.")
+    if report.subdistrict_code and "subdistrict" not in errors and \
+            subdistrict_by_code(report.subdistrict_code) is None:
+        errors["subdistrict"] = _("Unknown subdistrict code %(code)s.") % {
+            "code": report.subdistrict_code}
+    if report.village_number is not None and \
+            not 1 <= report.village_number <= MAX_VILLAGE_NUMBER:
+        errors["village_number"] = _("Village number must be between 1 and %(max)d.") % {
+            "max": MAX_VILLAGE_NUMBER}
     phone = report.reporter_phone.replace("-", "").replace(" ", "")
     if phone and not (phone.isdigit() and 9 <= len(phone) <= 10):
         errors["reporter_phone"] = _("A phone number has 9 or 10 digits.")
@@ -106,18 +116,20 @@ def public_reports_left(ip: str | None) -> int:
 
 
 def report_file(*, actor: User | None, report: Report, request: Any = None,
-                client_key: uuid.UUID | None = None) -> Case:
-    """Files a report: a new person and a case, routed. ``actor`` None is the
-    public page. Raises ValidationError naming the field (nothing written),
-    PermissionError (the actor may not report in this area) or TooManyReports.
+                client_key: uuid.UUID | None = None, reference: str = "") -> Case:
+    """Files a report: a new person and a case, routed. ``actor`` None is a
+    public report, which the door has checked and counted
+    (``lnob.cases.intake.door``: the worker files it under the ``reference``
+    the reporter was given). Raises ValidationError naming the field (nothing
+    written) or NotAllowed (the actor may not report in this area).
     ``client_key``: the phone's key for a report kept offline (``report_sync``).
 
-    A public report leaves its heavy follow-ups to the worker (the duplicate
-    index and the coverage roll-ups, ``lnob.core.followups``): they are noted in
-    its transaction and done a second or two later. Once the transaction has
-    committed the case is returned whatever happens next: a failure after the
-    commit (a callback, the database going away) is logged, never shown to the
-    reporter as an error, so that everyone whose report was saved gets its
+    A public report leaves its heavy follow-ups (the duplicate index and the
+    coverage roll-ups, ``lnob.core.followups``) for later: they are noted in
+    its transaction and done in the worker's next round. Once the transaction
+    has committed the case is returned whatever happens next: a failure after
+    the commit (a callback, the database going away) is logged, never shown to
+    the reporter as an error, so that everyone whose report was saved gets its
     reference number."""
     committed: list[bool] = []
     try:
@@ -127,9 +139,9 @@ def report_file(*, actor: User | None, report: Report, request: Any = None,
             transaction.on_commit(lambda: committed.append(True))
             if actor is None:
                 with followups.deferred(), audit.batched():
-                    case = _file(actor, report, request, client_key)
+                    case = _file(actor, report, request, client_key, reference)
             else:
-                case = _file(actor, report, request, client_key)
+                case = _file(actor, report, request, client_key, reference)
     except Exception:
         if not committed:
             raise
@@ -138,15 +150,13 @@ def report_file(*, actor: User | None, report: Report, request: Any = None,
 
 
 def _file(actor: User | None, report: Report, request: Any,
-          client_key: uuid.UUID | None) -> Case:
-    errors = _check(report)
+          client_key: uuid.UUID | None, reference: str) -> Case:
+    errors = check(report)
     code = report.subdistrict_code
     if "subdistrict" not in errors and actor is not None and \
             not roles_in(actor, code) & REPORTER_ROLES:
         raise NotAllowed("not_reporter", _("This subdistrict is outside the areas you work in."),
                          field="subdistrict")
-    if actor is None and not ratelimit.hit(PUBLIC_REPORTS, rate_key(audit.client_ip(request))):
-        raise TooManyReports
     if errors:
         raise ValidationError(errors)
     source = _source_for(actor, code)
@@ -176,7 +186,7 @@ def _file(actor: User | None, report: Report, request: Any,
         actor=actor, person=person, request=request, source=source, new_person=True,
         summary=report.summary.strip(), urgent_reasons=sorted(set(report.urgent_reasons)),
         reporter_name=report.reporter_name.strip(), reporter_phone=report.reporter_phone.strip(),
-        client_key=client_key, **extra)
+        client_key=client_key, **({"reference": reference} if reference else {}), **extra)
     if repeat is not None:
         _reported_again(repeat, actor, report, source, request=request, repeat_case=case)
     if actor is None:
@@ -263,7 +273,7 @@ def report_add_to(*, actor: User, person: Any, report: Report, request: Any = No
     No second record of the person is made. PermissionError outside the actor's areas."""
     if not roles_in(actor, person.area_code) & REPORTER_ROLES:
         raise NotFound
-    errors = {k: v for k, v in _check(report).items() if k == "summary"}
+    errors = {k: v for k, v in check(report).items() if k == "summary"}
     if errors:
         raise ValidationError(errors)
     source = _source_for(actor, person.area_code)
@@ -335,6 +345,8 @@ def public_stage(reference: str, *, request: Any = None) -> str | None:
         # care of the person stands, never that their report was joined to another.
         status = found[1]
     stage = PUBLIC_STAGES.get(status) if status else None
+    if found is None and ReceivedReport.objects.filter(reference=ref).exists():
+        stage = "received"  # kept at the door, not filed yet (lnob.cases.intake.door)
     audit.record(AuditAction.VIEW, request=request, object_type=STATUS_AUDIT_TYPE,
                  detail={"found": stage is not None})
     return stage

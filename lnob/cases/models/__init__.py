@@ -10,11 +10,12 @@ from lnob.cases.models.case import (
     new_reference,
 )
 from lnob.cases.models.forum import AgendaItem, Forum, ForumAttendance, ForumDecision
+from lnob.cases.models.received import ReceivedReport
 from lnob.cases.models.transfer import Transfer, TransferStatus
 from lnob.cases.models.visit import NeedChange, Visit, VisitFlag, VisitNeed
 
 __all__ = [
     "AgendaItem", "Case", "CaseEvent", "CaseStatus", "CloseReason", "Forum",
-    "ForumAttendance", "ForumDecision", "NeedChange", "Transfer", "TransferStatus",
-    "UrgentReason", "Visit", "VisitFlag", "VisitNeed", "new_reference",
+    "ForumAttendance", "ForumDecision", "NeedChange", "ReceivedReport", "Transfer",
+    "TransferStatus", "UrgentReason", "Visit", "VisitFlag", "VisitNeed", "new_reference",
 ]

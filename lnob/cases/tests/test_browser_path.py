@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from lnob.cases.intake.door import file_waiting
 from lnob.cases.models import Case, Visit
 from lnob.conftest import PASSWORD, sign_in
 from lnob.core.models import User
@@ -66,6 +67,7 @@ def test_from_a_public_report_to_a_closed_case(live_server: Any, browser: Any,
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(base + "/report/thanks/")
     reference = page.locator("[data-reference]").inner_text().strip()
+    file_waiting()  # the worker's round (``lnob worker`` does one every second)
     case = Case.objects.get()
     assert reference == case.reference and case.urgent
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from lnob.cases.intake import door
 from lnob.cases.intake import services as intake
 from lnob.cases.intake.forms import HotlineReportForm, PublicReportForm, ReportForm, StatusForm
 from lnob.core import audit
@@ -48,19 +49,23 @@ def public_report(request: HttpRequest) -> HttpResponse:
             if form.cleaned_data.get("website"):
                 # The honeypot was filled: a bot. Answer as if received, keep nothing.
                 return redirect("public_report_thanks")
+            reference = None
             try:
-                case = _file(request, form, None)
+                # Kept at once, filed by the worker a moment later (decision 0033).
+                reference = door.receive_public(report=form.report(), request=request)
             except intake.TooManyReports:
                 return render(request, "intake/public_error.html", {"message": _(
                     "Many reports came from your connection in the last hour. Please wait "
                     "an hour, or call the 1300 hotline.")}, status=429)
-            if case is not None:
+            except ValidationError as err:
+                add_service_errors(form, err, {"subdistrict": "place"})
+            if reference is not None:
                 # The reference travels in a signed cookie, not the session: after
                 # the report's commit nothing may touch the database (an outage
                 # then would turn a saved report into an error page).
                 response = redirect("public_report_thanks")
                 response.set_signed_cookie(
-                    REFERENCE_COOKIE, case.reference, salt=REFERENCE_COOKIE,
+                    REFERENCE_COOKIE, reference, salt=REFERENCE_COOKIE,
                     max_age=REFERENCE_SECONDS, httponly=True, samesite="Lax",
                     secure=settings.SESSION_COOKIE_SECURE, path="/report/")
                 return response

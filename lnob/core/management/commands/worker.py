@@ -147,6 +147,9 @@ class Command(BaseCommand):
         parser.add_argument("--queue-name", default="default")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        nice = int(getattr(settings, "LNOB_WORKER_NICE", 0))
+        if nice > 0:
+            os.nice(nice)  # the pages first: the worker's work can wait a moment
         worker_id = jobs.runner_id("worker")
         jobs.set_runner(worker_id)
         worker = LnobWorker(queue_names=options["queue_name"].split(","),
