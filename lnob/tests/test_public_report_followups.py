@@ -250,3 +250,22 @@ def test_the_workers_catch_up_thread_does_them_within_seconds(
     assert not ReceivedReport.objects.exists() and not FollowUp.objects.exists()
     assert PersonFeatures.objects.filter(person_id=person).exists()
     assert SubdistrictSummary.objects.get(code=KO_TAO).found == 1
+
+
+@pytest.mark.django_db
+def test_a_report_the_database_refuses_is_kept_aside_and_the_others_are_filed(
+        client: Client, lead: Network) -> None:
+    """A constraint the database enforces (here a reference already taken by
+    a case) fails that one report, never the batch: no poison pill."""
+    client.post("/report/", public_form(first_name="ยายแดง"), REMOTE_ADDR="10.0.0.1")
+    door.file_waiting()
+    taken = Case.objects.get(person__first_name="ยายแดง")
+    # A later report that happens to carry a filed case's reference.
+    ReceivedReport.objects.create(reference=taken.reference, ip="10.0.0.4",
+                                  report={"first_name": "ลุงมี", "subdistrict_code": KO_TAO,
+                                          "summary": "ติดเตียง"})
+    client.post("/report/", public_form(first_name="น้าแก้ว"), REMOTE_ADDR="10.0.0.5")
+    door.file_waiting()
+    assert Case.objects.filter(person__first_name="น้าแก้ว").exists()
+    stuck = ReceivedReport.objects.get()
+    assert stuck.attempts == door.MAX_ATTEMPTS and "IntegrityError" in stuck.error

@@ -25,7 +25,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 
 from lnob.cases.intake import services as intake
@@ -93,7 +93,7 @@ def file_received(limit: int = BATCH) -> int:
                     intake.report_file(actor=None, report=intake.Report(**row.report),
                                        reference=row.reference)
                 filed.append(row.pk)
-            except DatabaseError:
+            except (OperationalError, InterfaceError):
                 raise  # the database went away: every row waits for the next round
             except Exception as err:  # a fault of the system: kept, with the error
                 log.exception("The public report %s could not be filed", row.reference)
