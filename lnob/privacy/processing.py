@@ -55,6 +55,10 @@ ACTIVITIES: dict[str, Activity] = {
                                       "as persons", "emptied on erasure"),
     "cases.case": Activity("Case management from report to closing", _CARE, "as persons",
                            "free text removed on erasure", sensitive=True),
+    "cases.receivedreport": Activity(
+        "Public reports kept at the door until the worker files them (seconds)", _CARE,
+        "the worker; administrators (lnob received_reports)",
+        "deleted when filed, 1-2 s after it was sent", sensitive=True),
     "cases.caseevent": Activity("Steps of each case", _CARE, "as persons", "as cases"),
     "cases.visit": Activity("Home visits", _CARE, "carers and officers of the area",
                             "as cases", sensitive=True),
