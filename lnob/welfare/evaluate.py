@@ -12,8 +12,9 @@ the household may claim) in five queries for a few persons (the versions in
 force; the persons with their households and facts; their benefits; delete;
 insert). ``evaluate_all()`` brings the whole table in step in batches of
 persons read in id order: it compares each batch's answers with the rows
-stored and writes only what changed (rows deleted, rows inserted, the date
-of the unchanged ones moved on), so a re-run mostly reads (decision 0033).
+stored and writes only what changed (answers changed, new, or no longer
+given); an unchanged row keeps the day it was written, so a re-run mostly
+reads (decision 0033).
 Both evaluate in Python with the rules compiled once (``rules.compile_rule``:
 the same answers as the pure engine, several times faster) and write with
 bulk inserts (COPY on PostgreSQL).
@@ -297,8 +298,7 @@ class FullReport:
     rows: int  # the answers stored for these persons after the run
     seconds: float
     inserted: int = 0  # rows written (new or changed answers)
-    deleted: int = 0  # rows removed (changed answers, and answers no longer held)
-    redated: int = 0  # unchanged answers whose evaluation date moved on
+    deleted: int = 0  # rows removed (answers no longer given)
 
 
 @contextlib.contextmanager
@@ -315,13 +315,13 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-# The stored row as read back: its id, COLUMNS but the date, and whether the
-# date is the run's (compared in SQL: SQLite would parse every date read).
+# The stored row as read back: its id and COLUMNS but the date (an unchanged
+# answer keeps the day it was written: decision 0033).
 def _column(name: str) -> str:
     return str(Eligibility._meta.get_field(name).column)  # type: ignore[union-attr]
 
 
-_STORED = ", ".join(("id", *(_column(c) for c in COLUMNS[:-1]), "evaluated_on = %s"))
+_STORED = ", ".join(("id", *(_column(c) for c in COLUMNS[:-1])))
 _ANSWER = len(COLUMNS) - 1  # the columns of an answer: all but the date
 
 
@@ -340,7 +340,6 @@ class _Stored:
         self.on = on if self.postgresql else on.isoformat()
         # Identifiers from the model's metadata; values are parameters.
         self.select = f"SELECT {_STORED} FROM {table} WHERE "  # noqa: S608
-        self.redate_sql = f"UPDATE {table} SET evaluated_on = %s WHERE id "  # noqa: S608
         # Run on the driver's cursor (SQLite only): its placeholders.
         self.update_sql = "UPDATE {} SET {} WHERE id = ?".format(  # noqa: S608
             table, ", ".join(f"{quote(_column(c))} = ?" for c in COLUMNS[2:]))
@@ -348,9 +347,9 @@ class _Stored:
 
     def read(self, lo: int, hi: int | None,
              persons: list[int]) -> dict[tuple[int, int], tuple[Any, ...]]:
-        where, params = "person_id > %s", [self.on, lo]
+        where, params = "person_id > %s", [lo]
         if hi is not None:
-            where, params = where + " AND person_id <= %s", [self.on, lo, hi]
+            where, params = where + " AND person_id <= %s", [lo, hi]
         found: list[tuple[Any, ...]] = []
         with connection.cursor() as cursor:
             if not self.province_code:
@@ -362,19 +361,9 @@ class _Stored:
             for start in range(0, len(persons), 900):
                 chunk = persons[start:start + 900]
                 cursor.execute(self.select + "person_id IN ({})".format(
-                    ", ".join(["%s"] * len(chunk))), [self.on, *chunk])
+                    ", ".join(["%s"] * len(chunk))), chunk)
                 found.extend(cursor.fetchall())
         return {(r[1], r[2]): r for r in found}
-
-    def redate(self, ids: list[int]) -> None:
-        with connection.cursor() as cursor:
-            if self.postgresql:
-                cursor.execute(self.redate_sql + "= ANY(%s)", [self.on, ids])
-                return
-            for start in range(0, len(ids), 900):
-                chunk = ids[start:start + 900]
-                cursor.execute(self.redate_sql + "IN ({})".format(", ".join(["%s"] * len(chunk))),
-                               [self.on, *chunk])
 
     def replace(self, changed: list[tuple[int, tuple[Any, ...]]]) -> int:
         """Rows whose answer changed: (stored id, the new answer)."""
@@ -395,34 +384,28 @@ def _changed(stored: dict[tuple[int, int], tuple[Any, ...]],
              answers: list[tuple[Any, ...]]) -> bool:
     """Whether most of these answers differ from the rows stored."""
     same = sum(1 for a in answers if (was := stored.get((a[0], a[1]))) is not None
-               and was[1:1 + _ANSWER] == a[:_ANSWER])
+               and was[1:] == a[:_ANSWER])
     return same < len(answers) // 2
 
 
 def _step(stored: dict[tuple[int, int], tuple[Any, ...]], answers: list[tuple[Any, ...]],
           report: FullReport, writer: _Stored) -> None:
     """Brings the stored rows of a batch in step with its answers: a row whose
-    answer changed is rewritten, a new answer inserted, an answer no longer
-    given deleted, and an unchanged one only re-dated (on another day than its
-    last evaluation)."""
+    answer changed is rewritten (with the run's date), a new answer inserted,
+    an answer no longer given deleted; an unchanged row is left as it is, with
+    the day it was written."""
     insert: list[tuple[Any, ...]] = []
     changed: list[tuple[int, tuple[Any, ...]]] = []
-    redate: list[int] = []
     for answer in answers:
         was = stored.pop((answer[0], answer[1]), None)
         if was is None:
             insert.append(answer)
-        elif was[1:1 + _ANSWER] != answer[:_ANSWER]:
+        elif was[1:] != answer[:_ANSWER]:
             changed.append((was[0], answer))
-        elif not was[-1]:
-            redate.append(was[0])
     delete = [was[0] for was in stored.values()]
     _delete_rows(delete)
-    if redate:
-        writer.redate(redate)
     report.inserted += writer.replace(changed) + _write(insert)
     report.deleted += len(delete)
-    report.redated += len(redate)
     report.rows += len(answers)
 
 

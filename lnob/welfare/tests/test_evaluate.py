@@ -193,20 +193,20 @@ def test_a_rerun_with_nothing_changed_writes_nothing(
     evaluate_all()
     before = stored()
     report = evaluate_all()
-    assert (report.inserted, report.deleted, report.redated) == (0, 0, 0)
+    assert (report.inserted, report.deleted) == (0, 0)
     assert report.rows == len(before) and stored() == before
 
 
-def test_a_rerun_on_a_later_day_redates_the_unchanged_answers(
+def test_a_rerun_on_a_later_day_keeps_the_unchanged_answers_and_their_day(
         elder: Person, make_person: Callable[..., Person]) -> None:
     make_person(first_name="สอง")
     evaluate_all()
     before = stored()
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    report = evaluate_all(on=tomorrow)
+    today = timezone.localdate()
+    report = evaluate_all(on=today + datetime.timedelta(days=1))
     assert stored() == before
-    assert set(Eligibility.objects.values_list("evaluated_on", flat=True)) == {tomorrow}
-    assert report.redated == len(before) and report.inserted == report.deleted == 0
+    assert set(Eligibility.objects.values_list("evaluated_on", flat=True)) == {today}
+    assert report.inserted == report.deleted == 0
 
 
 def test_a_province_run_leaves_the_other_provinces_alone(
@@ -260,7 +260,16 @@ def test_a_new_version_rewrites_the_rows_of_its_scheme_and_only_those(
     assert set(Eligibility.objects.filter(scheme=old_age).values_list(
         "version_id", flat=True)) == {version.pk}
     assert after[(elder.pk, old_age.code)][1:] == ("eligible", "", 1000, False)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    SchemeVersion.objects.create(scheme=old_age, fiscal_year=2570, effective_from=tomorrow,
+                                 rule={"age": {"from": 60}}, amount_baht=1100)
+    evaluate_all(on=tomorrow)
+    # A rewritten answer carries the day of the run that rewrote it.
+    assert Eligibility.objects.get(person=elder, scheme=old_age).evaluated_on == tomorrow
+    assert {k: v for k, v in stored().items() if k[1] != old_age.code} == {
+        k: v for k, v in before.items() if k[1] != old_age.code}
+    after = stored()
     # The same as a fresh run into an empty table.
     Eligibility.objects.all().delete()
-    evaluate_all()
+    evaluate_all(on=tomorrow)
     assert {k: v[1:] for k, v in stored().items()} == {k: v[1:] for k, v in after.items()}
