@@ -259,8 +259,10 @@ def _evaluate_chunk(chunk: list[int], schemes: list[_Compiled], on: datetime.dat
     ``done``: persons already rewritten by an earlier chunk (a shared household)."""
     in_households = Person.objects.filter(pk__in=chunk, household__isnull=False).values(
         "household_id")
-    read = list(Person.objects.filter(Q(pk__in=chunk) | Q(household_id__in=in_households))
-                .values_list(*_READ))
+    # A union, not an OR: PostgreSQL reads "id IN … OR household_id IN (subquery)"
+    # by scanning every person (measured: 110 ms at 1 M), each half by its index.
+    read = list(Person.objects.filter(pk__in=chunk).order_by().values_list(*_READ).union(
+        Person.objects.filter(household_id__in=in_households).order_by().values_list(*_READ)))
     members: dict[int, list[tuple[int, datetime.date | None]]] = defaultdict(list)
     rows: list[_Row] = []
     facts_of: dict[int, tuple[str | None, str | None]] = {}
