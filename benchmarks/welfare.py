@@ -5,9 +5,13 @@ Builds N synthetic persons nationwide straight with bulk inserts (ages 0–95,
 8 % without a birth date, households of three for 60 %, welfare facts for
 60 %, half the elders on the old-age allowance), then measures:
 
-- the full evaluation (``lnob welfare_evaluate``) against a baseline measured
-  in the same run: the per-person path (``evaluate_persons([id])`` one at a
-  time, as the signal receiver does) over a sample, extrapolated to N;
+- the full evaluation (``lnob welfare_evaluate``) four times: into an empty
+  table, again the same day (nothing changed), the next day, and after a new
+  version of every scheme (every row rewritten: the worst case); against a
+  baseline measured in the same run: the per-person path
+  (``evaluate_persons([id])`` one at a time, as the signal receiver does) over
+  a sample, extrapolated to N. CPU beside wall: this process's, and on
+  PostgreSQL the server backend's (``/proc/<pid>/stat``);
 - the incremental update after one person's facts change (p50/p95);
 - an agency list of up to 100 k rows with known truth (rows with a
   registered citizen ID, rows without an ID copied from a registered person,
@@ -21,6 +25,11 @@ the issue's figure; generated with the bulk writers: COPY on PostgreSQL),
 ``LNOB_BENCH_BASELINE_SAMPLE`` (persons timed on the per-person path, 500).
 The load average is printed beside every timing (the machine is shared), and
 the peak memory of the process tree at the end.
+
+Generating 1 M persons takes minutes: keep them between runs with
+``LNOB_BENCH_VAR_DIR=<folder>`` (SQLite) or ``LNOB_BENCH_KEEP=1`` with a
+``DATABASE_URL`` of your own PostgreSQL cluster (not ``with-postgres.sh``,
+which removes its cluster); ``LNOB_BENCH_GENERATE_ONLY=1`` only generates.
 """
 
 from __future__ import annotations
