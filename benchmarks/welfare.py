@@ -5,9 +5,13 @@ Builds N synthetic persons nationwide straight with bulk inserts (ages 0–95,
 8 % without a birth date, households of three for 60 %, welfare facts for
 60 %, half the elders on the old-age allowance), then measures:
 
-- the full evaluation (``lnob welfare_evaluate``) against a baseline measured
-  in the same run: the per-person path (``evaluate_persons([id])`` one at a
-  time, as the signal receiver does) over a sample, extrapolated to N;
+- the full evaluation (``lnob welfare_evaluate``) four times: into an empty
+  table, again the same day (nothing changed), the next day, and after a new
+  version of every scheme (every row rewritten: the worst case); against a
+  baseline measured in the same run: the per-person path
+  (``evaluate_persons([id])`` one at a time, as the signal receiver does) over
+  a sample, extrapolated to N. CPU beside wall: this process's, and on
+  PostgreSQL the server backend's (``/proc/<pid>/stat``);
 - the incremental update after one person's facts change (p50/p95);
 - an agency list of up to 100 k rows with known truth (rows with a
   registered citizen ID, rows without an ID copied from a registered person,
@@ -21,6 +25,11 @@ the issue's figure; generated with the bulk writers: COPY on PostgreSQL),
 ``LNOB_BENCH_BASELINE_SAMPLE`` (persons timed on the per-person path, 500).
 The load average is printed beside every timing (the machine is shared), and
 the peak memory of the process tree at the end.
+
+Generating 1 M persons takes minutes: keep them between runs with
+``LNOB_BENCH_VAR_DIR=<folder>`` (SQLite) or ``LNOB_BENCH_KEEP=1`` with a
+``DATABASE_URL`` of your own PostgreSQL cluster (not ``with-postgres.sh``,
+which removes its cluster); ``LNOB_BENCH_GENERATE_ONLY=1`` only generates.
 """
 
 from __future__ import annotations
@@ -159,7 +168,9 @@ def agency_file(path: Path, rows: int, rng: random.Random) -> dict[int, int | No
 
 def setup() -> tuple[Any, bool]:
     """Django on a new temporary folder, or on ``LNOB_BENCH_VAR_DIR`` (an earlier
-    run's SQLite folder, whose persons are kept); True when persons must be made."""
+    run's SQLite folder, whose persons are kept), or on the PostgreSQL database of
+    ``DATABASE_URL`` (persons already there are kept when ``LNOB_BENCH_KEEP=1``:
+    a cluster of your own kept between runs); True when persons must be made."""
     reuse = os.environ.get("LNOB_BENCH_VAR_DIR")
     if reuse and not os.environ.get("DATABASE_URL"):
         os.environ.update({"DJANGO_SETTINGS_MODULE": "lnob.settings", "LOG_LEVEL": "WARNING",
@@ -167,19 +178,70 @@ def setup() -> tuple[Any, bool]:
         import django
 
         django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
         from lnob.registry.models import Person
 
         return reuse, not Person.objects.exists()
-    return django_for_benchmark("lnob-bench-welfare-"), True
+    tmp = django_for_benchmark("lnob-bench-welfare-")
+    if os.environ.get("DATABASE_URL") and os.environ.get("LNOB_BENCH_KEEP") == "1":
+        from lnob.registry.models import Person
+
+        return tmp, not Person.objects.exists()
+    return tmp, True
 
 
-def timed(fn: Any) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of this process) of one call. On SQLite the
-    database works inside the process, so the CPU time is the work done whatever
-    the load; on PostgreSQL the server's share is not in it."""
+def server_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (0 on
+    SQLite, whose work is in this process's own CPU time)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # a server on another machine
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(fn: Any) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds of this process, CPU seconds of the PostgreSQL
+    backend) of one call. On SQLite the database works inside the process, so
+    the CPU time is the work done whatever the load; on PostgreSQL the server's
+    share is the third figure."""
+    server = server_cpu()
     wall, cpu = time.perf_counter(), time.process_time()
     fn()
-    return time.perf_counter() - wall, time.process_time() - cpu
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return wall, cpu, server_cpu() - server
+
+
+def cpu_text(cpu: float, server: float) -> str:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return f"{cpu:.1f} s CPU"
+    return f"{cpu:.1f} s CPU in Python + {server:.1f} s CPU of the server = {cpu + server:.1f} s"
+
+
+def new_versions(effective_from: datetime.date) -> None:
+    """A new version of every scheme from ``effective_from``, the same rule and
+    amounts (a fiscal year's versions): every stored row names another version
+    after it, so a full run rewrites every row. Marked "benchmark" to be
+    removed at the start of the next run."""
+    from lnob.welfare.evaluate import versions_in_force
+    from lnob.welfare.models import SchemeVersion
+
+    for scheme, version in versions_in_force(effective_from):
+        SchemeVersion.objects.create(
+            scheme=scheme, fiscal_year=version.fiscal_year, effective_from=effective_from,
+            rule=version.rule, amounts=version.amounts, amount_baht=version.amount_baht,
+            source="benchmark")
 
 
 def main() -> None:
@@ -191,7 +253,7 @@ def main() -> None:
     from lnob.core.services import role_grant
     from lnob.registry.models import Person
     from lnob.welfare.evaluate import evaluate_all, evaluate_persons
-    from lnob.welfare.models import WelfareFacts
+    from lnob.welfare.models import Eligibility, SchemeVersion, WelfareFacts
 
     rng = random.Random(2549)
     print(f"LNOB welfare benchmark — {connection.vendor}, Python {sys.version.split()[0]}, "
@@ -203,48 +265,73 @@ def main() -> None:
         print(f"  generated {PERSONS:,} persons in {time.perf_counter() - started:,.0f} s "
               f"({load()})")
     else:
-        print(f"  {Person.objects.count():,} persons already there (LNOB_BENCH_VAR_DIR)")
+        print(f"  {Person.objects.count():,} persons already there (kept from an earlier run)")
+    if os.environ.get("LNOB_BENCH_GENERATE_ONLY") == "1":
+        print(f"data in {tmp} (LNOB_BENCH_GENERATE_ONLY: nothing measured)")
+        return
+    # An earlier run's answers and versions (kept data): set-up, not measured.
+    table = connection.ops.quote_name(Eligibility._meta.db_table)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {table}")
+    Eligibility.objects.all().delete()
+    SchemeVersion.objects.filter(source="benchmark").delete()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
     reports: list[Any] = []
     full: list[float] = []
-    for label in ("into an empty table", "replacing every row"):
-        wall, cpu = timed(lambda: reports.append(evaluate_all(on=TODAY)))
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    runs = (("into an empty table", TODAY, None),
+            ("again the same day (nothing changed: reads only)", TODAY, None),
+            ("the next day (answers that crossed an age rewritten, the rest read only)",
+             tomorrow, None),
+            ("after a new version of every scheme (every row replaced)", tomorrow,
+             lambda: new_versions(tomorrow)))
+    for label, day, before in runs:
+        if before is not None:
+            before()
+        wall, cpu, server = timed(lambda day=day: reports.append(evaluate_all(on=day)))
         full.append(wall)
         report = reports[-1]
         print(f"\nfull evaluation of {report.persons:,} persons × 5 schemes → {report.rows:,} "
-              f"rows, {label}: {wall:.1f} s wall, {cpu:.1f} s CPU of this process (target "
-              f"≤ 60 s) {'ok' if wall <= 60 else 'OVER TARGET (wall)'} ({load()})")
+              f"answers, {label}: {report.inserted:,} rows written, {report.deleted:,} "
+              f"deleted; {wall:.1f} s wall, "
+              f"{cpu_text(cpu, server)} (target ≤ 60 s) "
+              f"{'ok' if wall <= 60 else 'OVER TARGET (wall)'} ({load()})")
 
     ids = list(Person.objects.values_list("pk", flat=True))
     sample = rng.sample(ids, min(BASELINE_SAMPLE, len(ids)))
     start = time.perf_counter()
     for pk in sample:
-        evaluate_persons([pk], on=TODAY)
+        evaluate_persons([pk], on=tomorrow)
     per_person = (time.perf_counter() - start) / len(sample)
     extrapolated = per_person * len(ids)
     print(f"baseline: the per-person path over {len(sample):,} persons, extrapolated: "
           f"{extrapolated:,.0f} s → the batch is ×{extrapolated / min(full):,.1f} faster "
           f"({load()})")
 
-    times, cpus = [], []
+    times, cpus, servers = [], [], []
     for pk in rng.sample(ids, SAMPLES):
         WelfareFacts.objects.update_or_create(person_id=pk, defaults={
             "income_band": rng.choice(["lt30k", "ge100k", ""])})
 
         def one(pk: int = pk) -> None:
             with transaction.atomic():
-                evaluate_persons([pk], on=TODAY)
+                evaluate_persons([pk], on=tomorrow)
 
-        wall, cpu = timed(one)
+        wall, cpu, server = timed(one)
         times.append(wall * 1000)
         cpus.append(cpu * 1000)
+        servers.append(server * 1000)
     p95 = percentile(times, 95)
+    server_text = (f"; server CPU p50 {statistics.median(servers):.1f} ms, p95 "
+                   f"{percentile(servers, 95):.1f} ms" if connection.vendor == "postgresql"
+                   else "")
     print(f"incremental after one person's facts change ({SAMPLES} samples): "
           f"p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms wall; CPU p50 "
-          f"{statistics.median(cpus):.1f} ms, p95 {percentile(cpus, 95):.1f} ms "
+          f"{statistics.median(cpus):.1f} ms, p95 {percentile(cpus, 95):.1f} ms{server_text} "
           f"(target ≤ 20 ms) {'ok' if p95 <= 20 else 'OVER TARGET (wall)'} ({load()})")
 
     rows = min(LIST_ROWS, int(PERSONS * 0.8))

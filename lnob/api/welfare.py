@@ -85,7 +85,9 @@ class EligibilityOut(Schema):
     missing: list[str]
     amount_baht: int | None
     receiving: bool
-    evaluated_on: IsoDate
+    evaluated_on: IsoDate = Field(..., description=(
+        "the day this answer was written; a later full evaluation that gives the same "
+        "answer keeps it"))
 
     @staticmethod
     def resolve_missing(obj: Any) -> list[str]:

@@ -185,12 +185,19 @@ class Eligibility(models.Model):
     """The latest evaluation of one person for one scheme (the version used is
     kept). Rewritten by ``evaluate.evaluate_persons`` only."""
 
+    # No foreign-key constraints in the database (decision 0033): the table is
+    # derived, written by the evaluator alone, and its full run writes millions
+    # of rows, for which the database checked (and on PostgreSQL locked) the
+    # person, scheme and version of every row — half the run. Deleting a
+    # person or scheme still deletes their rows (Django's cascade), a version
+    # in use still cannot be deleted (PROTECT), and a full run deletes any
+    # row whose person is gone.
     person = models.ForeignKey("registry.Person", on_delete=models.CASCADE,
-                               related_name="+", db_index=False)
+                               related_name="+", db_index=False, db_constraint=False)
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="+",
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     version = models.ForeignKey(SchemeVersion, on_delete=models.PROTECT, related_name="+",
-                                db_index=False)
+                                db_index=False, db_constraint=False)
     result = models.CharField(max_length=12, choices=Result.choices)
     missing = models.CharField(max_length=100, blank=True)  # comma-separated fact names
     amount_baht = models.PositiveIntegerField(null=True, blank=True)
@@ -198,6 +205,8 @@ class Eligibility(models.Model):
     province_code = models.CharField(max_length=2)
     district_code = models.CharField(max_length=4)
     subdistrict_code = models.CharField(max_length=6)
+    # The day this answer was written: a full run rewrites only the answers that
+    # changed, so an answer it confirms keeps its earlier day (decision 0033).
     evaluated_on = models.DateField()
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -15,7 +16,7 @@ from lnob.registry.services import household_start, person_update
 from lnob.testing.persons import person_data
 from lnob.welfare import services
 from lnob.welfare.evaluate import evaluate_all, evaluate_persons
-from lnob.welfare.models import Eligibility, Scheme, SchemeVersion
+from lnob.welfare.models import Eligibility, Scheme, SchemeVersion, WelfareFacts
 from lnob.welfare.selectors import counts
 
 from .conftest import years_ago
@@ -143,3 +144,132 @@ def test_a_restriction_takes_the_person_out_of_the_answers_and_lifting_it_puts_t
     person_restrict(actor=officer, person=elder, restricted=False, reason="lifted")
     assert Eligibility.objects.get(person=elder, scheme=old_age).result == "eligible"
     assert eligible() == 1
+
+
+def stored() -> dict[tuple[int, str], tuple[int, str, str, int | None, bool]]:
+    """(person, scheme) → (row id, result, missing, amount, receiving)."""
+    return {(e.person_id, e.scheme.code): (e.pk, e.result, e.missing, e.amount_baht, e.receiving)
+            for e in Eligibility.objects.select_related("scheme")}
+
+
+def test_a_rerun_rewrites_only_what_changed_and_gives_the_answers_of_a_fresh_run(
+        officer: User, elder: Person, make_person: Callable[..., Person]) -> None:
+    unknown = make_person(first_name="ไม่รู้วันเกิด")
+    child = make_person(first_name="ด.ญ.สอง", birth_date=years_ago(2))
+    gone = make_person(first_name="ลบแล้ว", birth_date=years_ago(70))
+    services.facts_set(actor=officer, person=child, disability_registered="no",
+                       income_band="30k_100k")
+    evaluate_all()
+    before = stored()
+    # Changes that bypass the services (as a bulk load would): the table is
+    # now out of step for the elder, the child and the erased person only.
+    Person.objects.filter(pk=elder.pk).update(birth_date=years_ago(40))
+    WelfareFacts.objects.filter(person=child).update(income_band="ge100k")
+    Person.objects.filter(pk=gone.pk).update(erased_at=timezone.now())
+    report = evaluate_all()
+    after = stored()
+    # The person whose facts did not change keeps the very same rows.
+    assert {k: v for k, v in after.items() if k[0] == unknown.pk} == {
+        k: v for k, v in before.items() if k[0] == unknown.pk}
+    assert (elder.pk, "old_age_allowance") in before
+    assert (elder.pk, "old_age_allowance") not in after
+    assert before[(child.pk, "child_support_grant")][1] == "eligible"
+    assert (child.pk, "child_support_grant") not in after
+    assert not any(p == gone.pk for p, _ in after)
+    changed = {k for k in before if before[k] != after.get(k)} | {
+        k for k in after if k not in before}
+    assert report.deleted + report.inserted == len(
+        [k for k in changed if k in before]) + len([k for k in changed if k in after])
+    assert 0 < report.inserted + report.deleted < len(before)
+    # The same answers as evaluating everyone into an empty table.
+    Eligibility.objects.all().delete()
+    evaluate_all()
+    assert {k: v[1:] for k, v in stored().items()} == {k: v[1:] for k, v in after.items()}
+
+
+def test_a_rerun_with_nothing_changed_writes_nothing(
+        elder: Person, make_person: Callable[..., Person]) -> None:
+    make_person(first_name="สอง")
+    evaluate_all()
+    before = stored()
+    report = evaluate_all()
+    assert (report.inserted, report.deleted) == (0, 0)
+    assert report.rows == len(before) and stored() == before
+
+
+def test_a_rerun_on_a_later_day_keeps_the_unchanged_answers_and_their_day(
+        elder: Person, make_person: Callable[..., Person]) -> None:
+    make_person(first_name="สอง")
+    evaluate_all()
+    before = stored()
+    today = timezone.localdate()
+    report = evaluate_all(on=today + datetime.timedelta(days=1))
+    assert stored() == before
+    assert set(Eligibility.objects.values_list("evaluated_on", flat=True)) == {today}
+    assert report.inserted == report.deleted == 0
+
+
+def test_a_province_run_leaves_the_other_provinces_alone(
+        admin: User, elder: Person, make_person: Callable[..., Person]) -> None:
+    krabi = make_person(actor=admin, first_name="กระบี่", birth_date=years_ago(80),
+                        subdistrict_code="810101")
+    Person.objects.filter(pk__in=[elder.pk, krabi.pk]).update(birth_date=years_ago(20))
+    report = evaluate_all(province_code="84")
+    assert report.persons == 1
+    assert "old_age_allowance" not in answers(elder)
+    # Krabi's person was not evaluated: its stored answer is as it was.
+    assert Eligibility.objects.get(person=krabi, scheme__code="old_age_allowance").result == (
+        "eligible")
+
+
+def test_a_person_moved_in_from_another_province_is_rewritten_by_the_province_run(
+        elder: Person) -> None:
+    Person.objects.filter(pk=elder.pk).update(subdistrict_id="810101", province_code="81",
+                                              district_code="8101")
+    evaluate_all(province_code="81")
+    assert set(Eligibility.objects.filter(person=elder).values_list(
+        "province_code", flat=True)) == {"81"}
+
+
+def test_one_persons_change_is_evaluated_in_five_queries(
+        officer: User, elder: Person, make_person: Callable[..., Person],
+        django_assert_max_num_queries: Any) -> None:
+    household = household_start(actor=officer, head=elder)
+    make_person(first_name="หลาน", birth_date=years_ago(3), household_id=household.pk)
+    evaluate_persons([elder.pk])
+    with django_assert_max_num_queries(5):
+        evaluate_persons([elder.pk])
+    assert answers(elder)["old_age_allowance"][0] == "eligible"
+
+
+def test_a_new_version_rewrites_the_rows_of_its_scheme_and_only_those(
+        admin: User, elder: Person, old_age: Scheme, make_person: Callable[..., Person]) -> None:
+    make_person(first_name="สอง", birth_date=years_ago(65))
+    make_person(first_name="สาม")
+    evaluate_all()
+    before = stored()
+    version = services.scheme_version_add(
+        actor=admin, scheme=old_age, fiscal_year=2570, effective_from=timezone.localdate(),
+        rule={"age": {"from": 60}}, amount_baht=1000)
+    report = evaluate_all()
+    after = stored()
+    old_age_rows = [k for k in before if k[1] == old_age.code]
+    assert report.inserted == len(old_age_rows) == 3 and report.deleted == 0
+    assert {k: v for k, v in after.items() if k[1] != old_age.code} == {
+        k: v for k, v in before.items() if k[1] != old_age.code}
+    assert set(Eligibility.objects.filter(scheme=old_age).values_list(
+        "version_id", flat=True)) == {version.pk}
+    assert after[(elder.pk, old_age.code)][1:] == ("eligible", "", 1000, False)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    SchemeVersion.objects.create(scheme=old_age, fiscal_year=2570, effective_from=tomorrow,
+                                 rule={"age": {"from": 60}}, amount_baht=1100)
+    evaluate_all(on=tomorrow)
+    # A rewritten answer carries the day of the run that rewrote it.
+    assert Eligibility.objects.get(person=elder, scheme=old_age).evaluated_on == tomorrow
+    assert {k: v for k, v in stored().items() if k[1] != old_age.code} == {
+        k: v for k, v in before.items() if k[1] != old_age.code}
+    after = stored()
+    # The same as a fresh run into an empty table.
+    Eligibility.objects.all().delete()
+    evaluate_all(on=tomorrow)
+    assert {k: v[1:] for k, v in stored().items()} == {k: v[1:] for k, v in after.items()}

@@ -21,4 +21,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = evaluate_all(province_code=options["province"])
         self.stdout.write(f"{report.persons:,} persons evaluated, {report.rows:,} rows stored "
-                          f"in {report.seconds:.1f} s.")
+                          f"({report.inserted:,} written, {report.deleted:,} deleted, the "
+                          f"rest unchanged) in {report.seconds:.1f} s.")
