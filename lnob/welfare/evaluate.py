@@ -14,7 +14,7 @@ insert). ``evaluate_all()`` brings the whole table in step in batches of
 persons read in id order: it compares each batch's answers with the rows
 stored and writes only what changed (answers changed, new, or no longer
 given); an unchanged row keeps the day it was written, so a re-run mostly
-reads (decision 0033).
+reads (decision 0034).
 Both evaluate in Python with the rules compiled once (``rules.compile_rule``:
 the same answers as the pure engine, several times faster) and write with
 bulk inserts (COPY on PostgreSQL).
