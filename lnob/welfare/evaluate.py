@@ -318,7 +318,7 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 # The stored row as read back: its id and COLUMNS but the date (an unchanged
-# answer keeps the day it was written: decision 0033).
+# answer keeps the day it was written: decision 0034).
 def _column(name: str) -> str:
     return str(Eligibility._meta.get_field(name).column)  # type: ignore[union-attr]
 
@@ -411,7 +411,7 @@ def _step(stored: dict[tuple[int, int], tuple[Any, ...]], answers: list[tuple[An
     report.rows += len(answers)
 
 
-# The indexes a load into most of the table is faster without (decision 0033).
+# The indexes a load into most of the table is faster without (decision 0034).
 AREA_INDEXES = ("elig_province", "elig_district", "elig_subdistrict")
 
 

@@ -185,7 +185,7 @@ class Eligibility(models.Model):
     """The latest evaluation of one person for one scheme (the version used is
     kept). Rewritten by ``evaluate.evaluate_persons`` only."""
 
-    # No foreign-key constraints in the database (decision 0033): the table is
+    # No foreign-key constraints in the database (decision 0034): the table is
     # derived, written by the evaluator alone, and its full run writes millions
     # of rows, for which the database checked (and on PostgreSQL locked) the
     # person, scheme and version of every row — half the run. Deleting a
@@ -206,7 +206,7 @@ class Eligibility(models.Model):
     district_code = models.CharField(max_length=4)
     subdistrict_code = models.CharField(max_length=6)
     # The day this answer was written: a full run rewrites only the answers that
-    # changed, so an answer it confirms keeps its earlier day (decision 0033).
+    # changed, so an answer it confirms keeps its earlier day (decision 0034).
     evaluated_on = models.DateField()
 
     class Meta:
