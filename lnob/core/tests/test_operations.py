@@ -131,7 +131,7 @@ def test_postgresql_prepares_statements_unless_told_not_to(tmp_path: Path) -> No
 def test_on_postgresql_a_repeated_statement_is_prepared_once() -> None:
     if os.environ.get("LNOB_DB_PREPARED", "1").strip().lower() in {"0", "false", "no", "off", ""}:
         pytest.skip("this run has prepared statements off (LNOB_DB_PREPARED=0)")
-    assert connection.features.uses_server_side_binding
+    assert connection.features.uses_server_side_binding  # type: ignore[attr-defined]
     for _ in range(3):
         assert User.objects.filter(username="nobody-by-this-name").count() == 0
     with connection.cursor() as cursor:
