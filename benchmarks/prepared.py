@@ -7,7 +7,8 @@ connection after a warm-up, so that a neighbour's load falls on both.
 
     scripts/with-postgres.sh .venv/bin/python -m benchmarks.prepared
 
-``LNOB_BENCH_REPORTS`` reports a mode (200), in ``LNOB_BENCH_ROUNDS`` rounds (4).
+``LNOB_BENCH_REPORTS`` reports a mode (200), in ``LNOB_BENCH_ROUNDS`` rounds (4);
+``LNOB_BENCH_NEW=1`` reports a new person each time.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from benchmarks import django_for_benchmark, load
 REPORTS = int(os.environ.get("LNOB_BENCH_REPORTS", "200"))
 ROUNDS = int(os.environ.get("LNOB_BENCH_ROUNDS", "4"))
 WARM_UP = 20
+NEW = os.environ.get("LNOB_BENCH_NEW", "") == "1"
 SURNAMES = ["ใจดี", "รักถิ่น", "ทะเลงาม", "เอื้ออารี", "ศรีสุข", "บุญมา", "ทองคำ", "แก้วใส"]
 
 
@@ -65,8 +67,11 @@ def main() -> None:
         # Eight people reported again and again (the load benchmark's public
         # report: the "reported again" path, the same work each time), each
         # report from an address of its own (no rate limit hit).
+        # LNOB_BENCH_NEW=1: a new person each time instead (each one checks a
+        # growing register for duplicates: use many short rounds).
+        last = f"{SURNAMES[sent % len(SURNAMES)]}{sent if NEW else ''}"
         response = client.post("/report/", {
-            "first_name": "ยายแดง", "last_name": SURNAMES[sent % len(SURNAMES)],
+            "first_name": "ยายแดง", "last_name": last,
             "place": "เกาะเต่า เกาะพะงัน", "summary": "อยู่คนเดียว ติดเตียง",
             "urgent_reasons": "alone_bedridden"},
             REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"10.{sent // 62500 % 250}."
@@ -74,6 +79,7 @@ def main() -> None:
         assert response.status_code == 302, (response.status_code, response.content[:300])
 
     print(f"benchmarks.prepared: {REPORTS} public reports a mode in {ROUNDS} rounds, "
+          f"{'a new person each' if NEW else 'eight people reported again and again'}, "
           f"{os.cpu_count()} cores, {load()}", flush=True)
     totals = {False: [0.0, 0.0, 0.0], True: [0.0, 0.0, 0.0]}
     per_round = REPORTS // ROUNDS
