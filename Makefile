@@ -54,6 +54,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.hosts
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.backup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.privacy
+	scripts/with-postgres.sh $(BIN)/python -m benchmarks.prepared
 	$(BIN)/python -m benchmarks.load
 	$(BIN)/python -m benchmarks.phone
 	$(BIN)/python -m benchmarks.offline

@@ -215,8 +215,8 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         os.chmod(folder, 0o755)  # noqa: S103 — the postgres user reaches its cluster
         cluster = Cluster(folder / "pg")
-        # LNOB_DB_PREPARED (server-side binding, prepared statements) is the
-        # one server setting passed on, to measure it.
+        # LNOB_DB_PREPARED (server-side binding, prepared statements; on by
+        # default) is the one server setting passed on: =0 measures it off.
         env = {k: v for k, v in os.environ.items()
                if not k.startswith("LNOB_") or k == "LNOB_DB_PREPARED"}
         env.update(DATABASE_URL=cluster.url, LNOB_VAR_DIR=str(folder / "var"),

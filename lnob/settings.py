@@ -230,9 +230,12 @@ if DATABASE_URL:
         # ones — the inbox's counts spent 30 of 110 ms compiling (issue 21).
         "options": "-c jit=off",
     })
-    if _env_bool("LNOB_DB_PREPARED", False):
+    if ("postgresql" in DATABASES["default"]["ENGINE"]
+            and _env_bool("LNOB_DB_PREPARED", True)):
         # Server-side binding: psycopg prepares a statement on a connection
-        # after it ran a few times (PostgreSQL then skips parsing and planning).
+        # after it ran twice (PostgreSQL then skips parsing and planning):
+        # the database's CPU of a public report about 0.7× (decisions 0032,
+        # 0033). LNOB_DB_PREPARED=0 behind PgBouncer in transaction mode.
         DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=2)
     # A streaming replica (hot standby) for dashboards, reports and exports,
     # read through lnob.core.dbrouter where a second of lag cannot mislead.

@@ -3,7 +3,18 @@ test module for these)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
+
+
+def today() -> datetime.date:
+    """Today in Bangkok, read when a test runs. Never keep it in a module
+    constant, a parametrize argument or a default argument: those are read
+    when pytest collects the tests, and a run that crosses midnight in
+    Bangkok (17:00 UTC) would then compare against yesterday."""
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
 def bearer(user: Any, scope: str = "write") -> dict[str, str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.utils import timezone
 
 from lnob.cases.models import Case
 from lnob.cases.services import case_step
@@ -16,8 +15,6 @@ from lnob.geo.models import Subdistrict
 from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Need
 from lnob.testing.cases import verified_case
-
-TODAY = timezone.localdate()
 
 
 @pytest.fixture

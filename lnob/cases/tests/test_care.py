@@ -12,11 +12,12 @@ from django.test import Client
 from lnob.cases.care import carers_for, visit_log
 from lnob.cases.models import Visit
 from lnob.cases.services import CaseChanged, case_step
-from lnob.cases.tests.conftest import TODAY, assigned_case, verified_case
+from lnob.cases.tests.conftest import assigned_case, verified_case
 from lnob.core.models import User
 from lnob.core.roles import Role
 from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Need, Person
+from lnob.testing import today
 
 pytestmark = pytest.mark.django_db
 
@@ -116,28 +117,30 @@ def test_a_volunteer_of_another_network_is_refused(officer: User, need: Need,
 def test_the_first_visit_starts_care_and_sets_the_next_due_date(
         officer: User, need: Need, volunteer: Volunteer, carer_user: User) -> None:
     case = assigned_case(officer, need, volunteer)
-    visit = visit_log(actor=carer_user, case=case, visited_on=TODAY, done="พาไปหาหมอ",
+    visit = visit_log(actor=carer_user, case=case, visited_on=today(), done="พาไปหาหมอ",
                       changes={need.pk: "better"},
-                      next_visit_on=TODAY + datetime.timedelta(days=14),
+                      next_visit_on=today() + datetime.timedelta(days=14),
                       expected_version=case.version)
     case.refresh_from_db()
-    assert case.status == "in_care" and case.next_visit_due == TODAY + datetime.timedelta(14)
+    assert case.status == "in_care" and case.next_visit_due == today() + datetime.timedelta(14)
     assert visit.volunteer == volunteer and visit.needs.get().change == "better"
     assert Person.objects.get(pk=case.person_id).status == "in_care"
 
 
+# Each case is a function of today, read when the test runs (not when pytest
+# collects it: a run may cross midnight in Bangkok).
 @pytest.mark.parametrize(("kwargs", "field"), [
-    ({"visited_on": TODAY + datetime.timedelta(days=1)}, "visited_on"),
-    ({"visited_on": TODAY.replace(year=TODAY.year + 543)}, "visited_on"),
-    ({"done": " "}, "done"),
-    ({"next_visit_on": TODAY}, "next_visit_on"),
-    ({"changes": {999999: "better"}}, "needs"),
+    (lambda day: {"visited_on": day + datetime.timedelta(days=1)}, "visited_on"),
+    (lambda day: {"visited_on": day.replace(year=day.year + 543)}, "visited_on"),
+    (lambda day: {"done": " "}, "done"),
+    (lambda day: {"next_visit_on": day}, "next_visit_on"),
+    (lambda day: {"changes": {999999: "better"}}, "needs"),
 ])
 def test_bad_visits_name_the_field_and_change_nothing(
         officer: User, need: Need, volunteer: Volunteer, carer_user: User,
-        kwargs: dict, field: str) -> None:
+        kwargs: Callable[[datetime.date], dict], field: str) -> None:
     case = assigned_case(officer, need, volunteer)
-    values = {"visited_on": TODAY, "done": "เยี่ยม", **kwargs}
+    values = {"visited_on": today(), "done": "เยี่ยม", **kwargs(today())}
     with pytest.raises(ValidationError) as err:
         visit_log(actor=carer_user, case=case, expected_version=case.version, **values)
     assert field in err.value.message_dict
@@ -152,7 +155,7 @@ def test_a_visit_on_a_closed_case_is_refused(officer: User, need: Need,
     case = case_step(actor=officer, case=case, action="close", expected_version=case.version,
                      reason="self_reliant")
     with pytest.raises(ValidationError) as err:
-        visit_log(actor=officer, case=case, visited_on=TODAY, done="x",
+        visit_log(actor=officer, case=case, visited_on=today(), done="x",
                   expected_version=case.version)
     assert "case" in err.value.message_dict
 
@@ -161,7 +164,7 @@ def test_a_visit_on_an_old_version_is_refused(officer: User, need: Need,
                                               volunteer: Volunteer, carer_user: User) -> None:
     case = assigned_case(officer, need, volunteer)
     with pytest.raises(CaseChanged):
-        visit_log(actor=carer_user, case=case, visited_on=TODAY, done="x",
+        visit_log(actor=carer_user, case=case, visited_on=today(), done="x",
                   expected_version=case.version - 1)
     assert not Visit.objects.exists()
 
@@ -173,9 +176,9 @@ def test_only_the_carer_or_the_areas_managers_log_visits(
     other_volunteer = make_user("อาสาอื่น", Role.VOLUNTEER, "840503")
     for outsider in (other_volunteer, other_officer):
         with pytest.raises(PermissionError):
-            visit_log(actor=outsider, case=case, visited_on=TODAY, done="x",
+            visit_log(actor=outsider, case=case, visited_on=today(), done="x",
                       expected_version=case.version)
-    visit_log(actor=officer, case=case, visited_on=TODAY, done="x",
+    visit_log(actor=officer, case=case, visited_on=today(), done="x",
               expected_version=case.version)
 
 
@@ -188,7 +191,7 @@ def test_the_volunteer_logs_a_visit_from_the_phone_form(
     assert f"/cases/{case.pk}/visits/new/" in page
     form = client.get(f"/cases/{case.pk}/visits/new/").content.decode()
     assert need.name_th in form
-    today_be = f"{TODAY.day}/{TODAY.month}/{TODAY.year + 543}"
+    today_be = f"{today().day}/{today().month}/{today().year + 543}"
     response = client.post(f"/cases/{case.pk}/visits/new/", {
         "visited_on": today_be, "done": "ซื้อยาให้", f"need_{need.pk}": "same",
         "next_visit_on": "", "version": case.version})

@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import translation
 
 from lnob.cases.forums.services import (
     AgendaCaseChanged,
@@ -30,10 +30,10 @@ from lnob.cases.tests.test_forums_helpers import (
 from lnob.core.models import AuditEvent, User
 from lnob.core.roles import Role
 from lnob.registry.models import Person
+from lnob.testing import today
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +43,7 @@ def _english() -> Iterator[None]:
 
 
 def data(**overrides: object) -> ForumData:
-    values: dict[str, object] = {"subdistrict_code": KO_TAO, "held_on": TODAY(),
+    values: dict[str, object] = {"subdistrict_code": KO_TAO, "held_on": today(),
                                  "place": "ศาลาวัด", "attendance": {"community": 25}}
     values.update(overrides)
     return ForumData(**values)  # type: ignore[arg-type]
@@ -234,7 +234,7 @@ def test_fill_puts_the_reported_cases_of_the_forums_village_on_the_agenda(
 
 
 def test_a_case_needing_more_information_comes_back_to_a_later_forum(officer: User) -> None:
-    first = forum(officer, network(), held_on=TODAY() - datetime.timedelta(days=30))
+    first = forum(officer, network(), held_on=today() - datetime.timedelta(days=30))
     case = reported_case(officer, "ก้อย")
     agenda_add(actor=officer, forum=first, case_ids=[case.pk])
     forum_decide(actor=officer, forum=first, decisions={case.pk: "more_info"})
@@ -249,16 +249,16 @@ def test_a_case_needing_more_information_comes_back_to_a_later_forum(officer: Us
 
 
 def test_decisions_wait_for_the_forums_date_and_then_fix_it(officer: User) -> None:
-    held = forum(officer, network(), held_on=TODAY() + datetime.timedelta(days=7))
+    held = forum(officer, network(), held_on=today() + datetime.timedelta(days=7))
     case = reported_case(officer, "ก้อย")
     agenda_add(actor=officer, forum=held, case_ids=[case.pk])
     with pytest.raises(ValidationError) as err:
         forum_decide(actor=officer, forum=held, decisions={case.pk: "verified"})
     assert "from that day on" in err.value.messages[0]
-    forum_update(actor=officer, forum=held, data=data(held_on=TODAY(), minutes="ย้ายวัน"))
+    forum_update(actor=officer, forum=held, data=data(held_on=today(), minutes="ย้ายวัน"))
     forum_decide(actor=officer, forum=held, decisions={case.pk: "verified"})
     with pytest.raises(ValidationError) as err:
-        forum_update(actor=officer, forum=held, data=data(held_on=TODAY() - datetime.timedelta(
+        forum_update(actor=officer, forum=held, data=data(held_on=today() - datetime.timedelta(
             days=1)))
     assert "can no longer change" in err.value.message_dict["held_on"][0]
 

@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from PIL import Image
 
 from lnob.cases.models import Case, CaseEvent, Visit
@@ -21,15 +20,14 @@ from lnob.core.roles import Role
 from lnob.core.services import role_grant, role_revoke
 from lnob.networks.models import Network, Volunteer
 from lnob.registry.models import Need, Person
-from lnob.testing import bearer
+from lnob.testing import bearer, today
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
-TODAY = timezone.localdate().isoformat()
 
 
 def _visit(client: Client, user: User, case: Case, key: uuid.UUID | str, **extra: object):
-    body = {"visited_on": TODAY, "done": "พาไปโรงพยาบาล", "version": case.version,
+    body = {"visited_on": today().isoformat(), "done": "พาไปโรงพยาบาล", "version": case.version,
             "client_key": str(key), **extra}
     return client.post(f"/api/v1/cases/{case.pk}/visits", body, content_type=JSON,
                        headers=bearer(user))
@@ -82,7 +80,7 @@ def test_a_visit_on_a_case_closed_meanwhile_is_kept_and_flagged(
                        reason="self_reliant")
     key = uuid.uuid4()
     response = client.post(f"/api/v1/cases/{case.pk}/visits", {
-        "visited_on": TODAY, "done": "เยี่ยมแล้ว ยายสบายดี", "version": seen,
+        "visited_on": today().isoformat(), "done": "เยี่ยมแล้ว ยายสบายดี", "version": seen,
         "client_key": str(key), "next_visit_on": None}, content_type=JSON,
         headers=bearer(carer_user))
     assert response.status_code == 201, response.content
@@ -97,7 +95,7 @@ def test_a_visit_on_a_case_closed_meanwhile_is_kept_and_flagged(
                                                                  "closed")
     # Sent again: the same visit, not a second.
     again = client.post(f"/api/v1/cases/{case.pk}/visits", {
-        "visited_on": TODAY, "done": "เยี่ยมแล้ว ยายสบายดี", "version": seen,
+        "visited_on": today().isoformat(), "done": "เยี่ยมแล้ว ยายสบายดี", "version": seen,
         "client_key": str(key)}, content_type=JSON, headers=bearer(carer_user))
     assert again.status_code == 200 and Visit.objects.count() == 1
     # The history page shows it to the coordinators.
@@ -114,7 +112,7 @@ def test_without_a_key_a_visit_on_a_closed_case_is_still_refused(
     case = case_step(actor=officer, case=case, action="close", expected_version=case.version,
                      reason="died")
     response = client.post(f"/api/v1/cases/{case.pk}/visits", {
-        "visited_on": TODAY, "done": "x", "version": case.version}, content_type=JSON,
+        "visited_on": today().isoformat(), "done": "x", "version": case.version}, content_type=JSON,
         headers=bearer(carer_user))
     assert response.status_code == 422
     assert not Visit.objects.exists()

@@ -18,15 +18,18 @@ from lnob.core.models import RoleGrant, User
 GOOD_KEY = "Zq8w3-Vn1x_Lp0Rt7YbH5mJc4sKe9uTg2AdWf6Pi_oQxNl3By8Cv"
 
 
-def settings_load(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """Load the settings in a fresh process with only this environment."""
+def settings_load(env: dict[str, str], tmp_path: Path,
+                  show: str = "settings.DATABASES['default']['ENGINE']",
+                  ) -> subprocess.CompletedProcess[str]:
+    """Load the settings in a fresh process with only this environment; prints ``show``."""
     clean = {k: v for k, v in os.environ.items()
-             if k not in {"DEBUG", "SECRET_KEY", "LNOB_MODE", "DATABASE_URL", "ALLOWED_HOSTS"}}
+             if k not in {"DEBUG", "SECRET_KEY", "LNOB_MODE", "DATABASE_URL", "ALLOWED_HOSTS",
+                          "LNOB_DB_PREPARED", "LNOB_REPLICA_URL"}}
     clean.update({"LNOB_VAR_DIR": str(tmp_path), **env})
     return subprocess.run(  # noqa: S603 — our own interpreter and settings
         [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']="
          "'lnob.settings'; django.setup(); from django.conf import settings; "
-         "print(settings.DATABASES['default']['ENGINE'])"],
+         f"print({show})"],
         env=clean, capture_output=True, text=True, check=False)
 
 
@@ -102,6 +105,40 @@ def test_the_demo_can_run_twice_without_losing_anything(capsys: pytest.CaptureFi
     assert RoleGrant.objects.filter(user=officer, area_code="84").count() == 1
     officer.refresh_from_db()
     assert officer.check_password("changed-by-the-user-2569")  # not reset
+
+
+PREPARED = ("sorted((alias, o.get('server_side_binding'), o.get('prepare_threshold')) "
+            "for alias, o in ((a, d['OPTIONS']) for a, d in settings.DATABASES.items()))")
+
+
+def test_postgresql_prepares_statements_unless_told_not_to(tmp_path: Path) -> None:
+    urls = {"DATABASE_URL": "postgres://u:p@db.internal:5432/lnob",
+            "LNOB_REPLICA_URL": "postgres://u:p@replica.internal:5432/lnob"}
+    default = settings_load(urls, tmp_path, PREPARED)
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.strip() == "[('default', True, 2), ('replica', True, 2)]"
+    # Behind PgBouncer in transaction mode (docs/deploy.md): off, on the replica too.
+    off = settings_load(urls | {"LNOB_DB_PREPARED": "0"}, tmp_path, PREPARED)
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.strip() == "[('default', None, None), ('replica', None, None)]"
+    sqlite = settings_load({"LNOB_DB_PREPARED": "1"}, tmp_path, PREPARED)
+    assert sqlite.returncode == 0, sqlite.stderr
+    assert sqlite.stdout.strip() == "[('default', None, None)]"  # SQLite ignores it
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL"), reason="PostgreSQL only")
+def test_on_postgresql_a_repeated_statement_is_prepared_once() -> None:
+    if os.environ.get("LNOB_DB_PREPARED", "1").strip().lower() in {"0", "false", "no", "off", ""}:
+        pytest.skip("this run has prepared statements off (LNOB_DB_PREPARED=0)")
+    assert connection.features.uses_server_side_binding  # type: ignore[attr-defined]
+    for _ in range(3):
+        assert User.objects.filter(username="nobody-by-this-name").count() == 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("nobody" not in sql and '"core_user"' in sql and "COUNT(*)" in sql
+               for sql in prepared), prepared
 
 
 @pytest.mark.django_db

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from lnob.cases.care import visit_log
 from lnob.cases.models import Case
@@ -19,10 +18,10 @@ from lnob.geo.models import Subdistrict
 from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Need, Person
 from lnob.registry.services import person_create
+from lnob.testing import today
 from lnob.testing.persons import person_data
 
 KO_TAO = "840503"
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -88,8 +87,8 @@ def people(officer: User, need: Need, volunteer: Volunteer,
                                  expected_version=case.version, volunteer_id=volunteer.pk,
                                  note="ทดสอบ: มอบหมายเกินกำลังได้")
             if target == "in_care":
-                visit_log(actor=officer, case=case, visited_on=TODAY, done="เยี่ยมบ้าน",
-                          next_visit_on=TODAY + datetime.timedelta(days=14),
+                visit_log(actor=officer, case=case, visited_on=today(), done="เยี่ยมบ้าน",
+                          next_visit_on=today() + datetime.timedelta(days=14),
                           expected_version=case.version)
                 case.refresh_from_db()
             cases.append(case)

@@ -13,18 +13,17 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone
 
 from lnob.core.models import User
 from lnob.coverage.public_tables import suppress_columns, welfare_table
 from lnob.coverage.rollup import rollup_full
 from lnob.registry.services import person_create
+from lnob.testing import today
 from lnob.testing.persons import person_data
 from lnob.testing.suppression import assert_safe
 from lnob.welfare.models import Eligibility, Referral, Result, Scheme, SchemeVersion
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def eligible(officer: User, scheme: Scheme, code: str, n: int, receiving: int,
@@ -38,11 +37,11 @@ def eligible(officer: User, scheme: Scheme, code: str, n: int, receiving: int,
             person=person, scheme=scheme, defaults={
                 "version": version, "result": Result.ELIGIBLE, "receiving": i < receiving,
                 "province_code": code[:2], "district_code": code[:4],
-                "subdistrict_code": code, "evaluated_on": TODAY})
+                "subdistrict_code": code, "evaluated_on": today()})
         if i < referred:
             Referral.objects.create(person=person, scheme=scheme, province_code=code[:2],
                                     district_code=code[:4], subdistrict_code=code,
-                                    due_on=TODAY + datetime.timedelta(days=30))
+                                    due_on=today() + datetime.timedelta(days=30))
 
 
 @pytest.fixture

@@ -8,20 +8,19 @@ import datetime
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from lnob.core.models import User
 from lnob.coverage import roadmap as rm
 from lnob.coverage.models import Snapshot, SnapshotKind
 from lnob.coverage.tasks import TAKE_SNAPSHOTS, snapshots_ask
+from lnob.testing import today
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def test_the_check_takes_the_months_snapshots_once(built: None) -> None:
     assert snapshots_ask()  # tests run tasks at once (the worker's job)
-    assert Snapshot.objects.filter(taken_on=TODAY, kind=SnapshotKind.MONTHLY).count() == 78
+    assert Snapshot.objects.filter(taken_on=today(), kind=SnapshotKind.MONTHLY).count() == 78
     assert not snapshots_ask()  # nothing due any more today
     assert Snapshot.objects.count() == 78
 
@@ -29,12 +28,12 @@ def test_the_check_takes_the_months_snapshots_once(built: None) -> None:
 def test_a_province_past_its_milestone_day_is_taken_as_a_milestone(
         built: None, officer: User) -> None:
     snapshots_ask()
-    d_day = rm.add_months(TODAY, -3)
-    assert TODAY - datetime.timedelta(days=3) <= rm.milestone_dates(d_day)[3] <= TODAY
+    d_day = rm.add_months(today(), -3)
+    assert today() - datetime.timedelta(days=3) <= rm.milestone_dates(d_day)[3] <= today()
     rm.roadmap_update(actor=officer, province_code="84", d_day=d_day, targets={})
     Snapshot.objects.filter(area_code="84").delete()
     assert snapshots_ask()
-    assert Snapshot.objects.get(area_code="84", taken_on=TODAY).kind == SnapshotKind.MILESTONE
+    assert Snapshot.objects.get(area_code="84", taken_on=today()).kind == SnapshotKind.MILESTONE
     assert not snapshots_ask()
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from PIL import Image
 
 from lnob.core.models import User
@@ -23,9 +22,9 @@ from lnob.learning.stories.services import StoryData, story_create
 from lnob.networks.models import Network, PartnerType
 from lnob.registry.models import Person
 from lnob.registry.services import ConsentData, PersonData, person_create
+from lnob.testing import today
 
 KO_TAO = "840503"
-TODAY = timezone.localdate()
 # A valid citizen ID (check digit 1) and the name of a person who must never
 # appear in a report.
 SECRET_ID = "1101700203441"
@@ -73,7 +72,7 @@ def make_person(officer: User, *, first: str = "สมหญิง", last: str =
 def aar_data(**overrides: Any) -> AarData:
     values: dict[str, Any] = {
         "title": "ทบทวนการค้นหาตำบลเกาะเต่า", "area_code": KO_TAO,
-        "held_on": TODAY - datetime.timedelta(days=2),
+        "held_on": today() - datetime.timedelta(days=2),
         "expected": "คาดว่าจะพบผู้สูงอายุที่อยู่ลำพัง ๒๐ คน",
         "happened": "พบ ๓๒ คน ชุมชนมีน้ำใจช่วยกันค้นหา",
         "difference": "อาสาสมัครรู้จักบ้านทุกหลัง",

@@ -25,8 +25,9 @@ from lnob.learning.aar.services import (
 )
 from lnob.learning.inbox import followups_section
 from lnob.learning.models import ActionStatus, AfterActionReview, FollowUpAction
-from lnob.learning.tests.conftest import KO_TAO, TODAY, aar_data
+from lnob.learning.tests.conftest import KO_TAO, aar_data
 from lnob.networks.models import Network
+from lnob.testing import today
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,7 @@ def test_a_review_names_every_missing_answer_and_writes_nothing(officer: User) -
 
 def test_a_review_dated_in_the_future_is_refused_as_a_mistyped_year(officer: User) -> None:
     with pytest.raises(ValidationError) as err:
-        aar_create(actor=officer, data=aar_data(held_on=TODAY + datetime.timedelta(days=3)))
+        aar_create(actor=officer, data=aar_data(held_on=today() + datetime.timedelta(days=3)))
     assert "held_on" in err.value.message_dict
 
 
@@ -62,7 +63,7 @@ def test_a_review_outside_the_writers_areas_is_refused(other_officer: User) -> N
 
 def test_a_forum_review_takes_the_forums_subdistrict(officer: User, network: Network) -> None:
     forum = Forum.objects.create(organiser=network, subdistrict=Subdistrict.objects.get(
-        code=KO_TAO), province_code="84", district_code="8405", held_on=TODAY)
+        code=KO_TAO), province_code="84", district_code="8405", held_on=today())
     aar = aar_create(actor=officer, data=aar_data(activity="forum", forum_id=forum.pk,
                                                   area_code="84"))
     assert aar.forum == forum and aar.area_code == KO_TAO
@@ -93,7 +94,7 @@ def test_an_action_goes_to_its_owners_inbox_until_done(
         officer: User, coordinator: User, aar: AfterActionReview) -> None:
     lesson = lesson_add(actor=officer, aar=aar, text="นัดเวทีเร็วขึ้น")
     action = action_add(actor=officer, aar=aar, data=ActionData(
-        text="นัดเวทีตำบลภายในสองสัปดาห์", owner_id=coordinator.pk, due_on=TODAY,
+        text="นัดเวทีตำบลภายในสองสัปดาห์", owner_id=coordinator.pk, due_on=today(),
         lesson_id=lesson.pk))
     section = followups_section(coordinator, Section, SHOWN)
     assert [row.action for row in section.rows] == [action]
@@ -113,7 +114,7 @@ def test_an_action_needs_an_owner_who_can_read_the_review(
 def test_only_the_owner_or_a_writer_closes_an_action(
         officer: User, coordinator: User, committee: User, aar: AfterActionReview) -> None:
     action = action_add(actor=officer, aar=aar, data=ActionData(
-        text="x", owner_id=coordinator.pk, due_on=TODAY))
+        text="x", owner_id=coordinator.pk, due_on=today()))
     with pytest.raises(PermissionError):
         action_close(actor=committee, action=action, status="done")
 
@@ -201,7 +202,7 @@ def test_the_owner_marks_an_action_done_from_their_list(client: Client, officer:
                                                         coordinator: User,
                                                         aar: AfterActionReview) -> None:
     action = action_add(actor=officer, aar=aar, data=ActionData(
-        text="โทรหาผู้ใหญ่บ้าน", owner_id=coordinator.pk, due_on=TODAY))
+        text="โทรหาผู้ใหญ่บ้าน", owner_id=coordinator.pk, due_on=today()))
     client.force_login(coordinator)
     assert "โทรหาผู้ใหญ่บ้าน" in client.get("/learning/actions/").content.decode()
     client.post(f"/learning/actions/{action.pk}/close/", {"status": "done", "next": "mine"})
@@ -223,7 +224,7 @@ def test_the_demo_writes_reviews_and_published_stories_once(officer: User) -> No
 def test_the_inbox_api_labels_a_follow_up_with_its_text(client: Client, officer: User,
                                                         aar: AfterActionReview) -> None:
     action = action_add(actor=officer, aar=aar, data=ActionData(
-        text="โทรหาผู้ใหญ่บ้าน", owner_id=officer.pk, due_on=TODAY - datetime.timedelta(1)))
+        text="โทรหาผู้ใหญ่บ้าน", owner_id=officer.pk, due_on=today() - datetime.timedelta(1)))
     client.force_login(officer)
     assert client.get("/").status_code == 200
     sections = {s["key"]: s for s in client.get("/api/v1/inbox").json()}

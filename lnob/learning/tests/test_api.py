@@ -15,7 +15,8 @@ from lnob.core.models import User
 from lnob.core.services import api_token_create
 from lnob.learning.models import AfterActionReview, Report, Story
 from lnob.learning.stories.services import story_step
-from lnob.learning.tests.conftest import KO_TAO, TODAY, image_bytes
+from lnob.learning.tests.conftest import KO_TAO, image_bytes
+from lnob.testing import today
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +30,17 @@ def post(client: Client, url: str, body: dict[str, Any], headers: dict[str, str]
     return client.post(url, body, content_type="application/json", headers=headers)
 
 
-AAR = {"title": "ทบทวนวันดีเดย์", "area_code": KO_TAO, "held_on": TODAY.isoformat(),
-       "expected": "ก", "happened": "ข", "difference": "ค", "next_steps": "ง",
-       "participation": {"community": 4}}
+def aar_body() -> dict[str, Any]:
+    """An after-action review held today (read when the test runs)."""
+    return {"title": "ทบทวนวันดีเดย์", "area_code": KO_TAO, "held_on": today().isoformat(),
+            "expected": "ก", "happened": "ข", "difference": "ค", "next_steps": "ง",
+            "participation": {"community": 4}}
 
 
 def test_reviews_over_the_api(client: Client, officer: User, coordinator: User,
                               other_officer: User) -> None:
     headers = auth(officer)
-    created = post(client, "/api/v1/learning/aars", AAR, headers)
+    created = post(client, "/api/v1/learning/aars", aar_body(), headers)
     assert created.status_code == 201
     aar = created.json()
     assert aar["participation"] == {"community": 4} and aar["area_code"] == KO_TAO
@@ -45,7 +48,7 @@ def test_reviews_over_the_api(client: Client, officer: User, coordinator: User,
                   {"text": "เดินเคาะประตู", "tags": ["ชุมชนต้นแบบ"]}, headers)
     assert lesson.status_code == 201 and lesson.json()["tags"] == ["ชุมชนต้นแบบ"]
     action = post(client, f"/api/v1/learning/aars/{aar['id']}/actions", {
-        "text": "นัดเวที", "owner_id": coordinator.pk, "due_on": TODAY.isoformat(),
+        "text": "นัดเวที", "owner_id": coordinator.pk, "due_on": today().isoformat(),
         "lesson_id": lesson.json()["id"]}, headers)
     assert action.status_code == 201
     mine = client.get("/api/v1/learning/actions", headers=auth(coordinator)).json()
@@ -63,7 +66,8 @@ def test_reviews_over_the_api(client: Client, officer: User, coordinator: User,
 
 def test_a_bad_review_is_a_422_naming_the_fields(client: Client, officer: User) -> None:
     response = post(client, "/api/v1/learning/aars", {
-        **AAR, "held_on": (TODAY + datetime.timedelta(days=9)).isoformat(), "expected": ""},
+        **aar_body(), "held_on": (today() + datetime.timedelta(days=9)).isoformat(),
+        "expected": ""},
         auth(officer))
     assert response.status_code == 422
     assert {e["field"] for e in response.json()["errors"]} >= {"held_on", "expected"}
@@ -106,18 +110,18 @@ def test_stories_over_the_api_with_a_conflict_and_public_reading(
 
 def test_reports_over_the_api(client: Client, officer: User, committee: User) -> None:
     bad = post(client, "/api/v1/learning/reports", {
-        "kind": "province", "area_code": "84", "period_start": TODAY.isoformat(),
-        "period_end": (TODAY - datetime.timedelta(days=5)).isoformat()}, auth(officer))
+        "kind": "province", "area_code": "84", "period_start": today().isoformat(),
+        "period_end": (today() - datetime.timedelta(days=5)).isoformat()}, auth(officer))
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "period_end"
     assert not Report.objects.exists()
     refused = post(client, "/api/v1/learning/reports", {
-        "kind": "national", "period_start": TODAY.isoformat(),
-        "period_end": TODAY.isoformat()}, auth(officer))
+        "kind": "national", "period_start": today().isoformat(),
+        "period_end": today().isoformat()}, auth(officer))
     assert refused.status_code == 403
     made = post(client, "/api/v1/learning/reports", {
         "kind": "province", "area_code": "84",
-        "period_start": (TODAY - datetime.timedelta(days=30)).isoformat(),
-        "period_end": TODAY.isoformat()}, auth(officer))
+        "period_start": (today() - datetime.timedelta(days=30)).isoformat(),
+        "period_end": today().isoformat()}, auth(officer))
     assert made.status_code == 202
     report = client.get(f"/api/v1/learning/reports/{made.json()['id']}",
                         headers=auth(committee)).json()

@@ -16,7 +16,8 @@ from lnob.geo.models import Subdistrict
 from lnob.giving.models import GoodsItem, Offer, OfferKind, OfferStatus
 from lnob.learning.models import Report, ReportStatus
 from lnob.learning.reports.services import ReportData, report_generate, report_request
-from lnob.learning.tests.conftest import KO_TAO, TODAY, make_person
+from lnob.learning.tests.conftest import KO_TAO, make_person
+from lnob.testing import today
 from lnob.testing.suppression import assert_safe
 from lnob.welfare.models import Eligibility, Referral, Result, Scheme, SchemeVersion
 
@@ -36,8 +37,8 @@ def _text(report: Report) -> str:
 
 def _make(actor: User, kind: str, area: str) -> Report:
     report = report_request(actor=actor, data=ReportData(
-        kind=kind, area_code=area, period_start=TODAY - datetime.timedelta(days=30),
-        period_end=TODAY))
+        kind=kind, area_code=area, period_start=today() - datetime.timedelta(days=30),
+        period_end=today()))
     done = report_generate(report.pk)
     assert done is not None and done.status == ReportStatus.DONE, done and done.problem
     return done
@@ -69,11 +70,11 @@ def giving_and_welfare(officer: User) -> Scheme:
         Eligibility.objects.create(person=person, scheme=scheme, version=version,
                                    result=Result.ELIGIBLE, receiving=i < 6,
                                    province_code="84", district_code="8405",
-                                   subdistrict_code=KO_TAO, evaluated_on=TODAY)
+                                   subdistrict_code=KO_TAO, evaluated_on=today())
     for person in people[6:9]:
         Referral.objects.create(person=person, scheme=scheme, province_code="84",
                                 district_code="8405", subdistrict_code=KO_TAO,
-                                due_on=TODAY + datetime.timedelta(days=30))
+                                due_on=today() + datetime.timedelta(days=30))
     return scheme
 
 
@@ -126,8 +127,8 @@ def test_small_welfare_counts_and_their_share_are_not_printed(
 def test_an_english_report_names_schemes_and_offers_in_english(
         officer: User, giving_and_welfare: Scheme) -> None:
     report = report_request(actor=officer, data=ReportData(
-        kind="province", area_code="84", period_start=TODAY - datetime.timedelta(days=30),
-        period_end=TODAY, language="en"))
+        kind="province", area_code="84", period_start=today() - datetime.timedelta(days=30),
+        period_end=today(), language="en"))
     done = report_generate(report.pk)
     assert done is not None and done.status == ReportStatus.DONE
     flat = _text(done)

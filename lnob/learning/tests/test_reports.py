@@ -32,16 +32,21 @@ from lnob.learning.tests.conftest import (
     SECRET_FIRST,
     SECRET_ID,
     SECRET_LAST,
-    TODAY,
     aar_data,
     make_person,
     story_data,
 )
 from lnob.networks.models import Network
+from lnob.testing import today
 
 pytestmark = pytest.mark.django_db
 
-START = TODAY - datetime.timedelta(days=90)
+
+def start() -> datetime.date:
+    """Ninety days ago, read when the test runs."""
+    return today() - datetime.timedelta(days=90)
+
+
 # Thai marks that can only follow a consonant: one at the start of a word
 # means a vowel or tone mark came apart from its letter.
 ORPHAN_MARK = re.compile(r"(?:^|\s)[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
@@ -59,8 +64,8 @@ def squeezed(text: str) -> str:
 
 
 def make(actor: User, **overrides: Any) -> Report:
-    values: dict[str, Any] = {"kind": "province", "area_code": "84", "period_start": START,
-                              "period_end": TODAY}
+    values: dict[str, Any] = {"kind": "province", "area_code": "84", "period_start": start(),
+                              "period_end": today()}
     values.update(overrides)
     report = report_request(actor=actor, data=ReportData(**values))
     done = report_generate(report.pk)
@@ -86,7 +91,7 @@ def province(officer: User, network: Network) -> None:
     for action in ("submit", "review", "publish"):
         story = story_step(actor=officer, story=story, action=action)
     roadmap_update(actor=officer, province_code="84",
-                   d_day=TODAY - datetime.timedelta(days=60), targets={})
+                   d_day=today() - datetime.timedelta(days=60), targets={})
     rollup_full()
 
 
@@ -158,8 +163,8 @@ def test_a_period_that_ends_before_it_starts_is_refused_naming_the_field(
         officer: User) -> None:
     with translation.override("en"), pytest.raises(ValidationError) as err:
         report_request(actor=officer, data=ReportData(
-            kind="province", area_code="84", period_start=TODAY,
-            period_end=TODAY - datetime.timedelta(days=1)))
+            kind="province", area_code="84", period_start=today(),
+            period_end=today() - datetime.timedelta(days=1)))
     assert "period_end" in err.value.message_dict
     assert "ends before it starts" in err.value.message_dict["period_end"][0]
     assert not Report.objects.exists()
@@ -178,17 +183,17 @@ def test_the_page_refuses_a_backwards_period_and_changes_nothing(client: Client,
 
 def test_who_may_ask_for_which_report(officer: User, coordinator: User, analyst: User
                                       ) -> None:
-    data = ReportData(kind="province", area_code="81", period_start=START, period_end=TODAY)
+    data = ReportData(kind="province", area_code="81", period_start=start(), period_end=today())
     with pytest.raises(PermissionError):
         report_request(actor=officer, data=data)
     with pytest.raises(PermissionError):
         report_request(actor=coordinator, data=ReportData(
-            kind="province", area_code="84", period_start=START, period_end=TODAY))
+            kind="province", area_code="84", period_start=start(), period_end=today()))
     with pytest.raises(PermissionError):
-        report_request(actor=officer, data=ReportData(kind="national", period_start=START,
-                                                      period_end=TODAY))
+        report_request(actor=officer, data=ReportData(kind="national", period_start=start(),
+                                                      period_end=today()))
     assert report_request(actor=analyst, data=ReportData(
-        kind="national", period_start=START, period_end=TODAY)).status == "queued"
+        kind="national", period_start=start(), period_end=today())).status == "queued"
 
 
 def test_asking_generating_and_downloading_are_audited_and_scoped(
@@ -196,8 +201,8 @@ def test_asking_generating_and_downloading_are_audited_and_scoped(
         make_user: Callable[..., User], province: None) -> None:
     client.force_login(officer)
     response = client.post("/learning/reports/", {
-        "kind": "province", "province": "84", "period_start": START.strftime("%d/%m/%Y"),
-        "period_end": TODAY.strftime("%d/%m/%Y"), "language": "th"})
+        "kind": "province", "province": "84", "period_start": start().strftime("%d/%m/%Y"),
+        "period_end": today().strftime("%d/%m/%Y"), "language": "th"})
     report = Report.objects.get()
     assert response.status_code == 302 and report.status == ReportStatus.DONE  # run at once
     events = AuditEvent.objects.filter(object_type="learning.report", object_id=str(report.pk))

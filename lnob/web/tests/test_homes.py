@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
 
 from lnob.cases.models import Case, Visit
 from lnob.cases.services import case_step
@@ -21,10 +20,10 @@ from lnob.core.thaidates import be_year
 from lnob.geo.models import Subdistrict
 from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Need
+from lnob.testing import today
 from lnob.testing.cases import verified_case
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -56,8 +55,8 @@ def be(day: datetime.date) -> str:
 def test_the_volunteer_home_is_my_people_due_first_with_one_tap_to_log_a_visit(
         client: Client, officer: User, carer: tuple[User, Volunteer]) -> None:
     user, volunteer = carer
-    later = cared_for(officer, volunteer, "ภายหลัง", TODAY + datetime.timedelta(days=20))
-    overdue = cared_for(officer, volunteer, "เลยกำหนด", TODAY - datetime.timedelta(days=3))
+    later = cared_for(officer, volunteer, "ภายหลัง", today() + datetime.timedelta(days=20))
+    overdue = cared_for(officer, volunteer, "เลยกำหนด", today() - datetime.timedelta(days=3))
     undated = cared_for(officer, volunteer, "ไม่มีวัน", None)
     client.force_login(user)
     body = client.get("/").content.decode()
@@ -76,17 +75,17 @@ def test_a_visit_proposes_the_next_one_by_the_rule_and_only_the_box_clears_it(
     days = next_visit_days("84", 3)
     assert days == 14
     form = client.get(f"/cases/{case.pk}/visits/new/").content.decode()
-    assert f'value="{be(TODAY + datetime.timedelta(days=days))}"' in form \
-        or (TODAY + datetime.timedelta(days=days)).isoformat() in form
+    assert f'value="{be(today() + datetime.timedelta(days=days))}"' in form \
+        or (today() + datetime.timedelta(days=days)).isoformat() in form
     response = client.post(f"/cases/{case.pk}/visits/new/", {
-        "visited_on": be(TODAY), "done": "เยี่ยมบ้าน", "next_visit_on": "",
+        "visited_on": be(today()), "done": "เยี่ยมบ้าน", "next_visit_on": "",
         "version": case.version}, follow=True)
     assert response.redirect_chain[-1][0] == "/"  # back to my people
     assert 'role="status"' in response.content.decode()
     case.refresh_from_db()
-    assert case.next_visit_due == TODAY + datetime.timedelta(days=days)  # empty kept the rule
+    assert case.next_visit_due == today() + datetime.timedelta(days=days)  # empty kept the rule
     client.post(f"/cases/{case.pk}/visits/new/", {
-        "visited_on": be(TODAY), "done": "เยี่ยมอีกครั้ง", "next_visit_on": "",
+        "visited_on": be(today()), "done": "เยี่ยมอีกครั้ง", "next_visit_on": "",
         "no_next_visit": "on", "version": case.version})
     case.refresh_from_db()
     assert case.next_visit_due is None and Visit.objects.filter(case=case).count() == 2

@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from lnob.core.models import User
 from lnob.core.roles import Role
@@ -21,11 +20,10 @@ from lnob.learning.aar.services import (
     action_close,
 )
 from lnob.learning.models import ActionStatus, FollowUpAction
-from lnob.testing import bearer
+from lnob.testing import bearer, today
 from lnob.web.inbox import inbox_for
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -36,11 +34,11 @@ def coordinator(make_user: Callable[..., User]) -> User:
 def _action_for(officer: User, owner: User) -> FollowUpAction:
     aar = aar_create(actor=officer, data=AarData(
         title="ทบทวนการค้นหาตำบลเกาะเต่า", area_code="840503",
-        held_on=TODAY - datetime.timedelta(days=2), expected="พบ ๒๐ คน",
+        held_on=today() - datetime.timedelta(days=2), expected="พบ ๒๐ คน",
         happened="พบ ๓๒ คน", difference="อาสาสมัครรู้จักบ้าน", next_steps="นัดเวทีเร็วขึ้น",
         participation={"community": 12}))
     return action_add(actor=officer, aar=aar, data=ActionData(
-        text="นัดเวทีตำบลภายในสองสัปดาห์", owner_id=owner.pk, due_on=TODAY))
+        text="นัดเวทีตำบลภายในสองสัปดาห์", owner_id=owner.pk, due_on=today()))
 
 
 def test_a_follow_up_action_is_in_its_owners_inbox_on_the_page_and_the_api_until_done(

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from lnob.cases.models import Case, Visit
 from lnob.cases.services import case_step
@@ -21,10 +20,10 @@ from lnob.core.thaidates import be_year
 from lnob.geo.models import Subdistrict
 from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Need
+from lnob.testing import today
 from lnob.testing.cases import verified_case
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 HTMX = {"HX-Request": "true", "LNOB-Land": "1"}
 
 
@@ -44,7 +43,7 @@ def carer(make_user: Callable[..., User], officer: User) -> tuple[User, Case]:
 
 
 def visit(case: Case, **extra: Any) -> dict[str, Any]:
-    return {"visited_on": f"{TODAY.day}/{TODAY.month}/{be_year(TODAY.year)}",
+    return {"visited_on": f"{today().day}/{today().month}/{be_year(today().year)}",
             "done": "เยี่ยมบ้าน", "next_visit_on": "", "version": case.version, **extra}
 
 
@@ -178,4 +177,4 @@ def test_next_visit_dates_are_not_lost_in_the_landing(carer: tuple[User, Case]) 
     client.force_login(user)
     client.post(f"/cases/{case.pk}/visits/new/", visit(case), headers=HTMX)
     case.refresh_from_db()
-    assert case.next_visit_due is not None and case.next_visit_due > TODAY - datetime.timedelta(1)
+    assert case.next_visit_due is not None and case.next_visit_due > today() - datetime.timedelta(1)

@@ -10,17 +10,15 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from lnob.core.models import User
 from lnob.networks.models import Fund, FundTransaction
 from lnob.registry.models import Person
-from lnob.testing import bearer
+from lnob.testing import bearer, today
 from lnob.welfare.funds.models import FundBenefit
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/welfare/funds"
-TODAY = timezone.localdate()
 
 
 def call(client: Client, method: str, url: str, user: User | None, body: object = None) -> Any:
@@ -40,7 +38,7 @@ def trio(client: Client, method: str, url: str, body: object, other_officer: Use
 def test_a_fund_over_the_api(client: Client, officer: User, coordinator: User,
                              other_officer: User, stranger: User, volunteer: User,
                              fund: Fund, elder: Person) -> None:
-    joined = (TODAY - datetime.timedelta(days=40)).isoformat()
+    joined = (today() - datetime.timedelta(days=40)).isoformat()
     url = f"/{fund.pk}/members"
     body = {"person_id": elder.pk, "member_number": "001", "joined_on": joined}
     trio(client, "post", url, body, other_officer, stranger, volunteer)
@@ -56,7 +54,7 @@ def test_a_fund_over_the_api(client: Client, officer: User, coordinator: User,
     assert {e["field"] for e in bad.json()["errors"]} == {"first_name", "citizen_id"}
 
     url = f"/{fund.pk}/contributions"
-    body = {"period": "2026-11", "date": TODAY.isoformat(), "contributions": [
+    body = {"period": "2026-11", "date": today().isoformat(), "contributions": [
         {"member_id": member["id"], "amount": "50"},
         {"member_id": other.json()["id"], "amount": "50"}]}
     trio(client, "post", url, body, other_officer, stranger, volunteer)
@@ -69,7 +67,7 @@ def test_a_fund_over_the_api(client: Client, officer: User, coordinator: User,
     assert call(client, "put", url, officer, {"amount_baht": 3000}).status_code == 200
 
     url = f"/{fund.pk}/benefits"
-    body = {"member_id": member["id"], "kind": "death", "date": TODAY.isoformat()}
+    body = {"member_id": member["id"], "kind": "death", "date": today().isoformat()}
     trio(client, "post", url, body, other_officer, stranger, volunteer)
     refused = call(client, "post", url, officer, body)  # the rate, 3,000 > 100
     assert refused.status_code == 422
@@ -99,8 +97,8 @@ def test_a_fund_over_the_api(client: Client, officer: User, coordinator: User,
     assert [b["kind"] for b in got["benefits"]] == ["death"]
 
     url = f"/members/{member['id']}/leave"
-    trio(client, "post", url, {"left_on": TODAY.isoformat()}, other_officer, stranger,
+    trio(client, "post", url, {"left_on": today().isoformat()}, other_officer, stranger,
          volunteer)
-    assert call(client, "post", url, officer, {"left_on": TODAY.isoformat()}).status_code == 200
+    assert call(client, "post", url, officer, {"left_on": today().isoformat()}).status_code == 200
     fund.refresh_from_db()
     assert fund.members == 1

@@ -12,21 +12,19 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.utils import timezone
 
 from lnob.core.errors import Refused
 from lnob.core.models import User
 from lnob.core.roles import Role
 from lnob.networks.models import Fund, FundTransaction
 from lnob.networks.services.funds import FundData, fund_create
-from lnob.testing import in_parallel, reload_migration_data
+from lnob.testing import in_parallel, reload_migration_data, today
 from lnob.welfare.funds import services
 from lnob.welfare.funds.models import FundBenefit, FundBenefitKind
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL"),
     reason="concurrent connections: PostgreSQL (the SQLite test database is one connection)")
-TODAY = timezone.localdate()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -40,15 +38,15 @@ def test_concurrent_benefits_never_take_the_balance_below_zero(
                                                     kind="community_welfare",
                                                     area_code="840503"))
     members = [services.member_add(actor=officer, fund=fund, first_name=f"สมาชิก{i}",
-                                   joined_on=TODAY - datetime.timedelta(days=10))
+                                   joined_on=today() - datetime.timedelta(days=10))
                for i in range(8)]
-    services.contributions_record(actor=officer, fund=fund, period="2026-11", date=TODAY,
+    services.contributions_record(actor=officer, fund=fund, period="2026-11", date=today(),
                                   amounts={members[0].pk: "1000"})
     sickness = FundBenefitKind.objects.get(code="sickness")
 
     def pay(member: object) -> FundBenefit:
         return services.benefit_pay(actor=officer, fund=Fund.objects.get(pk=fund.pk),
-                                    member=member, kind=sickness, date=TODAY,  # type: ignore[arg-type]
+                                    member=member, kind=sickness, date=today(),  # type: ignore[arg-type]
                                     amount="300")
 
     results = in_parallel(pay, members)

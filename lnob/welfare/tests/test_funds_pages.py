@@ -9,23 +9,21 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from lnob.core.models import AuditAction, AuditEvent, User
 from lnob.networks.models import Fund
 from lnob.registry.models import Person
+from lnob.testing import today
 from lnob.welfare.funds import services
 from lnob.welfare.funds.models import FundBenefit, FundBenefitKind, FundMember
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
-LAST_MONTH = TODAY - datetime.timedelta(days=30)
 
 
 @pytest.fixture
 def member(officer: User, fund: Fund, elder: Person) -> FundMember:
     return services.member_add(actor=officer, fund=fund, person=elder, member_number="001",
-                               joined_on=LAST_MONTH)
+                               joined_on=today() - datetime.timedelta(days=30))
 
 
 def as_user(client: Client, user: User) -> Client:
@@ -92,7 +90,7 @@ def test_write_pages_trio(client: Client, officer: User, coordinator: User,
     assert as_user(client, stranger).post(leave, {"left_on": "1/12/2569"}).status_code == 403
     assert as_user(client, coordinator).post(leave, {"left_on": "1/12/2569"}).status_code \
         == 403
-    today_be = TODAY.strftime("%d/%m/") + str(TODAY.year + 543)
+    today_be = today().strftime("%d/%m/") + str(today().year + 543)
     assert as_user(client, officer).post(leave, {"left_on": today_be}).status_code == 302
     fund.refresh_from_db()
     assert fund.members == 1
@@ -105,7 +103,7 @@ def test_a_months_contributions_then_a_benefit(client: Client, officer: User,
                                                fund: Fund, member: FundMember,
                                                elder: Person) -> None:
     url = f"/welfare/funds/{fund.pk}/contributions/"
-    body = {"period": "2569-11", "date": TODAY.strftime("%d/%m/") + str(TODAY.year + 543),
+    body = {"period": "2569-11", "date": today().strftime("%d/%m/") + str(today().year + 543),
             f"member_{member.pk}": "100"}
     assert as_user(client, other_officer).post(url, body).status_code == 404
     assert as_user(client, stranger).post(url, body).status_code == 403

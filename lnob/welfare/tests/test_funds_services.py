@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import translation
 
 from lnob.core.errors import NotAllowed, NotFound, Refused
 from lnob.core.models import AuditEvent, User
@@ -20,11 +20,11 @@ from lnob.networks.models import Fund, FundTransaction
 from lnob.networks.services.funds import FundData, fund_update
 from lnob.registry.models import Person
 from lnob.registry.services import household_start
+from lnob.testing import today
 from lnob.welfare.funds import services
 from lnob.welfare.funds.models import FundBenefit, FundBenefitKind, FundContribution, FundMember
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def balance_is_sum(fund: Fund) -> Decimal:
@@ -43,7 +43,7 @@ def test_members_are_counted_on_the_fund(officer: User, fund: Fund, elder: Perso
     fund.refresh_from_db()
     assert fund.members == 2
     assert stranger_member.person is None and stranger_member.name == "มาลี ดีงาม"
-    services.member_leave(actor=officer, member=stranger_member, left_on=TODAY)
+    services.member_leave(actor=officer, member=stranger_member, left_on=today())
     fund.refresh_from_db()
     assert fund.members == 1
     # the count is the list's: the fund's form cannot set another number
@@ -91,30 +91,30 @@ def test_a_month_of_contributions_is_one_transaction(officer: User, fund: Fund,
                                                      elder: Person) -> None:
     a = services.member_add(actor=officer, fund=fund, person=elder)
     b = services.member_add(actor=officer, fund=fund, first_name="มาลี")
-    services.contributions_record(actor=officer, fund=fund, period="2569-11", date=TODAY,
+    services.contributions_record(actor=officer, fund=fund, period="2569-11", date=today(),
                                   amounts={a.pk: "30", b.pk: "30.50"})
     assert FundTransaction.objects.filter(fund=fund).count() == 1
     assert balance_is_sum(fund) == Decimal("60.50")
     assert set(FundContribution.objects.values_list("period", flat=True)) == {"2026-11"}
     # the same month again for one member: refused by name, nothing written
     with pytest.raises(ValidationError) as err:
-        services.contributions_record(actor=officer, fund=fund, period="2026-11", date=TODAY,
+        services.contributions_record(actor=officer, fund=fund, period="2026-11", date=today(),
                                       amounts={a.pk: "30", b.pk: "abc"})
     assert set(err.value.message_dict) == {f"member_{a.pk}", f"member_{b.pk}"}
     assert elder.full_name in err.value.message_dict[f"member_{a.pk}"][0]
     assert FundTransaction.objects.filter(fund=fund).count() == 1
     assert balance_is_sum(fund) == Decimal("60.50")
     with pytest.raises(ValidationError) as err:
-        services.contributions_record(actor=officer, fund=fund, period="11/2569", date=TODAY,
+        services.contributions_record(actor=officer, fund=fund, period="11/2569", date=today(),
                                       amounts={a.pk: "30"})
     assert "period" in err.value.message_dict
 
 
 def _funded(officer: User, fund: Fund, person: Person, baht: str) -> FundMember:
     member = services.member_add(actor=officer, fund=fund, person=person,
-                                 joined_on=TODAY - datetime.timedelta(days=30))
+                                 joined_on=today() - datetime.timedelta(days=30))
     services.contributions_record(actor=officer, fund=fund, period="2026-10",
-                                  date=TODAY - datetime.timedelta(days=1),
+                                  date=today() - datetime.timedelta(days=1),
                                   amounts={member.pk: baht})
     return member
 
@@ -125,7 +125,7 @@ def test_a_benefit_is_a_disbursement_at_the_funds_rate(officer: User, fund: Fund
     sickness = FundBenefitKind.objects.get(code="sickness")
     services.rate_set(actor=officer, fund=fund, kind=sickness, amount_baht=300)
     benefit = services.benefit_pay(actor=officer, fund=fund, member=member, kind=sickness,
-                                   date=TODAY)
+                                   date=today())
     assert benefit.amount == Decimal("300") and benefit.person == elder
     assert benefit.transaction.kind == FundTransaction.Kind.DISBURSEMENT
     assert elder.full_name not in benefit.transaction.note  # transactions are not personal
@@ -139,7 +139,7 @@ def test_a_benefit_over_the_balance_changes_nothing(officer: User, fund: Fund,
     events = AuditEvent.objects.count()
     with translation.override("th"), pytest.raises(Refused) as err:
         services.benefit_pay(actor=officer, fund=fund, member=member, kind=death,
-                             date=TODAY, amount="500.01")
+                             date=today(), amount="500.01")
     assert err.value.code == "fund_balance_short" and err.value.field == "amount"
     with translation.override("th"):
         thai = err.value.message()
@@ -161,11 +161,11 @@ def test_a_benefit_to_someone_of_the_members_household_only(
     member = _funded(officer, fund, Person.objects.get(pk=mother.pk), "2000")
     birth = FundBenefitKind.objects.get(code="birth")
     with pytest.raises(ValidationError) as err:
-        services.benefit_pay(actor=officer, fund=fund, member=member, kind=birth, date=TODAY,
+        services.benefit_pay(actor=officer, fund=fund, member=member, kind=birth, date=today(),
                              amount="500", person=neighbour)
     assert "person" in err.value.message_dict
     paid = services.benefit_pay(actor=officer, fund=fund, member=member, kind=birth,
-                                date=TODAY, amount="500", person=baby)
+                                date=today(), amount="500", person=baby)
     assert paid.person == baby and paid.member == member
 
 
@@ -182,7 +182,7 @@ def test_five_k_counts_active_members_once_per_person(
     services.member_add(actor=officer, fund=second, person=elder)
     gone = services.member_add(actor=officer, fund=fund, first_name="มาลี")
     services.member_add(actor=officer, fund=fund, first_name="สุดา")
-    services.member_leave(actor=officer, member=gone, left_on=TODAY)
+    services.member_leave(actor=officer, member=gone, left_on=today())
     assert active_members_in("840503") == 2  # the elder once, สุดา
     assert active_members_in("81") == 0
     call_command("rollup", "--full", stdout=StringIO())
