@@ -235,7 +235,7 @@ if DATABASE_URL:
         # Server-side binding: psycopg prepares a statement on a connection
         # after it ran twice (PostgreSQL then skips parsing and planning):
         # the database's CPU of a public report about 0.7× (decisions 0032,
-        # 0033). LNOB_DB_PREPARED=0 behind PgBouncer in transaction mode.
+        # 0035). LNOB_DB_PREPARED=0 behind PgBouncer in transaction mode.
         DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=2)
     # A streaming replica (hot standby) for dashboards, reports and exports,
     # read through lnob.core.dbrouter where a second of lag cannot mislead.
