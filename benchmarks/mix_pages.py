@@ -17,7 +17,8 @@ for it (``WEIGHTS``), and the same for the baseline page (``GET /report/``,
 the public form: Django's own cost for a page without database work).
 
 ``LNOB_BENCH_PROFILE=<page name>`` adds a cProfile (sorted by cumulative
-CPU) of that page; ``LNOB_BENCH_SQL=<page name>`` prints its statements.
+CPU) of that page; ``LNOB_BENCH_SQL=<page name>`` prints its statements;
+``LNOB_BENCH_ONLY=<name>,<name>`` measures only those pages.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ PERSONS = int(os.environ.get("LNOB_BENCH_PERSONS", "20000"))
 REPEAT = int(os.environ.get("LNOB_BENCH_REPEAT", "30"))
 PROFILE = os.environ.get("LNOB_BENCH_PROFILE", "")
 SQL = os.environ.get("LNOB_BENCH_SQL", "")
+ONLY = [p for p in os.environ.get("LNOB_BENCH_ONLY", "").split(",") if p]
 PASSWORD = "lnob-demo-2549"  # noqa: S105 — the demo's published password
 SURNAMES = ["ใจดี", "รักถิ่น", "ทะเลงาม", "เอื้ออารี", "ศรีสุข", "บุญมา", "ทองคำ", "แก้วใส"]
 LINK = re.compile(r'href="/(persons|cases)/(\d+)/"')
@@ -242,9 +244,13 @@ def main() -> None:
     print(f"{'page':<26} {'weight':>6} {'web CPU':>9} {'DB CPU':>8} {'wall':>8} "
           f"{'queries':>8}  load")
     for name, request in every.items():
+        if ONLY and name not in ONLY:
+            continue
         r = results[name] = measure(name, request)
         print(f"{name:<26} {WEIGHTS.get(name, 0):6.2f} {r['web']:7.1f}ms {r['db']:6.1f}ms "
               f"{r['wall']:6.1f}ms {r['queries']:8.1f}  {load()}", flush=True)
+    if ONLY:
+        return
     total = sum(WEIGHTS.values())
     mean = {k: sum(WEIGHTS[n] * results[n][k] for n in WEIGHTS) / total
             for k in ("web", "db", "wall", "queries")}
