@@ -55,6 +55,7 @@ bench: setup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.backup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.privacy
 	$(BIN)/python -m benchmarks.load
+	scripts/with-postgres.sh $(BIN)/python -m benchmarks.mix_pages
 	$(BIN)/python -m benchmarks.phone
 	$(BIN)/python -m benchmarks.offline
 	$(BIN)/python -m benchmarks.phone_pages

@@ -31,7 +31,9 @@ from lnob.registry.access import EDITORS, person_for
 def case_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     cases = cases_visible_to(request.user).select_related("person", "subdistrict")
-    section = case_sections(request.user).get(request.GET.get("inbox", ""))
+    inbox = request.GET.get("inbox", "")
+    # The inbox's sections are built only when one is asked for (most lists are not).
+    section = case_sections(request.user).get(inbox) if inbox else None
     if section is not None:
         cases, status = section[1], ""
     elif status == "open":
