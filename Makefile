@@ -56,6 +56,7 @@ bench: setup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.privacy
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.prepared
 	$(BIN)/python -m benchmarks.load
+	scripts/with-postgres.sh $(BIN)/python -m benchmarks.mix_pages
 	$(BIN)/python -m benchmarks.phone
 	$(BIN)/python -m benchmarks.offline
 	$(BIN)/python -m benchmarks.phone_pages

@@ -9,7 +9,9 @@ all on loopback — issue 21's "speed for a country".
    ``LNOB_TRUSTED_PROXIES=127.0.0.1``);
 2. public ``POST /give/`` (an offer of time, issue 17) the same way, beside it;
 3. the signed-in mix (``benchmarks/locustfile.py``) at 10, 50 and 100 users
-   (``LNOB_BENCH_MIX_USERS``; empty for none).
+   (``LNOB_BENCH_MIX_USERS``; empty for none). ``LNOB_BENCH_PUBLIC=0`` skips
+   0–2 (the mix only); ``python -m benchmarks.mix_pages`` breaks the mix's
+   CPU down page by page in one process.
 
 Each run lasts ``LNOB_BENCH_SECONDS`` (20) after every user has signed in,
 and at most ``LNOB_BENCH_MAX_REQUESTS`` (60,000) requests; it prints req/s,
@@ -58,6 +60,7 @@ WEB_WORKERS = int(os.environ.get("LNOB_BENCH_WEB_WORKERS",  # lnob serve's defau
 MIX_USERS = [int(n) for n in os.environ.get("LNOB_BENCH_MIX_USERS", "10,50,100").split(",")
              if n.strip()]
 BEFORE = os.environ.get("LNOB_BENCH_BEFORE", "")
+PUBLIC = os.environ.get("LNOB_BENCH_PUBLIC", "1") != "0"  # 0: the signed-in mix only
 
 
 def load() -> str:
@@ -259,19 +262,20 @@ def main() -> None:
                     compare(f"{label} at {users} users", out["before"], out["now"])
                 return out
 
-            base = each("baseline", PUBLIC_USERS, "baseline GET /report/")["now"]
-            r = each("public", PUBLIC_USERS, "public POST /report/")["now"]
-            if base["web_ms"]:
-                print(f"  a report costs {(r['web_ms'] + r['db_ms']):.1f} ms of CPU "
-                      f"(web + db), {r['web_ms'] / base['web_ms']:.1f}× the web CPU of the "
-                      f"baseline form page in the same run")
-            print(f"  goal ≥ 200 req/s, p99 ≤ 200 ms: "
-                  f"{'met' if r['rps'] >= 200 and r['p99'] <= 200 else 'NOT met'}")
-            g = run("give", PUBLIC_USERS, servers.get("now"), cluster, folder, bench_env)
-            show(tag["now"] + "public POST /give/", g)
-            print(f"  /give/ against /report/ in the same run: "
-                  f"{g['rps'] / r['rps'] if r['rps'] else 0:.2f}× the req/s, "
-                  f"p99 {g['p99']:.0f} vs {r['p99']:.0f} ms")
+            if PUBLIC:
+                base = each("baseline", PUBLIC_USERS, "baseline GET /report/")["now"]
+                r = each("public", PUBLIC_USERS, "public POST /report/")["now"]
+                if base["web_ms"]:
+                    print(f"  a report costs {(r['web_ms'] + r['db_ms']):.1f} ms of CPU "
+                          f"(web + db), {r['web_ms'] / base['web_ms']:.1f}× the web CPU of the "
+                          f"baseline form page in the same run")
+                print(f"  goal ≥ 200 req/s, p99 ≤ 200 ms: "
+                      f"{'met' if r['rps'] >= 200 and r['p99'] <= 200 else 'NOT met'}")
+                g = run("give", PUBLIC_USERS, servers.get("now"), cluster, folder, bench_env)
+                show(tag["now"] + "public POST /give/", g)
+                print(f"  /give/ against /report/ in the same run: "
+                      f"{g['rps'] / r['rps'] if r['rps'] else 0:.2f}× the req/s, "
+                      f"p99 {g['p99']:.0f} vs {r['p99']:.0f} ms")
             for users in MIX_USERS:
                 r = each("mix", users, "signed-in mix")["now"]
             if MIX_USERS:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,9 +84,12 @@ def carers_for(case: Case, search: str = "") -> Carers:
                       .exclude(pk__in=vol_cover)
                       .select_related("network").order_by("-remaining", "pk")[:SEARCH_LIMIT])
     nets = list(networks_with_load().filter(province_code=case.province_code)
-                .prefetch_related("needs").order_by("-remaining", "pk"))
-    return Carers(vols, [n for n in nets if n.pk in net_cover], others,
-                  [n for n in nets if n.pk not in net_cover], search)
+                .order_by("-remaining", "pk"))
+    covering = [n for n in nets if n.pk in net_cover]
+    # Only the covering networks show what they serve: the province's other
+    # networks (207 in the demo) are listed by name, without their needs.
+    prefetch_related_objects(covering, "needs")
+    return Carers(vols, covering, others, [n for n in nets if n.pk not in net_cover], search)
 
 
 def over_capacity(network_id: int | None, volunteer_id: int | None,

@@ -3,18 +3,20 @@ steps the user may take next."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lnob.cases import workflow as wf
 from lnob.cases.access import READERS, case_for, cases_visible_to, next_steps, roles_on
-from lnob.cases.care import CARING, carers_for
+from lnob.cases.care import CARING, Carers, carers_for
 from lnob.cases.inbox import case_sections
 from lnob.cases.models import Case, CaseStatus, CloseReason
 from lnob.cases.services import CaseChanged, case_open, case_step
@@ -29,7 +31,9 @@ from lnob.registry.access import EDITORS, person_for
 def case_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     cases = cases_visible_to(request.user).select_related("person", "subdistrict")
-    section = case_sections(request.user).get(request.GET.get("inbox", ""))
+    inbox = request.GET.get("inbox", "")
+    # The inbox's sections are built only when one is asked for (most lists are not).
+    section = case_sections(request.user).get(inbox) if inbox else None
     if section is not None:
         cases, status = section[1], ""
     elif status == "open":
@@ -59,15 +63,45 @@ def _history(request: HttpRequest, case: Case) -> tuple[list[Any], int]:
     return latest[HISTORY_SHOWN - 1::-1], case.events.count() - HISTORY_SHOWN
 
 
+def _carer_options(carers: Carers | None) -> dict[str, str] | None:
+    """The ``<option>``s of the assign form, made here rather than in a
+    template loop: a province lists its 200-odd networks on every case page
+    waiting for a carer, and the loop cost more than the rest of the page.
+    The text is the same: "name · network · remaining n · needs served"."""
+    if carers is None:
+        return None
+    remaining = escape(_("remaining"))
+
+    def needs(carer: Any) -> str:
+        names = [escape(n.name) for n in carer.needs.all()]
+        return " · " + ", ".join(names) if names else ""
+
+    def volunteers(rows: list[Any], with_needs: bool) -> str:
+        return mark_safe("".join(  # noqa: S308 — every text escaped above and here
+            f'<option value="{v.pk:d}">{escape(str(v))} · '
+            f'{escape((v.network.name if v.network_id else "") or "—")} · {remaining} '
+            f'{v.remaining:d}{needs(v) if with_needs else ""}</option>' for v in rows))
+
+    def networks(rows: list[Any], with_needs: bool) -> str:
+        return mark_safe("".join(  # noqa: S308 — every text escaped above and here
+            f'<option value="{n.pk:d}">{escape(n.name)} · {remaining} {n.remaining:d}'
+            f'{needs(n) if with_needs else ""}</option>' for n in rows))
+
+    return {"volunteers": volunteers(carers.volunteers, True),
+            "other_volunteers": volunteers(carers.other_volunteers, False),
+            "networks": networks(carers.networks, True),
+            "other_networks": networks(carers.other_networks, False)}
+
+
 def _detail(request: HttpRequest, case: Case, *, errors: dict[str, list[str]] | None = None,
             status: int = 200) -> HttpResponse:
     steps = next_steps(request.user, case)
     events, hidden = _history(request, case)
+    carers = carers_for(case, request.GET.get("carer", "")) if "assign" in steps else None
     return render(request, "cases/case_detail.html", {
         "case": case, "events": events, "history_hidden": hidden, "steps": steps,
         "close_reasons": CloseReason.choices, "errors": errors or {},
-        "carers": carers_for(case, request.GET.get("carer", "")) if "assign" in steps
-        else None,
+        "carers": carers, "carer_options": _carer_options(carers),
         "visits": case.visits.prefetch_related("needs__need")[:20],
         "may_visit": case.status in CARING and (
             bool(roles_on(request.user, case) & wf.MANAGERS)

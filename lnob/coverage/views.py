@@ -4,13 +4,16 @@ and the pages of signed-in users, scoped to their areas (404 outside)."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+import hashlib
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -107,8 +110,32 @@ def _not_built() -> dict[str, Any]:
 
 # ------------------------------------------------------------------ public
 
+# The public dashboard and the national page (nationwide roles) show the same
+# aggregates to every viewer, the most asked pages of the signed-in mix after
+# the inboxes: their rendered figures are kept PUBLIC_CACHE_SECONDS per
+# language, day and the choices in the address (decision 0033). Never a page
+# of personal data; never while the roll-ups are still to be built.
+def _kept_body(request: HttpRequest, page: str, choices: tuple[str, ...],
+               build: Callable[[HttpRequest], tuple[str, dict[str, Any]]]) -> str:
+    asked = (page, get_language(), sel.today().isoformat(),
+             *(request.GET.get(c, "")[:40] for c in choices))
+    key = "lnob:coverage:page:" + hashlib.sha256(repr(asked).encode()).hexdigest()[:40]
+    body = cache.get(key)
+    if body is None:
+        template, context = build(request)
+        body = render_to_string(template, context, request)
+        if not context.get("not_built"):
+            cache.set(key, body, PUBLIC_CACHE_SECONDS)
+    return cast(str, body)
+
+
 @public
 def public_dashboard(request: HttpRequest) -> HttpResponse:
+    body = _kept_body(request, "public", ("indicator", "scheme"), _public_dashboard)
+    return render(request, "coverage/public.html", {"body": body})
+
+
+def _public_dashboard(request: HttpRequest) -> tuple[str, dict[str, Any]]:
     on = sel.today()
     # The most visited page without signing in: its figures (every province's
     # roll-up) are kept PUBLIC_CACHE_SECONDS in the cache, per language and day.
@@ -120,7 +147,7 @@ def public_dashboard(request: HttpRequest) -> HttpResponse:
     rows, total, chosen = kept
     context: dict[str, Any] = {"indicators": chosen, **_not_built()}
     if total is None:
-        return render(request, "coverage/public.html", context)
+        return "coverage/_public_body.html", context
     table = public_table(_("People at each step, by province"), rows, total)
     cells = public_cells(table)
     indicator = _indicator(request, chosen)
@@ -135,7 +162,7 @@ def public_dashboard(request: HttpRequest) -> HttpResponse:
                    values=[(v.indicator, public_value(v.indicator, v.value, cells[""]))
                            for v in sel.indicator_values(total.values, chosen)])
     context.update(public_tables.public_context("", request.GET.get("scheme", "")[:40]))
-    return render(request, "coverage/public.html", context)
+    return "coverage/_public_body.html", context
 
 
 def _most_found_first(table: Table) -> Table:
@@ -219,6 +246,11 @@ def national(request: HttpRequest) -> HttpResponse:
         if len(areas) == 1:
             return redirect("coverage_area", code=areas[0][0])
         return render(request, "coverage/areas.html", {"areas": areas})
+    body = _kept_body(request, "national", ("indicator", "sort", "dir", "all"), _national)
+    return render(request, "coverage/national.html", {"body": body})
+
+
+def _national(request: HttpRequest) -> tuple[str, dict[str, Any]]:
     on = sel.today()
     rows, total = _nation_rows(on)
     chosen = sel.indicators()
@@ -249,7 +281,7 @@ def national(request: HttpRequest) -> HttpResponse:
             contributed=contributors.shown(total.row.contributed),
             residents=residents(total.row.contributed),
             residents_missing=(total.row.contributed or {}).get("population.missing", 0))
-    return render(request, "coverage/national.html", context)
+    return "coverage/_national_body.html", context
 
 
 def _month_label(month: str) -> str:

@@ -156,6 +156,13 @@ class Person(models.Model):
             models.Index(fields=["status"], name="person_status"),
             models.Index(fields=["external_ref"], name="person_external_ref"),
             models.Index(fields=["village"], name="person_village"),
+            # The few persons whose citizen ID was kept as written: the person
+            # search counts them on every page (issue 21: a scan of the
+            # province's persons each time, now a count of a small index).
+            models.Index(fields=["province_code"], condition=~models.Q(citizen_id_problem=""),
+                         name="person_province_id_problem"),
+            models.Index(fields=["district_code"], condition=~models.Q(citizen_id_problem=""),
+                         name="person_district_id_problem"),
         ]
 
     def __str__(self) -> str:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 
 from lnob.core.access import area_codes
 from lnob.core.thaidates import to_arabic_digits
+from lnob.geo.cache import cached_areas
 from lnob.geo.models import District, Province, Subdistrict
 from lnob.geo.selectors import area_names, search_areas
 from lnob.registry.access import AREA_READERS, EDITORS, persons_visible_to
@@ -124,11 +127,20 @@ def area_options(user: Any) -> list[tuple[str, str]]:
     if kept is not None:  # once per request
         return list(kept)
     codes = sorted(set(area_codes(user, (*AREA_READERS, *EDITORS))))
+    # Names of areas, not personal data: kept in the areas' cache (decision
+    # 0016) by language and the codes held, so that the person search does not
+    # read a province's districts and subdistricts on every page (issue 21).
+    asked = f"{get_language()}:{','.join(codes)}"
+    out = cached_areas("area_options:" + hashlib.sha256(asked.encode()).hexdigest()[:40],
+                       lambda: _area_options(codes))
+    user._lnob_area_options = out
+    return list(out)
+
+
+def _area_options(codes: list[str]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if "" in codes:
-        out = [(p.code, p.name) for p in Province.objects.order_by("code")]
-        user._lnob_area_options = out
-        return out
+        return [(p.code, p.name) for p in Province.objects.order_by("code")]
     for code in codes:
         if len(code) == 2:
             province = Province.objects.filter(code=code).first()
@@ -141,7 +153,6 @@ def area_options(user: Any) -> list[tuple[str, str]]:
             code__startswith=code).select_related("district").order_by("code"))
         if len(out) > AREA_OPTIONS_MAX:
             break
-    user._lnob_area_options = out[:AREA_OPTIONS_MAX]
     return out[:AREA_OPTIONS_MAX]
 
 

@@ -8,10 +8,12 @@ in the menu (a ``<details>`` element: no JavaScript)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import NoReverseMatch, resolve, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
 from lnob.core.access import ACCESS_ATTR, grants_of
@@ -71,7 +73,23 @@ API_TOKEN_ROLES = (Role.SYSTEM_ADMIN, Role.NATIONAL_ANALYST, Role.PROVINCIAL_OFF
 
 def may_open(user: Any, url: str) -> bool:
     """Whether ``user`` passes the access rule the page at ``url`` declares."""
-    rule = getattr(resolve(url).func, ACCESS_ATTR, None)
+    return _passes(user, getattr(resolve(url).func, ACCESS_ATTR, None))
+
+
+@functools.lru_cache(maxsize=256)
+def _page(name: str, prefix: str, urlconf: str) -> tuple[str, str | None] | None:
+    """A header page's address and access rule: the same on every request of
+    a process (issue 21: reversing and resolving the 16 pages of the menu
+    on every signed-in page cost more than a query). ``prefix`` and
+    ``urlconf`` key it, so that a changed configuration is read anew."""
+    try:
+        url = reverse(name)
+    except NoReverseMatch:  # an app not installed
+        return None
+    return url, getattr(resolve(url).func, ACCESS_ATTR, None)
+
+
+def _passes(user: Any, rule: str | None) -> bool:
     if rule in ("public",):
         return True
     if rule == "signed_in":
@@ -83,13 +101,11 @@ def may_open(user: Any, url: str) -> bool:
 
 def _links(pages: list[tuple[str, Any]], user: Any) -> list[Link]:
     out = []
+    prefix, urlconf = get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF)
     for name, label in pages:
-        try:
-            url = reverse(name)
-        except NoReverseMatch:  # an app not installed
-            continue
-        if may_open(user, url):
-            out.append(Link(name, label, url))
+        page = _page(name, prefix, urlconf)
+        if page is not None and _passes(user, page[1]):
+            out.append(Link(name, label, page[0]))
     return out
 
 

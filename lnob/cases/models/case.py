@@ -107,6 +107,15 @@ class Case(models.Model):
                          name="case_district_inbox"),
             models.Index(fields=["province_code", "-urgent", "opened_at", "id"],
                          condition=models.Q(coverage_hole=True), name="case_hole_inbox"),
+            # The case list ("open", the default): a page of an area's open
+            # cases in the order shown, read from the index (the index above
+            # per status sorted every open case of the province first).
+            models.Index(fields=["province_code", "-urgent", "opened_at", "id"],
+                         condition=models.Q(status__in=sorted(wf.OPEN_STATES)),
+                         name="case_province_open"),
+            models.Index(fields=["district_code", "-urgent", "opened_at", "id"],
+                         condition=models.Q(status__in=sorted(wf.OPEN_STATES)),
+                         name="case_district_open"),
             models.Index(fields=["subdistrict", "status"], name="case_subdistrict"),
             models.Index(fields=["status", "next_visit_due"], name="case_visit_due"),
         ]

@@ -243,3 +243,29 @@ def test_a_coordinator_outside_the_area_gets_404(client: Client, officer: User, 
         "action": "reject", "version": case.version, "note": "x"}).status_code == 404
     client.force_login(inside)
     assert client.get(f"/cases/{case.pk}/").status_code == 200
+
+
+def test_the_assign_form_names_each_carer_with_network_places_and_needs_escaped(
+        client: Client, officer: User, need: Need, volunteer: Volunteer, network: Network,
+        django_assert_max_num_queries: Callable) -> None:
+    """The assign form's options are made in Python (issue 21: a province's
+    200-odd networks in a template loop were most of the case page's CPU):
+    the same text, every name escaped, and the province's other networks
+    listed by name without a query each."""
+    network.needs.add(need)
+    volunteer.needs.add(need)
+    case = verified_case(officer, need)
+    client.force_login(officer)
+    few = _queries(client, f"/cases/{case.pk}/")
+    Network.objects.bulk_create(
+        Network(name=f"<b>เครือข่าย{i}</b>", partner_type=PartnerType.COMMUNITY,
+                province_code="84", capacity=2) for i in range(30))
+    with django_assert_max_num_queries(few):
+        page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert (f'<option value="{volunteer.pk}">สมศรี · เครือข่ายเกาะเต่า · คงเหลือ 1 · {need.name}'
+            f'</option>') in page
+    assert f'<option value="{network.pk}">เครือข่ายเกาะเต่า · คงเหลือ 1 · {need.name}</option>' \
+        in page
+    far = Network.objects.get(name="<b>เครือข่าย0</b>")
+    assert f'<option value="{far.pk}">&lt;b&gt;เครือข่าย0&lt;/b&gt; · คงเหลือ 2</option>' in page
+    assert "<b>เครือข่าย" not in page
