@@ -113,7 +113,7 @@ def _not_built() -> dict[str, Any]:
 # The public dashboard and the national page (nationwide roles) show the same
 # aggregates to every viewer, the most asked pages of the signed-in mix after
 # the inboxes: their rendered figures are kept PUBLIC_CACHE_SECONDS per
-# language, day and the choices in the address (decision 0033). Never a page
+# language, day and the choices in the address (decision 0036). Never a page
 # of personal data; never while the roll-ups are still to be built.
 def _kept_body(request: HttpRequest, page: str, choices: tuple[str, ...],
                build: Callable[[HttpRequest], tuple[str, dict[str, Any]]]) -> str:

@@ -1,4 +1,4 @@
-"""Issue 21 (decision 0033): the national page and the public dashboard keep
+"""Issue 21 (decision 0036): the national page and the public dashboard keep
 their rendered figures a minute — the same aggregates for every viewer — while
 the header around them stays the viewer's own, the access rule still runs on
 every request, and each choice in the address gets its own figures."""

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_offline_keys_and_visit_flag'),
+        ('cases', '0008_received_public_reports'),
         ('geo', '0004_registered_population'),
         ('networks', '0003_volunteer_villages'),
         ('registry', '0006_privacy_restriction_erasure'),
