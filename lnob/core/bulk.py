@@ -224,3 +224,27 @@ def reserve_ids(model: type[Model], count: int) -> list[int]:
             return sorted(row[0] for row in cursor.fetchall())
     raise NotImplementedError(f"reserve_ids() supports SQLite and PostgreSQL, "
                               f"not {connection.vendor}")
+
+
+# Rows written at once past which the planner's statistics are refreshed.
+ANALYZE_AFTER_ROWS = 5000
+
+
+def analyze(models: Iterable[type[Model]]) -> None:
+    """Refreshes the query planner's statistics of these tables after a bulk
+    load. Without it the planner takes a table that grew from nothing to
+    20,000 rows for empty until autovacuum gets to it, and chooses nested
+    loops over whole tables: measured on a fresh demo province, an officer's
+    home spent 539 ms of PostgreSQL CPU, 21 ms once analysed. Outside any
+    transaction: ANALYZE takes only a light lock, and its sample is of
+    committed rows."""
+    tables = sorted({connection.ops.quote_name(m._meta.db_table) for m in models
+                     if m._meta.managed and not m._meta.proxy})
+    if not tables:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
+        else:
+            for table in tables:  # SQLite's planner statistics (sqlite_stat1)
+                cursor.execute(f"ANALYZE {table}")

@@ -33,9 +33,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lnob.cases.models import Case, CaseEvent
 from lnob.core import audit, jobs, quotas
 from lnob.core.access import covers, grants_of
-from lnob.core.bulk import TableWriter, batches, bulk_load, reserve_ids
+from lnob.core.bulk import ANALYZE_AFTER_ROWS, TableWriter, analyze, batches, bulk_load, reserve_ids
 from lnob.core.errors import NotAllowed, Refused
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import IMPORT_ROLES
@@ -628,6 +629,10 @@ def after_person_import(province_code: str, ids: list[int], *, figures: bool = T
         persons_changed.send(sender=ImportJob, ids=ids)
     else:
         persons_changed.send(sender=ImportJob, province_code=province_code)
+    if len(ids) >= ANALYZE_AFTER_ROWS:
+        # The tables the import grew, before anyone reads them (lnob.core.bulk).
+        analyze([Person, PersonChange, Person.target_groups.through, PersonNeed, Case,
+                 CaseEvent])
 
 
 def _queue_for_review(rows: list[PersonRow], checked: Checked[PersonRow]) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -21,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lnob.core import audit
+from lnob.core.bulk import analyze
 from lnob.core.models import AuditAction, User
 from lnob.core.roles import Role
 from lnob.core.services import role_grant
@@ -105,6 +107,10 @@ class Command(BaseCommand):
         # have a few reviews and stories to show.
         call_command("rollup", full=True, stdout=self.stdout)
         call_command("snapshot", all=True, stdout=self.stdout)
+        # The planner's statistics of every table the demo filled
+        # (lnob.core.bulk.analyze): the first pages are then read as fast
+        # as a province's database that has lived for a while.
+        analyze(apps.get_models())
         if not options["all_provinces"]:
             from lnob.dedup.demo import demo_dedup
             from lnob.learning.demo import demo_learning
