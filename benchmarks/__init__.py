@@ -67,6 +67,24 @@ def peak_mb() -> float:
     return (own + children) / 1024
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and of all its children, living or ended (the
+    web server with its workers, PostgreSQL with its backends)."""
+    import contextlib
+
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        total = sum(root.cpu_times()[:4])  # user, system, children's user and system
+        for child in root.children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                total += sum(child.cpu_times()[:2])
+        return float(total)
+    except psutil.Error:
+        return 0.0
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]

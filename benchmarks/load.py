@@ -46,8 +46,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import psutil
-
+from benchmarks import tree_cpu_seconds
 from benchmarks.faults import LNOB, Cluster, Server
 
 HERE = Path(__file__).parent
@@ -85,7 +84,7 @@ def run(scenario: str, users: int, server: Server, cluster: Cluster, folder: Pat
                     "--host", f"http://127.0.0.1:{server.port}", "--csv", str(prefix),
                     "--only-summary", "--stop-timeout", "5", "--exit-code-on-error", "0",
                     "--loglevel", "WARNING"],
-                   env=run_env, check=True, stdout=subprocess.DEVNULL,
+                   env=run_env, check=True, cwd=HERE.parent, stdout=subprocess.DEVNULL,
                    stderr=(folder / f"{scenario}-{users}.locust.log").open("w"))
     with open(f"{prefix}_stats.csv") as f:
         row = next(r for r in csv.DictReader(f) if r["Name"] == "Aggregated")
@@ -108,16 +107,6 @@ def run(scenario: str, users: int, server: Server, cluster: Cluster, folder: Pat
             "per_core": rps / cores if cores else 0.0, "seconds": wall}
 
 
-def tree_cpu(pid: int) -> float:
-    """CPU seconds of a process and of its children (living or ended) so far."""
-    try:
-        root = psutil.Process(pid)
-        return sum(root.cpu_times()[:4]) + sum(
-            sum(c.cpu_times()[:2]) for c in root.children(recursive=True))
-    except psutil.Error:
-        return 0.0
-
-
 def followups_done(server: Server, cluster: Cluster, limit: float = 600.0) -> dict[str, float]:
     """What the worker still had to do when a run ended (``/healthz``): the
     public reports kept at the door and not filed yet, and the follow-ups
@@ -126,7 +115,7 @@ def followups_done(server: Server, cluster: Cluster, limit: float = 600.0) -> di
     coordinators, the figures and the duplicate index."""
     db_pid = int((cluster.data / "postmaster.pid").read_text().split()[0])
     worker_pid = server.pid("task worker")
-    start, cpu = time.monotonic(), tree_cpu(worker_pid) + tree_cpu(db_pid)
+    start, cpu = time.monotonic(), tree_cpu_seconds(worker_pid) + tree_cpu_seconds(db_pid)
     first: dict[str, int] | None = None
     while time.monotonic() - start < limit:
         try:
@@ -144,7 +133,7 @@ def followups_done(server: Server, cluster: Cluster, limit: float = 600.0) -> di
         time.sleep(0.25)
     first = first or {"reports": 0, "followups": 0}
     return {**first, "seconds": time.monotonic() - start,
-            "cpu": tree_cpu(worker_pid) + tree_cpu(db_pid) - cpu}
+            "cpu": tree_cpu_seconds(worker_pid) + tree_cpu_seconds(db_pid) - cpu}
 
 
 def show(label: str, r: dict[str, float]) -> None:

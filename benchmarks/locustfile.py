@@ -17,7 +17,6 @@ Every request goes to the ``--host`` given by the driver: loopback only.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import itertools
 import json
@@ -29,9 +28,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import gevent  # type: ignore[import-not-found]
-import psutil
 from locust import HttpUser, between, events, task  # type: ignore[import-not-found]
 from locust.contrib.fasthttp import FastHttpUser  # type: ignore[import-not-found]
+
+# locust runs this file with the repository as its working folder (benchmarks.load)
+from benchmarks import tree_cpu_seconds
 
 PASSWORD = "lnob-demo-2549"  # noqa: S105 — the demo's published password
 SCENARIO = os.environ.get("LNOB_BENCH_SCENARIO", "mix")
@@ -46,24 +47,11 @@ _ready = {"users": 0, "requests": 0}
 _measure: dict[str, Any] = {}
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time of a process and of all its children, living or ended."""
-    try:
-        root = psutil.Process(pid)
-        total = sum(root.cpu_times()[:4])  # user, system, children's user and system
-        for child in root.children(recursive=True):
-            with contextlib.suppress(psutil.NoSuchProcess):
-                total += sum(child.cpu_times()[:2])
-        return total
-    except psutil.NoSuchProcess:
-        return 0.0
-
-
 def snapshot() -> dict[str, float]:
     return {"t": time.monotonic(),
-            "web": cpu_seconds(int(os.environ.get("LNOB_BENCH_WEB_PID", "0") or 0)),
-            "db": cpu_seconds(int(os.environ.get("LNOB_BENCH_DB_PID", "0") or 0)),
-            "worker": cpu_seconds(int(os.environ.get("LNOB_BENCH_WORKER_PID", "0") or 0))}
+            "web": tree_cpu_seconds(int(os.environ.get("LNOB_BENCH_WEB_PID", "0") or 0)),
+            "db": tree_cpu_seconds(int(os.environ.get("LNOB_BENCH_DB_PID", "0") or 0)),
+            "worker": tree_cpu_seconds(int(os.environ.get("LNOB_BENCH_WORKER_PID", "0") or 0))}
 
 
 def ready(user: HttpUser) -> None:

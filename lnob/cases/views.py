@@ -72,25 +72,21 @@ def _carer_options(carers: Carers | None) -> dict[str, str] | None:
         return None
     remaining = escape(_("remaining"))
 
-    def needs(carer: Any) -> str:
-        names = [escape(n.name) for n in carer.needs.all()]
-        return " · " + ", ".join(names) if names else ""
+    def options(rows: list[Any], with_needs: bool, network_of_each: bool) -> str:
+        out = []
+        for row in rows:
+            label = escape(str(row) if network_of_each else row.name)
+            if network_of_each:  # a volunteer: the network they belong to
+                label += f' · {escape((row.network.name if row.network_id else "") or "—")}'
+            served = [escape(n.name) for n in row.needs.all()] if with_needs else []
+            out.append(f'<option value="{row.pk:d}">{label} · {remaining} {row.remaining:d}'
+                       f'{" · " + ", ".join(served) if served else ""}</option>')
+        return mark_safe("".join(out))  # noqa: S308 — every text escaped above
 
-    def volunteers(rows: list[Any], with_needs: bool) -> str:
-        return mark_safe("".join(  # noqa: S308 — every text escaped above and here
-            f'<option value="{v.pk:d}">{escape(str(v))} · '
-            f'{escape((v.network.name if v.network_id else "") or "—")} · {remaining} '
-            f'{v.remaining:d}{needs(v) if with_needs else ""}</option>' for v in rows))
-
-    def networks(rows: list[Any], with_needs: bool) -> str:
-        return mark_safe("".join(  # noqa: S308 — every text escaped above and here
-            f'<option value="{n.pk:d}">{escape(n.name)} · {remaining} {n.remaining:d}'
-            f'{needs(n) if with_needs else ""}</option>' for n in rows))
-
-    return {"volunteers": volunteers(carers.volunteers, True),
-            "other_volunteers": volunteers(carers.other_volunteers, False),
-            "networks": networks(carers.networks, True),
-            "other_networks": networks(carers.other_networks, False)}
+    return {"volunteers": options(carers.volunteers, True, True),
+            "other_volunteers": options(carers.other_volunteers, False, True),
+            "networks": options(carers.networks, True, False),
+            "other_networks": options(carers.other_networks, False, False)}
 
 
 def _detail(request: HttpRequest, case: Case, *, errors: dict[str, list[str]] | None = None,

@@ -66,11 +66,12 @@ def register(kind: str, handler: Handler) -> None:
     HANDLERS[kind] = handler
 
 
-def register_drain(name: str, drain: Drain) -> None:
-    DRAINS[name] = drain
+def register_drain(name: str, work: Drain) -> None:
+    DRAINS[name] = work
 
 
-def _drain(name: str) -> int:
+def drain(name: str) -> int:
+    """Does a drain's waiting work until none is left; how many items."""
     done = 0
     while (did := DRAINS[name].run()) > 0:
         done += did
@@ -80,7 +81,7 @@ def _drain(name: str) -> int:
 def drain_all() -> int:
     """Does all the drains' waiting work (before counting or verifying
     figures it changes); returns how many items were done."""
-    return sum(_drain(name) for name in sorted(DRAINS))
+    return sum(drain(name) for name in sorted(DRAINS))
 
 
 def active() -> bool:
@@ -165,7 +166,7 @@ def catch_up_quietly() -> int:
     done = 0
     for name in sorted(DRAINS):  # first: what they do leaves follow-ups for below
         try:
-            done += _drain(name)
+            done += drain(name)
         except DatabaseError as err:
             log.warning("%s could not be done now: %s; it waits for the next round", name, err)
         except Exception:
@@ -189,8 +190,8 @@ def waiting() -> dict[str, Any]:
     found: dict[str, Any] = {
         "waiting": FollowUp.objects.count() if oldest is not None else 0,
         "oldest_seconds": None if oldest is None else round((now - oldest).total_seconds())}
-    for name, drain in sorted(DRAINS.items()):
-        count, since = drain.waiting()
+    for name, work in sorted(DRAINS.items()):
+        count, since = work.waiting()
         found[name] = {"waiting": count, "oldest_seconds": None if since is None else
                        round((now - since).total_seconds())}
     return found

@@ -119,22 +119,18 @@ def person_context(user: Any, person: Person) -> dict[str, Any]:
     from lnob.core.access import covers
 
     # Asked on every person's page (issue 21): one read of the merges either
-    # way, and the pairs of this person first (rarely any), then the same
-    # rules as pairs_for() checked on those few.
+    # way, and the ids of this person's pairs first (rarely any); only those
+    # few go through pairs_for()'s rules, instead of its subqueries over the
+    # province's persons.
     merges = list(Merge.objects.filter(Q(merged=person) | Q(kept=person), undone_at=None)
                   .select_related("kept", "merged"))
     pairs: list[CandidatePair] = []
     if covers(user, person.area_code, MERGERS):
-        pairs = list(CandidatePair.objects.filter(
+        mine = list(CandidatePair.objects.filter(
             Q(left=person) | Q(right=person),
-            status__in=(PairStatus.PENDING, PairStatus.LATER)).select_related(
-            "left", "right", "left__subdistrict", "right__subdistrict"))
-    if pairs:
-        ids = {p.left_id for p in pairs} | {p.right_id for p in pairs}
-        mergeable = set(mergeable_persons(user).filter(pk__in=ids).values_list("pk", flat=True))
-        away = set(Merge.objects.filter(undone_at=None, merged_id__in=ids)
-                   .values_list("merged_id", flat=True))
-        pairs = [p for p in pairs if {p.left_id, p.right_id} <= mergeable - away]
+            status__in=(PairStatus.PENDING, PairStatus.LATER)).values_list("pk", flat=True))
+        if mine:
+            pairs = list(pairs_for(user).filter(pk__in=mine))
     return {"merged_into": next((m for m in merges if m.merged_id == person.pk), None),
             "merged_records": [m for m in merges if m.kept_id == person.pk],
             "duplicate_pairs": pairs}

@@ -29,7 +29,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 
 from lnob.cases.intake import services as intake
-from lnob.cases.models import ReceivedReport, new_reference
+from lnob.cases.models import ReceivedReport
 from lnob.core import audit, followups, ratelimit
 from lnob.core.clientip import rate_key
 
@@ -44,31 +44,16 @@ def receive_public(*, report: intake.Report, request: Any = None) -> str:
     hourly limit): then nothing is kept and nothing is counted."""
     errors = intake.check(report)
     ip = audit.client_ip(request)
-    reference = new_reference()
-    committed: list[bool] = []
-    try:
-        with transaction.atomic():
-            transaction.on_commit(lambda: committed.append(True))  # the first callback
-            # Counted in the report's transaction: a refused report counts
-            # nothing (on PostgreSQL; SQLite's counter is not rolled back).
-            if not ratelimit.hit(intake.PUBLIC_REPORTS, rate_key(ip)):
-                raise intake.TooManyReports
-            if errors:
-                raise ValidationError(errors)
-            ReceivedReport.objects.create(reference=reference, ip=ip,
-                                          report=dataclasses.asdict(report))
-    except Exception:
-        if not committed:
-            raise
-        # Kept: whatever failed after the commit (a callback, the database
-        # going away), the reporter gets the number of a report that is saved.
-        log.exception("Public report %s was kept; a step after its commit failed", reference)
-    return reference
-
-
-def received(reference: str) -> bool:
-    """Whether a report with this reference waits to be filed."""
-    return ReceivedReport.objects.filter(reference=reference).exists()
+    with intake.saved_whatever_follows() as saved:
+        # Counted in the report's transaction: a refused report counts
+        # nothing (on PostgreSQL; SQLite's counter is not rolled back).
+        if not ratelimit.hit(intake.PUBLIC_REPORTS, rate_key(ip)):
+            raise intake.TooManyReports
+        if errors:
+            raise ValidationError(errors)
+        kept = ReceivedReport.objects.create(ip=ip, report=dataclasses.asdict(report))
+        saved["report"] = kept.reference
+    return kept.reference
 
 
 def _take(limit: int) -> list[ReceivedReport]:
@@ -105,9 +90,6 @@ def file_received(limit: int = BATCH) -> int:
 
 
 def _describe(err: Exception) -> str:
-    if isinstance(err, ValidationError):
-        return "; ".join(f"{k}: {' '.join(v)}" for k, v in err.message_dict.items()) \
-            if hasattr(err, "error_dict") else " ".join(err.messages)
     return f"{type(err).__name__}: {err}"[:2000]
 
 
@@ -117,15 +99,11 @@ def waiting() -> tuple[int, Any]:
     return (0, None) if oldest is None else (ReceivedReport.objects.count(), oldest)
 
 
+DRAIN = "public_reports"
+followups.register_drain(DRAIN, followups.Drain(run=file_received, waiting=waiting))
 
 
 def file_waiting() -> int:
     """Files every waiting report now (what the worker's rounds do); returns
     how many were taken."""
-    done = 0
-    while (did := file_received()) > 0:
-        done += did
-    return done
-
-
-followups.register_drain("public_reports", followups.Drain(run=file_received, waiting=waiting))
+    return followups.drain(DRAIN)

@@ -7,8 +7,10 @@ checks apply to all; only who may use each door differs."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,22 +133,35 @@ def report_file(*, actor: User | None, report: Report, request: Any = None,
     the commit (a callback, the database going away) is logged, never shown to
     the reporter as an error, so that everyone whose report was saved gets its
     reference number."""
+    with saved_whatever_follows() as saved:
+        if actor is None:
+            with followups.deferred(), audit.batched():
+                case = _file(actor, report, request, client_key, reference)
+        else:
+            case = _file(actor, report, request, client_key, reference)
+        saved["report"] = case.reference
+    return case
+
+
+@contextlib.contextmanager
+def saved_whatever_follows() -> Iterator[dict[str, str]]:
+    """A report's transaction, after whose commit nothing may turn it into an
+    error: a failure after the commit (a commit callback, the database going
+    away) is logged, and the caller answers with what was saved, so that
+    everyone whose report was saved gets its reference number. The caller
+    names what it saved in the mapping it is given (for the log)."""
     committed: list[bool] = []
+    saved = {"report": "?"}
     try:
         with transaction.atomic():
-            # The first callback of this transaction: whatever runs after it, the
-            # report is known to be saved.
+            # The first callback of the transaction: whatever runs after it,
+            # the report is known to be saved.
             transaction.on_commit(lambda: committed.append(True))
-            if actor is None:
-                with followups.deferred(), audit.batched():
-                    case = _file(actor, report, request, client_key, reference)
-            else:
-                case = _file(actor, report, request, client_key, reference)
+            yield saved
     except Exception:
         if not committed:
             raise
-        log.exception("Report %s was saved; a step after its commit failed", case.reference)
-    return case
+        log.exception("Report %s was saved; a step after its commit failed", saved["report"])
 
 
 def _file(actor: User | None, report: Report, request: Any,
