@@ -89,5 +89,9 @@ def test_an_officer_writes_a_review_and_publishes_a_story_the_public_then_reads(
     public.locator("a", has_text="ครัวชุมชนเกาะเต่า").click()
     assert public.locator("h1").inner_text() == "ครัวชุมชนเกาะเต่า"
     assert "<script>alert('x')</script>" in public.locator("article").inner_text()
+    # The photo loads lazily: bring it into view and wait for it, as a reader would.
+    public.locator("article img").scroll_into_view_if_needed()
+    public.wait_for_function(
+        "() => { const i = document.querySelector('article img'); return i.complete; }")
     assert public.evaluate("document.querySelector('article img').naturalWidth") == 640
     visitor.close()
