@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 THRESHOLD = 5  # cells under this are hidden
 ROOM = 6  # a complementary cell at least this large hides any small one
@@ -134,16 +135,57 @@ def _pinned(values: Sequence[Sequence[int]], primary: set[Cell],
         if any(p in var for p in parts) or total in var:
             solver.Add(sum(term(p) for p in parts) == term(total))  # type: ignore[misc]
     objective = solver.Objective()
-    for cell in sorted(primary):
-        for sense in (objective.SetMinimization, objective.SetMaximization):
-            objective.Clear()
-            objective.SetCoefficient(var[cell], 1)
-            sense()
-            solver.Solve()
-            if sense == objective.SetMinimization:
-                low = objective.Value()
-            else:
-                high = objective.Value()
+
+    def solve(cells: Sequence[Cell], minimise: bool, weights: Any = None) -> None:
+        objective.Clear()
+        for cell in cells:
+            objective.SetCoefficient((weights or var)[cell], 1)
+        (objective.SetMinimization if minimise else objective.SetMaximization)()
+        solver.Solve()
+
+    # Any two tables consistent with what is published bound each "<5" cell's
+    # range from below: a cell worth 0 in one and 1 or more in the other is
+    # not pinned. A first table with every "<5" cell pushed down, then tables
+    # that move as many undecided cells as they can by one — up past the
+    # lowest value seen (``lift``), or down below the highest (``drop``): at
+    # most 1 each — settle most cells in a few solves; only the cells still
+    # undecided get their own two solves, as before. A national table of 77
+    # provinces, 76 of them all "<5", took 1,400 solves (2 s), now about 70.
+    undecided = sorted(primary)
+    solve(undecided, minimise=True)
+    seen_low = {cell: var[cell].solution_value() for cell in undecided}
+    seen_high = dict(seen_low)
+    moves = []
+    for sign in (1, -1):  # lift: var - lift >= low; drop: -var - drop >= -high
+        move = {cell: solver.NumVar(-5, 1, "") for cell in primary}
+        bound = {cell: solver.Constraint(-solver.infinity(), solver.infinity())
+                 for cell in primary}
+        for cell in primary:
+            bound[cell].SetCoefficient(var[cell], sign)
+            bound[cell].SetCoefficient(move[cell], -1)
+        moves.append((sign, move, bound))
+    moved = True
+    while undecided and moved:  # each way in turn, as long as it settles cells
+        moved = False
+        for sign, move, bound in moves:
+            while undecided:
+                for cell in undecided:
+                    bound[cell].SetLb(seen_low[cell] if sign > 0 else -seen_high[cell])
+                solve(undecided, minimise=False, weights=move)
+                for cell in undecided:
+                    value = var[cell].solution_value()
+                    seen_low[cell] = min(seen_low[cell], value)
+                    seen_high[cell] = max(seen_high[cell], value)
+                still = [cell for cell in undecided
+                         if seen_high[cell] - seen_low[cell] < 1 - 1e-6]
+                if len(still) == len(undecided):
+                    break
+                undecided, moved = still, True
+    for cell in undecided:
+        solve([cell], minimise=True)
+        low = min(var[cell].solution_value(), seen_low[cell])
+        solve([cell], minimise=False)
+        high = max(var[cell].solution_value(), seen_high[cell])
         if high - low < 1 - 1e-6:
             return cell
     return None
