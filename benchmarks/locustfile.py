@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import gevent  # type: ignore[import-not-found]
-from locust import HttpUser, between, events, task  # type: ignore[import-not-found]
+from locust import between, events, task  # type: ignore[import-not-found]
 from locust.contrib.fasthttp import FastHttpUser  # type: ignore[import-not-found]
 
 # locust runs this file with the repository as its working folder (benchmarks.load)
@@ -54,7 +54,7 @@ def snapshot() -> dict[str, float]:
             "worker": tree_cpu_seconds(int(os.environ.get("LNOB_BENCH_WORKER_PID", "0") or 0))}
 
 
-def ready(user: HttpUser) -> None:
+def ready(user: FastHttpUser) -> None:
     """Signing in (slow password hashing) is not what is measured: the
     figures start once every user has started."""
     _ready["users"] += 1
@@ -104,24 +104,38 @@ def fake_address() -> str:
     return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
 
 
-class Signed(HttpUser):
+# Every user, signed in or not, is a FastHttpUser: the load generator shares
+# the 2 cores with the server, and geventhttpclient costs it several times
+# less CPU a request than requests (HttpUser), which would otherwise be taken
+# from the server being measured.
+class Signed(FastHttpUser):
     abstract = True
     username = ""
     wait_time = between(0.5, 1.5)
 
     def on_start(self) -> None:
-        self.client.headers["X-Forwarded-For"] = fake_address()
-        self.client.get("/accounts/login/", name="login form")
-        token = self.client.cookies.get("csrftoken", "")
-        self.client.post("/accounts/login/", {
-            "username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-            headers={"Referer": self.host + "/accounts/login/"}, name="sign in")
+        self.address = fake_address()
+        self.client.get("/accounts/login/", name="login form", headers=self.headers())
+        body, headers = form_body({"username": self.username, "password": PASSWORD,
+                                   "csrfmiddlewaretoken": csrf_cookie(self)})
+        self.client.post("/accounts/login/", data=body, name="sign in",
+                         headers=self.headers(headers | {
+                             "Referer": self.host + "/accounts/login/"}))
         self.persons: list[str] = []
         self.cases: list[str] = []
         ready(self)
 
-    def remember(self, html: str) -> None:
-        for kind, pk in LINK.findall(html):
+    def headers(self, more: dict[str, str] | None = None) -> dict[str, str]:
+        """This user's client address (one per user, as behind the proxy)."""
+        return {"X-Forwarded-For": self.address, **(more or {})}
+
+    def page(self, path: str, name: str, **params: str) -> Any:
+        if params:
+            path += "?" + urlencode(params)
+        return self.client.get(path, name=name, headers=self.headers())
+
+    def remember(self, html: str | None) -> None:
+        for kind, pk in LINK.findall(html or ""):
             (self.persons if kind == "persons" else self.cases).append(pk)
         self.persons, self.cases = self.persons[-50:], self.cases[-50:]
 
@@ -132,28 +146,27 @@ class Officer(Signed):
 
     @task(3)
     def search(self) -> None:
-        r = self.client.get("/persons/", params={"q": random.choice(SURNAMES)},
-                            name="/persons/?q=")
+        r = self.page("/persons/", "/persons/?q=", q=random.choice(SURNAMES))
         self.remember(r.text)
 
     @task(3)
     def person(self) -> None:
         if self.persons:
-            self.client.get(f"/persons/{random.choice(self.persons)}/", name="/persons/[id]/")
+            self.page(f"/persons/{random.choice(self.persons)}/", "/persons/[id]/")
 
     @task(2)
     def cases(self) -> None:
-        r = self.client.get("/cases/", name="/cases/")
+        r = self.page("/cases/", "/cases/")
         self.remember(r.text)
 
     @task(3)
     def case(self) -> None:
         if self.cases:
-            self.client.get(f"/cases/{random.choice(self.cases)}/", name="/cases/[id]/")
+            self.page(f"/cases/{random.choice(self.cases)}/", "/cases/[id]/")
 
     @task(1)
     def home(self) -> None:
-        self.remember(self.client.get("/", name="/ (officer)").text)
+        self.remember(self.page("/", "/ (officer)").text)
 
 
 class Coordinator(Officer):
@@ -162,7 +175,7 @@ class Coordinator(Officer):
 
     @task(4)
     def home(self) -> None:
-        self.remember(self.client.get("/", name="/ (coordinator)").text)
+        self.remember(self.page("/", "/ (coordinator)").text)
 
 
 class Volunteer(Signed):
@@ -171,25 +184,26 @@ class Volunteer(Signed):
 
     @task(2)
     def home(self) -> None:
-        self.remember(self.client.get("/cases/", name="/cases/ (volunteer)").text)
+        self.remember(self.page("/cases/", "/cases/ (volunteer)").text)
 
     @task(1)
     def visit(self) -> None:
         if not self.cases:
             return
         pk = random.choice(self.cases)
-        form = self.client.get(f"/cases/{pk}/visits/new/", name="/cases/[id]/visits/new/")
-        version = re.search(r'name="version" value="(\d+)"', form.text)
+        form = self.page(f"/cases/{pk}/visits/new/", "/cases/[id]/visits/new/")
+        version = re.search(r'name="version" value="(\d+)"', form.text or "")
         if form.status_code != 200 or version is None:
             return  # not in care (any more): nothing to log
         today = datetime.datetime.now(datetime.UTC).date()
-        token = self.client.cookies.get("csrftoken", "")
-        with self.client.post(f"/cases/{pk}/visits/new/", {
-                "csrfmiddlewaretoken": token, "version": version.group(1),
-                "visited_on": f"{today.day}/{today.month}/{today.year + 543}",
-                "done": "เยี่ยมบ้าน ให้กำลังใจ"}, name="POST visit",
-                headers={"Referer": self.host + form.url}, catch_response=True,
-                allow_redirects=False) as r:
+        body, headers = form_body({
+            "csrfmiddlewaretoken": csrf_cookie(self), "version": version.group(1),
+            "visited_on": f"{today.day}/{today.month}/{today.year + 543}",
+            "done": "เยี่ยมบ้าน ให้กำลังใจ"})
+        with self.client.post(f"/cases/{pk}/visits/new/", data=body, name="POST visit",
+                              headers=self.headers(headers | {
+                                  "Referer": f"{self.host}/cases/{pk}/visits/new/"}),
+                              catch_response=True, allow_redirects=False) as r:
             if r.status_code in (302, 409):  # logged, or someone logged first
                 r.success()
 
@@ -200,13 +214,10 @@ class Analyst(Signed):
 
     @task
     def dashboards(self) -> None:
-        self.client.get("/coverage/", name="/coverage/")
-        self.client.get("/coverage/public/", name="/coverage/public/")
+        self.page("/coverage/", "/coverage/")
+        self.page("/coverage/public/", "/coverage/public/")
 
 
-# The anonymous scenarios drive hundreds of requests a second from the same
-# 2 cores as the server: FastHttpUser (geventhttpclient) costs the load
-# generator several times less CPU a request than HttpUser (requests).
 class PublicReporter(FastHttpUser):
     wait_time = between(0, 0)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,17 +42,31 @@ def networks_with_load() -> QuerySet[Network]:
 
 
 @dataclass
+class NetworkChoice:
+    """A network as the assign form offers it: no more than the form shows."""
+
+    pk: int
+    name: str
+    remaining: int
+    served: list[str] = field(default_factory=list)  # the needs served, by name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass
 class Carers:
     """Who may take a case: those covering its subdistrict (or one of its
     villages), and — only when searched for by name — volunteers elsewhere in
     the province who still have a place. A province has thousands of
     volunteers (6,667 in the issue-21 province): the page never lists them all.
-    """
+    Covering volunteers and networks carry ``served``: the names of the needs
+    they serve."""
 
     volunteers: list[Volunteer]
-    networks: list[Network]
+    networks: list[NetworkChoice]
     other_volunteers: list[Volunteer]
-    other_networks: list[Network]
+    other_networks: list[NetworkChoice]
     search: str = ""
 
 
@@ -61,8 +75,8 @@ SEARCH_LIMIT = 20
 COVERING_LIMIT = 100
 
 
-def carers_for(case: Case, search: str = "") -> Carers:
-    code = case.area_code
+def _covering(code: str) -> tuple[set[int], set[int]]:
+    """The volunteers and networks covering a subdistrict or one of its villages."""
     vol_cover = set(Volunteer.subdistricts.through.objects.filter(
         subdistrict_id=code).values_list("volunteer_id", flat=True)) | set(
         Volunteer.villages.through.objects.filter(village__subdistrict_id=code)
@@ -71,9 +85,54 @@ def carers_for(case: Case, search: str = "") -> Carers:
         subdistrict_id=code).values_list("network_id", flat=True)) | set(
         Network.villages.through.objects.filter(village__subdistrict_id=code)
         .values_list("network_id", flat=True))
+    return vol_cover, net_cover
+
+
+def _needs_served(through: Any, owner: str, ids: list[int]) -> dict[int, list[str]]:
+    served: dict[int, list[str]] = {}
+    for row in through.objects.filter(**{f"{owner}__in": ids}).select_related("need").order_by(
+            "need__sort", "need__code"):
+        served.setdefault(getattr(row, owner), []).append(row.need.name)
+    return served
+
+
+def _networks_of(province_code: str) -> list[NetworkChoice]:
+    """The province's active networks with the places they have left, most
+    first: their names and capacities, and one count of the cases each
+    cares for (a province lists some 200 networks on every case waiting for
+    a carer: reading them as whole rows, grouped with their cases, was half
+    of that page's time)."""
+    load = dict(Case.objects.filter(
+        status__in=CARING, network__province_code=province_code, network__active=True)
+        .values_list("network_id").annotate(n=Count("pk")).order_by())
+    nets = [NetworkChoice(pk, name, capacity - load.get(pk, 0)) for pk, name, capacity in
+            Network.objects.filter(active=True, province_code=province_code)
+            .values_list("pk", "name", "capacity")]
+    return sorted(nets, key=lambda n: (-n.remaining, n.pk))
+
+
+def _covering_volunteers(province_code: str, ids: set[int]) -> list[Volunteer]:
+    """The covering volunteers with their places left (``remaining``), most
+    first: the rows the form shows, and one count of the cases each cares for."""
+    load = dict(Case.objects.filter(status__in=CARING, volunteer_id__in=ids)
+                .values_list("volunteer_id").annotate(n=Count("pk")).order_by())
+    vols = list(Volunteer.objects.filter(pk__in=ids, active=True, province_code=province_code)
+                .select_related("network").only("first_name", "last_name", "capacity",
+                                                "network__name"))
+    for vol in vols:
+        vol.load = load.get(vol.pk, 0)  # type: ignore[attr-defined]
+        vol.remaining = vol.capacity - vol.load  # type: ignore[attr-defined]
+    vols.sort(key=lambda v: (-v.remaining, v.pk))  # type: ignore[attr-defined]
+    return vols[:COVERING_LIMIT]
+
+
+def carers_for(case: Case, search: str = "") -> Carers:
+    vol_cover, net_cover = _covering(case.area_code)
     in_province = volunteers_with_load().filter(province_code=case.province_code)
-    vols = list(in_province.filter(pk__in=vol_cover).select_related("network")
-                .prefetch_related("needs").order_by("-remaining", "pk")[:COVERING_LIMIT])
+    vols = _covering_volunteers(case.province_code, vol_cover)
+    served = _needs_served(Volunteer.needs.through, "volunteer_id", [v.pk for v in vols])
+    for vol in vols:
+        vol.served = served.get(vol.pk, [])  # type: ignore[attr-defined]
     others: list[Volunteer] = []
     search = " ".join(search.split())[:100]
     if search:
@@ -83,12 +142,13 @@ def carers_for(case: Case, search: str = "") -> Carers:
         others = list(in_province.filter(words, remaining__gt=0)  # type: ignore[misc]
                       .exclude(pk__in=vol_cover)
                       .select_related("network").order_by("-remaining", "pk")[:SEARCH_LIMIT])
-    nets = list(networks_with_load().filter(province_code=case.province_code)
-                .order_by("-remaining", "pk"))
+    nets = _networks_of(case.province_code)
     covering = [n for n in nets if n.pk in net_cover]
     # Only the covering networks show what they serve: the province's other
     # networks (207 in the demo) are listed by name, without their needs.
-    prefetch_related_objects(covering, "needs")
+    served = _needs_served(Network.needs.through, "network_id", [n.pk for n in covering])
+    for net in covering:
+        net.served = served.get(net.pk, [])
     return Carers(vols, covering, others, [n for n in nets if n.pk not in net_cover], search)
 
 

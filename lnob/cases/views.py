@@ -78,7 +78,7 @@ def _carer_options(carers: Carers | None) -> dict[str, str] | None:
             label = escape(str(row) if network_of_each else row.name)
             if network_of_each:  # a volunteer: the network they belong to
                 label += f' · {escape((row.network.name if row.network_id else "") or "—")}'
-            served = [escape(n.name) for n in row.needs.all()] if with_needs else []
+            served = [escape(name) for name in row.served] if with_needs else []
             out.append(f'<option value="{row.pk:d}">{label} · {remaining} {row.remaining:d}'
                        f'{" · " + ", ".join(served) if served else ""}</option>')
         return mark_safe("".join(out))  # noqa: S308 — every text escaped above

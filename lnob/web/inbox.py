@@ -27,9 +27,7 @@ def inbox_for(user: Any) -> list[Section]:
     counts = case_counts(user)  # one query for every case section's count
     sections = [section_of(key, title, qs, counts.get(key))
                 for key, (title, qs) in case_sections(user).items()]
-    incoming = transfers_to_accept(user)
-    sections.append(Section("transfers", _("Transfers to accept"), incoming.count(),
-                            list(incoming[:SHOWN])))
+    sections.append(section_of("transfers", _("Transfers to accept"), transfers_to_accept(user)))
     sections.append(followups_section(user, Section, SHOWN))
     sections.append(requests_section(user, Section, SHOWN))
     sections.append(section_of("offers", _("Offers of help to answer"), offers_to_answer(user)))
