@@ -50,8 +50,9 @@ def section_of(key: str, title: Any, qs: QuerySet[Any], count: int | None = None
     # areas and the section's condition are compiled once, not twice (Django
     # compiling them was a third of a busy home page's CPU).
     ids = list(qs.select_related(None).values_list("pk", flat=True)[:SHOWN])
-    by_id = qs.model._default_manager.filter(pk__in=ids)
+    by_id = qs.model._default_manager.filter(pk__in=ids).order_by()  # ordered below
     by_id.query.select_related = qs.query.select_related  # the same joins
+    by_id.query.deferred_loading = qs.query.deferred_loading  # and columns
     rows = {row.pk: row for row in by_id}
     return Section(key, title, count, [rows[pk] for pk in ids if pk in rows])
 
@@ -70,6 +71,12 @@ def _conditions() -> dict[str, tuple[Any, Any]]:
         "holes": (_("Reports from areas no network covers"),
                   Q(status__in=wf.OPEN_STATES, coverage_hole=True)),
     }
+
+
+# What an inbox row shows (web/home.html, the API's inbox): the rest of a
+# case and its person is not read.
+ROW_FIELDS = ("urgent", "next_visit_due", "person__title", "person__first_name",
+              "person__last_name", "subdistrict__name_th", "subdistrict__name_en")
 
 
 def case_sections(user: Any) -> dict[str, tuple[Any, QuerySet[Case]]]:

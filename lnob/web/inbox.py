@@ -14,7 +14,14 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from lnob.cases.inbox import SHOWN, Section, case_counts, case_sections, section_of
+from lnob.cases.inbox import (
+    ROW_FIELDS,
+    SHOWN,
+    Section,
+    case_counts,
+    case_sections,
+    section_of,
+)
 from lnob.cases.transfers.selectors import transfers_to_accept
 from lnob.giving.selectors import offers_to_answer
 from lnob.learning.inbox import followups_section
@@ -25,7 +32,7 @@ from lnob.welfare.inbox import welfare_sections
 def inbox_for(user: Any) -> list[Section]:
     """The sections for this user, empty ones left out."""
     counts = case_counts(user)  # one query for every case section's count
-    sections = [section_of(key, title, qs, counts.get(key))
+    sections = [section_of(key, title, qs.only(*ROW_FIELDS), counts.get(key))
                 for key, (title, qs) in case_sections(user).items()]
     sections.append(section_of("transfers", _("Transfers to accept"), transfers_to_accept(user)))
     sections.append(followups_section(user, Section, SHOWN))

@@ -20,6 +20,7 @@ from lnob.core.access import grants_of
 from lnob.welfare.access import READERS
 from lnob.welfare.selectors import overdue_referrals, to_refer
 
+ROW_FIELDS = ("person__title", "person__first_name", "person__last_name", "scheme__name_th")
 TO_REFER = _("Eligible for welfare, receiving nothing: referrals to make")
 OVERDUE = _("Welfare referrals overdue")
 
@@ -49,13 +50,15 @@ def welfare_sections(user: Any, section: Any, shown: int) -> list[Any]:
     """The two sections (``section`` is the inbox's Section class)."""
     if not grants_of(user, READERS):
         return []
-    gap = to_refer(user)
-    late = overdue_referrals(user)
+    gap, late = to_refer(user), overdue_referrals(user)
+    gaps, lates = gap.count(), late.count()
+    # The rows only when there are some, and only what a row shows.
+    gap, late = gap.only(*ROW_FIELDS), late.only(*ROW_FIELDS)
     return [
-        section("welfare_to_refer", TO_REFER, gap.count(), [
+        section("welfare_to_refer", TO_REFER, gaps, [
             InboxRow(e.pk, e.person_id, e.person.full_name, e.scheme.name_th)
-            for e in gap[:shown]]),
-        section("welfare_overdue", OVERDUE, late.count(), [
+            for e in (gap[:shown] if gaps else [])]),
+        section("welfare_overdue", OVERDUE, lates, [
             InboxRow(r.pk, r.person_id, r.person.full_name, r.scheme.name_th, urgent=True)
-            for r in late[:shown]]),
+            for r in (late[:shown] if lates else [])]),
     ]
