@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from lnob.core.access import AREA_LEVEL_FIELDS, area_q, grants_of
+from lnob.core.access import AREA_LEVEL_FIELDS, area_q, covers, grants_of
 from lnob.core.roles import Role, allowed
 from lnob.registry.models import Person
 
@@ -46,11 +46,14 @@ def person_for(user: Any, person_id: int) -> Person:
 
 
 def can_edit(user: Any, person: Person) -> bool:
-    return persons_visible_to(user).filter(pk=person.pk).exists() and bool(
-        grants_of(user, EDITORS))
+    if not grants_of(user, EDITORS):
+        return False
+    # A person in the user's areas is visible without asking the database
+    # (every view of a person's page asks); a volunteer's reported or
+    # assigned person is looked up.
+    return covers(user, person.area_code, AREA_READERS) or persons_visible_to(user).filter(
+        pk=person.pk).exists()
 
 
 def can_see_citizen_id(user: Any, person: Person) -> bool:
-    from lnob.core.access import covers
-
     return covers(user, person.area_code, ID_READERS)

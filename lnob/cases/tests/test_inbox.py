@@ -110,3 +110,34 @@ def test_a_long_section_shows_its_first_ten_urgent_first_and_counts_only_open_ca
     assert new.index(f"/cases/{urgent.pk}/") < new.index("ปกติ00")
     assert "ปกติ09" not in new and "ปกติ10" not in new  # the oldest first after urgency
     assert "ปิดแล้ว" not in new and "12" in new
+
+
+def test_the_home_and_the_case_list_read_each_row_once(
+        client: Client, officer: User,
+        django_assert_max_num_queries: Callable[..., Any]) -> None:
+    """Inbox and list rows are read with only the columns they show (decision
+    0037): a column a row's template needs but the query left out would cost
+    one more query a row — the page's statements must not grow with its rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    new_case(officer, "แรก", urgent=True)
+    client.force_login(officer)
+
+    def statements(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    home, listing = statements("/"), statements("/cases/")
+    for n in range(24):
+        new_case(officer, f"ถัด{n}", urgent=n % 2 == 0)
+    # Past ten rows, a section reads its first ids, then the rows by id: one
+    # more statement for each of the (at most three) sections that grew; a
+    # column read row by row would add ten.
+    with django_assert_max_num_queries(home + 3):
+        page = client.get("/").content.decode()
+    assert page.count('href="/cases/') >= 10
+    with django_assert_max_num_queries(listing):
+        page = client.get("/cases/").content.decode()
+    assert "ถัด23" in page and "แรก" in page

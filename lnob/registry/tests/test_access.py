@@ -94,3 +94,21 @@ def test_the_citizen_id_is_masked_until_an_officer_asks_and_that_is_audited(
     assert client.post(f"/persons/{person.pk}/citizen-id/").status_code == 403
     api = client.get(f"/api/v1/persons/{person.pk}").json()
     assert api["citizen_id"] == "x-xxxx-xxxxx-44-1"
+
+
+def test_who_may_edit_a_person_in_area_out_of_area_a_reporting_volunteer_and_a_stranger(
+        make_user: Callable[..., User], make_person: Callable[..., Person],
+        stranger: User) -> None:
+    from lnob.registry.access import can_edit
+
+    coordinator = make_user("c", Role.NETWORK_COORDINATOR, "8405")
+    elsewhere = make_user("c81", Role.NETWORK_COORDINATOR, "8101")
+    volunteer = make_user("v", Role.VOLUNTEER, "840503")
+    reported = make_person(actor=volunteer)  # in ต.เกาะเต่า, reported by the volunteer
+    by_officer = make_person()
+    analyst = make_user("a", Role.NATIONAL_ANALYST, "")
+    assert can_edit(coordinator, by_officer) and can_edit(coordinator, reported)
+    assert not can_edit(elsewhere, by_officer)
+    assert can_edit(volunteer, reported) and not can_edit(volunteer, by_officer)
+    assert not can_edit(stranger, by_officer)
+    assert not can_edit(analyst, by_officer)  # sees the nation's figures, edits nobody
