@@ -155,3 +155,18 @@ def test_a_household_of_another_province_cannot_be_joined(
     head.refresh_from_db()
     client.force_login(other_officer)
     assert client.get(f"/persons/new/?household={head.household_id}").status_code == 404
+
+
+def test_the_area_filter_offers_the_areas_of_the_readers_own_grants_by_name(
+        client: Client, officer: User, make_user: Callable[..., User]) -> None:
+    from lnob.core.roles import Role
+
+    client.force_login(officer)  # the province of Surat Thani (84)
+    page = client.get("/persons/").content.decode()
+    options = page.split('<datalist id="f-area-options">')[1].split("</datalist>")[0]
+    assert '<option value="เกาะเต่า (เกาะพะงัน)"></option>' in options
+    assert options.count("<option") > 100  # its districts and subdistricts
+    client.force_login(make_user("c", Role.NETWORK_COORDINATOR, "8405"))  # อ.เกาะพะงัน only
+    page = client.get("/persons/").content.decode()
+    options = page.split('<datalist id="f-area-options">')[1].split("</datalist>")[0]
+    assert "เกาะเต่า (เกาะพะงัน)" in options and "เมืองสุราษฎร์ธานี" not in options
