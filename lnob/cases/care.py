@@ -96,15 +96,21 @@ def _needs_served(through: Any, owner: str, ids: list[int]) -> dict[int, list[st
     return served
 
 
+def _caring_counts(carer: str, **where: Any) -> dict[int, int]:
+    """How many cases each carer cares for now, by ``carer`` ("network_id" or
+    "volunteer_id"): one grouped count, no carer rows."""
+    return dict(Case.objects.filter(status__in=CARING, **where).values_list(carer)
+                .annotate(n=Count("pk")).order_by())
+
+
 def _networks_of(province_code: str) -> list[NetworkChoice]:
     """The province's active networks with the places they have left, most
     first: their names and capacities, and one count of the cases each
     cares for (a province lists some 200 networks on every case waiting for
     a carer: reading them as whole rows, grouped with their cases, was half
     of that page's time)."""
-    load = dict(Case.objects.filter(
-        status__in=CARING, network__province_code=province_code, network__active=True)
-        .values_list("network_id").annotate(n=Count("pk")).order_by())
+    load = _caring_counts("network_id", network__province_code=province_code,
+                          network__active=True)
     nets = [NetworkChoice(pk, name, capacity - load.get(pk, 0)) for pk, name, capacity in
             Network.objects.filter(active=True, province_code=province_code)
             .values_list("pk", "name", "capacity")]
@@ -114,8 +120,7 @@ def _networks_of(province_code: str) -> list[NetworkChoice]:
 def _covering_volunteers(province_code: str, ids: set[int]) -> list[Volunteer]:
     """The covering volunteers with their places left (``remaining``), most
     first: the rows the form shows, and one count of the cases each cares for."""
-    load = dict(Case.objects.filter(status__in=CARING, volunteer_id__in=ids)
-                .values_list("volunteer_id").annotate(n=Count("pk")).order_by())
+    load = _caring_counts("volunteer_id", volunteer_id__in=ids)
     vols = list(Volunteer.objects.filter(pk__in=ids, active=True, province_code=province_code)
                 .select_related("network").only("first_name", "last_name", "capacity",
                                                 "network__name"))
