@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import cProfile
 import datetime
+import gzip
 import io
 import os
 import pstats
@@ -43,6 +44,7 @@ SQL = os.environ.get("LNOB_BENCH_SQL", "")
 ONLY = [p for p in os.environ.get("LNOB_BENCH_ONLY", "").split(",") if p]
 PASSWORD = "lnob-demo-2549"  # noqa: S105 — the demo's published password
 SURNAMES = ["ใจดี", "รักถิ่น", "ทะเลงาม", "เอื้ออารี", "ศรีสุข", "บุญมา", "ทองคำ", "แก้วใส"]
+ACCEPT_ENCODING = "gzip, deflate, br"
 LINK = re.compile(r'href="/(persons|cases)/(\d+)/"')
 
 # Requests a second that 10 locust users ask for each page (benchmarks/
@@ -101,11 +103,20 @@ def setup() -> None:
 def signed_in(username: str) -> Any:
     from django.test import Client
 
-    client = Client(HTTP_X_FORWARDED_FOR=f"10.9.{random.randrange(250)}.{random.randrange(250)}")
+    # Compressed answers, as browsers and locust's FastHttpUser ask for them.
+    client = Client(HTTP_X_FORWARDED_FOR=f"10.9.{random.randrange(250)}.{random.randrange(250)}",
+                    HTTP_ACCEPT_ENCODING=ACCEPT_ENCODING)
     client.get("/accounts/login/")
     r = client.post("/accounts/login/", {"username": username, "password": PASSWORD})
     assert r.status_code == 302, (username, r.status_code)
     return client
+
+
+def body(response: Any) -> bytes:
+    """The answer's bytes, uncompressed."""
+    if response.get("Content-Encoding") == "gzip":
+        return gzip.decompress(response.content)
+    return response.content
 
 
 class Ids:
@@ -126,7 +137,7 @@ def pages() -> dict[str, Callable[[], Any]]:
     seen = {"o": Ids(), "c": Ids(), "v": Ids()}
     for client, ids in ((officer, seen["o"]), (coordinator, seen["c"]), (volunteer, seen["v"])):
         for url in ("/", "/cases/", "/persons/?q=ใจดี"):
-            ids.remember(client.get(url).content.decode())
+            ids.remember(body(client.get(url)).decode())
     found = {k: (len(v.persons), len(v.cases)) for k, v in seen.items()}
     # The search finds few of the demo's surnames: a coordinator may have no
     # person to open (its locust user then skips the task), the officer has.
@@ -154,13 +165,13 @@ def pages() -> dict[str, Callable[[], Any]]:
         r = client.get(url)
         assert r.status_code == 200, (url, r.status_code)
         if ids is not None:
-            ids.remember(r.content.decode())
+            ids.remember(body(r).decode())
         return r
 
     def form() -> Any:
         pk = random.choice(seen["v"].cases)
         r = volunteer.get(f"/cases/{pk}/visits/new/")
-        version = re.search(rb'name="version" value="(\d+)"', r.content)
+        version = re.search(rb'name="version" value="(\d+)"', body(r))
         if r.status_code == 200 and version is not None:
             visit_form.update(pk=pk, version=version.group(1).decode())
         return r
@@ -200,7 +211,7 @@ def signed_in_anonymous() -> Any:
     from django.test import Client
 
     if not _anonymous:
-        _anonymous.append(Client())
+        _anonymous.append(Client(HTTP_ACCEPT_ENCODING=ACCEPT_ENCODING))
     return _anonymous[0]
 
 
