@@ -18,6 +18,7 @@ from lnob.cases import workflow as wf
 from lnob.cases.access import roles_on
 from lnob.cases.events import CaseChanged, case_event_record
 from lnob.cases.models import Case, NeedChange, Visit, VisitFlag, VisitNeed
+from lnob.core import followups
 from lnob.core.access import covers
 from lnob.core.errors import Conflict, NotAllowed
 from lnob.core.models import User
@@ -224,31 +225,37 @@ def visit_log(*, actor: User, case: Case, visited_on: datetime.date, done: str,
     if errors:
         raise ValidationError(errors)
     before = case.status
-    if kept_late:
-        # The case moved on while the phone was offline: the visit is kept as
-        # it was recorded; the case keeps its status, version and due date.
-        case.refresh_from_db()
-        flag: str = VisitFlag.CASE_CLOSED
-        action = "visit_late"
-    else:
-        if Case.objects.filter(pk=case.pk, version=expected_version).update(
-                status=wf.IN_CARE, next_visit_due=next_visit_on,
-                version=F("version") + 1) != 1:
-            raise CaseChanged
-        case.refresh_from_db()
-        flag = ""
-        action = "visit"
-    visit = Visit.objects.create(case=case, visited_on=visited_on, done=done.strip(),
-                                 next_visit_on=next_visit_on, actor=actor,
-                                 volunteer=case.volunteer if _is_carer(actor, case) else None,
-                                 client_key=client_key, flag=flag)
-    VisitNeed.objects.bulk_create(VisitNeed(visit=visit, need_id=n, change=c)
-                                  for n, c in changes.items())
-    case_event_record(case, actor, action, before, done.strip()[:500], request=request,
-                      visit=visit.pk, visited_on=visited_on.isoformat(),
-                      next_visit_on=next_visit_on.isoformat() if next_visit_on else None,
-                      **({"flag": flag, "offline": True} if flag else
-                         {"offline": True} if client_key else {}))
+    # The coverage figures (cases in care, visits due) and the other
+    # follow-ups of a visit are counted by the worker a second or two later,
+    # as a public report's are: visits are the field's most frequent write,
+    # and the worker counts many of a subdistrict's at once instead of one
+    # refresh in each volunteer's request (issue 21; decision 0039).
+    with followups.deferred():
+        if kept_late:
+            # The case moved on while the phone was offline: the visit is kept as
+            # it was recorded; the case keeps its status, version and due date.
+            case.refresh_from_db()
+            flag: str = VisitFlag.CASE_CLOSED
+            action = "visit_late"
+        else:
+            if Case.objects.filter(pk=case.pk, version=expected_version).update(
+                    status=wf.IN_CARE, next_visit_due=next_visit_on,
+                    version=F("version") + 1) != 1:
+                raise CaseChanged
+            case.refresh_from_db()
+            flag = ""
+            action = "visit"
+        visit = Visit.objects.create(case=case, visited_on=visited_on, done=done.strip(),
+                                     next_visit_on=next_visit_on, actor=actor,
+                                     volunteer=case.volunteer if _is_carer(actor, case) else None,
+                                     client_key=client_key, flag=flag)
+        VisitNeed.objects.bulk_create(VisitNeed(visit=visit, need_id=n, change=c)
+                                      for n, c in changes.items())
+        case_event_record(case, actor, action, before, done.strip()[:500], request=request,
+                          visit=visit.pk, visited_on=visited_on.isoformat(),
+                          next_visit_on=next_visit_on.isoformat() if next_visit_on else None,
+                          **({"flag": flag, "offline": True} if flag else
+                             {"offline": True} if client_key else {}))
     return visit
 
 
