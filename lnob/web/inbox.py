@@ -21,6 +21,7 @@ from lnob.cases.inbox import (
     case_counts,
     case_sections,
     section_of,
+    sections_read_together,
 )
 from lnob.cases.transfers.selectors import transfers_to_accept
 from lnob.giving.selectors import offers_to_answer
@@ -32,8 +33,9 @@ from lnob.welfare.inbox import welfare_sections
 def inbox_for(user: Any) -> list[Section]:
     """The sections for this user, empty ones left out."""
     counts = case_counts(user)  # one query for every case section's count
-    sections = [section_of(key, title, qs.only(*ROW_FIELDS), counts.get(key))
-                for key, (title, qs) in case_sections(user).items()]
+    sections = sections_read_together([
+        (key, title, qs.only(*ROW_FIELDS), counts[key])
+        for key, (title, qs) in case_sections(user).items()])
     sections.append(section_of("transfers", _("Transfers to accept"), transfers_to_accept(user)))
     sections.append(followups_section(user, Section, SHOWN))
     sections.append(requests_section(user, Section, SHOWN))
