@@ -73,7 +73,15 @@ API_TOKEN_ROLES = (Role.SYSTEM_ADMIN, Role.NATIONAL_ANALYST, Role.PROVINCIAL_OFF
 
 def may_open(user: Any, url: str) -> bool:
     """Whether ``user`` passes the access rule the page at ``url`` declares."""
-    return _passes(user, getattr(resolve(url).func, ACCESS_ATTR, None))
+    return _passes(getattr(resolve(url).func, ACCESS_ATTR, None), *_holder(user))
+
+
+def _holder(user: Any) -> tuple[bool, frozenset[str]]:
+    """Whether the user is signed in, and the roles they hold anywhere: all
+    that decides which pages the header offers."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False, frozenset()
+    return True, frozenset(g.role for g in grants_of(user))
 
 
 @functools.lru_cache(maxsize=256)
@@ -89,34 +97,39 @@ def _page(name: str, prefix: str, urlconf: str) -> tuple[str, str | None] | None
     return url, getattr(resolve(url).func, ACCESS_ATTR, None)
 
 
-def _passes(user: Any, rule: str | None) -> bool:
+def _passes(rule: str | None, signed_in: bool, held: frozenset[str]) -> bool:
     if rule in ("public",):
         return True
     if rule == "signed_in":
-        return bool(getattr(user, "is_authenticated", False))
+        return signed_in
     if rule and rule.startswith("roles:"):
-        return bool(grants_of(user, [Role(r) for r in rule[len("roles:"):].split(",")]))
+        return bool(held & set(rule[len("roles:"):].split(",")))
     return False
 
 
-def _links(pages: list[tuple[str, Any]], user: Any) -> list[Link]:
+@functools.lru_cache(maxsize=256)
+def _links(public_pages: bool, signed_in: bool, held: frozenset[str], prefix: str,
+           urlconf: str) -> tuple[Link, ...]:
+    """The header pages for a holder of these roles: the same for every user
+    holding them, so made once a process (the labels are lazy: each page
+    still shows them in its own language)."""
     out = []
-    prefix, urlconf = get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF)
-    for name, label in pages:
+    for name, label in PUBLIC_PAGES if public_pages else PAGES:
         page = _page(name, prefix, urlconf)
-        if page is not None and _passes(user, page[1]):
+        if page is not None and _passes(page[1], signed_in, held):
             out.append(Link(name, label, page[0]))
-    return out
+    return tuple(out)
 
 
 def header_links(user: Any) -> dict[str, Any]:
     """``nav_main`` (the role's main places), ``nav_menu`` (every page it may
     open) and ``nav_tokens`` (whether "API tokens" is offered)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        links = _links(PUBLIC_PAGES, user)
+    signed_in, held = _holder(user)
+    where = get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF)
+    if not signed_in:
+        links = list(_links(True, False, held, *where))
         return {"nav_main": links[:3], "nav_menu": links, "nav_tokens": False}
-    links = _links(PAGES, user)
-    held = {g.role for g in grants_of(user)}
+    links = list(_links(False, True, held, *where))
     main_names: tuple[str, ...] = ("home", "thailand", "coverage_national")
     for role, names in MAIN_PLACES:
         if role in held:
@@ -130,4 +143,4 @@ def header_links(user: Any) -> dict[str, Any]:
         main = [Link(m.name, _("My people"), m.url) if m.name == "home" else m
                 for m in main]
     return {"nav_main": main, "nav_menu": links,
-            "nav_tokens": bool(grants_of(user, API_TOKEN_ROLES))}
+            "nav_tokens": bool(held & set(API_TOKEN_ROLES))}
