@@ -77,16 +77,17 @@ COVERING_LIMIT = 100
 
 
 def _covering(code: str) -> tuple[set[int], set[int]]:
-    """The volunteers and networks covering a subdistrict or one of its villages."""
-    vol_cover = set(Volunteer.subdistricts.through.objects.filter(
-        subdistrict_id=code).values_list("volunteer_id", flat=True)) | set(
-        Volunteer.villages.through.objects.filter(village__subdistrict_id=code)
-        .values_list("volunteer_id", flat=True))
-    net_cover = set(Network.subdistricts.through.objects.filter(
-        subdistrict_id=code).values_list("network_id", flat=True)) | set(
-        Network.villages.through.objects.filter(village__subdistrict_id=code)
-        .values_list("network_id", flat=True))
-    return vol_cover, net_cover
+    """The volunteers and networks covering a subdistrict or one of its
+    villages: one statement each (the subdistrict's and its villages' links
+    together)."""
+    def covering(model: type[Volunteer] | type[Network], owner: str) -> set[int]:
+        whole = model.subdistricts.through.objects.filter(
+            subdistrict_id=code).values_list(owner, flat=True)
+        villages = model.villages.through.objects.filter(
+            village__subdistrict_id=code).values_list(owner, flat=True)
+        return set(whole.union(villages))
+
+    return covering(Volunteer, "volunteer_id"), covering(Network, "network_id")
 
 
 def _needs_served(through: Any, owner: str, ids: list[int]) -> dict[int, list[str]]:

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -18,7 +19,7 @@ from lnob.cases import workflow as wf
 from lnob.cases.access import READERS, case_for, cases_visible_to, next_steps, roles_on
 from lnob.cases.care import CARING, Carers, carers_for
 from lnob.cases.inbox import case_sections
-from lnob.cases.models import Case, CaseStatus, CloseReason
+from lnob.cases.models import Case, CaseStatus, CloseReason, VisitNeed
 from lnob.cases.services import CaseChanged, case_open, case_step
 from lnob.core import audit
 from lnob.core.access import requires_roles
@@ -102,7 +103,9 @@ def _detail(request: HttpRequest, case: Case, *, errors: dict[str, list[str]] | 
         "case": case, "events": events, "history_hidden": hidden, "steps": steps,
         "close_reasons": CloseReason.choices, "errors": errors or {},
         "carers": carers, "carer_options": _carer_options(carers),
-        "visits": case.visits.prefetch_related("needs__need")[:20],
+        # Each visit's need changes with their needs: one statement, not two.
+        "visits": case.visits.prefetch_related(
+            Prefetch("needs", VisitNeed.objects.select_related("need")))[:20],
         "may_visit": case.status in CARING and (
             bool(roles_on(request.user, case) & wf.MANAGERS)
             or (case.volunteer is not None and case.volunteer.user_id == request.user.pk)),
