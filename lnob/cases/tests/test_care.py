@@ -270,36 +270,3 @@ def test_the_assign_form_names_each_carer_with_network_places_and_needs_escaped(
     assert f'<option value="{far.pk}">&lt;b&gt;เครือข่าย0&lt;/b&gt; · คงเหลือ 2</option>' in page
     assert "<b>เครือข่าย" not in page
 
-
-def test_a_visit_leaves_the_coverage_figures_to_the_worker_which_counts_it(
-        client: Client, officer: User, need: Need, volunteer: Volunteer,
-        carer_user: User) -> None:
-    """Issue 21: a visit's roll-up is a follow-up for the worker, written in
-    the visit's own transaction — the volunteer's request does not recount
-    the subdistrict — and the figures hold the visit once the worker has
-    caught up; a refused visit leaves nothing to count."""
-    from lnob.core import followups
-    from lnob.core.models import FollowUp
-    from lnob.coverage.models import SubdistrictSummary
-    from lnob.coverage.rollup import rollup_full, rollup_verify
-
-    case = assigned_case(officer, need, volunteer)
-    rollup_full()
-    figures = SubdistrictSummary.objects.get(code=case.area_code)
-    assert (figures.assigned, figures.in_care) == (1, 0)
-    client.force_login(carer_user)
-    today_be = f"{today().day}/{today().month}/{today().year + 543}"
-    refused = client.post(f"/cases/{case.pk}/visits/new/", {
-        "visited_on": today_be, "done": " ", "version": case.version})
-    assert refused.status_code == 400 and not Visit.objects.exists()
-    assert not FollowUp.objects.exists()
-    assert client.post(f"/cases/{case.pk}/visits/new/", {
-        "visited_on": today_be, "done": "ซื้อยาให้", "version": case.version}).status_code == 302
-    assert list(FollowUp.objects.values_list("kind", "key")) == [("rollup", case.area_code)]
-    figures.refresh_from_db()
-    assert (figures.assigned, figures.in_care) == (1, 0)  # not yet: the worker's
-
-    assert followups.catch_up() == 1
-    figures.refresh_from_db()
-    assert (figures.assigned, figures.in_care) == (0, 1)
-    assert not FollowUp.objects.exists() and rollup_verify() == []
