@@ -8,6 +8,7 @@ and PDPA requests) is composed a layer up, in :mod:`lnob.web.inbox`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,12 +50,23 @@ def section_of(key: str, title: Any, qs: QuerySet[Any], count: int | None = None
     # them by id. Two statements rather than one with a subquery: the user's
     # areas and the section's condition are compiled once, not twice (Django
     # compiling them was a third of a busy home page's CPU).
-    ids = list(qs.select_related(None).values_list("pk", flat=True)[:SHOWN])
-    by_id = qs.model._default_manager.filter(pk__in=ids).order_by()  # ordered below
-    by_id.query.select_related = qs.query.select_related  # the same joins
-    by_id.query.deferred_loading = qs.query.deferred_loading  # and columns
-    rows = {row.pk: row for row in by_id}
+    ids = _first_ids(qs)
+    rows = _rows_by_id(qs, ids)
     return Section(key, title, count, [rows[pk] for pk in ids if pk in rows])
+
+
+def _first_ids(qs: QuerySet[Any]) -> list[Any]:
+    """The ids of a section's first rows, picked without its joins."""
+    return list(qs.select_related(None).values_list("pk", flat=True)[:SHOWN])
+
+
+def _rows_by_id(qs: QuerySet[Any], ids: Iterable[Any]) -> dict[Any, Any]:
+    """These rows by id, read with ``qs``'s joins and columns (unordered:
+    the callers order them as their ids)."""
+    by_id = qs.model._default_manager.filter(pk__in=ids).order_by()
+    by_id.query.select_related = qs.query.select_related
+    by_id.query.deferred_loading = qs.query.deferred_loading
+    return {row.pk: row for row in by_id}
 
 
 def sections_read_together(specs: list[tuple[str, Any, QuerySet[Any], int]]) -> list[Section]:
@@ -64,16 +76,9 @@ def sections_read_together(specs: list[tuple[str, Any, QuerySet[Any], int]]) -> 
     by id — the joins and columns compiled and sent once for the home page's
     five case sections, not five times (issue 21). A section whose count is
     0 sends nothing."""
-    picked = {key: list(qs.select_related(None).values_list("pk", flat=True)[:SHOWN])
-              if count else [] for key, _title, qs, count in specs}
+    picked = {key: _first_ids(qs) if count else [] for key, _title, qs, count in specs}
     wanted = {pk for ids in picked.values() for pk in ids}
-    rows: dict[Any, Any] = {}
-    if wanted:
-        first = specs[0][2]
-        by_id = first.model._default_manager.filter(pk__in=wanted).order_by()
-        by_id.query.select_related = first.query.select_related
-        by_id.query.deferred_loading = first.query.deferred_loading
-        rows = {row.pk: row for row in by_id}
+    rows = _rows_by_id(specs[0][2], wanted) if wanted else {}
     return [Section(key, title, count, [rows[pk] for pk in picked[key] if pk in rows])
             for key, title, _qs, count in specs]
 
