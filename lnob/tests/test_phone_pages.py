@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from lnob.core.models import User
+from lnob.testing.suites import in_one_suite
 
 MAX_COMPRESSED = 100_000
 PROVINCE_PAGE_MAX = 30_000
@@ -72,6 +73,7 @@ def _walk(client: Client, start: list[str]) -> Iterator[tuple[str, Any]]:
             queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
+@in_one_suite("sqlite")
 @pytest.mark.django_db
 def test_no_page_of_the_demo_walk_is_over_100_kb_compressed(
         capsys: pytest.CaptureFixture[str]) -> None:

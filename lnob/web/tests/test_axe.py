@@ -16,6 +16,7 @@ from lnob.conftest import PASSWORD, sign_in
 from lnob.core.models import User
 from lnob.core.roles import Role
 from lnob.core.services import role_grant
+from lnob.testing.suites import in_one_suite
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(settings.NODE_MODULES) / "axe-core" / "axe.min.js"
@@ -105,6 +106,7 @@ def header_pages(page: Any, base: str) -> list[str]:
     return sorted({h for h in hrefs if not h.startswith(("/accounts/logout", "/i18n/"))})
 
 
+@in_one_suite("postgresql")
 def test_every_page_the_header_offers_each_role_has_no_serious_violation(
         live_server: Any, browser: Any, world: dict[str, Any]) -> None:
     """Every page of every role's header (and the public's), as each opens it."""

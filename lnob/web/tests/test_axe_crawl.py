@@ -27,6 +27,7 @@ from django.core.management import call_command
 from django.urls import Resolver404, resolve
 
 from lnob.conftest import PASSWORD, sign_in
+from lnob.testing.suites import in_one_suite
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(settings.NODE_MODULES) / "axe-core" / "axe.min.js"
@@ -227,6 +228,7 @@ def test_the_check_catches_a_known_fault(live_server: Any, browser: Any,
     assert found["public home /"][0].startswith("image-alt (critical) #faulty")
 
 
+@in_one_suite("sqlite")
 def test_every_page_of_every_role_has_no_serious_violation(
         live_server: Any, browser: Any, demo: dict[str, Any]) -> None:
     """Each route any demo role reaches, checked once (as the first role in
