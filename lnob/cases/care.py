@@ -24,8 +24,7 @@ from lnob.core.errors import Conflict, NotAllowed
 from lnob.core.models import User
 from lnob.networks.models import Network, Volunteer
 
-# A carer's load: the open cases assigned to them.
-CARING = (wf.ASSIGNED, wf.IN_CARE)
+CARING = wf.CARING
 
 
 def volunteers_with_load() -> QuerySet[Volunteer]:

@@ -18,6 +18,8 @@ REPORTED, VERIFIED, REJECTED, DUPLICATE = "reported", "verified", "rejected", "d
 ASSIGNED, IN_CARE, CLOSED = "assigned", "in_care", "closed"
 STATES = (REPORTED, VERIFIED, REJECTED, DUPLICATE, ASSIGNED, IN_CARE, CLOSED)
 OPEN_STATES = frozenset({REPORTED, VERIFIED, ASSIGNED, IN_CARE})
+# A carer's load: the open cases assigned to them.
+CARING = (ASSIGNED, IN_CARE)
 
 CLOSE_REASONS = ("self_reliant", "moved_away", "died", "refused_help", "transferred")
 

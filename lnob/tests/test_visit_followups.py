@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 
 from lnob.cases.models import Visit
-from lnob.cases.tests.conftest import assigned_case
 from lnob.core import followups
 from lnob.core.models import FollowUp, User
 from lnob.core.roles import Role
@@ -19,6 +18,7 @@ from lnob.geo.models import Subdistrict
 from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Need
 from lnob.testing import today
+from lnob.testing.cases import assigned_case
 
 pytestmark = pytest.mark.django_db
 

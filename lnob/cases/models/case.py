@@ -123,9 +123,9 @@ class Case(models.Model):
             # for now, counted from these alone — the province's networks'
             # count read every case of theirs, closed or not (9 ms at 20,000).
             models.Index(fields=["network"], condition=models.Q(
-                status__in=sorted((wf.ASSIGNED, wf.IN_CARE))), name="case_caring_network"),
+                status__in=sorted(wf.CARING)), name="case_caring_network"),
             models.Index(fields=["volunteer"], condition=models.Q(
-                status__in=sorted((wf.ASSIGNED, wf.IN_CARE))), name="case_caring_volunteer"),
+                status__in=sorted(wf.CARING)), name="case_caring_volunteer"),
         ]
         constraints = [
             # One person has at most one open case: the database, not only the

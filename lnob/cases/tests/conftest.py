@@ -7,14 +7,12 @@ from collections.abc import Callable
 
 import pytest
 
-from lnob.cases.models import Case
-from lnob.cases.services import case_step
 from lnob.core.models import User
 from lnob.core.roles import Role
 from lnob.geo.models import Subdistrict
 from lnob.networks.models import Network, PartnerType, Volunteer
 from lnob.registry.models import Need
-from lnob.testing.cases import verified_case
+from lnob.testing.cases import assigned_case, verified_case  # noqa: F401  (the case tests' helpers)
 
 
 @pytest.fixture
@@ -42,10 +40,5 @@ def volunteer(network: Network, carer_user: User) -> Volunteer:
     vol.subdistricts.add(Subdistrict.objects.get(code="840503"))
     return vol
 
-
-def assigned_case(officer: User, need: Need, volunteer: Volunteer, name: str = "สมชาย") -> Case:
-    case = verified_case(officer, need, name)
-    return case_step(actor=officer, case=case, action="assign", expected_version=case.version,
-                     volunteer_id=volunteer.pk)
 
 

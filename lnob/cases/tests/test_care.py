@@ -269,4 +269,3 @@ def test_the_assign_form_names_each_carer_with_network_places_and_needs_escaped(
     far = Network.objects.get(name="<b>เครือข่าย0</b>")
     assert f'<option value="{far.pk}">&lt;b&gt;เครือข่าย0&lt;/b&gt; · คงเหลือ 2</option>' in page
     assert "<b>เครือข่าย" not in page
-
