@@ -215,6 +215,9 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL (PostgreSQL in production), else an SQLite file under var/.
+# Prepared statements kept per connection (lnob.core.signals; psycopg's own
+# default, 100, is fewer than the signed-in pages send).
+LNOB_DB_PREPARED_MAX = int(os.environ.get("LNOB_DB_PREPARED_MAX", 500))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     # A connection kept for a minute is checked before it is reused, so the

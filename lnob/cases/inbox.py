@@ -8,11 +8,10 @@ and PDPA requests) is composed a layer up, in :mod:`lnob.web.inbox`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +19,7 @@ from lnob.cases import workflow as wf
 from lnob.cases.access import READERS, cases_visible_to
 from lnob.cases.models import AgendaItem, Case
 from lnob.core.access import grants_of
+from lnob.core.idsfirst import first_ids, in_order, rows_by_id
 from lnob.core.roles import Role
 
 SHOWN = 10  # rows per section; the count says how many there are
@@ -33,8 +33,10 @@ class Section:
     rows: list[Any] = field(default_factory=list)
 
 
-def _waiting_for_forum() -> Exists:
-    return Exists(AgendaItem.objects.filter(case=OuterRef("pk"), decision=""))
+def _waiting_for_forum() -> Q:
+    # IN, not EXISTS: PostgreSQL hashes the few undecided items once, where
+    # EXISTS looked each new report up in the index (5,400 after a flood).
+    return Q(pk__in=AgendaItem.objects.filter(decision="").values("case_id"))
 
 
 def section_of(key: str, title: Any, qs: QuerySet[Any], count: int | None = None) -> Section:
@@ -50,23 +52,7 @@ def section_of(key: str, title: Any, qs: QuerySet[Any], count: int | None = None
     # them by id. Two statements rather than one with a subquery: the user's
     # areas and the section's condition are compiled once, not twice (Django
     # compiling them was a third of a busy home page's CPU).
-    ids = _first_ids(qs)
-    rows = _rows_by_id(qs, ids)
-    return Section(key, title, count, [rows[pk] for pk in ids if pk in rows])
-
-
-def _first_ids(qs: QuerySet[Any]) -> list[Any]:
-    """The ids of a section's first rows, picked without its joins."""
-    return list(qs.select_related(None).values_list("pk", flat=True)[:SHOWN])
-
-
-def _rows_by_id(qs: QuerySet[Any], ids: Iterable[Any]) -> dict[Any, Any]:
-    """These rows by id, read with ``qs``'s joins and columns (unordered:
-    the callers order them as their ids)."""
-    by_id = qs.model._default_manager.filter(pk__in=ids).order_by()
-    by_id.query.select_related = qs.query.select_related
-    by_id.query.deferred_loading = qs.query.deferred_loading
-    return {row.pk: row for row in by_id}
+    return Section(key, title, count, in_order(qs, first_ids(qs, 0, SHOWN)))
 
 
 def sections_read_together(specs: list[tuple[str, Any, QuerySet[Any], int]]) -> list[Section]:
@@ -76,9 +62,10 @@ def sections_read_together(specs: list[tuple[str, Any, QuerySet[Any], int]]) -> 
     by id — the joins and columns compiled and sent once for the home page's
     five case sections, not five times (issue 21). A section whose count is
     0 sends nothing."""
-    picked = {key: _first_ids(qs) if count else [] for key, _title, qs, count in specs}
+    picked = {key: first_ids(qs, 0, SHOWN) if count else []
+              for key, _title, qs, count in specs}
     wanted = {pk for ids in picked.values() for pk in ids}
-    rows = _rows_by_id(specs[0][2], wanted) if wanted else {}
+    rows = rows_by_id(specs[0][2], wanted) if wanted else {}
     return [Section(key, title, count, [rows[pk] for pk in picked[key] if pk in rows])
             for key, title, _qs, count in specs]
 
@@ -89,8 +76,8 @@ def _conditions() -> dict[str, tuple[Any, Any]]:
     on_agenda = _waiting_for_forum()
     reported = Q(status=wf.REPORTED)
     return {
-        "new": (_("New reports in your areas"), reported & ~Q(on_agenda)),
-        "forum": (_("Waiting for a community forum"), reported & Q(on_agenda)),
+        "new": (_("New reports in your areas"), reported & ~on_agenda),
+        "forum": (_("Waiting for a community forum"), reported & on_agenda),
         "unassigned": (_("Verified, no carer yet"), Q(status=wf.VERIFIED)),
         "overdue": (_("Visits overdue"), Q(status__in=(wf.ASSIGNED, wf.IN_CARE),
                                            next_visit_due__lt=timezone.localdate())),
@@ -123,7 +110,7 @@ def case_counts(user: Any) -> dict[str, int]:
     conditions = _conditions()
     # Only open cases can be in a section (the status index skips the closed
     # ones), and "new" is every new report less those waiting for a forum:
-    # the agenda is looked up once a case, not twice.
+    # the undecided agenda is read once, not twice.
     counted = {key: Count("pk", filter=condition)
                for key, (_title, condition) in conditions.items() if key != "new"}
     counts = cases_visible_to(user).filter(status__in=wf.OPEN_STATES).aggregate(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import ExpressionWrapper, F, IntegerField, Q, QuerySet
 from django.utils.translation import get_language
 
 from lnob.core.access import area_codes
@@ -58,11 +58,9 @@ def area_filter(code: str) -> Q:
 
 def person_list(user: Any, filters: PersonFilters) -> QuerySet[Person]:
     qs = persons_visible_to(user)
-    if filters.q.strip():
-        # Find the matching ids first (an index-only scan of area + name_key),
-        # then sort and page only those: a rare name costs one pass over the
-        # index instead of a walk through the whole province in list order.
-        qs = Person.objects.filter(pk__in=qs.filter(search_q(filters.q)).values("pk"))
+    searching = bool(filters.q.strip())
+    if searching:
+        qs = qs.filter(search_q(filters.q))
     if filters.area:
         qs = qs.filter(area_filter(filters.area))
     if filters.target_group:
@@ -77,8 +75,15 @@ def person_list(user: Any, filters: PersonFilters) -> QuerySet[Person]:
         qs = qs.filter(source_network=filters.network)
     if filters.id_unverified:
         qs = qs.exclude(citizen_id_problem="")
-    return qs.select_related("subdistrict", "village").order_by("-severity", "-created_at",
-                                                                 "-id")
+    # A search sorts its matches (found from the name's trigram index, a
+    # citizen ID's or a phone's) rather than walking the whole province in
+    # list order until a page of them turns up: PostgreSQL, estimating the
+    # matches spread evenly, walked 20,000 persons for a name given to 1,000
+    # reports of one flood, all at one end of the list (16 ms; sorted, 1 ms).
+    # ``severity + 0`` is the same order that no index offers.
+    first = (ExpressionWrapper(F("severity") + 0, output_field=IntegerField()).desc()
+             if searching else F("severity").desc())
+    return qs.select_related("subdistrict", "village").order_by(first, "-created_at", "-id")
 
 
 def unverified_ids_count(user: Any) -> int:

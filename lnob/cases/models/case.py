@@ -126,6 +126,19 @@ class Case(models.Model):
                 status__in=sorted(wf.CARING)), name="case_caring_network"),
             models.Index(fields=["volunteer"], condition=models.Q(
                 status__in=sorted(wf.CARING)), name="case_caring_volunteer"),
+            # The inbox's counts of a province (lnob.cases.inbox.case_counts),
+            # from the index alone: every open case's status, next visit and
+            # coverage hole — the table read at random, 18,000 rows after a
+            # flood, was 7 of its 11 ms.
+            models.Index(fields=["province_code", "status", "next_visit_due", "coverage_hole",
+                                 "id"],
+                         condition=models.Q(status__in=sorted(wf.OPEN_STATES)),
+                         name="case_province_counts"),
+            # A district's overdue visits: its caring cases by due date (else
+            # PostgreSQL read every caring case of the province to find them).
+            models.Index(fields=["district_code", "next_visit_due"],
+                         condition=models.Q(status__in=sorted(wf.CARING)),
+                         name="case_district_due"),
         ]
         constraints = [
             # One person has at most one open case: the database, not only the

@@ -79,6 +79,12 @@ class AgendaItem(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["forum", "case"], name="uniq_agenda_case")]
+        indexes = [
+            # The cases waiting for a forum (the inbox's sections): the few
+            # undecided items, not every item decided since the first forum.
+            models.Index(fields=["case"], condition=models.Q(decision=""),
+                         name="agenda_pending"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.forum_id}/{self.case_id}: {self.decision or '-'}"

@@ -18,6 +18,7 @@ from lnob.cases.workflow import OPEN_STATES
 from lnob.core import audit
 from lnob.core.access import area_codes, requires_roles
 from lnob.core.forms import int_or_none
+from lnob.core.idsfirst import IdsFirst
 from lnob.core.models import AuditAction, User
 from lnob.dedup.hints import hints_before_saving, queue_hidden_matches
 from lnob.dedup.selectors import person_context as dedup_context
@@ -72,7 +73,8 @@ def _filters(request: HttpRequest) -> PersonFilters:
 @requires_roles(*READERS)
 def person_list_view(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
-    page = Paginator(person_list(request.user, filters), PAGE_SIZE).get_page(
+    persons_found: IdsFirst[Person] = IdsFirst(person_list(request.user, filters))
+    page = Paginator(persons_found, PAGE_SIZE).get_page(
         request.GET.get("page"))
     persons = list(page.object_list)
     audit.record(AuditAction.VIEW, request=request, object_type="registry.person_list",
