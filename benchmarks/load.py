@@ -1,5 +1,5 @@
 """``python -m benchmarks.load``: locust against a real ``lnob serve``
-(gunicorn, 2 workers) over a throwaway PostgreSQL 15 cluster with fsync ON,
+(gunicorn, cores + 1 workers) over a throwaway PostgreSQL 15 cluster with fsync ON,
 all on loopback — issue 21's "speed for a country".
 
 0. the baseline: ``GET /report/`` (the form, no database work) at the same
@@ -24,7 +24,7 @@ the load average, requests per core (req/s ÷ cores used by web + DB) and
 the CPU milliseconds per request of each (less sensitive to a loaded machine
 than req/s).
 The demo province has ``LNOB_BENCH_PERSONS`` (20,000) persons; gunicorn runs
-``LNOB_BENCH_WEB_WORKERS`` workers (default: ``lnob serve``'s, 2 × cores + 1).
+``LNOB_BENCH_WEB_WORKERS`` workers (default: ``lnob serve``'s, cores + 1).
 The goals (issue 21) are printed beside: public ≥ 200 req/s with
 p99 ≤ 200 ms; the mix at 100 users with p95 ≤ 500 ms and 0 errors.
 
@@ -52,6 +52,7 @@ from pathlib import Path
 
 from benchmarks import tree_cpu_seconds
 from benchmarks.faults import LNOB, Cluster, Server
+from lnob.web.concurrency import default_web_workers
 
 HERE = Path(__file__).parent
 LOCUST = str(Path(sys.executable).with_name("locust"))
@@ -59,8 +60,7 @@ PERSONS = int(os.environ.get("LNOB_BENCH_PERSONS", "20000"))
 SECONDS = int(os.environ.get("LNOB_BENCH_SECONDS", "20"))
 SETTLE = int(os.environ.get("LNOB_BENCH_SETTLE", "10"))  # the mix: see the locustfile
 PUBLIC_USERS = int(os.environ.get("LNOB_BENCH_PUBLIC_USERS", "16"))
-WEB_WORKERS = int(os.environ.get("LNOB_BENCH_WEB_WORKERS",  # lnob serve's default
-                                 str(min(2 * (os.cpu_count() or 1) + 1, 9))))
+WEB_WORKERS = int(os.environ.get("LNOB_BENCH_WEB_WORKERS", default_web_workers()))
 MIX_USERS = [int(n) for n in os.environ.get("LNOB_BENCH_MIX_USERS", "10,50,100").split(",")
              if n.strip()]
 BEFORE = os.environ.get("LNOB_BENCH_BEFORE", "")

@@ -66,3 +66,16 @@ def test_a_failed_check_is_logged_and_the_server_goes_on(
     with caplog.at_level(logging.ERROR):
         serve.ask_for_snapshots()
     assert "snapshots due today failed" in caplog.text
+
+
+def test_the_web_workers_are_one_a_core_and_one_more_unless_set(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from lnob.web.concurrency import default_web_workers
+
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert default_web_workers() == 3
+    monkeypatch.setattr("os.cpu_count", lambda: 32)
+    assert default_web_workers() == 9  # a big host's memory is still finite
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    assert default_web_workers() == 5

@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, connections
 
 from lnob.core import jobs
+from lnob.web.concurrency import default_web_workers
 
 log = logging.getLogger(__name__)
 SNAPSHOT_CHECK_SECONDS = 3600
@@ -100,12 +101,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("LNOB_BIND", "127.0.0.1:8000"))
-        # Synchronous workers wait on the database's commits: 2 × cores + 1
-        # keeps the cores busy (issue 21: 5 instead of 2 doubled throughput on
-        # 2 cores); at most 9 by default, so a laptop keeps its memory.
-        parser.add_argument("--workers", type=int,
-                            default=int(os.environ.get("WEB_CONCURRENCY", str(
-                                min(2 * (os.cpu_count() or 1) + 1, 9)))))
+        parser.add_argument("--workers", type=int, default=default_web_workers())
         parser.add_argument("--task-workers", type=int,
                             default=int(os.environ.get("LNOB_TASK_WORKERS", "1")),
                             help="background worker processes (one stuck task then "
