@@ -50,15 +50,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from benchmarks import tree_cpu_seconds
+from benchmarks import SECONDS, SETTLE, tree_cpu_seconds
 from benchmarks.faults import LNOB, Cluster, Server
 from lnob.web.concurrency import default_web_workers
 
 HERE = Path(__file__).parent
 LOCUST = str(Path(sys.executable).with_name("locust"))
 PERSONS = int(os.environ.get("LNOB_BENCH_PERSONS", "20000"))
-SECONDS = int(os.environ.get("LNOB_BENCH_SECONDS", "20"))
-SETTLE = int(os.environ.get("LNOB_BENCH_SETTLE", "10"))  # the mix: see the locustfile
 PUBLIC_USERS = int(os.environ.get("LNOB_BENCH_PUBLIC_USERS", "16"))
 WEB_WORKERS = int(os.environ.get("LNOB_BENCH_WEB_WORKERS", default_web_workers()))
 MIX_USERS = [int(n) for n in os.environ.get("LNOB_BENCH_MIX_USERS", "10,50,100").split(",")
@@ -295,11 +293,13 @@ def main() -> None:
                 print(f"  /give/ against /report/ in the same run: "
                       f"{g['rps'] / r['rps'] if r['rps'] else 0:.2f}× the req/s, "
                       f"p99 {g['p99']:.0f} vs {r['p99']:.0f} ms")
+            at_100 = None
             for users in MIX_USERS:
                 r = each("mix", users, "signed-in mix")["now"]
-            if MIX_USERS:
+                at_100 = r if users == 100 else at_100
+            if at_100 is not None:  # the goal is set at 100 users, judged there only
                 print(f"  goal at 100 users p95 ≤ 500 ms, 0 errors: "
-                      f"{'met' if r['p95'] <= 500 and r['errors'] == 0 else 'NOT met'}")
+                      f"{'met' if at_100['p95'] <= 500 and at_100['errors'] == 0 else 'NOT met'}")
         finally:
             servers.stop()
             cluster.stop()

@@ -32,7 +32,7 @@ from locust import between, events, task  # type: ignore[import-not-found]
 from locust.contrib.fasthttp import FastHttpUser  # type: ignore[import-not-found]
 
 # locust runs this file with the repository as its working folder (benchmarks.load)
-from benchmarks import tree_cpu_seconds
+from benchmarks import SECONDS, SETTLE, tree_cpu_seconds
 
 PASSWORD = "lnob-demo-2549"  # noqa: S105 — the demo's published password
 SCENARIO = os.environ.get("LNOB_BENCH_SCENARIO", "mix")
@@ -41,8 +41,6 @@ SURNAMES = ["ใจดี", "รักถิ่น", "ทะเลงาม", "�
 LINK = re.compile(r'href="/(persons|cases)/(\d+)/"')
 
 
-SECONDS = int(os.environ.get("LNOB_BENCH_SECONDS", "20"))
-SETTLE = int(os.environ.get("LNOB_BENCH_SETTLE", "10"))  # the mix: after the sign-in storm
 MAX_REQUESTS = int(os.environ.get("LNOB_BENCH_MAX_REQUESTS", "60000"))
 _ready = {"users": 0, "requests": 0}
 _measure: dict[str, Any] = {}

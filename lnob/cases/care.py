@@ -24,20 +24,18 @@ from lnob.core.errors import Conflict, NotAllowed
 from lnob.core.models import User
 from lnob.networks.models import Network, Volunteer
 
-CARING = wf.CARING
-
 
 def volunteers_with_load() -> QuerySet[Volunteer]:
     return Volunteer.objects.filter(active=True).annotate(
-        load=Count("cases", filter=Q(cases__status__in=CARING), distinct=True),
-        remaining=F("capacity") - Count("cases", filter=Q(cases__status__in=CARING),
+        load=Count("cases", filter=Q(cases__status__in=wf.CARING), distinct=True),
+        remaining=F("capacity") - Count("cases", filter=Q(cases__status__in=wf.CARING),
                                         distinct=True))
 
 
 def networks_with_load() -> QuerySet[Network]:
     return Network.objects.filter(active=True).annotate(
-        load=Count("cases", filter=Q(cases__status__in=CARING), distinct=True),
-        remaining=F("capacity") - Count("cases", filter=Q(cases__status__in=CARING),
+        load=Count("cases", filter=Q(cases__status__in=wf.CARING), distinct=True),
+        remaining=F("capacity") - Count("cases", filter=Q(cases__status__in=wf.CARING),
                                         distinct=True))
 
 
@@ -101,7 +99,7 @@ def _caring_counts(carer: str, **where: Any) -> dict[int, int]:
     """How many cases each carer cares for now, by ``carer`` ("network_id" or
     "volunteer_id"): one grouped count, no carer rows."""
     # COUNT(*), not of the key: answered from the partial "caring" indexes alone.
-    return dict(Case.objects.filter(status__in=CARING, **where).values_list(carer)
+    return dict(Case.objects.filter(status__in=wf.CARING, **where).values_list(carer)
                 .annotate(n=Count("*")).order_by())
 
 
@@ -170,7 +168,7 @@ def over_capacity(network_id: int | None, volunteer_id: int | None,
     recorded no capacity (0) is limited only by its volunteers when a volunteer
     is chosen (as in matching); chosen alone, it has no place."""
     full = []
-    others = Case.objects.filter(status__in=CARING)
+    others = Case.objects.filter(status__in=wf.CARING)
     if case is not None and case.pk is not None:
         others = others.exclude(pk=case.pk)
     if volunteer_id is not None:
@@ -202,9 +200,9 @@ def visit_log(*, actor: User, case: Case, visited_on: datetime.date, done: str,
     if not (covers(actor, case.area_code) and roles_on(actor, case) & wf.MANAGERS) \
             and not _is_carer(actor, case):
         raise NotAllowed("not_carer", _("Only the case's carers log its visits."))
-    kept_late = client_key is not None and case.status not in CARING
+    kept_late = client_key is not None and case.status not in wf.CARING
     errors: dict[str, str] = {}
-    if case.status not in CARING and not kept_late:
+    if case.status not in wf.CARING and not kept_late:
         errors["case"] = _("Visits are logged on a case that is assigned or in care; "
                            "this case is “%(status)s”.") % {"status": case.get_status_display()}
     today = timezone.localdate()

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from lnob.cases.access import cases_visible_to
-from lnob.cases.care import CARING
+from lnob.cases.workflow import CARING
 from lnob.core.access import grants_of, roles_in
 from lnob.core.roles import REPORTER_ROLES
 from lnob.geo.models import Subdistrict

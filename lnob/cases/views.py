@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from lnob.cases import workflow as wf
 from lnob.cases.access import READERS, case_for, cases_visible_to, next_steps, roles_on
-from lnob.cases.care import CARING, Carers, carers_for
+from lnob.cases.care import Carers, carers_for
 from lnob.cases.inbox import case_sections
 from lnob.cases.models import Case, CaseStatus, CloseReason, VisitNeed
 from lnob.cases.services import CaseChanged, case_open, case_step
@@ -106,7 +106,7 @@ def _detail(request: HttpRequest, case: Case, *, errors: dict[str, list[str]] | 
         # Each visit's need changes with their needs: one statement, not two.
         "visits": case.visits.prefetch_related(
             Prefetch("needs", VisitNeed.objects.select_related("need")))[:20],
-        "may_visit": case.status in CARING and (
+        "may_visit": case.status in wf.CARING and (
             bool(roles_on(request.user, case) & wf.MANAGERS)
             or (case.volunteer is not None and case.volunteer.user_id == request.user.pk)),
         "routed": case.routed_networks.all(),

@@ -55,8 +55,9 @@ def _audit_login_failed(sender: Any, credentials: dict[str, Any], request: Any =
 @receiver(connection_created)
 def _keep_more_prepared_statements(sender: Any, connection: Any, **kwargs: Any) -> None:
     """psycopg keeps at most 100 prepared statements a connection, least
-    recently used out. The signed-in pages send some 250 different ones, so
-    a worker serving them all kept preparing and evicting: the person's
+    recently used out. The signed-in pages send about 116 different ones
+    (more with ``IN`` lists of other lengths), so a worker serving them all
+    kept preparing and evicting: the person's
     page's eight-table read, planned afresh, costs PostgreSQL 6 ms, prepared
     0.3 (issue 21, decision 0041). The plans kept cost the database some
     kilobytes each per connection."""

@@ -102,9 +102,8 @@ def load_snapshot(scope_code: str) -> dict[str, int]:
     """The caseload weight each carer of the area carries now: ``v<pk>`` for a
     volunteer, ``n<pk>`` for a network (all its cases, through its volunteers
     or itself)."""
-    from lnob.cases.care import CARING
 
-    rows = list(_in_scope(Case.objects.filter(status__in=CARING), scope_code)
+    rows = list(_in_scope(Case.objects.filter(status__in=wf.CARING), scope_code)
                 .values_list("pk", "volunteer_id", "network_id"))
     weight = case_weights(pk for pk, _v, _n in rows)
     out: dict[str, int] = defaultdict(int)

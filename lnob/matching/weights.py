@@ -115,8 +115,8 @@ def carer_load(*, volunteer_id: int | None = None, network_id: int | None = None
                excluding: int | None = None) -> int:
     """The weight a volunteer (or a network) carries now: its cases assigned or in
     care, ``excluding`` one case."""
-    from lnob.cases.care import CARING
     from lnob.cases.models import Case
+    from lnob.cases.workflow import CARING
 
     qs = Case.objects.filter(status__in=CARING)
     if volunteer_id is not None:
